@@ -1,0 +1,163 @@
+// What a customer can do with their tickets. Every call takes the signed-in customer and only
+// ever reaches that customer's tickets; anything else is NotFound, as if it did not exist.
+import type { HostService, HostUser } from '../host';
+import type { Store } from '../store';
+import type { Attachment, Department, Message, Page, StoredFile, Ticket } from './types';
+import { NotFoundError, ValidationError, type Problem } from './errors';
+import { checkFiles, checkMessage, checkNewTicket, type NewTicketInput, type UploadRules } from './ticket-rules';
+import { isTicketNumber, randomTicketNumber } from './ticket-number';
+
+export interface CustomerTicketDeps {
+  store: Store;
+  servicesOf(customerId: string): Promise<HostService[]>;
+  /** Removes stored upload files; called whenever the files will not be kept. */
+  discardFiles(keys: string[]): Promise<void>;
+  uploads: UploadRules;
+  now?: () => number;
+}
+
+export interface TicketView {
+  ticket: Ticket;
+  department: Department | null;
+  messages: Message[];
+}
+
+export const CUSTOMER_PAGE_SIZE = 20;
+
+export function customerTickets(deps: CustomerTicketDeps) {
+  const { store } = deps;
+  const now = deps.now ?? Date.now;
+
+  async function ownTicket(customer: HostUser, number: string): Promise<Ticket> {
+    const ticket = isTicketNumber(number) ? await store.tickets.findForCustomer(number, customer.id) : null;
+    if (!ticket) throw new NotFoundError('ticket');
+    return ticket;
+  }
+
+  /** Runs work that owns the uploaded files: if it fails for any reason, they are removed. */
+  async function keepingFilesOnlyOnSuccess<T>(files: StoredFile[], work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      await deps.discardFiles(files.map((f) => f.storageKey));
+      throw err;
+    }
+  }
+
+  async function unusedNumber(): Promise<string> {
+    // 90 million numbers: a collision is rare, and the unique index catches a race.
+    for (;;) {
+      const number = randomTicketNumber();
+      if (!(await store.tickets.numberTaken(number))) return number;
+    }
+  }
+
+  /** What the create form offers: only active departments and only this customer's services. */
+  async function formChoices(customer: HostUser): Promise<{ departments: Department[]; services: HostService[] }> {
+    const [departments, services] = await Promise.all([store.departments.list({ activeOnly: true }), deps.servicesOf(customer.id)]);
+    return { departments, services };
+  }
+
+  return {
+    list(customer: HostUser, cursor: string | null): Promise<Page<Ticket>> {
+      return store.tickets.listForCustomer(customer.id, cursor, CUSTOMER_PAGE_SIZE);
+    },
+
+    formChoices,
+
+    /** Creates the ticket, its first message and its attachments in one transaction. */
+    create(customer: HostUser, input: NewTicketInput, files: StoredFile[]): Promise<Ticket> {
+      return keepingFilesOnlyOnSuccess(files, async () => {
+        const { departments, services } = await formChoices(customer);
+        const problems = checkNewTicket(input, files, { services, departments, uploads: deps.uploads });
+        if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+
+        const department = departments.find((d) => String(d.id) === input.departmentId) as Department;
+        const service = services.find((s) => s.id === input.serviceId) ?? null;
+        const number = await unusedNumber();
+        const at = now();
+        const fields: Omit<Ticket, 'id'> = {
+          number,
+          customerId: customer.id,
+          customerName: customer.name,
+          customerEmail: customer.email,
+          serviceId: service?.id ?? null,
+          serviceLabel: service?.label ?? null,
+          departmentId: department.id,
+          subject: input.subject.trim(),
+          status: 'new',
+          priority: department.urgent ? 'urgent' : 'normal',
+          createdAt: at,
+          updatedAt: at,
+          lastReplyAt: null,
+          closedAt: null,
+        };
+        return store.transaction(async (tx) => {
+          const id = await tx.tickets.insert(fields);
+          const messageId = await tx.messages.insert({
+            ticketId: id,
+            authorKind: 'customer',
+            authorId: customer.id,
+            authorName: customer.name,
+            body: input.message,
+            createdAt: at,
+          });
+          await tx.messages.attach(id, messageId, files, at);
+          return { id, ...fields };
+        });
+      });
+    },
+
+    async view(customer: HostUser, number: string): Promise<TicketView> {
+      const ticket = await ownTicket(customer, number);
+      const [department, messages] = await Promise.all([store.departments.find(ticket.departmentId), store.messages.thread(ticket.id)]);
+      return { ticket, department, messages };
+    },
+
+    /** Adds the customer's message; a closed ticket is reopened by it. */
+    reply(customer: HostUser, number: string, body: string, files: StoredFile[]): Promise<number> {
+      return keepingFilesOnlyOnSuccess(files, async () => {
+        const problems: Record<string, Problem> = {};
+        checkMessage(body, problems);
+        checkFiles(files, deps.uploads, problems);
+        const ticket = await ownTicket(customer, number);
+        if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+        const at = now();
+        return store.transaction(async (tx) => {
+          const messageId = await tx.messages.insert({
+            ticketId: ticket.id,
+            authorKind: 'customer',
+            authorId: customer.id,
+            authorName: customer.name,
+            body,
+            createdAt: at,
+          });
+          await tx.messages.attach(ticket.id, messageId, files, at);
+          // Still unanswered stays "new"; otherwise the ball is in the staff's court again.
+          await tx.tickets.update(ticket.id, {
+            status: ticket.status === 'new' ? 'new' : 'waiting',
+            updatedAt: at,
+            closedAt: null,
+          });
+          return messageId;
+        });
+      });
+    },
+
+    async close(customer: HostUser, number: string): Promise<void> {
+      const ticket = await ownTicket(customer, number);
+      if (ticket.status === 'closed') return;
+      const at = now();
+      await store.tickets.update(ticket.id, { status: 'closed', closedAt: at, updatedAt: at });
+    },
+
+    async attachment(customer: HostUser, number: string, attachmentId: number): Promise<Attachment> {
+      const ticket = await ownTicket(customer, number);
+      const attachment = await store.messages.findAttachment(ticket.id, attachmentId);
+      if (!attachment) throw new NotFoundError('attachment');
+      return attachment;
+    },
+  };
+}
+
+export type CustomerTickets = ReturnType<typeof customerTickets>;

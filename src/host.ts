@@ -1,0 +1,105 @@
+// The host contract: everything the plugin takes from the billing panel it is installed in.
+// This is the only file that names host things; the rest of the plugin sees the host through
+// these types alone, so any panel that can fill them in can run the plugin.
+import type { Request, Response, Router } from 'express';
+import type { Knex } from 'knex';
+import type { Transporter } from 'nodemailer';
+
+/** Version of this contract. A host declares the version it implements; plugin.json declares the range it accepts. */
+export const HOST_API_VERSION = '1.0.0';
+
+export type Locale = 'ru' | 'en';
+export type UserRole = 'client' | 'staff' | 'admin';
+
+/** The signed-in user of a request, as the host knows them. */
+export interface HostUser {
+  /** Stable id in the host's own user table; stored with tickets as text. */
+  id: string;
+  role: UserRole;
+  name: string;
+  email: string;
+  /** The user's chosen interface language, when the host has one. */
+  locale?: string;
+  /** For staff: codes of the departments they belong to (see plugin.json settings.departments). */
+  departments?: string[];
+}
+
+/** One of a customer's services (a VPS, a domain, a hosting plan...), offered in the "Service" field. */
+export interface HostService {
+  id: string;
+  label: string;
+  /** The host's own status word, shown as is (active, suspended, ...). */
+  status: string;
+  /** Optional kind (vps, domain, hosting...), used for filtering in staff queues. */
+  kind?: string;
+}
+
+/** A page the plugin has rendered, to be shown inside the host's layout. */
+export interface PluginPage {
+  /** Already localized page title. */
+  title: string;
+  /** The page's HTML; everything user-supplied in it is escaped by the plugin. */
+  html: string;
+  /** HTTP status to answer with (200 unless said). */
+  status?: number;
+}
+
+/** An entry the host puts in its left menu. Labels are given in every locale the plugin supports. */
+export interface MenuEntry {
+  section: Record<Locale, string>;
+  label: Record<Locale, string>;
+  /** Absolute path inside the host, e.g. "/support/requests". */
+  path: string;
+  order: number;
+  roles: UserRole[];
+}
+
+/** A key/value store bound to the signed-in browser session (used for the CSRF token). */
+export interface SessionState {
+  get(key: string): string | undefined;
+  set(key: string, value: string | undefined): void;
+}
+
+export interface HostLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** What a host hands to activate(). */
+export interface SupportHost {
+  /** Version of this contract the host implements (semver). */
+  apiVersion: string;
+  /** The host's database client; the plugin keeps its tables under its own prefix and migrations table. */
+  knex: Knex;
+  /** Who is signed in for this request, or null for an anonymous visitor. */
+  currentUser(req: Request): HostUser | null | Promise<HostUser | null>;
+  /** The customer's services, for the "Service" field and its validation. */
+  servicesOf(customerId: string): Promise<HostService[]>;
+  /** Per-session storage for the signed-in browser. */
+  session(req: Request): SessionState;
+  /** Sends a plugin page wrapped in the host's layout (menu, header, styles). */
+  render(req: Request, res: Response, page: PluginPage): void;
+  /** The panel's public address, used in links inside e-mails (settings.publicBaseUrl wins). */
+  publicBaseUrl?: string;
+  /** A folder the host gives the plugin for its files (attachments go under it unless settings.storageDir is set). */
+  dataDir: string;
+  /** The host's own mail settings; when present they win over the plugin's SMTP settings. */
+  mail?: { transport: Transporter; from?: string };
+  logger?: HostLogger;
+}
+
+/** What activate() returns to the host. */
+export interface ActivatedPlugin {
+  /** Mount at mountPath. */
+  router: Router;
+  mountPath: string;
+  /** Menu entries to add to the host's left menu. */
+  menu: MenuEntry[];
+  /** Runs the plugin's migrations (its own migrations table) and syncs department settings. */
+  migrate(): Promise<void>;
+  /** Undoes every plugin migration (uninstall). */
+  rollback(): Promise<void>;
+  /** Stops background work and releases what the plugin holds; the host's knex is left open. */
+  close(): Promise<void>;
+}

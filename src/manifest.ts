@@ -1,0 +1,142 @@
+// Reads plugin.json and the host's settings for the plugin, and checks both against JSON Schemas,
+// so a wrong file or setting stops the load with one message that names the field.
+import fs from 'node:fs';
+import path from 'node:path';
+import Ajv, { type ErrorObject } from 'ajv';
+import addFormats from 'ajv-formats';
+import { MANIFEST_PATH, PLUGIN_ROOT } from './paths';
+import type { Locale, UserRole } from './host';
+
+export interface Manifest {
+  id: string;
+  name: string;
+  version: string;
+  description: string;
+  hostApi: string;
+  main: string;
+  mountPath: string;
+  menu: Array<{ section: Record<Locale, string>; label: Record<Locale, string>; order: number; roles: UserRole[] }>;
+  views: string;
+  locales: { directory: string; supported: Locale[]; default: Locale };
+  migrations: { directory: string; table: string };
+  settings: object;
+}
+
+export interface Settings {
+  tablePrefix: string;
+  defaultLocale: Locale;
+  publicBaseUrl?: string;
+  storageDir?: string;
+  uploads: { maxFiles: number; maxFileSizeMb: number; allowedTypes: string[] };
+  departments: Record<string, { emails: string[] }>;
+  contacts: { communityUrl?: string; chatUrl?: string };
+}
+
+export class ManifestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ManifestError';
+  }
+}
+
+const localized = {
+  type: 'object',
+  required: ['en', 'ru'],
+  properties: { en: { type: 'string', minLength: 1 }, ru: { type: 'string', minLength: 1 } },
+};
+
+const manifestSchema = {
+  type: 'object',
+  required: ['id', 'name', 'version', 'description', 'hostApi', 'main', 'mountPath', 'menu', 'views', 'locales', 'migrations', 'settings'],
+  properties: {
+    id: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' },
+    name: { type: 'string', minLength: 1 },
+    version: { type: 'string', pattern: '^\\d+\\.\\d+\\.\\d+' },
+    description: { type: 'string' },
+    hostApi: { type: 'string', minLength: 1 },
+    main: { type: 'string', pattern: '\\.js$' },
+    mountPath: { type: 'string', pattern: '^(/[a-z0-9-]+)+$' },
+    menu: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['section', 'label', 'order', 'roles'],
+        properties: {
+          section: localized,
+          label: localized,
+          order: { type: 'integer' },
+          roles: { type: 'array', minItems: 1, items: { enum: ['client', 'staff', 'admin'] } },
+        },
+      },
+    },
+    views: { type: 'string', minLength: 1 },
+    locales: {
+      type: 'object',
+      required: ['directory', 'supported', 'default'],
+      properties: {
+        directory: { type: 'string' },
+        supported: { type: 'array', minItems: 1, items: { enum: ['ru', 'en'] } },
+        default: { enum: ['ru', 'en'] },
+      },
+    },
+    migrations: {
+      type: 'object',
+      required: ['directory', 'table'],
+      properties: { directory: { type: 'string' }, table: { type: 'string', pattern: '^(\\{prefix\\})?[a-z_]+$' } },
+    },
+    settings: { type: 'object', required: ['type', 'properties'] },
+  },
+};
+
+function newAjv(): Ajv {
+  const ajv = new Ajv({ allErrors: false, useDefaults: true, strict: false });
+  addFormats(ajv);
+  return ajv;
+}
+
+/** "settings/uploads/maxFiles must be <= 20": the first error, with the field's full path. */
+function describe(where: string, error: ErrorObject | undefined): string {
+  if (!error) return `${where} is invalid`;
+  let field = where + error.instancePath;
+  if (error.keyword === 'required') field += '/' + String(error.params.missingProperty);
+  if (error.keyword === 'additionalProperties') {
+    return `${field}: unknown field "${String(error.params.additionalProperty)}"`;
+  }
+  return `${field} ${error.message ?? 'is invalid'}`;
+}
+
+/** Parses and checks a manifest; the package's version must match, so a host never runs a stale build. */
+export function parseManifest(text: string, packageVersion?: string): Manifest {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new ManifestError(`plugin.json is not valid JSON: ${(err as Error).message}`);
+  }
+  const ajv = newAjv();
+  if (!ajv.validate(manifestSchema, data)) throw new ManifestError(describe('plugin.json', ajv.errors?.[0]));
+  const manifest = data as Manifest;
+  if (packageVersion !== undefined && manifest.version !== packageVersion) {
+    throw new ManifestError(`plugin.json/version "${manifest.version}" differs from package.json's "${packageVersion}"`);
+  }
+  try {
+    newAjv().compile(manifest.settings);
+  } catch (err) {
+    throw new ManifestError(`plugin.json/settings is not a valid JSON Schema: ${(err as Error).message}`);
+  }
+  return manifest;
+}
+
+export function loadManifest(): Manifest {
+  const packageJson = JSON.parse(fs.readFileSync(path.join(PLUGIN_ROOT, 'package.json'), 'utf8')) as { version: string };
+  return parseManifest(fs.readFileSync(MANIFEST_PATH, 'utf8'), packageJson.version);
+}
+
+/** Checks the host's settings against the manifest's schema and fills in the defaults. */
+export function validateSettings(manifest: Manifest, input: unknown): Settings {
+  const settings = structuredClone(input ?? {}) as Record<string, unknown>;
+  const ajv = newAjv();
+  if (!ajv.validate(manifest.settings, settings)) throw new ManifestError(describe('settings', ajv.errors?.[0]));
+  return settings as unknown as Settings;
+}

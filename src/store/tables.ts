@@ -1,0 +1,25 @@
+// Names of everything the plugin creates in the host's database. Every table, index and key
+// carries the configured prefix, so two installs (or a test run) never collide, and index and
+// key names are spelled out short to stay under MySQL's 64-character limit.
+export interface TableNames {
+  prefix: string;
+  migrations: string;
+  departments: string;
+  tickets: string;
+  messages: string;
+  attachments: string;
+  /** An index or key name: prefix + a short suffix. */
+  key(suffix: string): string;
+}
+
+export function tableNames(prefix: string, migrationsTemplate = '{prefix}migrations'): TableNames {
+  return {
+    prefix,
+    migrations: migrationsTemplate.replace('{prefix}', prefix),
+    departments: `${prefix}departments`,
+    tickets: `${prefix}tickets`,
+    messages: `${prefix}messages`,
+    attachments: `${prefix}attachments`,
+    key: (suffix) => `${prefix}${suffix}`,
+  };
+}

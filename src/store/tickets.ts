@@ -1,0 +1,114 @@
+import type { Knex } from 'knex';
+import type { Page, Ticket, TicketPriority, TicketStatus } from '../domain/types';
+import type { TableNames } from './tables';
+import { insertReturningId, num, numOrNull } from './dialect';
+import { decodeCursor, encodeCursor } from './cursor';
+
+interface TicketRow {
+  id: number;
+  number: string;
+  customer_id: string;
+  customer_name: string;
+  customer_email: string;
+  service_id: string | null;
+  service_label: string | null;
+  department_id: number;
+  subject: string;
+  status: string;
+  priority: string;
+  created_at: number | string;
+  updated_at: number | string;
+  last_reply_at: number | string | null;
+  closed_at: number | string | null;
+}
+
+export type NewTicketRow = Omit<Ticket, 'id'>;
+export type TicketChanges = Partial<Pick<Ticket, 'status' | 'priority' | 'departmentId' | 'updatedAt' | 'lastReplyAt' | 'closedAt'>>;
+
+function toTicket(row: TicketRow): Ticket {
+  return {
+    id: num(row.id),
+    number: row.number,
+    customerId: row.customer_id,
+    customerName: row.customer_name,
+    customerEmail: row.customer_email,
+    serviceId: row.service_id,
+    serviceLabel: row.service_label,
+    departmentId: num(row.department_id),
+    subject: row.subject,
+    status: row.status as TicketStatus,
+    priority: row.priority as TicketPriority,
+    createdAt: num(row.created_at),
+    updatedAt: num(row.updated_at),
+    lastReplyAt: numOrNull(row.last_reply_at),
+    closedAt: numOrNull(row.closed_at),
+  };
+}
+
+const columnOf: Record<keyof TicketChanges, string> = {
+  status: 'status',
+  priority: 'priority',
+  departmentId: 'department_id',
+  updatedAt: 'updated_at',
+  lastReplyAt: 'last_reply_at',
+  closedAt: 'closed_at',
+};
+
+export function ticketStore(knex: Knex, t: TableNames) {
+  return {
+    async insert(ticket: NewTicketRow): Promise<number> {
+      return insertReturningId(knex, t.tickets, {
+        number: ticket.number,
+        customer_id: ticket.customerId,
+        customer_name: ticket.customerName,
+        customer_email: ticket.customerEmail,
+        service_id: ticket.serviceId,
+        service_label: ticket.serviceLabel,
+        department_id: ticket.departmentId,
+        subject: ticket.subject,
+        status: ticket.status,
+        priority: ticket.priority,
+        created_at: ticket.createdAt,
+        updated_at: ticket.updatedAt,
+        last_reply_at: ticket.lastReplyAt,
+        closed_at: ticket.closedAt,
+      });
+    },
+
+    async numberTaken(number: string): Promise<boolean> {
+      return (await knex(t.tickets).where('number', number).first('id')) !== undefined;
+    },
+
+    /** The customer's own ticket by its public number; null for anyone else's. */
+    async findForCustomer(number: string, customerId: string): Promise<Ticket | null> {
+      const row = await knex<TicketRow>(t.tickets).where({ number, customer_id: customerId }).first();
+      return row ? toTicket(row) : null;
+    },
+
+    async update(id: number, changes: TicketChanges): Promise<void> {
+      const row: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(changes)) row[columnOf[key as keyof TicketChanges]] = value;
+      await knex(t.tickets).where('id', id).update(row);
+    },
+
+    /** The customer's tickets, newest activity first; keyset pages over (updated_at, id). */
+    async listForCustomer(customerId: string, cursor: string | null, limit: number): Promise<Page<Ticket>> {
+      const query = knex<TicketRow>(t.tickets)
+        .where('customer_id', customerId)
+        .orderBy([{ column: 'updated_at', order: 'desc' }, { column: 'id', order: 'desc' }])
+        .limit(limit + 1);
+      const after = decodeCursor(cursor);
+      if (after) {
+        query.where((q) =>
+          q.where('updated_at', '<', after[0]).orWhere((q2) => q2.where('updated_at', after[0]).andWhere('id', '<', after[1])),
+        );
+      }
+      const rows = (await query).map(toTicket);
+      const items = rows.slice(0, limit);
+      const last = items[items.length - 1];
+      return { items, next: rows.length > limit && last ? encodeCursor([last.updatedAt, last.id]) : null };
+    },
+  };
+}
+
+export type TicketStore = ReturnType<typeof ticketStore>;

@@ -1,0 +1,135 @@
+// The customer's Support → Requests: list, create, thread, reply, close, download.
+// Every handler works for the signed-in customer only; the domain answers NotFound otherwise.
+import fs from 'node:fs';
+import { Router, type Request, type Response } from 'express';
+import type { Settings } from '../manifest';
+import type { CustomerTickets } from '../domain/customer-tickets';
+import { ValidationError, type Problem } from '../domain/errors';
+import type { HostUser } from '../host';
+import type { FileStorage } from '../files/storage';
+import { acceptAttribute, typeLabels } from '../files/types';
+import { contextOf } from './context';
+import { localizeProblems, type Renderer } from './render';
+import { fileUploads, formField, uploadsOf } from './uploads';
+
+interface Deps {
+  tickets: CustomerTickets;
+  storage: FileStorage;
+  settings: Settings;
+  render: Renderer;
+  csrf: { protect: (req: Request, res: Response, next: () => void) => void; token: (req: Request) => string };
+}
+
+export function customerRoutes({ tickets, storage, settings, render, csrf }: Deps): Router {
+  const router = Router();
+  const uploads = fileUploads(storage, settings.uploads);
+  const customer = (res: Response) => contextOf(res).user as HostUser;
+
+  const fileRules = {
+    maxFiles: settings.uploads.maxFiles,
+    maxFileSizeMb: settings.uploads.maxFileSizeMb,
+    labels: typeLabels(settings.uploads.allowedTypes),
+    accept: acceptAttribute(settings.uploads.allowedTypes),
+  };
+
+  async function showForm(req: Request, res: Response, values: Record<string, string>, problems: Record<string, Problem> = {}, filesWereSent = false) {
+    const { departments, services } = await tickets.formChoices(customer(res));
+    const hasProblems = Object.keys(problems).length > 0;
+    await render.page(req, res, 'customer/new', contextOf(res).t('form.title'), {
+      values,
+      errors: localizeProblems(res, problems),
+      departments,
+      services,
+      fileRules,
+      filesLost: hasProblems && filesWereSent,
+      csrfToken: csrf.token(req),
+      contacts: settings.contacts,
+    }, hasProblems ? 422 : 200);
+  }
+
+  async function showTicket(req: Request, res: Response, number: string, draft = '', problems: Record<string, Problem> = {}, filesWereSent = false) {
+    const view = await tickets.view(customer(res), number);
+    const hasProblems = Object.keys(problems).length > 0;
+    await render.page(req, res, 'customer/ticket', contextOf(res).t('ticket.title', { number: view.ticket.number }), {
+      ...view,
+      draft,
+      errors: localizeProblems(res, problems),
+      filesLost: hasProblems && filesWereSent,
+      notice: req.query.replied === '1' ? contextOf(res).t('ticket.replied') : req.query.created === '1' ? contextOf(res).t('list.created', { number }) : null,
+      fileRules,
+      csrfToken: csrf.token(req),
+    }, hasProblems ? 422 : 200);
+  }
+
+  router.get('/', async (req, res) => {
+    const cursor = typeof req.query.after === 'string' ? req.query.after : null;
+    const [page, { departments }] = await Promise.all([tickets.list(customer(res), cursor), tickets.formChoices(customer(res))]);
+    await render.page(req, res, 'customer/list', contextOf(res).t('list.title'), {
+      tickets: page.items,
+      next: page.next,
+      isFirstPage: cursor === null,
+      departments: new Map(departments.map((d) => [d.id, d])),
+      contacts: settings.contacts,
+    });
+  });
+
+  router.get('/new', (req, res) => showForm(req, res, { subject: '', serviceId: '', departmentId: '', message: '' }));
+
+  router.post('/', csrf.protect, uploads, async (req, res) => {
+    const values = {
+      subject: formField(req, 'subject'),
+      serviceId: formField(req, 'serviceId'),
+      departmentId: formField(req, 'departmentId'),
+      message: formField(req, 'message'),
+    };
+    const { files, problem } = uploadsOf(req, res);
+    if (problem) return showForm(req, res, values, { [problem.field]: problem }, true);
+    try {
+      const ticket = await tickets.create(customer(res), values, files);
+      res.redirect(303, `${req.baseUrl}/${ticket.number}?created=1`);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      await showForm(req, res, values, err.fields, files.length > 0);
+    }
+  });
+
+  router.get('/:number', (req, res) => showTicket(req, res, String(req.params.number)));
+
+  router.post('/:number/reply', csrf.protect, uploads, async (req, res) => {
+    const number = String(req.params.number);
+    const body = formField(req, 'message');
+    const { files, problem } = uploadsOf(req, res);
+    if (problem) return showTicket(req, res, number, body, { [problem.field]: problem }, true);
+    try {
+      const messageId = await tickets.reply(customer(res), number, body, files);
+      res.redirect(303, `${req.baseUrl}/${number}?replied=1#m${messageId}`);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      await showTicket(req, res, number, body, err.fields, files.length > 0);
+    }
+  });
+
+  router.post('/:number/close', csrf.protect, async (req, res) => {
+    const number = String(req.params.number);
+    await tickets.close(customer(res), number);
+    res.redirect(303, `${req.baseUrl}/${number}`);
+  });
+
+  router.get('/:number/files/:attachmentId', async (req, res) => {
+    const idText = String(req.params.attachmentId);
+    const id = /^\d{1,9}$/.test(idText) ? Number(idText) : -1;
+    const attachment = await tickets.attachment(customer(res), String(req.params.number), id);
+    // The browser must save the file, never render it as a page of ours.
+    res.attachment(attachment.originalName);
+    res.set({
+      'Content-Type': attachment.contentType === 'text/plain' ? 'text/plain; charset=utf-8' : attachment.contentType,
+      'Content-Length': String(attachment.size),
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+      'Cache-Control': 'private, no-store',
+    });
+    fs.createReadStream(storage.pathOf(attachment.storageKey)).on('error', () => res.destroy()).pipe(res);
+  });
+
+  return router;
+}

@@ -1,0 +1,19 @@
+import type { Locale } from '../host';
+
+const intlLocale: Record<Locale, string> = { ru: 'ru-RU', en: 'en-GB' };
+
+export function formatTime(ms: number, locale: Locale): string {
+  return new Intl.DateTimeFormat(intlLocale[locale], { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms));
+}
+
+export function formatSize(bytes: number, locale: Locale): string {
+  const units = locale === 'ru' ? ['Б', 'КБ', 'МБ'] : ['B', 'KB', 'MB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const digits = unit === 0 || value >= 10 ? 0 : 1;
+  return `${new Intl.NumberFormat(intlLocale[locale], { maximumFractionDigits: digits }).format(value)} ${units[unit]}`;
+}

@@ -1,0 +1,48 @@
+// Renders the plugin's EJS views to HTML and hands the result to the host's layout.
+import path from 'node:path';
+import type { Request, Response } from 'express';
+import ejs from 'ejs';
+import type { Problem } from '../domain/errors';
+import type { SupportHost } from '../host';
+import { contextOf } from './context';
+import { formatSize, formatTime } from './format';
+
+export interface Renderer {
+  page(req: Request, res: Response, view: string, title: string, data: object, status?: number): Promise<void>;
+  /** A short page with a title and a sentence, for 401/403/404/500. */
+  message(req: Request, res: Response, status: number, key: string): Promise<void>;
+}
+
+export function renderer(host: SupportHost, viewsDir: string, cache: boolean): Renderer {
+  async function page(req: Request, res: Response, view: string, title: string, data: object, status = 200): Promise<void> {
+    const { t, locale, user } = contextOf(res);
+    const html = await ejs.renderFile(
+      path.join(viewsDir, `${view}.ejs`),
+      {
+        ...data,
+        t,
+        locale,
+        user,
+        base: req.baseUrl,
+        time: (ms: number) => formatTime(ms, locale),
+        size: (bytes: number) => formatSize(bytes, locale),
+      },
+      { cache, async: false },
+    );
+    host.render(req, res, { title, html, status });
+  }
+
+  return {
+    page,
+    message(req, res, status, key) {
+      const { t } = contextOf(res);
+      return page(req, res, 'message', t(`${key}.title`), { text: t(`${key}.text`) }, status);
+    },
+  };
+}
+
+/** Problems by field, as localized sentences for the view. */
+export function localizeProblems(res: Response, problems: Record<string, Problem>): Record<string, string> {
+  const { t } = contextOf(res);
+  return Object.fromEntries(Object.entries(problems).map(([field, p]) => [field, t(p.key, p.params)]));
+}

@@ -1,0 +1,51 @@
+// The plugin's router: who is asking decides which routes they get; errors become pages.
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import type { HostLogger, SupportHost } from '../host';
+import { NotFoundError } from '../domain/errors';
+import { contextOf, attachContext } from './context';
+import { isCsrfError } from './csrf';
+import type { Renderer } from './render';
+import type { Catalog } from '../i18n';
+import type { Locale } from '../host';
+
+export interface RouterParts {
+  host: SupportHost;
+  catalog: Catalog;
+  defaultLocale: Locale;
+  render: Renderer;
+  customer: Router;
+  logger: HostLogger;
+}
+
+export function pluginRouter({ host, catalog, defaultLocale, render, customer, logger }: RouterParts): Router {
+  const router = Router();
+  router.use(attachContext(host, catalog, defaultLocale));
+
+  router.use((req, res, next) => {
+    const { user, t } = contextOf(res);
+    if (!user) {
+      render.message(req, res, 401, 'errors.signIn').catch(next);
+    } else if (user.role === 'client') {
+      customer(req, res, next);
+    } else if (req.method === 'GET' && req.path === '/') {
+      // Staff and admins get their own pages in a later version; until then they see no customer data.
+      render.page(req, res, 'message', t('staff.title'), { text: t('staff.soon') }).catch(next);
+    } else {
+      next();
+    }
+  });
+
+  router.use((req, res, next) => void render.message(req, res, 404, 'errors.notFound').catch(next));
+
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return void res.destroy();
+    const answer = (status: number, key: string) => render.message(req, res, status, key).catch(next);
+    if (err instanceof NotFoundError) return void answer(404, 'errors.notFound');
+    if (isCsrfError(err)) return void answer(403, 'errors.csrf');
+    logger.error(`support-requests: ${req.method} ${req.originalUrl} failed: ${(err as Error)?.stack ?? String(err)}`);
+    void answer(500, 'errors.server');
+  });
+
+  return router;
+}

@@ -1,0 +1,111 @@
+// A small host for tests: it implements the contract, identifies the user by a test header,
+// and keeps sessions per user. Everything else is the real plugin on a real database.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import express from 'express';
+import type { Knex } from 'knex';
+import request from 'supertest';
+import { activate, HOST_API_VERSION, type ActivatedPlugin, type HostService, type HostUser, type SupportHost } from '../../src';
+import { tableNames, type TableNames } from '../../src/store/tables';
+import { uniquePrefix, type TestDatabase } from './databases';
+
+export const users: Record<string, HostUser> = {
+  ivan: { id: 'c-ivan', role: 'client', name: 'Иван Петров', email: 'ivan@example.ru', locale: 'ru' },
+  alice: { id: 'c-alice', role: 'client', name: 'Alice Smith', email: 'alice@example.com', locale: 'en' },
+  nolocale: { id: 'c-nolocale', role: 'client', name: 'No Locale', email: 'nl@example.com' },
+  tech: { id: 's-tech', role: 'staff', name: 'Tech Sergey', email: 'sergey@panel.example', departments: ['technical'] },
+};
+
+export const services: Record<string, HostService[]> = {
+  'c-ivan': [
+    { id: 'svc-101', label: 'VPS Cloud-2 (Москва)', status: 'active', kind: 'vps' },
+    { id: 'svc-102', label: 'petrov-shop.ru', status: 'active', kind: 'domain' },
+  ],
+  'c-alice': [{ id: 'svc-201', label: 'VPS Cloud-4 (Amsterdam)', status: 'active', kind: 'vps' }],
+};
+
+export interface TestPlugin {
+  app: express.Express;
+  knex: Knex;
+  plugin: ActivatedPlugin;
+  tables: TableNames;
+  dataDir: string;
+  storageDir: string;
+  /** A supertest request builder acting as the given test user ("" for anonymous). */
+  as(userKey: string): TestAgent;
+  close(): Promise<void>;
+}
+
+export interface TestAgent {
+  get(url: string): request.Test;
+  post(url: string): request.Test;
+  /** The user's CSRF token, read from the create form as a browser would. */
+  csrf(): Promise<string>;
+}
+
+export async function startPlugin(db: TestDatabase, settings: Record<string, unknown> = {}): Promise<TestPlugin> {
+  const connection = db.connect();
+  const { knex } = connection;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'support-data-'));
+  const sessions = new Map<string, Map<string, string>>();
+  const prefix = uniquePrefix();
+  const host: SupportHost = {
+    apiVersion: HOST_API_VERSION,
+    knex,
+    dataDir,
+    currentUser: (req) => users[req.get('x-test-user') ?? ''] ?? null,
+    servicesOf: async (customerId) => services[customerId] ?? [],
+    session(req) {
+      const key = req.get('x-test-user') ?? '';
+      if (!sessions.has(key)) sessions.set(key, new Map());
+      const state = sessions.get(key) as Map<string, string>;
+      return { get: (k) => state.get(k), set: (k, v) => (v === undefined ? state.delete(k) : state.set(k, v)) };
+    },
+    render(_req, res, page) {
+      res.status(page.status ?? 200).type('html').send(`<!doctype html><title>${page.title}</title><main>${page.html}</main>`);
+    },
+    logger: { info: () => {}, warn: () => {}, error: () => {} },
+  };
+  const plugin = await activate(host, { tablePrefix: prefix, ...settings });
+  await plugin.migrate();
+  const app = express();
+  app.use(plugin.mountPath, plugin.router);
+  const base = plugin.mountPath;
+
+  const as = (userKey: string): TestAgent => {
+    const agent = {
+      get: (url: string) => request(app).get(base + url).set('x-test-user', userKey),
+      post: (url: string) => request(app).post(base + url).set('x-test-user', userKey),
+      async csrf() {
+        const page = await agent.get('/new');
+        const match = /_csrf=([^"&]+)/.exec(page.text);
+        if (!match) throw new Error(`no CSRF token on the form (status ${page.status})`);
+        return decodeURIComponent(match[1] as string);
+      },
+    };
+    return agent;
+  };
+
+  return {
+    app,
+    knex,
+    plugin,
+    tables: tableNames(prefix),
+    dataDir,
+    storageDir: path.join(dataDir, 'support-requests'),
+    as,
+    async close() {
+      await plugin.close();
+      await plugin.rollback();
+      await connection.release();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Every file under a folder (attachments live two levels down). */
+export function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
