@@ -1,0 +1,31 @@
+// Creating tickets through HTTP the way a customer's browser does.
+import type { TestAgent, TestPlugin } from './test-host';
+
+export interface NewTicket {
+  subject?: string;
+  serviceId?: string;
+  department?: string;
+  message?: string;
+  files?: Array<[Buffer, string]>;
+}
+
+export async function departmentId(t: TestPlugin, code: string): Promise<string> {
+  const row = await t.knex(t.tables.departments).where('code', code).first('id');
+  return String(row.id);
+}
+
+/** Creates a ticket and returns its public number; fails loudly if the form refused it. */
+export async function createTicket(t: TestPlugin, as: TestAgent, ticket: NewTicket = {}, token?: string): Promise<string> {
+  const csrf = token ?? (await as.csrf());
+  let req = as
+    .post(`/?_csrf=${encodeURIComponent(csrf)}`)
+    .field('subject', ticket.subject ?? 'Проблема с VPS')
+    .field('serviceId', ticket.serviceId ?? '')
+    .field('departmentId', await departmentId(t, ticket.department ?? 'technical'))
+    .field('message', ticket.message ?? 'Сервер не отвечает по SSH с 10:00.');
+  for (const [content, name] of ticket.files ?? []) req = req.attach('files', content, name);
+  const res = await req;
+  const number = /\/(\d{8})\?created=1$/.exec(String(res.headers.location))?.[1];
+  if (res.status !== 303 || !number) throw new Error(`ticket not created: ${res.status} ${res.text.slice(0, 500)}`);
+  return number;
+}

@@ -1,0 +1,113 @@
+// The ticket page: the thread with files, replies that reopen, closing, escaping, pagination.
+import assert from 'node:assert/strict';
+import { forEachDatabase } from '../support/databases';
+import { filesUnder, startPlugin, type TestPlugin } from '../support/test-host';
+import { createTicket } from '../support/tickets';
+import { gz, pdf } from '../support/samples';
+
+forEachDatabase('the ticket thread', (db) => {
+  let t: TestPlugin;
+  before(async () => {
+    t = await startPlugin(db);
+  });
+  after(() => t.close());
+
+  it('adds a reply with a file to the thread', async () => {
+    const ivan = t.as('ivan');
+    const number = await createTicket(t, ivan);
+    const token = await ivan.csrf();
+    const res = await ivan.post(`/${number}/reply?_csrf=${encodeURIComponent(token)}`).field('message', 'Дополнение: вот конфиг.').attach('files', gz, 'nginx.conf.gz');
+    assert.equal(res.status, 303);
+    const page = await ivan.get(`/${number}`);
+    assert.match(page.text, /Дополнение: вот конфиг\./);
+    assert.match(page.text, /nginx\.conf\.gz/);
+    const attachment = await t.knex(t.tables.attachments).orderBy('id', 'desc').first();
+    assert.equal(attachment.content_type, 'application/gzip');
+  });
+
+  it('closes a ticket and a reply reopens it', async () => {
+    const ivan = t.as('ivan');
+    const number = await createTicket(t, ivan);
+    const token = encodeURIComponent(await ivan.csrf());
+    await t.knex(t.tables.tickets).where('number', number).update({ status: 'answered' });
+    assert.equal((await ivan.post(`/${number}/close?_csrf=${token}`)).status, 303);
+    const closed = await ivan.get(`/${number}`);
+    assert.match(closed.text, /Запрос закрыт/);
+    assert.equal((await t.knex(t.tables.tickets).where('number', number).first()).status, 'closed');
+
+    assert.equal((await ivan.post(`/${number}/reply?_csrf=${token}`).field('message', 'Проблема вернулась')).status, 303);
+    const row = await t.knex(t.tables.tickets).where('number', number).first();
+    assert.equal(row.status, 'waiting');
+    assert.equal(row.closed_at, null);
+    assert.doesNotMatch((await ivan.get(`/${number}`)).text, /Запрос закрыт/);
+  });
+
+  it('keeps the draft and says why when a reply is refused', async () => {
+    const ivan = t.as('ivan');
+    const number = await createTicket(t, ivan);
+    const token = encodeURIComponent(await ivan.csrf());
+    const before = filesUnder(t.storageDir).length;
+    const res = await ivan.post(`/${number}/reply?_csrf=${token}`).field('message', '  ').attach('files', pdf, 'invoice.pdf');
+    assert.equal(res.status, 422);
+    assert.match(res.text, /id="message-error" role="alert">Напишите сообщение/);
+    assert.equal(filesUnder(t.storageDir).length, before, 'the refused file was removed');
+  });
+
+  it('escapes everything a customer typed', async () => {
+    const ivan = t.as('ivan');
+    const number = await createTicket(t, ivan, { subject: '<script>alert(1)</script>', message: '<img src=x onerror=alert(2)>' });
+    const page = await ivan.get(`/${number}`);
+    assert.doesNotMatch(page.text, /<script>alert|<img src=x/);
+    assert.match(page.text, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+    assert.match(page.text, /&lt;img src=x onerror=alert\(2\)&gt;/);
+    assert.doesNotMatch((await ivan.get('/')).text, /<script>alert/);
+  });
+});
+
+forEachDatabase('the ticket list', (db) => {
+  let t: TestPlugin;
+  before(async () => {
+    t = await startPlugin(db);
+  });
+  after(() => t.close());
+
+  it('shows a friendly empty state with the Create button and the contact channels', async () => {
+    const res = await t.as('alice').get('/');
+    assert.equal(res.status, 200);
+    assert.match(res.text, /You have no requests yet/);
+    assert.match(res.text, /href="\/support\/requests\/new"/);
+    assert.match(res.text, /Contact us/);
+  });
+
+  it('pages newest activity first, with no duplicates or gaps', async () => {
+    const alice = t.as('alice');
+    const token = await alice.csrf();
+    const numbers: string[] = [];
+    for (let i = 0; i < 45; i += 1) numbers.push(await createTicket(t, alice, { subject: `Вопрос ${i}`, serviceId: 'svc-201' }, token));
+    // Two tickets share an update time: the id breaks the tie.
+    await t.knex(t.tables.tickets).whereIn('number', numbers.slice(0, 2)).update({ updated_at: 1_700_000_000_000 });
+    const seen: string[] = [];
+    let url = '/';
+    for (let page = 0; page < 5 && url; page += 1) {
+      const res = await alice.get(url);
+      seen.push(...[...res.text.matchAll(/<td><a href="\/support\/requests\/(\d{8})">#/g)].map((m) => m[1] as string));
+      url = (/href="\/support\/requests(\/\?after=[^"]+)"/.exec(res.text)?.[1] ?? '').replace(/&amp;/g, '&');
+    }
+    assert.equal(seen.length, 45);
+    assert.equal(new Set(seen).size, 45);
+    assert.deepEqual(seen.slice(0, 43), numbers.slice(2).reverse(), 'newest first');
+    assert.deepEqual(new Set(seen.slice(43)), new Set(numbers.slice(0, 2)));
+  });
+
+  it('shows the configured contact channels', async () => {
+    const other = await startPlugin(db, { contacts: { communityUrl: 'https://vk.com/example', chatUrl: 'https://example.ru/chat' } });
+    try {
+      const res = await other.as('ivan').get('/');
+      assert.match(res.text, /href="https:\/\/vk.com\/example"/);
+      assert.match(res.text, /href="https:\/\/example.ru\/chat"/);
+      assert.match(res.text, /Для консультаций/);
+    } finally {
+      await other.close();
+    }
+  });
+});

@@ -1,0 +1,126 @@
+// Every rule of the create form: the form comes back with what was typed, the error next to its
+// field, in the customer's language, and nothing stays in the database or on disk.
+import assert from 'node:assert/strict';
+import { forEachDatabase } from '../support/databases';
+import { filesUnder, startPlugin, type TestAgent, type TestPlugin } from '../support/test-host';
+import { exe, gz, pdf, png } from '../support/samples';
+
+interface Attempt {
+  fields?: Record<string, string>;
+  files?: Array<[Buffer, string]>;
+}
+
+forEachDatabase('create form validation', (db) => {
+  let t: TestPlugin;
+  let ivan: TestAgent;
+  let token: string;
+  let technical: string;
+  let clientRelations: string;
+
+  before(async () => {
+    t = await startPlugin(db, { uploads: { maxFiles: 2, maxFileSizeMb: 0.05 } });
+    ivan = t.as('ivan');
+    token = await ivan.csrf();
+    const departments = await t.knex(t.tables.departments).select('id', 'code');
+    technical = String(departments.find((d) => d.code === 'technical').id);
+    clientRelations = String(departments.find((d) => d.code === 'client_relations').id);
+  });
+  after(() => t.close());
+
+  function send(attempt: Attempt, as: TestAgent = ivan, csrf = token) {
+    const fields = { subject: 'Пополнение баланса', serviceId: '', departmentId: clientRelations, message: 'Платёж прошёл, но баланс не пополнился.', ...attempt.fields };
+    let req = as.post(`/?_csrf=${encodeURIComponent(csrf)}`);
+    for (const [name, value] of Object.entries(fields)) req = req.field(name, value);
+    for (const [content, name] of attempt.files ?? []) req = req.attach('files', content, name);
+    return req;
+  }
+
+  async function assertRefused(attempt: Attempt, field: string, message: RegExp): Promise<string> {
+    const before = await t.knex(t.tables.tickets).count({ n: '*' });
+    const res = await send(attempt);
+    assert.equal(res.status, 422, `refused with 422, got ${res.status}: ${res.text.slice(0, 300)}`);
+    const error = new RegExp(`id="${field}-error" role="alert">([^<]*)<`).exec(res.text);
+    assert.ok(error, `an error next to ${field}`);
+    assert.match(error[1] as string, message);
+    const after = await t.knex(t.tables.tickets).count({ n: '*' });
+    assert.equal(Number(after[0]?.n), Number(before[0]?.n), 'no ticket was created');
+    assert.equal(filesUnder(t.storageDir).length, 0, 'no file stays on disk');
+    return res.text;
+  }
+
+  it('requires a subject', () => assertRefused({ fields: { subject: '   ' } }, 'subject', /Укажите тему/));
+
+  it('limits the subject to 120 characters', () => assertRefused({ fields: { subject: 'Я'.repeat(121) } }, 'subject', /не длиннее 120/));
+
+  it('refuses a subject equal to the message', () =>
+    assertRefused({ fields: { subject: 'Не работает сайт', message: 'не работает  сайт!' } }, 'subject', /повторяет текст сообщения/));
+
+  it('refuses a subject that is the beginning of the message', () =>
+    assertRefused({ fields: { subject: 'Сайт на VPS не открывается', message: 'Сайт на VPS не открывается с утра, ошибка 502.' } }, 'subject', /повторяет/));
+
+  it('accepts a subject that merely shares a word with the message', async () => {
+    const res = await send({ fields: { subject: 'Сайт недоступен', message: 'Сайтом никто не может пользоваться с утра.' } });
+    assert.equal(res.status, 303);
+  });
+
+  it('requires a message', () => assertRefused({ fields: { message: '' } }, 'message', /Напишите сообщение/));
+
+  it('limits the message to 20,000 characters', () => assertRefused({ fields: { message: 'ж'.repeat(20_001) } }, 'message', /не длиннее 20000/));
+
+  it('requires a department', () => assertRefused({ fields: { departmentId: '' } }, 'departmentId', /Выберите отдел/));
+
+  it('refuses a department that does not exist', () => assertRefused({ fields: { departmentId: '99999' } }, 'departmentId', /не принимает/));
+
+  it('refuses an inactive department', async () => {
+    await t.knex(t.tables.departments).where('id', technical).update({ is_active: false });
+    try {
+      await assertRefused({ fields: { departmentId: technical } }, 'departmentId', /не принимает/);
+      const form = await ivan.get('/new');
+      assert.doesNotMatch(form.text, /Технический отдел/, 'an inactive department is not offered');
+    } finally {
+      await t.knex(t.tables.departments).where('id', technical).update({ is_active: true });
+    }
+  });
+
+  it("refuses another customer's service", () => assertRefused({ fields: { serviceId: 'svc-201' } }, 'serviceId', /одну из ваших услуг/));
+
+  it('refuses a file whose content is not an allowed type, whatever its name', () =>
+    assertRefused({ files: [[png, 'ok.png'], [exe, 'photo.png']] }, 'files', /«photo\.png»/));
+
+  it('refuses an empty file', () => assertRefused({ files: [[Buffer.alloc(0), 'empty.txt']] }, 'files', /пустой/));
+
+  it('refuses more files than allowed, while streaming', () =>
+    assertRefused({ files: [[png, 'a.png'], [pdf, 'b.pdf'], [gz, 'c.gz']] }, 'files', /не больше 2 файлов/));
+
+  it('refuses a file over the size limit, while streaming', () =>
+    assertRefused({ files: [[Buffer.concat([png, Buffer.alloc(60 * 1024)]), 'big.png']] }, 'files', /не больше 0.05 МБ/));
+
+  it('keeps everything typed, says files must be attached again', async () => {
+    const html = await assertRefused(
+      { fields: { subject: 'Тема <b>жирная</b>', serviceId: 'svc-102', departmentId: technical, message: '' }, files: [[png, 'a.png']] },
+      'message',
+      /Напишите сообщение/,
+    );
+    assert.match(html, /value="Тема &lt;b&gt;жирная&lt;\/b&gt;"/, 'subject kept, escaped');
+    assert.match(html, /<option value="svc-102" selected>/, 'service kept');
+    assert.match(html, new RegExp(`value="${technical}" checked`), 'department kept');
+    assert.match(html, /прикрепите их ещё раз/, 'the page says files are not kept');
+  });
+
+  it('keeps the typed fields when a file breaks the size limit', async () => {
+    const html = await assertRefused(
+      { fields: { subject: 'Логи сервера', message: 'Прикладываю логи за сутки.' }, files: [[Buffer.concat([png, Buffer.alloc(80 * 1024)]), 'big.png']] },
+      'files',
+      /0.05 МБ/,
+    );
+    assert.match(html, /value="Логи сервера"/);
+    assert.match(html, />Прикладываю логи за сутки.<\/textarea>/);
+  });
+
+  it('answers in English for an English-speaking customer', async () => {
+    const alice = t.as('alice');
+    const res = await send({ fields: { subject: '' } }, alice, await alice.csrf());
+    assert.equal(res.status, 422);
+    assert.match(res.text, /Enter a subject\./);
+  });
+});
