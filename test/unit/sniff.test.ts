@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { detectBinaryType, TextDetector } from '../../src/files/sniff';
+import { displayName } from '../../src/files/multer-storage';
+import { exe, gz, log, pdf, png } from '../support/samples';
+
+function tarHeader(): Buffer {
+  const block = Buffer.alloc(512);
+  block.write('file.txt', 0);
+  block.write('ustar', 257);
+  return block;
+}
+
+describe('content sniffing', () => {
+  it('recognises the accepted binary formats by their bytes', () => {
+    assert.equal(detectBinaryType(png), 'image/png');
+    assert.equal(detectBinaryType(pdf), 'application/pdf');
+    assert.equal(detectBinaryType(gz), 'application/gzip');
+    assert.equal(detectBinaryType(tarHeader()), 'application/x-tar');
+    assert.equal(detectBinaryType(Buffer.from('PK\x03\x04rest')), 'application/zip');
+    assert.equal(detectBinaryType(Buffer.from([0xff, 0xd8, 0xff, 0xe0])), 'image/jpeg');
+    assert.equal(detectBinaryType(Buffer.from('RIFF\0\0\0\0WEBPVP8 ')), 'image/webp');
+  });
+
+  it('does not recognise an executable', () => assert.equal(detectBinaryType(exe), null));
+
+  it('treats UTF-8 without NUL as text, even when a character is split across chunks', () => {
+    const detector = new TextDetector();
+    const bytes = Buffer.from('журнал ошибок');
+    detector.push(bytes.subarray(0, 3));
+    detector.push(bytes.subarray(3));
+    assert.equal(detector.isText(), true);
+    const plain = new TextDetector();
+    plain.push(log);
+    assert.equal(plain.isText(), true);
+  });
+
+  it('treats NUL bytes or broken UTF-8 as not text', () => {
+    const withNul = new TextDetector();
+    withNul.push(exe);
+    assert.equal(withNul.isText(), false);
+    const broken = new TextDetector();
+    broken.push(Buffer.from([0x68, 0xc3, 0x28]));
+    assert.equal(broken.isText(), false);
+  });
+});
+
+describe('display names', () => {
+  it('drop folders and control characters', () => {
+    assert.equal(displayName('../../etc/passwd'), 'passwd');
+    assert.equal(displayName('C:\\Users\\a\\report.pdf'), 'report.pdf');
+    assert.equal(displayName('bad\r\nname.txt'), 'badname.txt');
+    assert.equal(displayName(''), 'file');
+    assert.equal(displayName('x'.repeat(400)).length, 255);
+  });
+});
