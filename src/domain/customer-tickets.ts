@@ -65,6 +65,11 @@ export function customerTickets(deps: CustomerTicketDeps) {
 
     formChoices,
 
+    /** Every department, inactive ones too: old tickets keep showing where they were filed. */
+    allDepartments(): Promise<Department[]> {
+      return store.departments.list({ activeOnly: false });
+    },
+
     /** Creates the ticket, its first message and its attachments in one transaction. */
     create(customer: HostUser, input: NewTicketInput, files: StoredFile[]): Promise<Ticket> {
       return keepingFilesOnlyOnSuccess(files, async () => {

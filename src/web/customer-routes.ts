@@ -63,7 +63,7 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
 
   router.get('/', async (req, res) => {
     const cursor = typeof req.query.after === 'string' ? req.query.after : null;
-    const [page, { departments }] = await Promise.all([tickets.list(customer(res), cursor), tickets.formChoices(customer(res))]);
+    const [page, departments] = await Promise.all([tickets.list(customer(res), cursor), tickets.allDepartments()]);
     await render.page(req, res, 'customer/list', contextOf(res).t('list.title'), {
       tickets: page.items,
       next: page.next,
