@@ -25,14 +25,7 @@ interface AttachmentRow {
   created_at: number | string;
 }
 
-export interface NewMessageRow {
-  ticketId: number;
-  authorKind: AuthorKind;
-  authorId: string;
-  authorName: string;
-  body: string;
-  createdAt: number;
-}
+export type NewMessageRow = Omit<Message, 'id' | 'attachments'>;
 
 function toAttachment(row: AttachmentRow): Attachment {
   return {
