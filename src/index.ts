@@ -10,6 +10,9 @@ import { migrateDownAll, migrateLatest } from './store/migrate';
 import { FileStorage } from './files/storage';
 import { loadCatalog } from './i18n';
 import { customerTickets } from './domain/customer-tickets';
+import { composer } from './mail/compose';
+import { createTransport } from './mail/transport';
+import { Dispatcher } from './mail/dispatcher';
 import { csrfProtection } from './web/csrf';
 import { renderer } from './web/render';
 import { customerRoutes } from './web/customer-routes';
@@ -37,14 +40,38 @@ export async function activate(host: SupportHost, rawSettings: unknown): Promise
   const store = createStore(host.knex, tables);
   const storage = new FileStorage(settings.storageDir ?? path.join(host.dataDir, 'support-requests'));
   const catalog = loadCatalog(path.join(PLUGIN_ROOT, manifest.locales.directory), manifest.locales.supported);
-  const render = renderer(host, path.join(PLUGIN_ROOT, manifest.views), process.env.NODE_ENV === 'production');
+  const viewsDir = path.join(PLUGIN_ROOT, manifest.views);
+  const render = renderer(host, viewsDir, process.env.NODE_ENV === 'production');
   const csrf = csrfProtection(host);
+  const publicBaseUrl = (settings.publicBaseUrl ?? host.publicBaseUrl ?? 'http://localhost').replace(/\/+$/, '');
+
+  const transport = createTransport(host, settings.mail);
+  const dispatcher = new Dispatcher({
+    outbox: store.outbox,
+    transport,
+    storage,
+    logger,
+    retry: settings.mail.retry,
+    pollMs: settings.mail.pollSeconds * 1000,
+    leaseMs: settings.mail.leaseSeconds * 1000,
+    batchSize: settings.mail.batchSize,
+  });
 
   const tickets = customerTickets({
     store,
     servicesOf: (customerId) => host.servicesOf(customerId),
     discardFiles: (keys) => storage.remove(keys),
     uploads: settings.uploads,
+    mail: composer({
+      catalog,
+      viewsDir,
+      ticketsUrl: publicBaseUrl + manifest.mountPath,
+      defaultLocale: settings.defaultLocale,
+      attachLimitBytes: settings.mail.attachLimitMb * 1024 * 1024,
+      messageIdDomain: transport.from.address.split('@')[1] ?? 'localhost',
+      confirmToCustomer: settings.mail.confirmToCustomer,
+    }),
+    mailQueued: () => dispatcher.nudge(),
   });
 
   const router = pluginRouter({
@@ -63,12 +90,16 @@ export async function activate(host: SupportHost, rawSettings: unknown): Promise
     async migrate() {
       await migrateLatest(host.knex, migrationsDir, tables);
       for (const [code, department] of Object.entries(settings.departments)) {
-        await store.departments.setEmails(code, department.emails);
+        await store.departments.applySettings(code, department);
       }
+      // Mail queued before a restart goes out as soon as the tables are known to be there.
+      dispatcher.start();
     },
     rollback: () => migrateDownAll(host.knex, migrationsDir, tables),
     async close() {
-      // Nothing runs in the background yet; the host's knex stays the host's to close.
+      // Waits for e-mails in flight; the host's knex stays the host's to close.
+      await dispatcher.stop();
+      if (transport.owned) transport.transporter?.close();
     },
   };
 }

@@ -28,8 +28,28 @@ export interface Settings {
   publicBaseUrl?: string;
   storageDir?: string;
   uploads: { maxFiles: number; maxFileSizeMb: number; allowedTypes: string[] };
-  departments: Record<string, { emails: string[] }>;
+  departments: Record<string, DepartmentSettings>;
   contacts: { communityUrl?: string; chatUrl?: string };
+  mail: MailSettings;
+}
+
+export interface DepartmentSettings {
+  emails: string[];
+  onCall: string[];
+  locale?: Locale;
+  urgent?: boolean;
+}
+
+export interface MailSettings {
+  smtp?: { host: string; port: number; secure: boolean; requireTLS: boolean; user?: string; password?: string };
+  from: { address: string; name: string };
+  attachLimitMb: number;
+  confirmToCustomer: boolean;
+  retry: { minDelaySeconds: number; maxDelaySeconds: number; giveUpAfterHours: number };
+  pollSeconds: number;
+  leaseSeconds: number;
+  batchSize: number;
+  timeoutSeconds: number;
 }
 
 export class ManifestError extends Error {

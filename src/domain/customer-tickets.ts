@@ -1,6 +1,7 @@
 // What a customer can do with their tickets. Every call takes the signed-in customer and only
 // ever reaches that customer's tickets; anything else is NotFound, as if it did not exist.
-import type { HostService, HostUser } from '../host';
+import type { HostService, HostUser, Locale } from '../host';
+import type { Composer } from '../mail/compose';
 import type { Store } from '../store';
 import type { Attachment, Department, Message, Page, StoredFile, Ticket } from './types';
 import { NotFoundError, ValidationError, type Problem } from './errors';
@@ -13,6 +14,10 @@ export interface CustomerTicketDeps {
   /** Removes stored upload files; called whenever the files will not be kept. */
   discardFiles(keys: string[]): Promise<void>;
   uploads: UploadRules;
+  /** Builds the e-mails each change causes; they are queued in the change's own transaction. */
+  mail: Composer;
+  /** Called after a commit that queued e-mail, so it goes out at once. */
+  mailQueued?: () => void;
   now?: () => number;
 }
 
@@ -71,7 +76,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
     },
 
     /** Creates the ticket, its first message and its attachments in one transaction. */
-    create(customer: HostUser, input: NewTicketInput, files: StoredFile[]): Promise<Ticket> {
+    create(customer: HostUser, input: NewTicketInput, files: StoredFile[], locale: Locale): Promise<Ticket> {
       return keepingFilesOnlyOnSuccess(files, async () => {
         const { departments, services } = await formChoices(customer);
         const problems = checkNewTicket(input, files, { services, departments, uploads: deps.uploads });
@@ -86,6 +91,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
           customerId: customer.id,
           customerName: customer.name,
           customerEmail: customer.email,
+          customerLocale: locale,
           serviceId: service?.id ?? null,
           serviceLabel: service?.label ?? null,
           departmentId: department.id,
@@ -96,20 +102,21 @@ export function customerTickets(deps: CustomerTicketDeps) {
           updatedAt: at,
           lastReplyAt: null,
           closedAt: null,
+          threadMessageId: null,
         };
-        return store.transaction(async (tx) => {
+        const created = await store.transaction(async (tx) => {
           const id = await tx.tickets.insert(fields);
-          const messageId = await tx.messages.insert({
-            ticketId: id,
-            authorKind: 'customer',
-            authorId: customer.id,
-            authorName: customer.name,
-            body: input.message,
-            createdAt: at,
-          });
-          await tx.messages.attach(id, messageId, files, at);
-          return { id, ...fields };
+          const first = { ticketId: id, authorKind: 'customer' as const, authorId: customer.id, authorName: customer.name, body: input.message, createdAt: at };
+          const messageId = await tx.messages.insert(first);
+          const attachments = await tx.messages.attach(id, messageId, files, at);
+          const ticket: Ticket = { id, ...fields };
+          const { items, threadMessageId } = deps.mail.forNewTicket(ticket, department, { id: messageId, ...first, attachments });
+          await tx.tickets.update(id, { threadMessageId });
+          await tx.outbox.enqueue(items, at);
+          return { ...ticket, threadMessageId };
         });
+        deps.mailQueued?.();
+        return created;
       });
     },
 
@@ -128,24 +135,28 @@ export function customerTickets(deps: CustomerTicketDeps) {
         const ticket = await ownTicket(customer, number);
         if (Object.keys(problems).length > 0) throw new ValidationError(problems);
         const at = now();
-        return store.transaction(async (tx) => {
-          const messageId = await tx.messages.insert({
-            ticketId: ticket.id,
-            authorKind: 'customer',
-            authorId: customer.id,
-            authorName: customer.name,
-            body,
-            createdAt: at,
-          });
-          await tx.messages.attach(ticket.id, messageId, files, at);
+        const messageId = await store.transaction(async (tx) => {
+          const earlier = await tx.messages.thread(ticket.id);
+          const reply = { ticketId: ticket.id, authorKind: 'customer' as const, authorId: customer.id, authorName: customer.name, body, createdAt: at };
+          const id = await tx.messages.insert(reply);
+          const attachments = await tx.messages.attach(ticket.id, id, files, at);
           // Still unanswered stays "new"; otherwise the ball is in the staff's court again.
           await tx.tickets.update(ticket.id, {
             status: ticket.status === 'new' ? 'new' : 'waiting',
             updatedAt: at,
             closedAt: null,
           });
-          return messageId;
+          const department = await tx.departments.find(ticket.departmentId);
+          if (department) {
+            const items = deps.mail.forCustomerReply(ticket, department, { id, ...reply, attachments }, earlier.reverse());
+            await tx.outbox.enqueue(items, at);
+            // A ticket without mail so far starts its thread here.
+            if (!ticket.threadMessageId && items[0]) await tx.tickets.update(ticket.id, { threadMessageId: items[0].messageId });
+          }
+          return id;
         });
+        deps.mailQueued?.();
+        return messageId;
       });
     },
 

@@ -11,6 +11,10 @@ export interface Department {
   name: Record<Locale, string>;
   guidance: Record<Locale, string>;
   emails: string[];
+  /** Urgent mail also goes to these. */
+  onCall: string[];
+  /** Language of the department's e-mail; the plugin default when null. */
+  mailLocale: Locale | null;
   urgent: boolean;
   active: boolean;
   order: number;
@@ -22,6 +26,8 @@ export interface Ticket {
   customerId: string;
   customerName: string;
   customerEmail: string;
+  /** The customer's language when the ticket was opened, for e-mail to them. */
+  customerLocale: Locale | null;
   serviceId: string | null;
   serviceLabel: string | null;
   departmentId: number;
@@ -32,6 +38,8 @@ export interface Ticket {
   updatedAt: number;
   lastReplyAt: number | null;
   closedAt: number | null;
+  /** Message-ID of the ticket's first e-mail; every later e-mail refers to it. */
+  threadMessageId: string | null;
 }
 
 export interface Attachment {
@@ -72,3 +80,39 @@ export interface Page<T> {
   items: T[];
   next: string | null;
 }
+
+/** An e-mail as queued: everything needed to send it, fixed when its cause is committed. */
+export interface MailEnvelope {
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  /** Extra headers (X-Priority, Importance...). */
+  headers: Record<string, string>;
+  inReplyTo?: string;
+  references?: string[];
+  /** Files to attach from storage when the e-mail is sent. */
+  attachments: Array<{ storageKey: string; filename: string; contentType: string }>;
+}
+
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+
+export interface OutboxItem {
+  id: number;
+  ticketId: number | null;
+  ticketNumber: string | null;
+  kind: string;
+  /** 0 = urgent, sent before everything else that is due. */
+  priority: number;
+  status: OutboxStatus;
+  messageId: string;
+  envelope: MailEnvelope;
+  attempts: number;
+  nextAttemptAt: number;
+  leaseUntil: number | null;
+  lastError: string | null;
+  createdAt: number;
+  sentAt: number | null;
+}
+
+export type NewOutboxItem = Pick<OutboxItem, 'ticketId' | 'ticketNumber' | 'kind' | 'priority' | 'messageId' | 'envelope'>;

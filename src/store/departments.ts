@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import type { Department } from '../domain/types';
+import type { Locale } from '../host';
+import type { DepartmentSettings } from '../manifest';
 import type { TableNames } from './tables';
 import { num } from './dialect';
 
@@ -11,6 +13,8 @@ interface DepartmentRow {
   guidance_ru: string;
   guidance_en: string;
   emails: string;
+  on_call_emails: string;
+  mail_locale: string | null;
   is_urgent: unknown;
   is_active: unknown;
   sort_order: number;
@@ -23,6 +27,8 @@ function toDepartment(row: DepartmentRow): Department {
     name: { ru: row.name_ru, en: row.name_en },
     guidance: { ru: row.guidance_ru, en: row.guidance_en },
     emails: JSON.parse(row.emails) as string[],
+    onCall: JSON.parse(row.on_call_emails) as string[],
+    mailLocale: (row.mail_locale as Locale | null) ?? null,
     urgent: Boolean(row.is_urgent),
     active: Boolean(row.is_active),
     order: num(row.sort_order),
@@ -42,8 +48,15 @@ export function departmentStore(knex: Knex, t: TableNames) {
       return row ? toDepartment(row) : null;
     },
 
-    async setEmails(code: string, emails: string[]): Promise<void> {
-      await knex(t.departments).where('code', code).update({ emails: JSON.stringify(emails) });
+    /** Applies a department's settings (addresses, language, urgency) to its row. */
+    async applySettings(code: string, settings: DepartmentSettings): Promise<void> {
+      const row: Record<string, unknown> = {
+        emails: JSON.stringify(settings.emails),
+        on_call_emails: JSON.stringify(settings.onCall),
+        mail_locale: settings.locale ?? null,
+      };
+      if (settings.urgent !== undefined) row.is_urgent = settings.urgent;
+      await knex(t.departments).where('code', code).update(row);
     },
   };
 }

@@ -37,3 +37,35 @@ export function num(value: unknown): number {
 export function numOrNull(value: unknown): number | null {
   return value === null || value === undefined ? null : num(value);
 }
+
+/** A transaction the database aborted to break a lock cycle; running it again is safe. */
+export function isDeadlock(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number } | null;
+  return e?.code === 'ER_LOCK_DEADLOCK' || e?.errno === 1213 || e?.code === '40P01' || e?.code === '40001';
+}
+
+/** Runs a whole transaction again when the database chose it as a deadlock victim. */
+export async function withDeadlockRetry<T>(run: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (attempt >= attempts || !isDeadlock(err)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 10));
+    }
+  }
+}
+
+/**
+ * Drops columns. On SQLite knex would rebuild the table, which a foreign key pointing at it
+ * forbids inside a migration's transaction; SQLite's own DROP COLUMN needs no rebuild.
+ */
+export async function dropColumns(knex: Knex, table: string, columns: string[]): Promise<void> {
+  if (dialectOf(knex) === 'sqlite') {
+    for (const column of columns) await knex.raw('ALTER TABLE ?? DROP COLUMN ??', [table, column]);
+    return;
+  }
+  await knex.schema.alterTable(table, (t) => {
+    for (const column of columns) t.dropColumn(column);
+  });
+}

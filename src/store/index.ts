@@ -4,12 +4,18 @@ import type { TableNames } from './tables';
 import { departmentStore } from './departments';
 import { ticketStore } from './tickets';
 import { messageStore } from './messages';
+import { outboxStore } from './outbox';
+import { withDeadlockRetry } from './dialect';
 
 export interface Store {
   departments: ReturnType<typeof departmentStore>;
   tickets: ReturnType<typeof ticketStore>;
   messages: ReturnType<typeof messageStore>;
-  /** Runs fn with a store bound to one transaction: all of it commits, or none of it. */
+  outbox: ReturnType<typeof outboxStore>;
+  /**
+   * Runs fn with a store bound to one transaction: all of it commits, or none of it. A deadlock
+   * victim is run again from the start, so fn must not have effects outside the database.
+   */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
 }
 
@@ -18,6 +24,7 @@ export function createStore(knex: Knex, tables: TableNames): Store {
     departments: departmentStore(knex, tables),
     tickets: ticketStore(knex, tables),
     messages: messageStore(knex, tables),
-    transaction: (fn) => knex.transaction((trx) => fn(createStore(trx, tables))),
+    outbox: outboxStore(knex, tables),
+    transaction: (fn) => withDeadlockRetry(() => knex.transaction((trx) => fn(createStore(trx, tables)))),
   };
 }

@@ -54,8 +54,9 @@ export function messageStore(knex: Knex, t: TableNames) {
       });
     },
 
-    async attach(ticketId: number, messageId: number, files: StoredFile[], createdAt: number): Promise<void> {
-      if (files.length === 0) return;
+    /** Records a message's files and returns them as stored. */
+    async attach(ticketId: number, messageId: number, files: StoredFile[], createdAt: number): Promise<Attachment[]> {
+      if (files.length === 0) return [];
       await knex(t.attachments).insert(
         files.map((f) => ({
           message_id: messageId,
@@ -68,6 +69,7 @@ export function messageStore(knex: Knex, t: TableNames) {
           created_at: createdAt,
         })),
       );
+      return (await knex<AttachmentRow>(t.attachments).where('message_id', messageId).orderBy('id')).map(toAttachment);
     },
 
     /** The whole thread, oldest first, each message with its attachments. */

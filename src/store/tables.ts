@@ -8,6 +8,7 @@ export interface TableNames {
   tickets: string;
   messages: string;
   attachments: string;
+  outbox: string;
   /** An index or key name: prefix + a short suffix. */
   key(suffix: string): string;
 }
@@ -20,6 +21,7 @@ export function tableNames(prefix: string, migrationsTemplate = '{prefix}migrati
     tickets: `${prefix}tickets`,
     messages: `${prefix}messages`,
     attachments: `${prefix}attachments`,
+    outbox: `${prefix}outbox`,
     key: (suffix) => `${prefix}${suffix}`,
   };
 }

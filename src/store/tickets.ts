@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Page, Ticket, TicketPriority, TicketStatus } from '../domain/types';
 import type { TableNames } from './tables';
+import type { Locale } from '../host';
 import { insertReturningId, num, numOrNull } from './dialect';
 import { decodeCursor, encodeCursor } from './cursor';
 
@@ -10,6 +11,7 @@ interface TicketRow {
   customer_id: string;
   customer_name: string;
   customer_email: string;
+  customer_locale: string | null;
   service_id: string | null;
   service_label: string | null;
   department_id: number;
@@ -20,10 +22,11 @@ interface TicketRow {
   updated_at: number | string;
   last_reply_at: number | string | null;
   closed_at: number | string | null;
+  thread_message_id: string | null;
 }
 
 export type NewTicketRow = Omit<Ticket, 'id'>;
-export type TicketChanges = Partial<Pick<Ticket, 'status' | 'priority' | 'departmentId' | 'updatedAt' | 'lastReplyAt' | 'closedAt'>>;
+export type TicketChanges = Partial<Pick<Ticket, 'status' | 'priority' | 'departmentId' | 'updatedAt' | 'lastReplyAt' | 'closedAt' | 'threadMessageId'>>;
 
 function toTicket(row: TicketRow): Ticket {
   return {
@@ -32,6 +35,7 @@ function toTicket(row: TicketRow): Ticket {
     customerId: row.customer_id,
     customerName: row.customer_name,
     customerEmail: row.customer_email,
+    customerLocale: (row.customer_locale as Locale | null) ?? null,
     serviceId: row.service_id,
     serviceLabel: row.service_label,
     departmentId: num(row.department_id),
@@ -42,6 +46,7 @@ function toTicket(row: TicketRow): Ticket {
     updatedAt: num(row.updated_at),
     lastReplyAt: numOrNull(row.last_reply_at),
     closedAt: numOrNull(row.closed_at),
+    threadMessageId: row.thread_message_id,
   };
 }
 
@@ -52,6 +57,7 @@ const columnOf: Record<keyof TicketChanges, string> = {
   updatedAt: 'updated_at',
   lastReplyAt: 'last_reply_at',
   closedAt: 'closed_at',
+  threadMessageId: 'thread_message_id',
 };
 
 export function ticketStore(knex: Knex, t: TableNames) {
@@ -62,6 +68,7 @@ export function ticketStore(knex: Knex, t: TableNames) {
         customer_id: ticket.customerId,
         customer_name: ticket.customerName,
         customer_email: ticket.customerEmail,
+        customer_locale: ticket.customerLocale,
         service_id: ticket.serviceId,
         service_label: ticket.serviceLabel,
         department_id: ticket.departmentId,
@@ -72,6 +79,7 @@ export function ticketStore(knex: Knex, t: TableNames) {
         updated_at: ticket.updatedAt,
         last_reply_at: ticket.lastReplyAt,
         closed_at: ticket.closedAt,
+        thread_message_id: ticket.threadMessageId,
       });
     },
 

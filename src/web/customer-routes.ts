@@ -85,7 +85,7 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
     const { files, problem } = uploadsOf(req, res);
     if (problem) return showForm(req, res, values, { [problem.field]: problem }, true);
     try {
-      const ticket = await tickets.create(customer(res), values, files);
+      const ticket = await tickets.create(customer(res), values, files, contextOf(res).locale);
       res.redirect(303, `${req.baseUrl}/${ticket.number}?created=1`);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;

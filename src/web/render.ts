@@ -5,7 +5,7 @@ import ejs from 'ejs';
 import type { Problem } from '../domain/errors';
 import type { SupportHost } from '../host';
 import { contextOf } from './context';
-import { formatSize, formatTime } from './format';
+import { formatSize, formatTime } from '../i18n/format';
 
 export interface Renderer {
   page(req: Request, res: Response, view: string, title: string, data: object, status?: number): Promise<void>;

@@ -43,7 +43,8 @@ export function pluginRouter({ host, catalog, defaultLocale, render, customer, l
     const answer = (status: number, key: string) => render.message(req, res, status, key).catch(next);
     if (err instanceof NotFoundError) return void answer(404, 'errors.notFound');
     if (isCsrfError(err)) return void answer(403, 'errors.csrf');
-    logger.error(`support-requests: ${req.method} ${req.originalUrl} failed: ${(err as Error)?.stack ?? String(err)}`);
+    // The path only: the query string may carry the CSRF token.
+    logger.error(`support-requests: ${req.method} ${req.baseUrl}${req.path} failed: ${(err as Error)?.stack ?? String(err)}`);
     void answer(500, 'errors.server');
   });
 

@@ -1,0 +1,123 @@
+// Sends what the outbox holds. It runs right after a commit (nudge) and on a timer (for mail
+// left by a crash or waiting for a retry). Each e-mail is claimed with a lease before it is
+// sent, and keeps the Message-ID it was given when queued, so a re-send is recognisably the same.
+import type { HostLogger } from '../host';
+import type { OutboxItem } from '../domain/types';
+import type { OutboxStore } from '../store/outbox';
+import type { FileStorage } from '../files/storage';
+import type { MailTransport } from './transport';
+import { describeFailure, verdict, type RetrySettings } from './retry-policy';
+
+export interface DispatcherOptions {
+  outbox: OutboxStore;
+  transport: MailTransport;
+  storage: FileStorage;
+  logger: HostLogger;
+  retry: RetrySettings;
+  pollMs: number;
+  leaseMs: number;
+  batchSize: number;
+  now?: () => number;
+}
+
+export class Dispatcher {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = true;
+  private readonly now: () => number;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    if (!this.options.transport.transporter) {
+      this.options.logger.warn('support-requests mail: no SMTP settings and no host transport; e-mail stays queued');
+      return;
+    }
+    this.stopped = false;
+    this.nudge();
+  }
+
+  /** Sends what is due now; called after every commit that queued mail. */
+  nudge(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.clearTimer();
+    this.running = this.drain().finally(() => {
+      this.running = null;
+      this.schedule(this.again ? 0 : this.options.pollMs);
+      this.again = false;
+    });
+  }
+
+  /** Stops claiming, waits for e-mails in flight to be sent and recorded, and leaves no timer. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.clearTimer();
+    await this.running;
+    this.clearTimer();
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    this.clearTimer();
+    this.timer = setTimeout(() => this.nudge(), ms);
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private async drain(): Promise<void> {
+    const { outbox, leaseMs, batchSize, logger } = this.options;
+    try {
+      while (!this.stopped) {
+        const batch = await outbox.claim(this.now(), leaseMs, batchSize);
+        if (batch.length === 0) return;
+        await Promise.all(batch.map((item) => this.deliver(item)));
+        if (batch.length < batchSize) return;
+      }
+    } catch (err) {
+      // A database hiccup: the timer tries again; claimed rows come back when their lease ends.
+      logger.error(`support-requests mail: dispatch failed: ${describeFailure(err)}`);
+    }
+  }
+
+  private async deliver(item: OutboxItem): Promise<void> {
+    const { transport, storage, outbox, logger, retry } = this.options;
+    const label = `#${item.ticketNumber ?? '-'} ${item.kind} ${item.messageId}`;
+    const envelope = item.envelope;
+    try {
+      await transport.transporter!.sendMail({
+        from: transport.from,
+        to: envelope.to,
+        subject: envelope.subject,
+        text: envelope.text,
+        html: envelope.html,
+        headers: envelope.headers,
+        messageId: item.messageId,
+        inReplyTo: envelope.inReplyTo,
+        references: envelope.references,
+        attachments: envelope.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, path: storage.pathOf(a.storageKey) })),
+      });
+      await outbox.markSent(item.id, this.now());
+      logger.info(`support-requests mail: sent ${label} to ${envelope.to.join(', ')} (attempt ${item.attempts})`);
+    } catch (err) {
+      const reason = describeFailure(err);
+      const next = verdict(err, item.attempts, item.createdAt, this.now(), retry);
+      if (next.retry) {
+        await outbox.reschedule(item.id, next.at, reason);
+        logger.warn(`support-requests mail: retry ${label} at ${new Date(next.at).toISOString()} after attempt ${item.attempts}: ${reason}`);
+      } else {
+        await outbox.markFailed(item.id, reason);
+        logger.error(`support-requests mail: failed ${label} after attempt ${item.attempts}: ${reason}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,35 @@
+// Which send failures are worth retrying, and when. SMTP 5xx answers are final; connection
+// trouble, timeouts and 4xx answers pass, so they are retried with growing, jittered delays.
+
+export interface RetrySettings {
+  minDelaySeconds: number;
+  maxDelaySeconds: number;
+  giveUpAfterHours: number;
+}
+
+export type Verdict = { retry: true; at: number } | { retry: false };
+
+/** The server's answer or the error's message, in one line, for the log and the admin page. */
+export function describeFailure(err: unknown): string {
+  const e = err as { response?: string; message?: string; code?: string; responseCode?: number };
+  const text = e.response ?? e.message ?? String(err);
+  return [e.code, text].filter(Boolean).join(': ').replace(/\s+/g, ' ').slice(0, 1000);
+}
+
+export function isPermanent(err: unknown): boolean {
+  const code = (err as { responseCode?: unknown }).responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+}
+
+/** Delay before attempt n+1 after n failed ones: exponential from min to max, ±20 % jitter. */
+export function backoffMs(attempts: number, settings: RetrySettings, random: () => number = Math.random): number {
+  const base = Math.min(settings.minDelaySeconds * 2 ** Math.max(0, attempts - 1), settings.maxDelaySeconds) * 1000;
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+export function verdict(err: unknown, attempts: number, createdAt: number, now: number, settings: RetrySettings): Verdict {
+  if (isPermanent(err)) return { retry: false };
+  const at = now + backoffMs(attempts, settings);
+  if (at - createdAt > settings.giveUpAfterHours * 3_600_000) return { retry: false };
+  return { retry: true, at };
+}

@@ -1,0 +1,43 @@
+// The nodemailer transport: the host's own when it hands one over, else a pooled SMTP
+// transport from the plugin's settings, else none (mail stays queued and the admin page says why).
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { SupportHost } from '../host';
+import type { MailSettings } from '../manifest';
+
+export interface MailTransport {
+  transporter: Transporter | null;
+  from: { name: string; address: string };
+  /** Where the transport came from, for logs and the admin page. */
+  source: 'host' | 'settings' | 'none';
+  /** Whether this plugin made the transport, and so must close it. */
+  owned: boolean;
+}
+
+export function createTransport(host: SupportHost, settings: MailSettings): MailTransport {
+  if (host.mail?.transport) {
+    return { transporter: host.mail.transport, from: parseFrom(host.mail.from) ?? settings.from, source: 'host', owned: false };
+  }
+  const smtp = settings.smtp;
+  if (!smtp) return { transporter: null, from: settings.from, source: 'none', owned: false };
+  const timeout = settings.timeoutSeconds * 1000;
+  const transporter = nodemailer.createTransport({
+    pool: true,
+    maxConnections: 5,
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.secure,
+    requireTLS: smtp.requireTLS,
+    auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: timeout,
+  });
+  return { transporter, from: settings.from, source: 'settings', owned: true };
+}
+
+/** "Name <address>" or a bare address, as hosts usually keep it. */
+function parseFrom(from: string | undefined): { name: string; address: string } | null {
+  if (!from) return null;
+  const match = /^\s*(.*?)\s*<([^>]+)>\s*$/.exec(from);
+  return match ? { name: match[1] ?? '', address: match[2] as string } : { name: '', address: from.trim() };
+}

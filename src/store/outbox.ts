@@ -1,0 +1,141 @@
+// The mail outbox. Rows are claimed with a lease: a dispatcher that dies holding one simply lets
+// the lease run out, and the row is claimed again. On PostgreSQL and MariaDB/MySQL the claim
+// skips rows another instance has locked, so several instances never claim the same e-mail.
+import type { Knex } from 'knex';
+import type { NewOutboxItem, OutboxItem, OutboxStatus } from '../domain/types';
+import type { TableNames } from './tables';
+import { dialectOf, num, numOrNull, withDeadlockRetry } from './dialect';
+
+interface OutboxRow {
+  id: number;
+  ticket_id: number | null;
+  ticket_number: string | null;
+  kind: string;
+  priority: number;
+  status: string;
+  message_id: string;
+  envelope: string;
+  attempts: number;
+  next_attempt_at: number | string;
+  lease_until: number | string | null;
+  last_error: string | null;
+  created_at: number | string;
+  sent_at: number | string | null;
+}
+
+function toItem(row: OutboxRow): OutboxItem {
+  return {
+    id: num(row.id),
+    ticketId: numOrNull(row.ticket_id),
+    ticketNumber: row.ticket_number,
+    kind: row.kind,
+    priority: num(row.priority),
+    status: row.status as OutboxStatus,
+    messageId: row.message_id,
+    envelope: JSON.parse(row.envelope) as OutboxItem['envelope'],
+    attempts: num(row.attempts),
+    nextAttemptAt: num(row.next_attempt_at),
+    leaseUntil: numOrNull(row.lease_until),
+    lastError: row.last_error,
+    createdAt: num(row.created_at),
+    sentAt: numOrNull(row.sent_at),
+  };
+}
+
+export interface OutboxCounts {
+  pending: number;
+  sending: number;
+  sent: number;
+  failed: number;
+  oldestPendingAt: number | null;
+}
+
+export function outboxStore(knex: Knex, t: TableNames) {
+  return {
+    async enqueue(items: NewOutboxItem[], now: number): Promise<void> {
+      if (items.length === 0) return;
+      await knex(t.outbox).insert(
+        items.map((item) => ({
+          ticket_id: item.ticketId,
+          ticket_number: item.ticketNumber,
+          kind: item.kind,
+          priority: item.priority,
+          status: 'pending',
+          message_id: item.messageId,
+          envelope: JSON.stringify(item.envelope),
+          attempts: 0,
+          next_attempt_at: now,
+          created_at: now,
+        })),
+      );
+    },
+
+    /** Reserves up to `limit` due e-mails, urgent first, for `leaseMs`; each claim counts as an attempt. */
+    async claim(now: number, leaseMs: number, limit: number): Promise<OutboxItem[]> {
+      // READ COMMITTED keeps MySQL from taking gap locks that would make new outbox inserts wait.
+      const isolation = dialectOf(knex) === 'sqlite' ? {} : { isolationLevel: 'read committed' as const };
+      return withDeadlockRetry(() => knex.transaction(async (trx) => {
+        const due = trx<OutboxRow>(t.outbox)
+          .where((q) =>
+            q
+              .where((p) => p.where('status', 'pending').andWhere('next_attempt_at', '<=', now))
+              .orWhere((s) => s.where('status', 'sending').andWhere('lease_until', '<=', now)),
+          )
+          .orderBy([{ column: 'priority' }, { column: 'next_attempt_at' }, { column: 'id' }])
+          .limit(limit);
+        // SQLite has no row locks: one process dispatches there, and its transaction is enough.
+        if (dialectOf(knex) !== 'sqlite') due.forUpdate().skipLocked();
+        const rows = await due;
+        if (rows.length === 0) return [];
+        const ids = rows.map((r) => r.id);
+        await trx(t.outbox)
+          .whereIn('id', ids)
+          .update({ status: 'sending', lease_until: now + leaseMs, attempts: trx.raw('attempts + 1') });
+        return rows.map((row) => ({ ...toItem(row), status: 'sending' as const, leaseUntil: now + leaseMs, attempts: num(row.attempts) + 1 }));
+      }, isolation));
+    },
+
+    async markSent(id: number, now: number): Promise<void> {
+      await knex(t.outbox).where('id', id).update({ status: 'sent', sent_at: now, lease_until: null, last_error: null });
+    },
+
+    async reschedule(id: number, at: number, error: string): Promise<void> {
+      await knex(t.outbox).where('id', id).update({ status: 'pending', next_attempt_at: at, lease_until: null, last_error: error });
+    },
+
+    async markFailed(id: number, error: string): Promise<void> {
+      await knex(t.outbox).where('id', id).update({ status: 'failed', lease_until: null, last_error: error });
+    },
+
+    /** Puts a failed e-mail back in the queue for one more round of attempts. */
+    async retryFailed(id: number, now: number): Promise<boolean> {
+      const changed = await knex(t.outbox)
+        .where({ id, status: 'failed' })
+        .update({ status: 'pending', next_attempt_at: now, attempts: 0, created_at: now, last_error: null });
+      return changed > 0;
+    },
+
+    async counts(): Promise<OutboxCounts> {
+      const rows = (await knex(t.outbox).select('status').count({ n: '*' }).groupBy('status')) as Array<{ status: string; n: unknown }>;
+      const oldest = await knex(t.outbox).whereIn('status', ['pending', 'sending']).min({ at: 'created_at' }).first();
+      const by = new Map(rows.map((r) => [r.status, num(r.n)]));
+      return {
+        pending: by.get('pending') ?? 0,
+        sending: by.get('sending') ?? 0,
+        sent: by.get('sent') ?? 0,
+        failed: by.get('failed') ?? 0,
+        oldestPendingAt: numOrNull(oldest?.at),
+      };
+    },
+
+    async failed(limit: number): Promise<OutboxItem[]> {
+      return (await knex<OutboxRow>(t.outbox).where('status', 'failed').orderBy('id', 'desc').limit(limit)).map(toItem);
+    },
+
+    async forTicket(ticketId: number): Promise<OutboxItem[]> {
+      return (await knex<OutboxRow>(t.outbox).where('ticket_id', ticketId).orderBy('id')).map(toItem);
+    },
+  };
+}
+
+export type OutboxStore = ReturnType<typeof outboxStore>;
