@@ -1,0 +1,132 @@
+// Wires the demo billing panel: database, sessions, the host's pages and layout, and the
+// support-requests plugin installed from this package the way a real panel would.
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import knexFactory, { type Knex } from 'knex';
+import { HOST_API_VERSION, type ActivatedPlugin, type HostLogger, type SupportHost } from '../src/host';
+import { servicesOf } from './accounts';
+import { defaultDatabaseUrl, knexConfig, prepareDatabase } from './database';
+import { Identity } from './identity';
+import { installPlugin } from './install-plugin';
+import { Layout, Views } from './layout';
+import { PanelMenu } from './menu';
+import { hostRoutes } from './routes';
+import { SessionStore } from './sessions';
+
+/** The plugin's package folder: the repository root (this file runs from dist/demo). */
+export const PLUGIN_FOLDER = path.resolve(__dirname, '..', '..');
+
+export interface DemoOptions {
+  /** SQLite path, postgres://, mysql:// or mariadb://; default <dataDir>/panel.sqlite. */
+  databaseUrl?: string;
+  dataDir: string;
+  /** Only for publicBaseUrl; main.ts listens. Default 3000. */
+  port?: number;
+  /** Merged over the demo's plugin settings. */
+  pluginSettings?: object;
+}
+
+export interface DemoApp {
+  app: express.Express;
+  knex: Knex;
+  plugin: ActivatedPlugin;
+  close(): Promise<void>;
+}
+
+const consoleLogger: HostLogger = {
+  info: (m) => console.log(m),
+  warn: (m) => console.warn(m),
+  error: (m) => console.error(m),
+};
+
+export function demoPluginSettings(publicBaseUrl: string): Record<string, unknown> {
+  return {
+    publicBaseUrl,
+    departments: {
+      client_relations: { emails: ['clients@panel.example'] },
+      technical: { emails: ['tech@panel.example'] },
+      emergency: { emails: ['emergency@panel.example'] },
+    },
+    contacts: { communityUrl: 'https://vk.com/example_hosting', chatUrl: 'https://example-hosting.ru/chat' },
+  };
+}
+
+export async function createDemoApp(options: DemoOptions): Promise<DemoApp> {
+  const dataDir = path.resolve(options.dataDir);
+  fs.mkdirSync(dataDir, { recursive: true });
+  const knex = knexFactory(knexConfig(options.databaseUrl ?? defaultDatabaseUrl(dataDir)));
+  const sessions = new SessionStore();
+  try {
+    await prepareDatabase(knex);
+
+    const identity = new Identity(knex, sessions);
+    const menu = new PanelMenu();
+    const layout = new Layout({ views: new Views(), menu, identity, sessions });
+    menu.add([
+      {
+        section: { ru: 'Биллинг', en: 'Billing' },
+        label: { ru: 'Услуги', en: 'Services' },
+        path: '/services',
+        order: 0,
+        roles: ['client', 'staff', 'admin'],
+      },
+    ]);
+
+    const publicBaseUrl = `http://localhost:${options.port ?? 3000}`;
+    const host: SupportHost = {
+      apiVersion: HOST_API_VERSION,
+      knex,
+      currentUser: (req) => identity.currentUser(req),
+      servicesOf: (customerId) => servicesOf(knex, customerId),
+      session: (req) => sessions.state(req),
+      render: (req, res, page) => layout.render(req, res, page),
+      publicBaseUrl,
+      dataDir,
+      logger: consoleLogger,
+    };
+
+    const app = express();
+    app.disable('x-powered-by');
+    app.use((_req, res, next) => {
+      res.set({ 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'DENY' });
+      next();
+    });
+    app.use(sessions.middleware());
+    app.use(identity.middleware());
+    app.use(identity.requireSignIn());
+    app.use(hostRoutes({ knex, identity, sessions, layout }));
+
+    const settings = { ...demoPluginSettings(publicBaseUrl), ...options.pluginSettings };
+    const { plugin } = await installPlugin({ folder: PLUGIN_FOLDER, host, settings, app, menu });
+
+    app.use((req, res) => layout.message(req, res, 404, 'notFound'));
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+      consoleLogger.error(`panel: ${req.method} ${req.originalUrl} failed: ${(err as Error)?.stack ?? String(err)}`);
+      if (res.headersSent) return void res.destroy();
+      try {
+        layout.message(req, res, 500, 'server');
+      } catch {
+        res.status(500).type('text').send('Server error');
+      }
+    });
+
+    return {
+      app,
+      knex,
+      plugin,
+      async close() {
+        try {
+          await plugin.close();
+        } finally {
+          sessions.clear();
+          await knex.destroy();
+        }
+      },
+    };
+  } catch (err) {
+    await knex.destroy();
+    throw err;
+  }
+}

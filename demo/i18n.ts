@@ -1,0 +1,130 @@
+// The host's own strings in Russian and English, and the choice of language for a request.
+import type { Locale, UserRole } from '../src/host';
+
+export const LOCALES: readonly Locale[] = ['ru', 'en'];
+export const PANEL_NAME = 'Billing panel (demo)';
+
+export function asLocale(value: unknown): Locale | undefined {
+  if (typeof value !== 'string') return undefined;
+  const tag = value.trim().toLowerCase().split(/[-_]/)[0];
+  return LOCALES.find((l) => l === tag);
+}
+
+/** Languages of an Accept-Language header, best first. */
+export function acceptedLanguages(header: string | undefined): string[] {
+  return (header ?? '')
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      return { tag: tag.trim(), q: q ? Number(q.slice(2)) : 1, index };
+    })
+    .filter((l) => l.tag && l.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index)
+    .map((l) => l.tag);
+}
+
+/** The first candidate that names a supported language, else Russian. */
+export function pickLocale(...candidates: Array<string | undefined>): Locale {
+  for (const candidate of candidates) {
+    const locale = asLocale(candidate);
+    if (locale) return locale;
+  }
+  return 'ru';
+}
+
+export interface Strings {
+  menu: string;
+  billingSection: string;
+  services: string;
+  language: string;
+  signOut: string;
+  signedInAs: string;
+  demoFooter: string;
+  roles: Record<UserRole, string>;
+  departments: Record<string, string>;
+  login: { title: string; demoNote: string; name: string; role: string; email: string; signIn: string; empty: string };
+  servicesPage: {
+    label: string;
+    kind: string;
+    status: string;
+    empty: string;
+    staffNote: string;
+    kinds: Record<string, string>;
+    statuses: Record<string, string>;
+  };
+  errors: Record<'notFound' | 'csrf' | 'server' | 'badRequest', { title: string; text: string }>;
+}
+
+export const strings: Record<Locale, Strings> = {
+  ru: {
+    menu: 'Меню',
+    billingSection: 'Биллинг',
+    services: 'Услуги',
+    language: 'Язык',
+    signOut: 'Выйти',
+    signedInAs: 'Вы вошли как',
+    demoFooter: 'Демонстрационная панель для проверки плагина «Запросы в поддержку».',
+    roles: { client: 'Клиент', staff: 'Сотрудник', admin: 'Администратор' },
+    departments: { client_relations: 'Отдел по работе с клиентами', technical: 'Технический отдел', emergency: 'Аварийная служба' },
+    login: {
+      title: 'Вход',
+      demoNote: 'Это демонстрационная панель: паролей нет. Выберите учётную запись, под которой хотите войти.',
+      name: 'Имя',
+      role: 'Роль',
+      email: 'E-mail',
+      signIn: 'Войти',
+      empty: 'В панели нет учётных записей.',
+    },
+    servicesPage: {
+      label: 'Услуга',
+      kind: 'Тип',
+      status: 'Статус',
+      empty: 'У вас пока нет услуг.',
+      staffNote: 'Услуги есть только у клиентов. Вы вошли как сотрудник панели; разделы для работы — в меню слева.',
+      kinds: { vps: 'VPS', domain: 'Домен', hosting: 'Хостинг' },
+      statuses: { active: 'активна', suspended: 'приостановлена' },
+    },
+    errors: {
+      notFound: { title: 'Страница не найдена', text: 'Такой страницы нет. Проверьте адрес или вернитесь в меню.' },
+      csrf: { title: 'Форма устарела', text: 'Обновите страницу и отправьте форму ещё раз.' },
+      server: { title: 'Ошибка сервера', text: 'Что-то пошло не так. Попробуйте ещё раз чуть позже.' },
+      badRequest: { title: 'Неверный запрос', text: 'Форма заполнена неверно. Вернитесь и попробуйте ещё раз.' },
+    },
+  },
+  en: {
+    menu: 'Menu',
+    billingSection: 'Billing',
+    services: 'Services',
+    language: 'Language',
+    signOut: 'Sign out',
+    signedInAs: 'Signed in as',
+    demoFooter: 'A demo panel for trying the Support requests plugin.',
+    roles: { client: 'Customer', staff: 'Staff', admin: 'Administrator' },
+    departments: { client_relations: 'Client relations', technical: 'Technical support', emergency: 'Emergency' },
+    login: {
+      title: 'Sign in',
+      demoNote: 'This is a demo panel: there are no passwords. Pick the account to sign in as.',
+      name: 'Name',
+      role: 'Role',
+      email: 'E-mail',
+      signIn: 'Sign in',
+      empty: 'The panel has no accounts.',
+    },
+    servicesPage: {
+      label: 'Service',
+      kind: 'Kind',
+      status: 'Status',
+      empty: 'You have no services yet.',
+      staffNote: 'Only customers have services. You are signed in as panel staff; your sections are in the menu on the left.',
+      kinds: { vps: 'VPS', domain: 'Domain', hosting: 'Hosting' },
+      statuses: { active: 'active', suspended: 'suspended' },
+    },
+    errors: {
+      notFound: { title: 'Page not found', text: 'There is no such page. Check the address or use the menu.' },
+      csrf: { title: 'The form has expired', text: 'Reload the page and send the form again.' },
+      server: { title: 'Server error', text: 'Something went wrong. Please try again a little later.' },
+      badRequest: { title: 'Bad request', text: 'The form was not filled in correctly. Go back and try again.' },
+    },
+  },
+};

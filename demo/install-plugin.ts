@@ -1,0 +1,83 @@
+// Installs a plugin from its package folder the way a real panel does: read plugin.json without
+// running plugin code, check the host API range, load `main`, activate, migrate, mount, add menu.
+import fs from 'node:fs';
+import path from 'node:path';
+import semver from 'semver';
+import type { Router } from 'express';
+import { HOST_API_VERSION, type ActivatedPlugin, type MenuEntry, type SupportHost } from '../src/host';
+
+/** The part of plugin.json the host reads before loading any code. */
+export interface PluginManifest {
+  id: string;
+  name: string;
+  version: string;
+  hostApi: string;
+  main: string;
+  mountPath?: string;
+}
+
+export interface InstallOptions {
+  /** The plugin's package folder (the one with plugin.json). */
+  folder: string;
+  host: SupportHost;
+  settings: unknown;
+  /** Where the plugin's router is mounted (the host's express app). */
+  app: Router;
+  /** Receives the plugin's menu entries. */
+  menu: { add(entries: readonly MenuEntry[]): void };
+}
+
+export interface InstalledPlugin {
+  manifest: PluginManifest;
+  plugin: ActivatedPlugin;
+}
+
+type ActivateFn = (host: SupportHost, settings: unknown) => Promise<ActivatedPlugin>;
+
+export function readManifest(folder: string): PluginManifest {
+  const file = path.join(folder, 'plugin.json');
+  let data: unknown;
+  try {
+    data = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`plugin at ${folder}: cannot read plugin.json: ${(err as Error).message}`);
+  }
+  const m = data as Partial<PluginManifest> | null;
+  for (const key of ['id', 'name', 'version', 'hostApi', 'main'] as const) {
+    if (typeof m?.[key] !== 'string' || m[key] === '') throw new Error(`plugin at ${folder}: plugin.json has no "${key}"`);
+  }
+  return m as PluginManifest;
+}
+
+export async function installPlugin({ folder, host, settings, app, menu }: InstallOptions): Promise<InstalledPlugin> {
+  const manifest = readManifest(folder);
+  const who = `plugin "${manifest.id}" ${manifest.version}`;
+  if (!semver.validRange(manifest.hostApi)) {
+    throw new Error(`${who}: plugin.json/hostApi "${manifest.hostApi}" is not a semver range`);
+  }
+  if (!semver.satisfies(HOST_API_VERSION, manifest.hostApi)) {
+    throw new Error(`${who} needs host API ${manifest.hostApi}; this panel implements ${HOST_API_VERSION}`);
+  }
+
+  // Only now does plugin code run.
+  const entry = path.resolve(folder, manifest.main);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const exports = require(entry) as { activate?: unknown };
+  if (typeof exports.activate !== 'function') throw new Error(`${who}: ${entry} does not export activate()`);
+  const plugin = await (exports.activate as ActivateFn)(host, settings);
+
+  try {
+    await plugin.migrate();
+  } catch (err) {
+    await plugin.close().catch(() => undefined);
+    throw err;
+  }
+  if (!plugin.mountPath.startsWith('/')) {
+    await plugin.close();
+    throw new Error(`${who}: mount path "${plugin.mountPath}" must start with "/"`);
+  }
+  app.use(plugin.mountPath, plugin.router);
+  menu.add(plugin.menu);
+  host.logger?.info(`${who} installed at ${plugin.mountPath}`);
+  return { manifest, plugin };
+}

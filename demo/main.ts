@@ -1,0 +1,50 @@
+// `npm start`: the demo billing panel with the plugin installed, on http://localhost:PORT/.
+import http from 'node:http';
+import path from 'node:path';
+import { createDemoApp } from './app';
+
+function portFrom(value: string | undefined): number {
+  const port = Number(value ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${value}"`);
+  return port;
+}
+
+async function main(): Promise<void> {
+  const port = portFrom(process.env.PORT || undefined);
+  const dataDir = path.resolve(process.env.DATA_DIR || './var');
+  const demo = await createDemoApp({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir, port });
+  const server = http.createServer(demo.app);
+
+  let stopping = false;
+  const stop = async (reason: string, code: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${reason}: stopping the billing panel demo`);
+    // Let requests in flight finish; drop idle keep-alive connections, and any left after 5 s.
+    const force = setTimeout(() => server.closeAllConnections(), 5000).unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    clearTimeout(force);
+    await demo.close();
+    process.exitCode = code;
+  };
+  process.once('SIGINT', () => void stop('SIGINT', 0));
+  process.once('SIGTERM', () => void stop('SIGTERM', 0));
+
+  server.on('error', (err) => {
+    console.error(`Billing panel demo: cannot listen on port ${port}: ${err.message}`);
+    void stop('error', 1);
+  });
+  server.listen(port, () => {
+    const address = server.address();
+    const actual = typeof address === 'object' && address ? address.port : port;
+    console.log(`Billing panel demo: http://localhost:${actual}/`);
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error((err as Error)?.stack ?? String(err));
+  process.exitCode = 1;
+});

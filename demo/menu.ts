@@ -1,0 +1,51 @@
+// The host's left menu: its own entries and the plugins', grouped by section, filtered by role,
+// labelled in the user's language, with the current page marked.
+import type { Locale, MenuEntry, UserRole } from '../src/host';
+
+export interface MenuItemView {
+  label: string;
+  path: string;
+  current: boolean;
+}
+
+export interface MenuSectionView {
+  title: string;
+  items: MenuItemView[];
+}
+
+function matches(entryPath: string, currentPath: string): boolean {
+  const base = entryPath.replace(/\/+$/, '');
+  return currentPath === base || currentPath.startsWith(base + '/') || (base === '' && currentPath === '/');
+}
+
+export class PanelMenu {
+  private readonly entries: MenuEntry[] = [];
+
+  add(entries: readonly MenuEntry[]): void {
+    this.entries.push(...entries);
+  }
+
+  /** Sections in the order of their first entry; entries by `order`, then as added. */
+  visible(role: UserRole, locale: Locale, currentPath: string): MenuSectionView[] {
+    const entries = this.entries
+      .map((entry, index) => ({ entry, index }))
+      .filter(({ entry }) => entry.roles.includes(role))
+      .sort((a, b) => a.entry.order - b.entry.order || a.index - b.index)
+      .map(({ entry }) => entry);
+    // The current item is the one with the longest matching path, so nested paths win.
+    const current = entries
+      .filter((e) => matches(e.path, currentPath))
+      .sort((a, b) => b.path.length - a.path.length)[0];
+    const sections = new Map<string, MenuSectionView>();
+    for (const entry of entries) {
+      const key = entry.section.en;
+      let section = sections.get(key);
+      if (!section) {
+        section = { title: entry.section[locale], items: [] };
+        sections.set(key, section);
+      }
+      section.items.push({ label: entry.label[locale], path: entry.path, current: entry === current });
+    }
+    return [...sections.values()];
+  }
+}

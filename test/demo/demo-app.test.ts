@@ -1,0 +1,151 @@
+// The demo billing panel: sign-in with the host's CSRF token, services per customer, the plugin's
+// menu entry, redirects for anonymous visitors, a seed that runs once.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { createDemoApp, type DemoApp } from '../../demo/app';
+
+const quietLogs = () => {
+  const saved = { log: console.log, warn: console.warn };
+  console.log = () => {};
+  console.warn = () => {};
+  return () => Object.assign(console, saved);
+};
+
+async function start(dataDir: string): Promise<DemoApp> {
+  const restore = quietLogs();
+  try {
+    return await createDemoApp({ dataDir });
+  } finally {
+    restore();
+  }
+}
+
+function hiddenField(html: string, name: string): string {
+  const match = new RegExp(`name="${name}" value="([^"]*)"`).exec(html);
+  assert.ok(match, `no hidden field ${name} in the page`);
+  return match[1] as string;
+}
+
+async function userId(demo: DemoApp, email: string): Promise<string> {
+  const row = (await demo.knex('panel_users').where({ email }).first()) as { id: number } | undefined;
+  assert.ok(row, `no user ${email}`);
+  return String(row.id);
+}
+
+/** A browser (cookie jar) signed in as the user with this e-mail. */
+async function signIn(demo: DemoApp, email: string) {
+  const agent = request.agent(demo.app);
+  const login = await agent.get('/login').expect(200);
+  const token = hiddenField(login.text, '_csrf');
+  await agent
+    .post('/login')
+    .type('form')
+    .send({ _csrf: token, userId: await userId(demo, email) })
+    .expect(303)
+    .expect('Location', '/services');
+  return agent;
+}
+
+describe('demo billing panel', () => {
+  let dataDir: string;
+  let demo: DemoApp;
+
+  before(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'panel-demo-'));
+    demo = await start(dataDir);
+  });
+
+  after(async () => {
+    await demo?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('lists the demo accounts on the sign-in page, one button each, and says there are no passwords', async () => {
+    const res = await request(demo.app).get('/login').expect(200).expect('Content-Type', /html/);
+    for (const text of ['Иван Петров', 'ivan@example.ru', 'Alice Smith', 'alice@example.com', 'Tech: Sergey', 'admin@panel.example']) {
+      assert.ok(res.text.includes(text), `sign-in page lacks ${text}`);
+    }
+    assert.equal((res.text.match(/name="userId"/g) ?? []).length, 6);
+    assert.match(res.text, /паролей нет|no passwords/);
+    assert.match(res.text, /Billing panel \(demo\)/);
+    assert.match(res.headers['set-cookie']?.[0] ?? '', /^panel_sid=[^;]+;.*HttpOnly.*SameSite=Lax/i);
+  });
+
+  it('shows a customer their services and the plugin menu entry', async () => {
+    const ivan = await signIn(demo, 'ivan@example.ru');
+    const res = await ivan.get('/services').expect(200);
+    for (const label of ['VPS Cloud-2 (Москва)', 'petrov-shop.ru', 'Хостинг Старт']) assert.ok(res.text.includes(label), label);
+    assert.match(res.text, /<a href="\/support\/requests">Запросы<\/a>/);
+    assert.match(res.text, /<a href="\/services" class="current" aria-current="page">Услуги<\/a>/);
+    assert.ok(res.text.includes('Иван Петров'));
+
+    const alice = await signIn(demo, 'alice@example.com');
+    const page = await alice.get('/services').expect(200);
+    assert.match(page.text, /<a href="\/support\/requests">Requests<\/a>/);
+    assert.ok(page.text.includes('alice-dev.com'));
+  });
+
+  it('does not show a customer the other customer’s services', async () => {
+    const alice = await signIn(demo, 'alice@example.com');
+    const res = await alice.get('/services').expect(200);
+    for (const label of ['VPS Cloud-4 (Amsterdam)', 'alice-dev.com', 'Shared hosting Pro']) assert.ok(res.text.includes(label), label);
+    for (const label of ['VPS Cloud-2 (Москва)', 'petrov-shop.ru', 'Хостинг Старт']) assert.ok(!res.text.includes(label), label);
+  });
+
+  it('opens the plugin inside the layout for a signed-in customer', async () => {
+    const ivan = await signIn(demo, 'ivan@example.ru');
+    const res = await ivan.get('/support/requests').expect(200);
+    assert.match(res.text, /<a href="\/support\/requests" class="current" aria-current="page">Запросы<\/a>/);
+    assert.match(res.text, /Billing panel \(demo\)/);
+  });
+
+  it('sends anonymous visitors to the sign-in page', async () => {
+    await request(demo.app).get('/services').expect(303).expect('Location', '/login?next=%2Fservices');
+    await request(demo.app).get('/support/requests').expect(303).expect('Location', /^\/login/);
+    await request(demo.app).get('/').expect(303).expect('Location', '/login');
+  });
+
+  it('refuses POST /login without the CSRF token', async () => {
+    const agent = request.agent(demo.app);
+    await agent.get('/login').expect(200);
+    const id = await userId(demo, 'ivan@example.ru');
+    await agent.post('/login').type('form').send({ userId: id }).expect(403);
+    await agent.post('/login').type('form').send({ userId: id, _csrf: 'forged' }).expect(403);
+    await agent.get('/services').expect(303).expect('Location', /^\/login/);
+  });
+
+  it('switches the language in the session and signs out', async () => {
+    const ivan = await signIn(demo, 'ivan@example.ru');
+    const page = await ivan.get('/services').expect(200);
+    await ivan
+      .post('/language')
+      .type('form')
+      .send({ _csrf: hiddenField(page.text, '_csrf'), lang: 'en', returnTo: '/services' })
+      .expect(303)
+      .expect('Location', '/services');
+    const english = await ivan.get('/services').expect(200);
+    assert.match(english.text, /<a href="\/support\/requests">Requests<\/a>/);
+    assert.match(english.text, /<html lang="en">/);
+
+    await ivan.post('/logout').type('form').send({ _csrf: hiddenField(english.text, '_csrf') }).expect(303).expect('Location', '/login');
+    await ivan.get('/services').expect(303);
+  });
+
+  it('seeds the accounts only once', async () => {
+    const count = async (d: DemoApp, table: string) => Number(((await d.knex(table).count({ n: '*' }).first()) as { n: number | string }).n);
+    const users = await count(demo, 'panel_users');
+    const services = await count(demo, 'panel_services');
+    assert.equal(users, 6);
+    assert.equal(services, 6);
+    const again = await start(dataDir);
+    try {
+      assert.equal(await count(again, 'panel_users'), users);
+      assert.equal(await count(again, 'panel_services'), services);
+    } finally {
+      await again.close();
+    }
+  });
+});
