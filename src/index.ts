@@ -13,9 +13,12 @@ import { customerTickets } from './domain/customer-tickets';
 import { composer } from './mail/compose';
 import { createTransport } from './mail/transport';
 import { Dispatcher } from './mail/dispatcher';
+import { TransportHealth } from './mail/health';
+import { mailAdmin } from './domain/mail-admin';
 import { csrfProtection } from './web/csrf';
 import { renderer } from './web/render';
 import { customerRoutes } from './web/customer-routes';
+import { adminRoutes } from './web/admin-routes';
 import { pluginRouter } from './web/router';
 
 export type * from './host';
@@ -46,6 +49,8 @@ export async function activate(host: SupportHost, rawSettings: unknown): Promise
   const publicBaseUrl = (settings.publicBaseUrl ?? host.publicBaseUrl ?? 'http://localhost').replace(/\/+$/, '');
 
   const transport = createTransport(host, settings.mail);
+  const health = new TransportHealth(transport, logger);
+  let transportCheck: Promise<unknown> = Promise.resolve();
   const dispatcher = new Dispatcher({
     outbox: store.outbox,
     transport,
@@ -80,6 +85,17 @@ export async function activate(host: SupportHost, rawSettings: unknown): Promise
     defaultLocale: settings.defaultLocale,
     render,
     customer: customerRoutes({ tickets, storage, settings, render, csrf }),
+    admin: adminRoutes({
+      mail: mailAdmin({
+        outbox: store.outbox,
+        health,
+        transportSource: transport.source,
+        fromAddress: transport.from.address,
+        mailQueued: () => dispatcher.nudge(),
+      }),
+      render,
+      csrf,
+    }),
     logger,
   });
 
@@ -94,11 +110,14 @@ export async function activate(host: SupportHost, rawSettings: unknown): Promise
       }
       // Mail queued before a restart goes out as soon as the tables are known to be there.
       dispatcher.start();
+      // Not awaited: a slow or wrong SMTP server must not hold up the panel's start.
+      transportCheck = health.check();
     },
     rollback: () => migrateDownAll(host.knex, migrationsDir, tables),
     async close() {
       // Waits for e-mails in flight; the host's knex stays the host's to close.
       await dispatcher.stop();
+      await transportCheck;
       if (transport.owned) transport.transporter?.close();
     },
   };

@@ -17,3 +17,11 @@ export function formatSize(bytes: number, locale: Locale): string {
   const digits = unit === 0 || value >= 10 ? 0 : 1;
   return `${new Intl.NumberFormat(intlLocale[locale], { maximumFractionDigits: digits }).format(value)} ${units[unit]}`;
 }
+
+/** An age such as "3 minutes" / "3 минуты", in the largest whole unit. */
+export function formatDuration(ms: number, locale: Locale): string {
+  const seconds = Math.floor(ms / 1000);
+  const [value, unit] =
+    seconds < 60 ? [seconds, 'second'] : seconds < 3600 ? [Math.floor(seconds / 60), 'minute'] : seconds < 86400 ? [Math.floor(seconds / 3600), 'hour'] : [Math.floor(seconds / 86400), 'day'];
+  return new Intl.NumberFormat(intlLocale[locale], { style: 'unit', unit, unitDisplay: 'long' }).format(value);
+}

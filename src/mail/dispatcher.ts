@@ -80,7 +80,10 @@ export class Dispatcher {
       while (!this.stopped) {
         const batch = await outbox.claim(this.now(), leaseMs, batchSize);
         if (batch.length === 0) return;
-        await Promise.all(batch.map((item) => this.deliver(item)));
+        // Urgent mail of a batch is on the wire before the rest of it starts.
+        const urgentPriority = batch[0]?.priority;
+        await Promise.all(batch.filter((item) => item.priority === urgentPriority).map((item) => this.deliver(item)));
+        await Promise.all(batch.filter((item) => item.priority !== urgentPriority).map((item) => this.deliver(item)));
         if (batch.length < batchSize) return;
       }
     } catch (err) {

@@ -25,6 +25,8 @@ export function csrfProtection(host: SupportHost) {
   };
 }
 
+export type CsrfProtection = ReturnType<typeof csrfProtection>;
+
 export function isCsrfError(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'EBADCSRFTOKEN';
 }

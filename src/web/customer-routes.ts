@@ -9,6 +9,7 @@ import type { HostUser } from '../host';
 import type { FileStorage } from '../files/storage';
 import { acceptAttribute, typeLabels } from '../files/types';
 import { contextOf } from './context';
+import type { CsrfProtection } from './csrf';
 import { localizeProblems, type Renderer } from './render';
 import { fileUploads, formField, uploadsOf } from './uploads';
 
@@ -17,7 +18,7 @@ interface Deps {
   storage: FileStorage;
   settings: Settings;
   render: Renderer;
-  csrf: { protect: (req: Request, res: Response, next: () => void) => void; token: (req: Request) => string };
+  csrf: CsrfProtection;
 }
 
 export function customerRoutes({ tickets, storage, settings, render, csrf }: Deps): Router {

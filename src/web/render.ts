@@ -5,7 +5,7 @@ import ejs from 'ejs';
 import type { Problem } from '../domain/errors';
 import type { SupportHost } from '../host';
 import { contextOf } from './context';
-import { formatSize, formatTime } from '../i18n/format';
+import { formatDuration, formatSize, formatTime } from '../i18n/format';
 
 export interface Renderer {
   page(req: Request, res: Response, view: string, title: string, data: object, status?: number): Promise<void>;
@@ -26,6 +26,7 @@ export function renderer(host: SupportHost, viewsDir: string, cache: boolean): R
         base: req.baseUrl,
         time: (ms: number) => formatTime(ms, locale),
         size: (bytes: number) => formatSize(bytes, locale),
+        duration: (ms: number) => formatDuration(ms, locale),
       },
       { cache, async: false },
     );

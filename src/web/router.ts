@@ -14,10 +14,11 @@ export interface RouterParts {
   defaultLocale: Locale;
   render: Renderer;
   customer: Router;
+  admin: Router;
   logger: HostLogger;
 }
 
-export function pluginRouter({ host, catalog, defaultLocale, render, customer, logger }: RouterParts): Router {
+export function pluginRouter({ host, catalog, defaultLocale, render, customer, admin, logger }: RouterParts): Router {
   const router = Router();
   router.use(attachContext(host, catalog, defaultLocale));
 
@@ -28,8 +29,10 @@ export function pluginRouter({ host, catalog, defaultLocale, render, customer, l
     } else if (user.role === 'client') {
       customer(req, res, next);
     } else if (req.method === 'GET' && req.path === '/') {
-      // Staff and admins get their own pages in a later version; until then they see no customer data.
-      render.page(req, res, 'message', t('staff.title'), { text: t('staff.soon') }).catch(next);
+      // Staff get their queue in a later version; until then they see no customer data.
+      render.page(req, res, 'staff/home', t('staff.title'), { text: t('staff.soon') }).catch(next);
+    } else if (user.role === 'admin') {
+      admin(req, res, next);
     } else {
       next();
     }

@@ -15,6 +15,7 @@ export const users: Record<string, HostUser> = {
   alice: { id: 'c-alice', role: 'client', name: 'Alice Smith', email: 'alice@example.com', locale: 'en' },
   nolocale: { id: 'c-nolocale', role: 'client', name: 'No Locale', email: 'nl@example.com' },
   tech: { id: 's-tech', role: 'staff', name: 'Tech Sergey', email: 'sergey@panel.example', departments: ['technical'] },
+  admin: { id: 'a-root', role: 'admin', name: 'Admin', email: 'admin@panel.example', locale: 'en' },
 };
 
 export const services: Record<string, HostService[]> = {
@@ -30,6 +31,7 @@ export interface TestPlugin {
   knex: Knex;
   plugin: ActivatedPlugin;
   tables: TableNames;
+  prefix: string;
   dataDir: string;
   storageDir: string;
   /** A supertest request builder acting as the given test user ("" for anonymous). */
@@ -40,16 +42,29 @@ export interface TestPlugin {
 export interface TestAgent {
   get(url: string): request.Test;
   post(url: string): request.Test;
-  /** The user's CSRF token, read from the create form as a browser would. */
-  csrf(): Promise<string>;
+  /** The user's CSRF token, read from a page with a form (the create form by default) as a browser would. */
+  csrf(page?: string): Promise<string>;
 }
 
-export async function startPlugin(db: TestDatabase, settings: Record<string, unknown> = {}): Promise<TestPlugin> {
-  const connection = db.connect();
+export interface StartOptions {
+  /**
+   * Another instance of the same host: same database and tables, same data folder. On a server
+   * database it has its own connection pool, as a second process would; closing it leaves the
+   * tables and files to the first instance.
+   */
+  instanceOf?: TestPlugin;
+  /** Receives the plugin's log lines. */
+  log?: string[];
+}
+
+export async function startPlugin(db: TestDatabase, settings: Record<string, unknown> = {}, options: StartOptions = {}): Promise<TestPlugin> {
+  const first = options.instanceOf;
+  const connection = first && db.name === 'sqlite' ? { knex: first.knex, release: async () => {} } : db.connect();
   const { knex } = connection;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'support-data-'));
+  const dataDir = first?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'support-data-'));
   const sessions = new Map<string, Map<string, string>>();
-  const prefix = uniquePrefix();
+  const prefix = first?.prefix ?? uniquePrefix();
+  const log = options.log;
   const host: SupportHost = {
     apiVersion: HOST_API_VERSION,
     knex,
@@ -65,7 +80,11 @@ export async function startPlugin(db: TestDatabase, settings: Record<string, unk
     render(_req, res, page) {
       res.status(page.status ?? 200).type('html').send(`<!doctype html><title>${page.title}</title><main>${page.html}</main>`);
     },
-    logger: { info: () => {}, warn: () => {}, error: () => {} },
+    logger: {
+      info: (m) => log?.push(`info ${m}`),
+      warn: (m) => log?.push(`warn ${m}`),
+      error: (m) => log?.push(`error ${m}`),
+    },
   };
   const plugin = await activate(host, { tablePrefix: prefix, ...settings });
   await plugin.migrate();
@@ -77,8 +96,8 @@ export async function startPlugin(db: TestDatabase, settings: Record<string, unk
     const agent = {
       get: (url: string) => request(app).get(base + url).set('x-test-user', userKey),
       post: (url: string) => request(app).post(base + url).set('x-test-user', userKey),
-      async csrf() {
-        const page = await agent.get('/new');
+      async csrf(url = '/new') {
+        const page = await agent.get(url);
         const match = /_csrf=([^"&]+)/.exec(page.text);
         if (!match) throw new Error(`no CSRF token on the form (status ${page.status})`);
         return decodeURIComponent(match[1] as string);
@@ -92,11 +111,13 @@ export async function startPlugin(db: TestDatabase, settings: Record<string, unk
     knex,
     plugin,
     tables: tableNames(prefix),
+    prefix,
     dataDir,
     storageDir: path.join(dataDir, 'support-requests'),
     as,
     async close() {
       await plugin.close();
+      if (first) return connection.release();
       await plugin.rollback();
       await connection.release();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 // Creating a ticket is all or nothing: when the database fails after the files were written,
-// no row remains and the files are removed.
+// no row remains (no queued e-mail either) and the files are removed.
 import assert from 'node:assert/strict';
 import { forEachDatabase } from '../support/databases';
 import { filesUnder, startPlugin, type TestPlugin } from '../support/test-host';
@@ -13,7 +13,7 @@ forEachDatabase('a failure while creating a ticket', (db) => {
   });
   after(() => t.close());
 
-  it('leaves no ticket, message, attachment row or file', async () => {
+  it('leaves no ticket, message, attachment, outbox row or file', async () => {
     const ivan = t.as('ivan');
     const token = await ivan.csrf();
     // A real failure at the last insert: the attachments table is gone while the upload is stored.
@@ -33,7 +33,7 @@ forEachDatabase('a failure while creating a ticket', (db) => {
     }
     assert.equal(res.status, 500);
     assert.match(res.text, /Ничего не сохранено/);
-    for (const table of [t.tables.tickets, t.tables.messages, t.tables.attachments]) {
+    for (const table of [t.tables.tickets, t.tables.messages, t.tables.attachments, t.tables.outbox]) {
       assert.equal(Number((await t.knex(table).count({ n: '*' }))[0]?.n), 0, `${table} is empty`);
     }
     assert.deepEqual(filesUnder(t.storageDir), []);

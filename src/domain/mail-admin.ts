@@ -1,0 +1,48 @@
+// What an admin sees of the mail queue and may do about it: counts, failures with the server's
+// answer, the age of the oldest waiting e-mail, and sending a failed e-mail once more.
+import type { OutboxCounts, OutboxStore } from '../store/outbox';
+import type { OutboxItem } from './types';
+import type { TransportHealth, TransportState } from '../mail/health';
+import { NotFoundError } from './errors';
+
+export interface MailOverview {
+  counts: OutboxCounts;
+  oldestPendingAgeMs: number | null;
+  failed: OutboxItem[];
+  transport: { source: string; from: string; status: TransportState };
+}
+
+export const FAILED_SHOWN = 100;
+
+export interface MailAdminDeps {
+  outbox: OutboxStore;
+  health: TransportHealth;
+  transportSource: string;
+  fromAddress: string;
+  /** Wakes the dispatcher so a retried e-mail goes out at once. */
+  mailQueued: () => void;
+  now?: () => number;
+}
+
+export function mailAdmin(deps: MailAdminDeps) {
+  const now = deps.now ?? Date.now;
+  return {
+    async overview(): Promise<MailOverview> {
+      const [counts, failed] = await Promise.all([deps.outbox.counts(), deps.outbox.failed(FAILED_SHOWN)]);
+      return {
+        counts,
+        oldestPendingAgeMs: counts.oldestPendingAt === null ? null : Math.max(0, now() - counts.oldestPendingAt),
+        failed,
+        transport: { source: deps.transportSource, from: deps.fromAddress, status: deps.health.status },
+      };
+    },
+
+    /** Queues a failed e-mail again; anything not failed (or unknown) is NotFound. */
+    async retry(id: number): Promise<void> {
+      if (!Number.isSafeInteger(id) || !(await deps.outbox.retryFailed(id, now()))) throw new NotFoundError('mail');
+      deps.mailQueued();
+    },
+  };
+}
+
+export type MailAdmin = ReturnType<typeof mailAdmin>;

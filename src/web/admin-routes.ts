@@ -1,0 +1,33 @@
+// The admin's pages of the plugin: the mail queue and what to do with e-mails that failed.
+import { Router } from 'express';
+import type { MailAdmin } from '../domain/mail-admin';
+import { contextOf } from './context';
+import type { Renderer } from './render';
+import type { CsrfProtection } from './csrf';
+
+interface Deps {
+  mail: MailAdmin;
+  render: Renderer;
+  csrf: CsrfProtection;
+}
+
+export function adminRoutes({ mail, render, csrf }: Deps): Router {
+  const router = Router();
+
+  router.get('/admin/mail', async (req, res) => {
+    const { t } = contextOf(res);
+    res.set('Cache-Control', 'no-store');
+    await render.page(req, res, 'admin/mail', t('admin.mail.title'), {
+      overview: await mail.overview(),
+      retried: req.query.retried === '1',
+      csrfToken: csrf.token(req),
+    });
+  });
+
+  router.post('/admin/mail/:id/retry', csrf.protect, async (req, res) => {
+    await mail.retry(Number(req.params.id));
+    res.redirect(303, `${req.baseUrl}/admin/mail?retried=1`);
+  });
+
+  return router;
+}
