@@ -103,6 +103,10 @@ export function customerTickets(deps: CustomerTicketDeps) {
           lastReplyAt: null,
           closedAt: null,
           threadMessageId: null,
+          assigneeId: null,
+          assigneeName: null,
+          serviceKind: service?.kind ?? null,
+          lastCustomerAt: at,
         };
         const created = await store.transaction(async (tx) => {
           const id = await tx.tickets.insert(fields);
@@ -110,7 +114,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
           const messageId = await tx.messages.insert(first);
           const attachments = await tx.messages.attach(id, messageId, files, at);
           const ticket: Ticket = { id, ...fields };
-          const { items, threadMessageId } = deps.mail.forNewTicket(ticket, department, { id: messageId, ...first, attachments });
+          const { items, threadMessageId } = deps.mail.forNewTicket(ticket, department, { id: messageId, ...first, internal: false, attachments });
           await tx.tickets.update(id, { threadMessageId });
           await tx.outbox.enqueue(items, at);
           return { ...ticket, threadMessageId };
@@ -122,7 +126,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
 
     async view(customer: HostUser, number: string): Promise<TicketView> {
       const ticket = await ownTicket(customer, number);
-      const [department, messages] = await Promise.all([store.departments.find(ticket.departmentId), store.messages.thread(ticket.id)]);
+      const [department, messages] = await Promise.all([store.departments.find(ticket.departmentId), store.messages.thread(ticket.id, 'customer')]);
       return { ticket, department, messages };
     },
 
@@ -136,7 +140,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
         if (Object.keys(problems).length > 0) throw new ValidationError(problems);
         const at = now();
         const messageId = await store.transaction(async (tx) => {
-          const earlier = await tx.messages.thread(ticket.id);
+          const earlier = await tx.messages.thread(ticket.id, 'customer');
           const reply = { ticketId: ticket.id, authorKind: 'customer' as const, authorId: customer.id, authorName: customer.name, body, createdAt: at };
           const id = await tx.messages.insert(reply);
           const attachments = await tx.messages.attach(ticket.id, id, files, at);
@@ -145,10 +149,11 @@ export function customerTickets(deps: CustomerTicketDeps) {
             status: ticket.status === 'new' ? 'new' : 'waiting',
             updatedAt: at,
             closedAt: null,
+            lastCustomerAt: at,
           });
           const department = await tx.departments.find(ticket.departmentId);
           if (department) {
-            const items = deps.mail.forCustomerReply(ticket, department, { id, ...reply, attachments }, earlier.reverse());
+            const items = deps.mail.forCustomerReply(ticket, department, { id, ...reply, internal: false, attachments }, earlier.reverse());
             await tx.outbox.enqueue(items, at);
             // A ticket without mail so far starts its thread here.
             if (!ticket.threadMessageId && items[0]) await tx.tickets.update(ticket.id, { threadMessageId: items[0].messageId });
@@ -169,7 +174,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
 
     async attachment(customer: HostUser, number: string, attachmentId: number): Promise<Attachment> {
       const ticket = await ownTicket(customer, number);
-      const attachment = await store.messages.findAttachment(ticket.id, attachmentId);
+      const attachment = await store.messages.findAttachment(ticket.id, attachmentId, 'customer');
       if (!attachment) throw new NotFoundError('attachment');
       return attachment;
     },

@@ -40,7 +40,18 @@ export interface Ticket {
   closedAt: number | null;
   /** Message-ID of the ticket's first e-mail; every later e-mail refers to it. */
   threadMessageId: string | null;
+  /** The staff member working on it, if any. */
+  assigneeId: string | null;
+  assigneeName: string | null;
+  /** The kind of the linked service when the ticket was opened (vps, domain...). */
+  serviceKind: string | null;
+  /** When the customer last wrote: the queue's waiting clock. */
+  lastCustomerAt: number;
 }
+
+/** The queue's order: smaller first. */
+export const PRIORITY_RANK: Record<TicketPriority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
+export const PRIORITIES: TicketPriority[] = ['low', 'normal', 'high', 'urgent'];
 
 export interface Attachment {
   id: number;
@@ -62,7 +73,23 @@ export interface Message {
   authorName: string;
   body: string;
   createdAt: number;
+  /** An internal note: staff only, never shown or e-mailed to the customer. */
+  internal: boolean;
   attachments: Attachment[];
+}
+
+/** Who a thread is read for: the customer never gets internal notes. */
+export type Audience = 'customer' | 'staff';
+
+/** One line of a ticket's audit trail. */
+export interface TicketEvent {
+  id: number;
+  ticketId: number;
+  actorId: string;
+  actorName: string;
+  action: 'status' | 'priority' | 'assignee' | 'department' | 'note' | 'reply';
+  detail: Record<string, string | null>;
+  createdAt: number;
 }
 
 /** A file already streamed to storage, waiting to be attached to a message. */

@@ -69,3 +69,10 @@ export async function dropColumns(knex: Knex, table: string, columns: string[]):
     for (const column of columns) t.dropColumn(column);
   });
 }
+
+export async function mysqlHasIndex(knex: Knex, table: string, index: string): Promise<boolean> {
+  const rows = await knex('information_schema.statistics')
+    .where({ table_schema: knex.raw('DATABASE()'), table_name: table, index_name: index })
+    .first('index_name');
+  return rows !== undefined;
+}

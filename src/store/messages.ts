@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Attachment, AuthorKind, Message, StoredFile } from '../domain/types';
+import type { Attachment, Audience, AuthorKind, Message, StoredFile } from '../domain/types';
 import type { TableNames } from './tables';
 import { insertReturningId, num } from './dialect';
 
@@ -11,6 +11,7 @@ interface MessageRow {
   author_name: string;
   body: string;
   created_at: number | string;
+  internal: number | boolean;
 }
 
 interface AttachmentRow {
@@ -25,7 +26,11 @@ interface AttachmentRow {
   created_at: number | string;
 }
 
-export type NewMessageRow = Omit<Message, 'id' | 'attachments'>;
+export type NewMessageRow = Omit<Message, 'id' | 'attachments' | 'internal'> & {
+  internal?: boolean;
+  /** The form submission that made it; the same submission twice is one message. */
+  submissionKey?: string | null;
+};
 
 function toAttachment(row: AttachmentRow): Attachment {
   return {
@@ -51,6 +56,8 @@ export function messageStore(knex: Knex, t: TableNames) {
         author_name: message.authorName,
         body: message.body,
         created_at: message.createdAt,
+        internal: message.internal ? 1 : 0,
+        submission_key: message.submissionKey ?? null,
       });
     },
 
@@ -72,12 +79,11 @@ export function messageStore(knex: Knex, t: TableNames) {
       return (await knex<AttachmentRow>(t.attachments).where('message_id', messageId).orderBy('id')).map(toAttachment);
     },
 
-    /** The whole thread, oldest first, each message with its attachments. */
-    async thread(ticketId: number): Promise<Message[]> {
-      const [rows, attachmentRows] = await Promise.all([
-        knex<MessageRow>(t.messages).where('ticket_id', ticketId).orderBy('id'),
-        knex<AttachmentRow>(t.attachments).where('ticket_id', ticketId).orderBy('id'),
-      ]);
+    /** The thread as the audience may see it, oldest first, each message with its attachments. */
+    async thread(ticketId: number, audience: Audience): Promise<Message[]> {
+      const messages = knex<MessageRow>(t.messages).where('ticket_id', ticketId).orderBy('id');
+      if (audience === 'customer') messages.where('internal', 0);
+      const [rows, attachmentRows] = await Promise.all([messages, knex<AttachmentRow>(t.attachments).where('ticket_id', ticketId).orderBy('id')]);
       const byMessage = new Map<number, Attachment[]>();
       for (const a of attachmentRows.map(toAttachment)) {
         byMessage.set(a.messageId, [...(byMessage.get(a.messageId) ?? []), a]);
@@ -90,13 +96,35 @@ export function messageStore(knex: Knex, t: TableNames) {
         authorName: row.author_name,
         body: row.body,
         createdAt: num(row.created_at),
+        internal: Boolean(num(row.internal)),
         attachments: byMessage.get(num(row.id)) ?? [],
       }));
     },
 
-    async findAttachment(ticketId: number, attachmentId: number): Promise<Attachment | null> {
-      const row = await knex<AttachmentRow>(t.attachments).where({ id: attachmentId, ticket_id: ticketId }).first();
+    /** A file of the ticket; a customer never reaches the files of an internal note. */
+    async findAttachment(ticketId: number, attachmentId: number, audience: Audience): Promise<Attachment | null> {
+      const query = knex(t.attachments)
+        .join(t.messages, `${t.messages}.id`, `${t.attachments}.message_id`)
+        .where(`${t.attachments}.id`, attachmentId)
+        .andWhere(`${t.attachments}.ticket_id`, ticketId)
+        .first<AttachmentRow>(`${t.attachments}.*`);
+      if (audience === 'customer') query.andWhere(`${t.messages}.internal`, 0);
+      const row = await query;
       return row ? toAttachment(row) : null;
+    },
+
+    /** The message a submission already made, if it was made. */
+    async findBySubmission(ticketId: number, submissionKey: string): Promise<number | null> {
+      const row = await knex(t.messages).where({ ticket_id: ticketId, submission_key: submissionKey }).first('id');
+      return row ? num(row.id) : null;
+    },
+
+    /** Id of the newest message the audience can see (0 for none): what a reply form was written against. */
+    async lastId(ticketId: number, audience: Audience): Promise<number> {
+      const query = knex(t.messages).where('ticket_id', ticketId).max({ id: 'id' });
+      if (audience === 'customer') query.where('internal', 0);
+      const row = (await query)[0] as { id: unknown } | undefined;
+      return row?.id == null ? 0 : num(row.id);
     },
   };
 }

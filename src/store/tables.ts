@@ -9,6 +9,7 @@ export interface TableNames {
   messages: string;
   attachments: string;
   outbox: string;
+  events: string;
   /** An index or key name: prefix + a short suffix. */
   key(suffix: string): string;
 }
@@ -22,6 +23,7 @@ export function tableNames(prefix: string, migrationsTemplate = '{prefix}migrati
     messages: `${prefix}messages`,
     attachments: `${prefix}attachments`,
     outbox: `${prefix}outbox`,
+    events: `${prefix}events`,
     key: (suffix) => `${prefix}${suffix}`,
   };
 }

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Page, Ticket, TicketPriority, TicketStatus } from '../domain/types';
+import { PRIORITY_RANK, type Page, type Ticket, type TicketPriority, type TicketStatus } from '../domain/types';
 import type { TableNames } from './tables';
 import type { Locale } from '../host';
 import { insertReturningId, num, numOrNull } from './dialect';
@@ -23,10 +23,16 @@ interface TicketRow {
   last_reply_at: number | string | null;
   closed_at: number | string | null;
   thread_message_id: string | null;
+  assignee_id: string | null;
+  assignee_name: string | null;
+  service_kind: string | null;
+  last_customer_at: number | string;
 }
 
 export type NewTicketRow = Omit<Ticket, 'id'>;
-export type TicketChanges = Partial<Pick<Ticket, 'status' | 'priority' | 'departmentId' | 'updatedAt' | 'lastReplyAt' | 'closedAt' | 'threadMessageId'>>;
+export type TicketChanges = Partial<
+  Pick<Ticket, 'status' | 'priority' | 'departmentId' | 'updatedAt' | 'lastReplyAt' | 'closedAt' | 'threadMessageId' | 'assigneeId' | 'assigneeName' | 'lastCustomerAt'>
+>;
 
 function toTicket(row: TicketRow): Ticket {
   return {
@@ -47,6 +53,10 @@ function toTicket(row: TicketRow): Ticket {
     lastReplyAt: numOrNull(row.last_reply_at),
     closedAt: numOrNull(row.closed_at),
     threadMessageId: row.thread_message_id,
+    assigneeId: row.assignee_id,
+    assigneeName: row.assignee_name,
+    serviceKind: row.service_kind,
+    lastCustomerAt: num(row.last_customer_at),
   };
 }
 
@@ -58,7 +68,18 @@ const columnOf: Record<keyof TicketChanges, string> = {
   lastReplyAt: 'last_reply_at',
   closedAt: 'closed_at',
   threadMessageId: 'thread_message_id',
+  assigneeId: 'assignee_id',
+  assigneeName: 'assignee_name',
+  lastCustomerAt: 'last_customer_at',
 };
+
+/** Columns kept only so the queue can sort and filter on an index. */
+function derivedColumns(changes: TicketChanges): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  if (changes.status) row.is_open = changes.status === 'closed' ? 0 : 1;
+  if (changes.priority) row.priority_rank = PRIORITY_RANK[changes.priority];
+  return row;
+}
 
 export function ticketStore(knex: Knex, t: TableNames) {
   return {
@@ -80,6 +101,11 @@ export function ticketStore(knex: Knex, t: TableNames) {
         last_reply_at: ticket.lastReplyAt,
         closed_at: ticket.closedAt,
         thread_message_id: ticket.threadMessageId,
+        assignee_id: ticket.assigneeId,
+        assignee_name: ticket.assigneeName,
+        service_kind: ticket.serviceKind,
+        last_customer_at: ticket.lastCustomerAt,
+        ...derivedColumns(ticket),
       });
     },
 
@@ -94,7 +120,7 @@ export function ticketStore(knex: Knex, t: TableNames) {
     },
 
     async update(id: number, changes: TicketChanges): Promise<void> {
-      const row: Record<string, unknown> = {};
+      const row: Record<string, unknown> = derivedColumns(changes);
       for (const [key, value] of Object.entries(changes)) row[columnOf[key as keyof TicketChanges]] = value;
       await knex(t.tickets).where('id', id).update(row);
     },
