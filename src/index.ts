@@ -10,6 +10,7 @@ import { migrateDownAll, migrateLatest } from './store/migrate';
 import { FileStorage } from './files/storage';
 import { loadCatalog } from './i18n';
 import { customerTickets } from './domain/customer-tickets';
+import { staffTickets } from './domain/staff-tickets';
 import { composer } from './mail/compose';
 import { createTransport } from './mail/transport';
 import { Dispatcher } from './mail/dispatcher';
@@ -19,6 +20,7 @@ import { csrfProtection } from './web/csrf';
 import { renderer } from './web/render';
 import { customerRoutes } from './web/customer-routes';
 import { adminRoutes } from './web/admin-routes';
+import { staffRoutes } from './web/staff-routes';
 import { pluginRouter } from './web/router';
 
 export type * from './host';
@@ -62,22 +64,25 @@ export async function activate(host: SupportHost, rawSettings: unknown): Promise
     batchSize: settings.mail.batchSize,
   });
 
-  const tickets = customerTickets({
-    store,
-    servicesOf: (customerId) => host.servicesOf(customerId),
-    discardFiles: (keys) => storage.remove(keys),
-    uploads: settings.uploads,
-    mail: composer({
-      catalog,
-      viewsDir,
-      ticketsUrl: publicBaseUrl + manifest.mountPath,
-      defaultLocale: settings.defaultLocale,
-      attachLimitBytes: settings.mail.attachLimitMb * 1024 * 1024,
-      messageIdDomain: transport.from.address.split('@')[1] ?? 'localhost',
-      confirmToCustomer: settings.mail.confirmToCustomer,
-    }),
-    mailQueued: () => dispatcher.nudge(),
+  const mail = composer({
+    catalog,
+    viewsDir,
+    ticketsUrl: publicBaseUrl + manifest.mountPath,
+    defaultLocale: settings.defaultLocale,
+    attachLimitBytes: settings.mail.attachLimitMb * 1024 * 1024,
+    messageIdDomain: transport.from.address.split('@')[1] ?? 'localhost',
+    confirmToCustomer: settings.mail.confirmToCustomer,
   });
+  const ticketDeps = {
+    store,
+    servicesOf: (customerId: string) => host.servicesOf(customerId),
+    discardFiles: (keys: string[]) => storage.remove(keys),
+    uploads: settings.uploads,
+    mail,
+    mailQueued: () => dispatcher.nudge(),
+  };
+  const tickets = customerTickets(ticketDeps);
+  const staffWork = staffTickets(ticketDeps);
 
   const router = pluginRouter({
     host,
@@ -85,6 +90,7 @@ export async function activate(host: SupportHost, rawSettings: unknown): Promise
     defaultLocale: settings.defaultLocale,
     render,
     customer: customerRoutes({ tickets, storage, settings, render, csrf }),
+    staff: staffRoutes({ tickets: staffWork, storage, settings, render, csrf }),
     admin: adminRoutes({
       mail: mailAdmin({
         outbox: store.outbox,

@@ -7,6 +7,7 @@ import type { Attachment, Department, Message, Page, StoredFile, Ticket } from '
 import { NotFoundError, ValidationError, type Problem } from './errors';
 import { checkFiles, checkMessage, checkNewTicket, type NewTicketInput, type UploadRules } from './ticket-rules';
 import { isTicketNumber, randomTicketNumber } from './ticket-number';
+import { keepingFilesOnlyOnSuccess } from './kept-files';
 
 export interface CustomerTicketDeps {
   store: Store;
@@ -39,15 +40,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
     return ticket;
   }
 
-  /** Runs work that owns the uploaded files: if it fails for any reason, they are removed. */
-  async function keepingFilesOnlyOnSuccess<T>(files: StoredFile[], work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (err) {
-      await deps.discardFiles(files.map((f) => f.storageKey));
-      throw err;
-    }
-  }
+  const keepingFiles = <T>(files: StoredFile[], work: () => Promise<T>) => keepingFilesOnlyOnSuccess(deps.discardFiles, files, work);
 
   async function unusedNumber(): Promise<string> {
     // 90 million numbers: a collision is rare, and the unique index catches a race.
@@ -77,7 +70,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
 
     /** Creates the ticket, its first message and its attachments in one transaction. */
     create(customer: HostUser, input: NewTicketInput, files: StoredFile[], locale: Locale): Promise<Ticket> {
-      return keepingFilesOnlyOnSuccess(files, async () => {
+      return keepingFiles(files, async () => {
         const { departments, services } = await formChoices(customer);
         const problems = checkNewTicket(input, files, { services, departments, uploads: deps.uploads });
         if (Object.keys(problems).length > 0) throw new ValidationError(problems);
@@ -132,7 +125,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
 
     /** Adds the customer's message; a closed ticket is reopened by it. */
     reply(customer: HostUser, number: string, body: string, files: StoredFile[]): Promise<number> {
-      return keepingFilesOnlyOnSuccess(files, async () => {
+      return keepingFiles(files, async () => {
         const problems: Record<string, Problem> = {};
         checkMessage(body, problems);
         checkFiles(files, deps.uploads, problems);

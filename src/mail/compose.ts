@@ -73,14 +73,24 @@ export function composer(options: ComposerOptions) {
     };
   }
 
-  function departmentMail(kind: 'new' | 'reply', ticket: Ticket, department: Department, message: Message, earlier: Message[], threadId: string | null) {
+  type DepartmentMailKind = { kind: 'new' } | { kind: 'reply' } | { kind: 'transfer'; from: Department; reason: string };
+
+  function departmentMail(why: DepartmentMailKind, ticket: Ticket, department: Department, message: Message, earlier: Message[], threadId: string | null) {
     const locale = department.mailLocale ?? options.defaultLocale;
     const t = options.catalog.translator(locale);
     const files = filesFor(ticket, message.attachments);
     const prefix = department.urgent ? `${t('mail.emergencyPrefix')} ` : '';
     const subject = `${prefix}[#${ticket.number}] ${oneLine(ticket.subject)} (${department.name[locale]})`;
     const to = department.urgent ? [...department.emails, ...department.onCall] : department.emails;
-    const mail = envelope(`department-${kind}`, locale, to, subject, {
+    const headline =
+      why.kind === 'new'
+        ? t('mail.newTicket', { department: department.name[locale] })
+        : why.kind === 'reply'
+          ? t('mail.customerReply', { number: ticket.number })
+          : t('mail.transferred', { number: ticket.number, from: why.from.name[locale] });
+    return envelope('department', locale, to, subject, {
+      headline,
+      reason: why.kind === 'transfer' ? why.reason : '',
       ticket,
       department,
       message,
@@ -93,7 +103,12 @@ export function composer(options: ComposerOptions) {
       headers: department.urgent ? { 'X-Priority': '1 (Highest)', Importance: 'high' } : {},
       ...(threadId ? { inReplyTo: threadId, references: [threadId] } : {}),
     });
-    return mail;
+  }
+
+  function departmentItem(kind: string, ticket: Ticket, department: Department, envelope: MailEnvelope, messageId: string): NewOutboxItem[] {
+    if (envelope.to.length === 0) return [];
+    const priority = department.urgent ? URGENT_PRIORITY : NORMAL_PRIORITY;
+    return [{ ticketId: ticket.id, ticketNumber: ticket.number, kind, priority, messageId, envelope }];
   }
 
   return {
@@ -103,11 +118,8 @@ export function composer(options: ComposerOptions) {
     forNewTicket(ticket: Ticket, department: Department, message: Message): { items: NewOutboxItem[]; threadMessageId: string } {
       const threadMessageId = newMessageId(ticket.number);
       const priority = department.urgent ? URGENT_PRIORITY : NORMAL_PRIORITY;
-      const items: NewOutboxItem[] = [];
-      const notice = departmentMail('new', ticket, department, message, [], null);
-      if (notice.to.length > 0) {
-        items.push({ ticketId: ticket.id, ticketNumber: ticket.number, kind: 'department-new', priority, messageId: threadMessageId, envelope: notice });
-      }
+      const notice = departmentMail({ kind: 'new' }, ticket, department, message, [], null);
+      const items = departmentItem('department-new', ticket, department, notice, threadMessageId);
       if (options.confirmToCustomer) {
         const locale = ticket.customerLocale ?? options.defaultLocale;
         const t = options.catalog.translator(locale);
@@ -124,16 +136,33 @@ export function composer(options: ComposerOptions) {
 
     /** The department's notice of a customer's reply, in the ticket's thread, with earlier messages for context. */
     forCustomerReply(ticket: Ticket, department: Department, message: Message, earlier: Message[]): NewOutboxItem[] {
-      const mail = departmentMail('reply', ticket, department, message, earlier, ticket.threadMessageId);
-      if (mail.to.length === 0) return [];
-      return [{
-        ticketId: ticket.id,
-        ticketNumber: ticket.number,
-        kind: 'department-reply',
-        priority: department.urgent ? URGENT_PRIORITY : NORMAL_PRIORITY,
-        messageId: newMessageId(ticket.number),
-        envelope: mail,
-      }];
+      const mail = departmentMail({ kind: 'reply' }, ticket, department, message, earlier, ticket.threadMessageId);
+      return departmentItem('department-reply', ticket, department, mail, newMessageId(ticket.number));
+    },
+
+    /** The new department's notice of a transferred ticket: like an arrival, with the reason and the thread so far. */
+    forTransfer(ticket: Ticket, from: Department, to: Department, reason: string, thread: Message[]): NewOutboxItem[] {
+      const [latest, ...before] = [...thread].reverse();
+      if (!latest) return [];
+      const mail = departmentMail({ kind: 'transfer', from, reason }, ticket, to, latest, before, ticket.threadMessageId);
+      return departmentItem('department-transfer', ticket, to, mail, newMessageId(ticket.number));
+    },
+
+    /** A staff answer to the customer, in their language and the ticket's thread. */
+    forStaffReply(ticket: Ticket, department: Department, message: Message): NewOutboxItem[] {
+      const locale = ticket.customerLocale ?? options.defaultLocale;
+      const t = options.catalog.translator(locale);
+      const files = filesFor(ticket, message.attachments);
+      const thread = ticket.threadMessageId ? { inReplyTo: ticket.threadMessageId, references: [ticket.threadMessageId] } : {};
+      const mail = envelope('customer-reply', locale, [ticket.customerEmail], t('mail.replySubject', { number: ticket.number, subject: oneLine(ticket.subject) }), {
+        ticket,
+        message,
+        link: linkOf(ticket),
+        listed: files.listed,
+        departmentName: department.name[locale],
+        customer: { name: oneLine(ticket.customerName) },
+      }, { attachments: files.attached, ...thread });
+      return [{ ticketId: ticket.id, ticketNumber: ticket.number, kind: 'customer-reply', priority: NORMAL_PRIORITY, messageId: newMessageId(ticket.number), envelope: mail }];
     },
   };
 }

@@ -5,6 +5,8 @@ import { departmentStore } from './departments';
 import { ticketStore } from './tickets';
 import { messageStore } from './messages';
 import { outboxStore } from './outbox';
+import { queueStore } from './queue';
+import { eventStore } from './events';
 import { withDeadlockRetry } from './dialect';
 
 export interface Store {
@@ -12,6 +14,8 @@ export interface Store {
   tickets: ReturnType<typeof ticketStore>;
   messages: ReturnType<typeof messageStore>;
   outbox: ReturnType<typeof outboxStore>;
+  queue: ReturnType<typeof queueStore>;
+  events: ReturnType<typeof eventStore>;
   /**
    * Runs fn with a store bound to one transaction: all of it commits, or none of it. A deadlock
    * victim is run again from the start, so fn must not have effects outside the database.
@@ -25,6 +29,8 @@ export function createStore(knex: Knex, tables: TableNames): Store {
     tickets: ticketStore(knex, tables),
     messages: messageStore(knex, tables),
     outbox: outboxStore(knex, tables),
+    queue: queueStore(knex, tables),
+    events: eventStore(knex, tables),
     transaction: (fn) => withDeadlockRetry(() => knex.transaction((trx) => fn(createStore(trx, tables)))),
   };
 }

@@ -2,10 +2,10 @@ import type { Knex } from 'knex';
 import { PRIORITY_RANK, type Page, type Ticket, type TicketPriority, type TicketStatus } from '../domain/types';
 import type { TableNames } from './tables';
 import type { Locale } from '../host';
-import { insertReturningId, num, numOrNull } from './dialect';
+import { dialectOf, insertReturningId, num, numOrNull } from './dialect';
 import { decodeCursor, encodeCursor } from './cursor';
 
-interface TicketRow {
+export interface TicketRow {
   id: number;
   number: string;
   customer_id: string;
@@ -34,7 +34,7 @@ export type TicketChanges = Partial<
   Pick<Ticket, 'status' | 'priority' | 'departmentId' | 'updatedAt' | 'lastReplyAt' | 'closedAt' | 'threadMessageId' | 'assigneeId' | 'assigneeName' | 'lastCustomerAt'>
 >;
 
-function toTicket(row: TicketRow): Ticket {
+export function toTicket(row: TicketRow): Ticket {
   return {
     id: num(row.id),
     number: row.number,
@@ -117,6 +117,22 @@ export function ticketStore(knex: Knex, t: TableNames) {
     async findForCustomer(number: string, customerId: string): Promise<Ticket | null> {
       const row = await knex<TicketRow>(t.tickets).where({ number, customer_id: customerId }).first();
       return row ? toTicket(row) : null;
+    },
+
+    /** Any ticket by its public number, for staff (the domain decides who may see it). */
+    async findByNumber(number: string): Promise<Ticket | null> {
+      const row = await knex<TicketRow>(t.tickets).where({ number }).first();
+      return row ? toTicket(row) : null;
+    },
+
+    /**
+     * Re-reads a ticket and, on PostgreSQL and MySQL, locks its row until the transaction ends,
+     * so two staff acting on one ticket take turns. (SQLite runs one write transaction at a time.)
+     */
+    async lock(id: number): Promise<Ticket> {
+      const query = knex<TicketRow>(t.tickets).where({ id }).first();
+      if (dialectOf(knex) !== 'sqlite') query.forUpdate();
+      return toTicket((await query) as TicketRow);
     },
 
     async update(id: number, changes: TicketChanges): Promise<void> {

@@ -1,17 +1,16 @@
 // The customer's Support → Requests: list, create, thread, reply, close, download.
 // Every handler works for the signed-in customer only; the domain answers NotFound otherwise.
-import fs from 'node:fs';
 import { Router, type Request, type Response } from 'express';
 import type { Settings } from '../manifest';
 import type { CustomerTickets } from '../domain/customer-tickets';
 import { ValidationError, type Problem } from '../domain/errors';
 import type { HostUser } from '../host';
 import type { FileStorage } from '../files/storage';
-import { acceptAttribute, typeLabels } from '../files/types';
 import { contextOf } from './context';
 import type { CsrfProtection } from './csrf';
 import { localizeProblems, type Renderer } from './render';
-import { fileUploads, formField, uploadsOf } from './uploads';
+import { fileRulesOf, fileUploads, formField, uploadsOf } from './uploads';
+import { attachmentIdOf, sendAttachment } from './downloads';
 
 interface Deps {
   tickets: CustomerTickets;
@@ -26,12 +25,7 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
   const uploads = fileUploads(storage, settings.uploads);
   const customer = (res: Response) => contextOf(res).user as HostUser;
 
-  const fileRules = {
-    maxFiles: settings.uploads.maxFiles,
-    maxFileSizeMb: settings.uploads.maxFileSizeMb,
-    labels: typeLabels(settings.uploads.allowedTypes),
-    accept: acceptAttribute(settings.uploads.allowedTypes),
-  };
+  const fileRules = fileRulesOf(settings);
 
   async function showForm(req: Request, res: Response, values: Record<string, string>, problems: Record<string, Problem> = {}, filesWereSent = false) {
     const { departments, services } = await tickets.formChoices(customer(res));
@@ -117,19 +111,8 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
   });
 
   router.get('/:number/files/:attachmentId', async (req, res) => {
-    const idText = String(req.params.attachmentId);
-    const id = /^\d{1,9}$/.test(idText) ? Number(idText) : -1;
-    const attachment = await tickets.attachment(customer(res), String(req.params.number), id);
-    // The browser must save the file, never render it as a page of ours.
-    res.attachment(attachment.originalName);
-    res.set({
-      'Content-Type': attachment.contentType === 'text/plain' ? 'text/plain; charset=utf-8' : attachment.contentType,
-      'Content-Length': String(attachment.size),
-      'X-Content-Type-Options': 'nosniff',
-      'Content-Security-Policy': "default-src 'none'; sandbox",
-      'Cache-Control': 'private, no-store',
-    });
-    fs.createReadStream(storage.pathOf(attachment.storageKey)).on('error', () => res.destroy()).pipe(res);
+    const attachment = await tickets.attachment(customer(res), String(req.params.number), attachmentIdOf(String(req.params.attachmentId)));
+    sendAttachment(res, storage, attachment);
   });
 
   return router;

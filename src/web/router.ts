@@ -15,26 +15,24 @@ export interface RouterParts {
   render: Renderer;
   customer: Router;
   admin: Router;
+  staff: Router;
   logger: HostLogger;
 }
 
-export function pluginRouter({ host, catalog, defaultLocale, render, customer, admin, logger }: RouterParts): Router {
+export function pluginRouter({ host, catalog, defaultLocale, render, customer, admin, staff, logger }: RouterParts): Router {
   const router = Router();
   router.use(attachContext(host, catalog, defaultLocale));
 
   router.use((req, res, next) => {
-    const { user, t } = contextOf(res);
+    const { user } = contextOf(res);
     if (!user) {
       render.message(req, res, 401, 'errors.signIn').catch(next);
     } else if (user.role === 'client') {
       customer(req, res, next);
-    } else if (req.method === 'GET' && req.path === '/') {
-      // Staff get their queue in a later version; until then they see no customer data.
-      render.page(req, res, 'staff/home', t('staff.title'), { text: t('staff.soon') }).catch(next);
     } else if (user.role === 'admin') {
-      admin(req, res, next);
+      admin(req, res, (err?: unknown) => (err ? next(err) : staff(req, res, next)));
     } else {
-      next();
+      staff(req, res, next);
     }
   });
 

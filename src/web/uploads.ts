@@ -8,6 +8,7 @@ import type { StoredFile } from '../domain/types';
 import type { FileStorage } from '../files/storage';
 import { streamingStorage, type UploadedFile } from '../files/multer-storage';
 import { MESSAGE_MAX } from '../domain/ticket-rules';
+import { acceptAttribute, typeLabels } from '../files/types';
 
 export interface UploadLimits {
   maxFiles: number;
@@ -70,4 +71,14 @@ export function formField(req: Request, name: string): string {
   const value = (req.body as Record<string, unknown> | undefined)?.[name];
   const first = Array.isArray(value) ? value[0] : value;
   return typeof first === 'string' ? first : '';
+}
+
+/** What a file input shows: limits and allowed types, from the settings. */
+export function fileRulesOf(settings: { uploads: UploadLimits & { allowedTypes: string[] } }) {
+  return {
+    maxFiles: settings.uploads.maxFiles,
+    maxFileSizeMb: settings.uploads.maxFileSizeMb,
+    labels: typeLabels(settings.uploads.allowedTypes),
+    accept: acceptAttribute(settings.uploads.allowedTypes),
+  };
 }

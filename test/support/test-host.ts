@@ -15,6 +15,7 @@ export const users: Record<string, HostUser> = {
   alice: { id: 'c-alice', role: 'client', name: 'Alice Smith', email: 'alice@example.com', locale: 'en' },
   nolocale: { id: 'c-nolocale', role: 'client', name: 'No Locale', email: 'nl@example.com' },
   tech: { id: 's-tech', role: 'staff', name: 'Tech Sergey', email: 'sergey@panel.example', departments: ['technical'] },
+  olga: { id: 's-olga', role: 'staff', name: 'Ольга', email: 'olga@panel.example', locale: 'ru', departments: ['client_relations'] },
   admin: { id: 'a-root', role: 'admin', name: 'Admin', email: 'admin@panel.example', locale: 'en' },
 };
 

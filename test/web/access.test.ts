@@ -71,8 +71,11 @@ forEachDatabase('access to tickets', (db) => {
     assert.doesNotMatch(res.text, /Проблема с VPS/);
   });
 
-  it('shows staff no customer pages', async () => {
-    assert.equal((await t.as('tech').get(`/${number}`)).status, 404);
-    assert.equal((await t.as('tech').get(fileUrl)).status, 404);
+  it("shows staff of another department neither the ticket nor its files, and its own department the staff page", async () => {
+    assert.equal((await t.as('olga').get(`/${number}`)).status, 404);
+    assert.equal((await t.as('olga').get(fileUrl)).status, 404);
+    const tech = await t.as('tech').get(`/${number}`);
+    assert.equal(tech.status, 200);
+    assert.match(tech.text, /name="lastSeenId"/);
   });
 });

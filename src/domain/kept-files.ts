@@ -1,0 +1,11 @@
+// Uploaded files belong to the change that brought them: if it fails, they are removed.
+import type { StoredFile } from './types';
+
+export async function keepingFilesOnlyOnSuccess<T>(discard: (keys: string[]) => Promise<void>, files: StoredFile[], work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    await discard(files.map((f) => f.storageKey));
+    throw err;
+  }
+}

@@ -1,0 +1,267 @@
+// What staff and admins do with tickets. Staff reach the tickets of their own departments only,
+// admins reach all; anything else is NotFound, as if it did not exist. Every change is recorded
+// in the audit trail in the same transaction as the change itself.
+import type { HostService, HostUser } from '../host';
+import type { Composer } from '../mail/compose';
+import type { Store } from '../store';
+import type { QueueFilter } from '../store/queue';
+import type { NewTicketEvent } from '../store/events';
+import type { Attachment, Department, Message, Page, StoredFile, Ticket, TicketEvent, TicketPriority } from './types';
+import { PRIORITIES } from './types';
+import { NotFoundError, ValidationError, type Problem } from './errors';
+import { checkFiles, checkMessage, type UploadRules } from './ticket-rules';
+import { isTicketNumber } from './ticket-number';
+import { keepingFilesOnlyOnSuccess } from './kept-files';
+
+export interface StaffTicketDeps {
+  store: Store;
+  servicesOf(customerId: string): Promise<HostService[]>;
+  discardFiles(keys: string[]): Promise<void>;
+  uploads: UploadRules;
+  mail: Composer;
+  mailQueued?: () => void;
+  now?: () => number;
+}
+
+export const STAFF_PAGE_SIZE = 25;
+export const REASON_MAX = 500;
+
+export interface StaffTicketView {
+  ticket: Ticket;
+  department: Department | null;
+  departments: Department[];
+  messages: Message[];
+  events: TicketEvent[];
+  /** The linked service as the host knows it now; `missing` when it no longer exists. */
+  service: HostService | 'missing' | null;
+  /** The newest message id: what a reply form is written against. */
+  lastMessageId: number;
+}
+
+export interface StaffReply {
+  body: string;
+  files: StoredFile[];
+  /** The newest message the author had seen when writing. */
+  lastSeenId: number;
+  /** Send even though others wrote since lastSeenId (the author has read them). */
+  confirmed: boolean;
+  /** Unique per rendered form: the same submission twice makes one reply. */
+  submissionKey: string;
+}
+
+export type ReplyOutcome = { sent: true } | { sent: false; newer: Message[] };
+
+export type QueueQuery = Omit<QueueFilter, 'departmentIds'> & { departmentId: number | null };
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number };
+  return e?.code === '23505' || e?.code === 'ER_DUP_ENTRY' || e?.errno === 1062 || /UNIQUE constraint failed/.test(String((err as Error)?.message));
+}
+
+export function staffTickets(deps: StaffTicketDeps) {
+  const { store } = deps;
+  const now = deps.now ?? Date.now;
+  const keepingFiles = <T>(files: StoredFile[], work: () => Promise<T>) => keepingFilesOnlyOnSuccess(deps.discardFiles, files, work);
+
+  /** Ids of the departments this user works in; null for admins (all of them). */
+  async function reach(user: HostUser): Promise<number[] | null> {
+    if (user.role === 'admin') return null;
+    const codes = new Set(user.departments ?? []);
+    return (await store.departments.list({ activeOnly: false })).filter((d) => codes.has(d.code)).map((d) => d.id);
+  }
+
+  async function reachable(user: HostUser, number: string): Promise<Ticket> {
+    const ticket = isTicketNumber(number) ? await store.tickets.findByNumber(number) : null;
+    const allowed = await reach(user);
+    if (!ticket || (allowed && !allowed.includes(ticket.departmentId))) throw new NotFoundError('ticket');
+    return ticket;
+  }
+
+  function event(user: HostUser, ticket: Ticket, action: TicketEvent['action'], detail: TicketEvent['detail'], at: number): NewTicketEvent {
+    return { ticketId: ticket.id, actorId: user.id, actorName: user.name, action, detail, createdAt: at };
+  }
+
+  /** Applies a change to a ticket under its row lock, with its audit entries; returns what changed. */
+  async function change(user: HostUser, number: string, apply: (ticket: Ticket, at: number) => { changes: Parameters<Store['tickets']['update']>[1]; events: NewTicketEvent[] } | null): Promise<void> {
+    const found = await reachable(user, number);
+    await store.transaction(async (tx) => {
+      const ticket = await tx.tickets.lock(found.id);
+      const at = now();
+      const result = apply(ticket, at);
+      if (!result || result.events.length === 0) return;
+      await tx.tickets.update(ticket.id, { ...result.changes, updatedAt: at });
+      await tx.events.record(result.events);
+    });
+  }
+
+  return {
+    reach,
+
+    async queue(user: HostUser, query: QueueQuery, cursor: string | null): Promise<Page<Ticket>> {
+      const allowed = await reach(user);
+      let departmentIds = allowed;
+      if (query.departmentId !== null) {
+        departmentIds = !allowed || allowed.includes(query.departmentId) ? [query.departmentId] : [];
+      }
+      if (departmentIds && departmentIds.length === 0) return { items: [], next: null };
+      const { departmentId: _ignored, ...filter } = query;
+      return store.queue.page({ ...filter, departmentIds }, cursor, STAFF_PAGE_SIZE);
+    },
+
+    /** Tickets waiting for an answer in the user's departments: the menu badge. */
+    async waitingCount(user: HostUser): Promise<number> {
+      const allowed = await reach(user);
+      if (allowed && allowed.length === 0) return 0;
+      return store.queue.waitingCount(allowed);
+    },
+
+    async departmentsOf(user: HostUser): Promise<Department[]> {
+      const allowed = await reach(user);
+      return (await store.departments.list({ activeOnly: false })).filter((d) => !allowed || allowed.includes(d.id));
+    },
+
+    async view(user: HostUser, number: string): Promise<StaffTicketView> {
+      const ticket = await reachable(user, number);
+      const [department, departments, messages, events, services] = await Promise.all([
+        store.departments.find(ticket.departmentId),
+        store.departments.list({ activeOnly: false }),
+        store.messages.thread(ticket.id, 'staff'),
+        store.events.forTicket(ticket.id),
+        ticket.serviceId ? deps.servicesOf(ticket.customerId) : Promise.resolve([]),
+      ]);
+      const service = ticket.serviceId ? (services.find((s) => s.id === ticket.serviceId) ?? 'missing') : null;
+      const lastMessageId = messages.reduce((max, m) => Math.max(max, m.id), 0);
+      return { ticket, department, departments, messages, events, service, lastMessageId };
+    },
+
+    /**
+     * Answers the customer: the message, its files, the status, the audit entry and the e-mail to
+     * the customer commit together. If others wrote since the author last looked, nothing is sent
+     * and the newer messages come back, so the author can read them and confirm.
+     */
+    reply(user: HostUser, number: string, reply: StaffReply): Promise<ReplyOutcome> {
+      return keepingFiles(reply.files, async () => {
+        const problems: Record<string, Problem> = {};
+        checkMessage(reply.body, problems);
+        checkFiles(reply.files, deps.uploads, problems);
+        const found = await reachable(user, number);
+        if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+        let outcome: ReplyOutcome;
+        try {
+          outcome = await store.transaction(async (tx): Promise<ReplyOutcome> => {
+            const ticket = await tx.tickets.lock(found.id);
+            if (await tx.messages.findBySubmission(ticket.id, reply.submissionKey)) throw new DuplicateSubmission();
+            const thread = await tx.messages.thread(ticket.id, 'staff');
+            const newer = thread.filter((m) => m.id > reply.lastSeenId && m.authorId !== user.id);
+            if (newer.length > 0 && !reply.confirmed) return { sent: false, newer };
+
+            const at = now();
+            const fields = { ticketId: ticket.id, authorKind: 'staff' as const, authorId: user.id, authorName: user.name, body: reply.body, createdAt: at };
+            const id = await tx.messages.insert({ ...fields, submissionKey: reply.submissionKey });
+            const attachments = await tx.messages.attach(ticket.id, id, reply.files, at);
+            const status = 'answered' as const;
+            await tx.tickets.update(ticket.id, { status, updatedAt: at, lastReplyAt: at, closedAt: null });
+            const events = [event(user, ticket, 'reply', { message: String(id) }, at)];
+            if (ticket.status !== status) events.push(event(user, ticket, 'status', { from: ticket.status, to: status }, at));
+            await tx.events.record(events);
+            const department = await tx.departments.find(ticket.departmentId);
+            if (department) await tx.outbox.enqueue(deps.mail.forStaffReply(ticket, department, { id, ...fields, internal: false, attachments }), at);
+            return { sent: true };
+          });
+        } catch (err) {
+          // A double click: the first submission made the reply; this one changes nothing.
+          if (err instanceof DuplicateSubmission || isUniqueViolation(err)) {
+            await deps.discardFiles(reply.files.map((f) => f.storageKey));
+            return { sent: true };
+          }
+          throw err;
+        }
+        if (!outcome.sent) await deps.discardFiles(reply.files.map((f) => f.storageKey));
+        else deps.mailQueued?.();
+        return outcome;
+      });
+    },
+
+    /** An internal note: staff only, never shown or e-mailed to the customer. */
+    note(user: HostUser, number: string, body: string, files: StoredFile[]): Promise<void> {
+      return keepingFiles(files, async () => {
+        const problems: Record<string, Problem> = {};
+        checkMessage(body, problems, 'note');
+        checkFiles(files, deps.uploads, problems);
+        const found = await reachable(user, number);
+        if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+        await store.transaction(async (tx) => {
+          const at = now();
+          const id = await tx.messages.insert({ ticketId: found.id, authorKind: 'staff', authorId: user.id, authorName: user.name, body, createdAt: at, internal: true });
+          await tx.messages.attach(found.id, id, files, at);
+          await tx.events.record([event(user, found, 'note', { message: String(id) }, at)]);
+        });
+      });
+    },
+
+    /** Closes a ticket, or reopens it as waiting for staff. */
+    setOpen(user: HostUser, number: string, open: boolean): Promise<void> {
+      return change(user, number, (ticket, at) => {
+        const to = open ? 'waiting' : 'closed';
+        if ((ticket.status === 'closed') === !open) return null;
+        return { changes: { status: to, closedAt: open ? null : at }, events: [event(user, ticket, 'status', { from: ticket.status, to }, at)] };
+      });
+    },
+
+    setPriority(user: HostUser, number: string, priority: string): Promise<void> {
+      if (!PRIORITIES.includes(priority as TicketPriority)) throw new ValidationError({ priority: { key: 'errors.priority.invalid' } });
+      return change(user, number, (ticket, at) =>
+        ticket.priority === priority ? null : { changes: { priority: priority as TicketPriority }, events: [event(user, ticket, 'priority', { from: ticket.priority, to: priority }, at)] },
+      );
+    },
+
+    /** Assigns to the user themself or to nobody (a colleague when the host names them). */
+    assign(user: HostUser, number: string, assignee: { id: string; name: string } | null): Promise<void> {
+      return change(user, number, (ticket, at) =>
+        ticket.assigneeId === (assignee?.id ?? null)
+          ? null
+          : {
+              changes: { assigneeId: assignee?.id ?? null, assigneeName: assignee?.name ?? null },
+              events: [event(user, ticket, 'assignee', { from: ticket.assigneeName, to: assignee?.name ?? null }, at)],
+            },
+      );
+    },
+
+    /** Moves a ticket to another department with a reason; that department is e-mailed like a new arrival. */
+    async transfer(user: HostUser, number: string, departmentId: number, reason: string): Promise<void> {
+      const found = await reachable(user, number);
+      const problems: Record<string, Problem> = {};
+      const target = await store.departments.find(departmentId);
+      if (!target || !target.active || target.id === found.departmentId) problems.departmentId = { key: 'errors.transfer.department' };
+      if (!reason.trim()) problems.reason = { key: 'errors.transfer.reasonRequired' };
+      else if (reason.length > REASON_MAX) problems.reason = { key: 'errors.transfer.reasonTooLong', params: { max: REASON_MAX } };
+      if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+      await store.transaction(async (tx) => {
+        const ticket = await tx.tickets.lock(found.id);
+        const from = await tx.departments.find(ticket.departmentId);
+        const at = now();
+        const priority = target!.urgent ? 'urgent' : ticket.priority;
+        await tx.tickets.update(ticket.id, { departmentId: target!.id, assigneeId: null, assigneeName: null, priority, updatedAt: at });
+        const events = [event(user, ticket, 'department', { from: from?.code ?? null, to: target!.code, reason: reason.trim() }, at)];
+        if (ticket.assigneeId) events.push(event(user, ticket, 'assignee', { from: ticket.assigneeName, to: null }, at));
+        await tx.events.record(events);
+        if (from) {
+          const moved = { ...ticket, departmentId: target!.id, priority };
+          await tx.outbox.enqueue(deps.mail.forTransfer(moved, from, target!, reason.trim(), await tx.messages.thread(ticket.id, 'customer')), at);
+        }
+      });
+      deps.mailQueued?.();
+    },
+
+    async attachment(user: HostUser, number: string, attachmentId: number): Promise<Attachment> {
+      const ticket = await reachable(user, number);
+      const attachment = await store.messages.findAttachment(ticket.id, attachmentId, 'staff');
+      if (!attachment) throw new NotFoundError('attachment');
+      return attachment;
+    },
+  };
+}
+
+class DuplicateSubmission extends Error {}
+
+export type StaffTickets = ReturnType<typeof staffTickets>;

@@ -1,0 +1,38 @@
+// The audit trail of staff actions on tickets.
+import type { Knex } from 'knex';
+import type { TicketEvent } from '../domain/types';
+import type { TableNames } from './tables';
+import { num } from './dialect';
+
+export type NewTicketEvent = Omit<TicketEvent, 'id'>;
+
+export function eventStore(knex: Knex, t: TableNames) {
+  return {
+    async record(events: NewTicketEvent[]): Promise<void> {
+      if (events.length === 0) return;
+      await knex(t.events).insert(
+        events.map((e) => ({
+          ticket_id: e.ticketId,
+          actor_id: e.actorId,
+          actor_name: e.actorName,
+          action: e.action,
+          detail: JSON.stringify(e.detail),
+          created_at: e.createdAt,
+        })),
+      );
+    },
+
+    async forTicket(ticketId: number): Promise<TicketEvent[]> {
+      const rows = await knex(t.events).where('ticket_id', ticketId).orderBy('id');
+      return rows.map((row) => ({
+        id: num(row.id),
+        ticketId: num(row.ticket_id),
+        actorId: row.actor_id,
+        actorName: row.actor_name,
+        action: row.action,
+        detail: JSON.parse(row.detail),
+        createdAt: num(row.created_at),
+      }));
+    },
+  };
+}

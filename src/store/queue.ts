@@ -1,0 +1,85 @@
+// The staff queue: open tickets, most urgent first, then the customer who has waited longest.
+// Keyset pages over (priority_rank, last_customer_at, id) follow the tk_q_* indexes, so a deep
+// page costs what the first one does, and tickets arriving between pages never shift a page.
+import type { Knex } from 'knex';
+import type { Page, Ticket, TicketPriority, TicketStatus } from '../domain/types';
+import { PRIORITY_RANK } from '../domain/types';
+import type { TableNames } from './tables';
+import { toTicket, type TicketRow } from './tickets';
+import { decodeCursor, encodeCursor } from './cursor';
+
+export interface QueueFilter {
+  /** The departments the reader may see; null means all (admins). */
+  departmentIds: number[] | null;
+  /** 'open' = anything not closed. */
+  status: TicketStatus | 'open' | 'all';
+  priority: TicketPriority | null;
+  serviceKind: string | null;
+  /** A staff id: only theirs; '' : only unassigned; null: anyone's. */
+  assignee: string | null;
+  /** A ticket number, a customer e-mail, or words of the subject. */
+  search: string;
+}
+
+const ORDER = [
+  { column: 'priority_rank', order: 'asc' },
+  { column: 'last_customer_at', order: 'asc' },
+  { column: 'id', order: 'asc' },
+] as const;
+
+function applySearch(query: Knex.QueryBuilder, search: string): void {
+  const text = search.trim();
+  if (!text) return;
+  if (/^#?\d{8}$/.test(text)) {
+    query.where('number', text.replace('#', ''));
+  } else if (text.includes('@')) {
+    query.whereRaw('lower(customer_email) = ?', [text.toLowerCase()]);
+  } else {
+    // Every word must appear in the subject; LIKE wildcards typed by the user are literal.
+    for (const word of text.split(/\s+/).slice(0, 8)) {
+      query.where('subject', 'like', `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    }
+  }
+}
+
+export function queueStore(knex: Knex, t: TableNames) {
+  function filtered(filter: QueueFilter): Knex.QueryBuilder {
+    const query = knex<TicketRow>(t.tickets);
+    if (filter.departmentIds) query.whereIn('department_id', filter.departmentIds);
+    if (filter.status === 'open') query.where('is_open', 1);
+    else if (filter.status !== 'all') query.where('status', filter.status);
+    if (filter.priority) query.where('priority_rank', PRIORITY_RANK[filter.priority]);
+    if (filter.serviceKind) query.where('service_kind', filter.serviceKind);
+    if (filter.assignee === '') query.whereNull('assignee_id');
+    else if (filter.assignee) query.where('assignee_id', filter.assignee);
+    applySearch(query, filter.search);
+    return query;
+  }
+
+  return {
+    async page(filter: QueueFilter, cursor: string | null, limit: number): Promise<Page<Ticket>> {
+      const query = filtered(filter).orderBy([...ORDER]).limit(limit + 1);
+      const after = decodeCursor(cursor, 3);
+      if (after) {
+        const [rank, waited, id] = after as [number, number, number];
+        // A row-value comparison: one range on the index on all three databases.
+        query.whereRaw('(priority_rank, last_customer_at, id) > (?, ?, ?)', [rank, waited, id]);
+      }
+      const rows = (await query) as TicketRow[];
+      const items = rows.slice(0, limit).map(toTicket);
+      const last = items[items.length - 1];
+      const next = rows.length > limit && last ? encodeCursor([PRIORITY_RANK[last.priority], last.lastCustomerAt, last.id]) : null;
+      return { items, next };
+    },
+
+    /** Tickets waiting for a staff answer (new or customer replied) in these departments. */
+    async waitingCount(departmentIds: number[] | null): Promise<number> {
+      const query = knex(t.tickets).whereIn('status', ['new', 'waiting']).count({ n: '*' });
+      if (departmentIds) query.whereIn('department_id', departmentIds);
+      const [row] = (await query) as Array<{ n: unknown }>;
+      return Number(row?.n ?? 0);
+    },
+  };
+}
+
+export type QueueStore = ReturnType<typeof queueStore>;

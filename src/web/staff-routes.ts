@@ -1,0 +1,170 @@
+// Staff and admin pages: the queue, a ticket with its thread and audit trail, and every action
+// on it. Each action is a CSRF-checked POST; the domain decides who may touch which ticket.
+import crypto from 'node:crypto';
+import express, { Router, type Request, type Response } from 'express';
+import type { Settings } from '../manifest';
+import type { QueueQuery, StaffTickets } from '../domain/staff-tickets';
+import { ValidationError, type Problem } from '../domain/errors';
+import { PRIORITIES, type Message, type TicketStatus } from '../domain/types';
+import type { HostUser } from '../host';
+import type { FileStorage } from '../files/storage';
+import { contextOf } from './context';
+import type { CsrfProtection } from './csrf';
+import { localizeProblems, type Renderer } from './render';
+import { fileRulesOf, fileUploads, formField, uploadsOf } from './uploads';
+import { attachmentIdOf, sendAttachment } from './downloads';
+
+interface Deps {
+  tickets: StaffTickets;
+  storage: FileStorage;
+  settings: Settings;
+  render: Renderer;
+  csrf: CsrfProtection;
+}
+
+const STATUSES: Array<TicketStatus | 'open' | 'all'> = ['open', 'new', 'waiting', 'answered', 'closed', 'all'];
+
+/** What the staff member was typing, kept when the page comes back. */
+interface Drafts {
+  reply?: string;
+  note?: string;
+  reason?: string;
+  /** Messages that arrived while the reply was being written. */
+  newer?: Message[];
+  errors?: Record<string, Problem>;
+  filesLost?: boolean;
+}
+
+function queueQueryOf(req: Request, user: HostUser): QueueQuery {
+  const text = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string).trim() : '');
+  const status = text('status') as QueueQuery['status'];
+  const priority = text('priority') as QueueQuery['priority'] & string;
+  const department = Number(text('department'));
+  const assigned = text('assigned');
+  return {
+    departmentId: Number.isSafeInteger(department) && department > 0 ? department : null,
+    status: STATUSES.includes(status) ? status : 'open',
+    priority: PRIORITIES.includes(priority) ? priority : null,
+    serviceKind: text('kind').slice(0, 32) || null,
+    assignee: assigned === 'me' ? user.id : assigned === 'none' ? '' : null,
+    search: text('q').slice(0, 200),
+  };
+}
+
+export function staffRoutes({ tickets, storage, settings, render, csrf }: Deps): Router {
+  const router = Router();
+  const uploads = fileUploads(storage, settings.uploads);
+  // Small action forms; parsed only after the CSRF check.
+  const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 10 });
+  const fileRules = fileRulesOf(settings);
+  const staff = (res: Response) => contextOf(res).user as HostUser;
+  const numberOf = (req: Request) => String(req.params.number);
+  const back = (req: Request, anchor = '') => `${req.baseUrl}/${numberOf(req)}${anchor}`;
+
+  async function showTicket(req: Request, res: Response, drafts: Drafts = {}) {
+    const view = await tickets.view(staff(res), numberOf(req));
+    const problems = drafts.errors ?? {};
+    const status = Object.keys(problems).length > 0 ? 422 : drafts.newer ? 409 : 200;
+    await render.page(req, res, 'staff/ticket', contextOf(res).t('ticket.title', { number: view.ticket.number }), {
+      ...view,
+      drafts,
+      errors: localizeProblems(res, problems),
+      filesLost: drafts.filesLost ?? false,
+      fileRules,
+      submissionKey: crypto.randomUUID(),
+      priorities: PRIORITIES,
+      csrfToken: csrf.token(req),
+    }, status);
+  }
+
+  /** Runs an action; a validation problem shows the ticket page again with what was typed. */
+  async function act(req: Request, res: Response, action: () => Promise<void>, drafts: Drafts, anchor = '') {
+    try {
+      await action();
+      res.redirect(303, back(req, anchor));
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      await showTicket(req, res, { ...drafts, errors: err.fields });
+    }
+  }
+
+  router.get('/', async (req, res) => {
+    const query = queueQueryOf(req, staff(res));
+    const cursor = typeof req.query.after === 'string' ? req.query.after : null;
+    const [page, departments] = await Promise.all([tickets.queue(staff(res), query, cursor), tickets.departmentsOf(staff(res))]);
+    const params = new URLSearchParams(Object.entries(req.query).filter(([k, v]) => k !== 'after' && typeof v === 'string') as Array<[string, string]>);
+    await render.page(req, res, 'staff/queue', contextOf(res).t('staff.title'), {
+      tickets: page.items,
+      next: page.next,
+      isFirstPage: cursor === null,
+      query,
+      filterParams: params.toString(),
+      departments,
+      departmentById: new Map(departments.map((d) => [d.id, d])),
+      statuses: STATUSES,
+      priorities: PRIORITIES,
+      now: Date.now(),
+    });
+  });
+
+  router.get('/:number', (req, res) => showTicket(req, res));
+
+  router.post('/:number/reply', csrf.protect, uploads, async (req, res) => {
+    const body = formField(req, 'message');
+    const { files, problem } = uploadsOf(req, res);
+    if (problem) return showTicket(req, res, { reply: body, errors: { [problem.field]: problem }, filesLost: true });
+    try {
+      const outcome = await tickets.reply(staff(res), numberOf(req), {
+        body,
+        files,
+        lastSeenId: Number(formField(req, 'lastSeenId')) || 0,
+        confirmed: formField(req, 'confirmed') === '1',
+        submissionKey: formField(req, 'submissionKey').slice(0, 64) || crypto.randomUUID(),
+      });
+      if (outcome.sent) return res.redirect(303, back(req, '#reply'));
+      await showTicket(req, res, { reply: body, newer: outcome.newer, filesLost: files.length > 0 });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      await showTicket(req, res, { reply: body, errors: err.fields, filesLost: files.length > 0 });
+    }
+  });
+
+  router.post('/:number/note', csrf.protect, uploads, async (req, res) => {
+    const body = formField(req, 'note');
+    const { files, problem } = uploadsOf(req, res);
+    if (problem) return showTicket(req, res, { note: body, errors: { note: problem }, filesLost: true });
+    await act(req, res, () => tickets.note(staff(res), numberOf(req), body, files), { note: body, filesLost: files.length > 0 }, '#notes');
+  });
+
+  router.post('/:number/status', csrf.protect, form, async (req, res) => {
+    await act(req, res, () => tickets.setOpen(staff(res), numberOf(req), formField(req, 'open') === '1'), {});
+  });
+
+  router.post('/:number/priority', csrf.protect, form, async (req, res) => {
+    await act(req, res, () => tickets.setPriority(staff(res), numberOf(req), formField(req, 'priority')), {});
+  });
+
+  router.post('/:number/assign', csrf.protect, form, async (req, res) => {
+    const user = staff(res);
+    const assignee = formField(req, 'assignee') === 'me' ? { id: user.id, name: user.name } : null;
+    await act(req, res, () => tickets.assign(user, numberOf(req), assignee), {});
+  });
+
+  router.post('/:number/transfer', csrf.protect, form, async (req, res) => {
+    const reason = formField(req, 'reason');
+    try {
+      await tickets.transfer(staff(res), numberOf(req), Number(formField(req, 'departmentId')), reason);
+      // The ticket may now be outside this member's departments: back to the queue.
+      res.redirect(303, `${req.baseUrl}/?transferred=${encodeURIComponent(numberOf(req))}`);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      await showTicket(req, res, { reason, errors: err.fields });
+    }
+  });
+
+  router.get('/:number/files/:attachmentId', async (req, res) => {
+    sendAttachment(res, storage, await tickets.attachment(staff(res), numberOf(req), attachmentIdOf(String(req.params.attachmentId))));
+  });
+
+  return router;
+}

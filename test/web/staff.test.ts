@@ -1,0 +1,245 @@
+// The staff side: queues by department, the ticket page, replies that reach the customer,
+// notes that never do, the collision guard, transfers, the audit trail, and 404 for everyone
+// who has no business with a ticket.
+import assert from 'node:assert/strict';
+import { forEachDatabase } from '../support/databases';
+import { startPlugin, type TestAgent, type TestPlugin } from '../support/test-host';
+import { createTicket, departmentId } from '../support/tickets';
+import { log } from '../support/samples';
+import { SmtpSink, sleep, waitUntil } from '../support/smtp-sink';
+
+const departments = {
+  client_relations: { emails: ['clients@panel.example'] },
+  technical: { emails: ['tech@panel.example'] },
+  emergency: { emails: ['duty@panel.example'] },
+};
+
+/** The hidden fields of the staff reply form, as the browser would send them back. */
+async function replyForm(agent: TestAgent, number: string): Promise<{ token: string; lastSeenId: string; submissionKey: string }> {
+  const page = await agent.get(`/${number}`);
+  assert.equal(page.status, 200, page.text.slice(0, 300));
+  const pick = (re: RegExp) => (re.exec(page.text)?.[1] ?? '').replace(/&#34;|&quot;/g, '"');
+  return {
+    token: decodeURIComponent(pick(/reply\?_csrf=([^"&]+)/)),
+    lastSeenId: pick(/name="lastSeenId" value="(\d+)"/),
+    submissionKey: pick(/name="submissionKey" value="([^"]+)"/),
+  };
+}
+
+function queueNumbers(html: string): string[] {
+  return [...html.matchAll(/<td><a href="[^"]*\/(\d{8})">#/g)].map((m) => m[1] as string);
+}
+
+forEachDatabase('staff work', (db) => {
+  let sink: SmtpSink;
+  let t: TestPlugin;
+
+  beforeEach(async () => {
+    sink = await SmtpSink.started();
+    t = await startPlugin(db, { departments, publicBaseUrl: 'https://panel.example', mail: sink.settings({ pollSeconds: 0.05, confirmToCustomer: false }) });
+  });
+  afterEach(async () => {
+    await t.close();
+    await sink.stop();
+  });
+
+  it("shows staff their departments' tickets only, admins all, urgent first then the longest-waiting", async () => {
+    const ivan = t.as('ivan');
+    const oldTech = await createTicket(t, ivan, { subject: 'Старый технический', department: 'technical' });
+    await sleep(5);
+    const billing = await createTicket(t, ivan, { subject: 'Счёт', department: 'client_relations' });
+    await sleep(5);
+    const newTech = await createTicket(t, t.as('alice'), { subject: 'New tech', department: 'technical' });
+    const tech = await t.as('tech').get('/');
+    assert.deepEqual(queueNumbers(tech.text), [oldTech, newTech]);
+    assert.deepEqual(queueNumbers((await t.as('olga').get('/')).text), [billing]);
+
+    const emergency = await createTicket(t, ivan, { subject: 'Всё лежит', department: 'emergency' });
+    assert.deepEqual(queueNumbers((await t.as('admin').get('/')).text), [emergency, oldTech, billing, newTech]);
+    // Staff cannot widen their view through the department filter.
+    const sneaky = await t.as('tech').get(`/?department=${await departmentId(t, 'client_relations')}`);
+    assert.deepEqual(queueNumbers(sneaky.text), []);
+  });
+
+  it('filters by status, priority, assignee and searches by number, e-mail and subject words', async () => {
+    const a = await createTicket(t, t.as('ivan'), { subject: 'Не работает почта на домене', department: 'technical' });
+    const b = await createTicket(t, t.as('alice'), { subject: 'Disk is full', department: 'technical' });
+    const tech = t.as('tech');
+    assert.deepEqual(queueNumbers((await tech.get(`/?q=${a}`)).text), [a]);
+    assert.deepEqual(queueNumbers((await tech.get('/?q=ALICE%40example.com')).text), [b]);
+    assert.deepEqual(queueNumbers((await tech.get(`/?q=${encodeURIComponent('почта домене')}`)).text), [a]);
+    assert.deepEqual(queueNumbers((await tech.get('/?q=%25')).text), [], 'a % typed by the user is literal');
+
+    const form = await replyForm(tech, a);
+    await tech.post(`/${a}/assign?_csrf=${encodeURIComponent(form.token)}`).type('form').send({ assignee: 'me' });
+    await tech.post(`/${b}/priority?_csrf=${encodeURIComponent(form.token)}`).type('form').send({ priority: 'high' });
+    await tech.post(`/${a}/status?_csrf=${encodeURIComponent(form.token)}`).type('form').send({ open: '0' });
+    assert.deepEqual(queueNumbers((await tech.get('/')).text), [b], 'closed tickets leave the open queue');
+    assert.deepEqual(queueNumbers((await tech.get('/?status=closed')).text), [a]);
+    assert.deepEqual(queueNumbers((await tech.get('/?status=all&assigned=me')).text), [a]);
+    assert.deepEqual(queueNumbers((await tech.get('/?status=all&assigned=none')).text), [b]);
+    assert.deepEqual(queueNumbers((await tech.get('/?status=all&priority=high')).text), [b]);
+  });
+
+  it('pages through the queue without duplicates or gaps while new tickets arrive', async () => {
+    const created: string[] = [];
+    for (let i = 0; i < 30; i++) created.push(await createTicket(t, t.as(i % 2 ? 'ivan' : 'alice'), { subject: `Тикет ${i}`, department: 'technical' }));
+    const tech = t.as('tech');
+    const first = await tech.get('/');
+    const page1 = queueNumbers(first.text);
+    assert.equal(page1.length, 25);
+    // Newcomers waited the least, so they belong after everything already listed.
+    const arrived: string[] = [];
+    for (let i = 0; i < 3; i++) arrived.push(await createTicket(t, t.as('ivan'), { subject: `Новый ${i}`, department: 'technical' }));
+    const nextLink = /href="([^"]*after=[^"]+)"/.exec(first.text)?.[1]?.replace(/&amp;/g, '&') as string;
+    const page2 = queueNumbers((await tech.get(nextLink.replace(/^.*\/support\/requests/, ''))).text);
+    const seen = [...page1, ...page2];
+    assert.equal(new Set(seen).size, seen.length, 'no duplicates');
+    assert.deepEqual(seen, [...created, ...arrived], 'oldest first, nothing skipped, newcomers last');
+  });
+
+  it("puts a reply on the customer's page and in their inbox, in the thread; a note reaches neither", async () => {
+    const ivan = t.as('ivan');
+    const number = await createTicket(t, ivan, { subject: 'Не отвечает SSH', department: 'technical' });
+    await sink.waitFor(1);
+    const threadId = sink.received[0]?.parsed.messageId;
+    const tech = t.as('tech');
+    let form = await replyForm(tech, number);
+    const noted = await tech
+      .post(`/${number}/note?_csrf=${encodeURIComponent(form.token)}`)
+      .field('note', 'СЕКРЕТ: клиент должен за прошлый месяц')
+      .attach('files', log, 'internal.log');
+    assert.equal(noted.status, 303);
+    form = await replyForm(tech, number);
+    const replied = await tech
+      .post(`/${number}/reply?_csrf=${encodeURIComponent(form.token)}`)
+      .field('lastSeenId', form.lastSeenId)
+      .field('submissionKey', form.submissionKey)
+      .field('message', 'Перезагрузили сервер, проверьте.')
+      .attach('files', log, 'dmesg.log');
+    assert.equal(replied.status, 303);
+
+    const page = await ivan.get(`/${number}`);
+    assert.match(page.text, /Перезагрузили сервер, проверьте\./);
+    assert.match(page.text, /dmesg\.log/);
+    assert.doesNotMatch(page.text, /СЕКРЕТ/);
+    assert.doesNotMatch(page.text, /internal\.log/);
+    assert.match(page.text, /status-answered/);
+    // The note's file is out of the customer's reach even by its id.
+    const noteFile = await t.knex(t.tables.attachments).where('original_name', 'internal.log').first('id');
+    assert.equal((await ivan.get(`/${number}/files/${noteFile.id}`)).status, 404);
+    assert.equal((await tech.get(`/${number}/files/${noteFile.id}`)).status, 200);
+
+    await sink.waitFor(2);
+    const answer = sink.to('ivan@example.ru');
+    assert.equal(answer.length, 1);
+    const mail = answer[0]!.parsed;
+    assert.equal(mail.subject, `[#${number}] Ответ на ваш запрос: Не отвечает SSH`);
+    assert.match(mail.text ?? '', /Перезагрузили сервер, проверьте\./);
+    assert.ok((mail.text ?? '').includes(`https://panel.example/support/requests/${number}`));
+    assert.equal(mail.inReplyTo, threadId);
+    assert.deepEqual(mail.attachments.map((a) => a.filename), ['dmesg.log']);
+    await sleep(200);
+    for (const m of sink.received) {
+      assert.doesNotMatch(`${m.parsed.text} ${m.parsed.html}`, /СЕКРЕТ/);
+      assert.ok(!m.parsed.attachments.some((a) => a.filename === 'internal.log'));
+    }
+  });
+
+  it('holds a reply when someone wrote meanwhile, keeps the draft, and sends a double click once', async () => {
+    const ivan = t.as('ivan');
+    const number = await createTicket(t, ivan, { department: 'technical' });
+    const tech = t.as('tech');
+    const form = await replyForm(tech, number);
+    // The customer writes while the staff member is typing.
+    const token = await ivan.csrf();
+    await ivan.post(`/${number}/reply?_csrf=${encodeURIComponent(token)}`).field('message', 'Уже не нужно, само заработало');
+
+    const send = (extra: Record<string, string> = {}, key = form.submissionKey) => {
+      let req = tech.post(`/${number}/reply?_csrf=${encodeURIComponent(form.token)}`).field('lastSeenId', form.lastSeenId).field('submissionKey', key);
+      for (const [k, v] of Object.entries(extra)) req = req.field(k, v);
+      return req.field('message', 'Черновик ответа');
+    };
+    const held = await send();
+    assert.equal(held.status, 409);
+    assert.match(held.text, /Черновик ответа/, 'the draft is kept');
+    assert.match(held.text, /Уже не нужно/);
+    assert.match(held.text, /name="confirmed" value="1"/);
+    assert.equal(await staffMessages(t, number), 0);
+
+    // Confirmed, and clicked twice.
+    const [one, two] = await Promise.all([send({ confirmed: '1' }), send({ confirmed: '1' })]);
+    assert.deepEqual([one.status, two.status], [303, 303]);
+    assert.equal(await staffMessages(t, number), 1);
+    await waitUntil(() => sink.to('ivan@example.ru').length === 1, 5000, 'the answer e-mail');
+    await sleep(200);
+    assert.equal(sink.to('ivan@example.ru').length, 1, 'one e-mail for one answer');
+  });
+
+  it('transfers with a reason: the new department is e-mailed, the assignee cleared, the customer sees it, every action audited', async () => {
+    const ivan = t.as('ivan');
+    const number = await createTicket(t, ivan, { subject: 'Вопрос по оплате', department: 'technical' });
+    await sink.waitFor(1);
+    const tech = t.as('tech');
+    const form = await replyForm(tech, number);
+    const post = (path: string, body: Record<string, string>) => tech.post(`/${number}/${path}?_csrf=${encodeURIComponent(form.token)}`).type('form').send(body);
+    assert.equal((await post('assign', { assignee: 'me' })).status, 303);
+    assert.equal((await post('priority', { priority: 'high' })).status, 303);
+
+    const missing = await post('transfer', { departmentId: await departmentId(t, 'client_relations'), reason: ' ' });
+    assert.equal(missing.status, 422);
+    assert.match(missing.text, /Say why|Укажите, почему/);
+
+    const moved = await post('transfer', { departmentId: await departmentId(t, 'client_relations'), reason: 'Клиент выбрал не тот отдел' });
+    assert.equal(moved.status, 303);
+    await sink.waitFor(2);
+    const notice = sink.to('clients@panel.example');
+    assert.equal(notice.length, 1);
+    assert.match(notice[0]!.parsed.text ?? '', /Клиент выбрал не тот отдел/);
+    assert.match(notice[0]!.parsed.subject ?? '', new RegExp(`\\[#${number}\\] Вопрос по оплате`));
+
+    assert.equal((await tech.get(`/${number}`)).status, 404, 'Technical no longer reaches it');
+    const olga = await t.as('olga').get(`/${number}`);
+    assert.equal(olga.status, 200);
+    assert.match(olga.text, /Клиент выбрал не тот отдел/);
+    const customer = await ivan.get(`/${number}`);
+    assert.match(customer.text, /Отдел по работе с клиентами/);
+
+    const actions = (await t.knex(t.tables.events).orderBy('id').select('action', 'actor_id', 'detail')).map((e) => [e.action, e.actor_id]);
+    assert.deepEqual(actions, [['assignee', 's-tech'], ['priority', 's-tech'], ['department', 's-tech'], ['assignee', 's-tech']]);
+    const row = await t.knex(t.tables.tickets).where('number', number).first('assignee_id');
+    assert.equal(row.assignee_id, null);
+  });
+
+  it('answers 404 to customers and to staff of other departments on every staff route', async () => {
+    const number = await createTicket(t, t.as('ivan'), { department: 'technical', files: [[log, 'a.log']] });
+    const file = await t.knex(t.tables.attachments).first('id');
+    const gets = [`/${number}`, `/${number}/files/${file.id}`];
+    const posts = ['reply', 'note', 'status', 'priority', 'assign', 'transfer'].map((p) => `/${number}/${p}`);
+    const olga = t.as('olga');
+    const olgaToken = await replyForm(olga, await createTicket(t, t.as('alice'), { department: 'client_relations' })).then((f) => f.token);
+    for (const url of gets) assert.equal((await olga.get(url)).status, 404, `olga GET ${url}`);
+    for (const url of posts) {
+      const res = await olga.post(`${url}?_csrf=${encodeURIComponent(olgaToken)}`).type('form').send({ message: 'x', note: 'x', open: '0', priority: 'low', assignee: 'me', departmentId: '1', reason: 'x' });
+      assert.equal(res.status, 404, `olga POST ${url}`);
+    }
+    // Another customer: not theirs, so 404 as well (and never a staff page).
+    const alice = t.as('alice');
+    const aliceToken = await alice.csrf();
+    for (const url of gets) assert.equal((await alice.get(url)).status, 404, `alice GET ${url}`);
+    for (const url of posts) assert.equal((await alice.post(`${url}?_csrf=${encodeURIComponent(aliceToken)}`).type('form').send({ open: '0' })).status, 404, `alice POST ${url}`);
+    // The owner gets their customer page, never the staff controls.
+    const own = await t.as('ivan').get(`/${number}`);
+    assert.doesNotMatch(own.text, /lastSeenId|\/transfer\?/);
+    // Without the token nothing changes, even for the right staff member.
+    assert.equal((await t.as('tech').post(`/${number}/status`).type('form').send({ open: '0' })).status, 403);
+    assert.equal((await t.knex(t.tables.tickets).where('number', number).first('status')).status, 'new');
+    assert.equal(Number((await t.knex(t.tables.events).count({ n: '*' }))[0]?.n), 0);
+  });
+});
+
+async function staffMessages(t: TestPlugin, number: string): Promise<number> {
+  const ticket = await t.knex(t.tables.tickets).where('number', number).first('id');
+  const [row] = await t.knex(t.tables.messages).where({ ticket_id: ticket.id, author_kind: 'staff' }).count({ n: '*' });
+  return Number(row?.n);
+}
