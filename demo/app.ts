@@ -7,9 +7,13 @@ import knexFactory, { type Knex } from 'knex';
 import { HOST_API_VERSION, type ActivatedPlugin, type HostLogger, type SupportHost } from '../src/host';
 import { servicesOf } from './accounts';
 import { defaultDatabaseUrl, knexConfig, prepareDatabase } from './database';
+import { strings } from './i18n';
 import { Identity } from './identity';
 import { installPlugin } from './install-plugin';
 import { Layout, Views } from './layout';
+import { MailCatcher } from './mail-catcher';
+import type { DemoMail, SmtpSettings } from './mail-config';
+import { MAILBOX_PATH, mailboxRoutes } from './mailbox-routes';
 import { PanelMenu } from './menu';
 import { hostRoutes } from './routes';
 import { SessionStore } from './sessions';
@@ -25,12 +29,21 @@ export interface DemoOptions {
   port?: number;
   /** Merged over the demo's plugin settings. */
   pluginSettings?: object;
+  /**
+   * Where the plugin's e-mail goes (see mail-config.ts); sets the plugin's `mail.smtp`. Unset:
+   * nothing here touches the mail settings, so without SMTP in `pluginSettings` e-mail stays queued.
+   */
+  mail?: DemoMail;
+  /** Where the panel's and the plugin's log lines go; the console by default. */
+  logger?: HostLogger;
 }
 
 export interface DemoApp {
   app: express.Express;
   knex: Knex;
   plugin: ActivatedPlugin;
+  /** The SMTP catcher behind the Mailbox page, when the demo runs one. */
+  catcher: MailCatcher | null;
   close(): Promise<void>;
 }
 
@@ -52,13 +65,30 @@ export function demoPluginSettings(publicBaseUrl: string): Record<string, unknow
   };
 }
 
+const DEMO_FROM = { address: 'support@panel.example', name: 'Billing panel support (demo)' };
+
+/** The plugin's mail settings: the chosen SMTP server over whatever pluginSettings said about mail. */
+function mailSettings(given: unknown, smtp: SmtpSettings, fromAddress: string | undefined): Record<string, unknown> {
+  const own = given && typeof given === 'object' ? (given as Record<string, unknown>) : {};
+  return { from: { ...DEMO_FROM, ...(fromAddress ? { address: fromAddress } : {}) }, ...own, smtp };
+}
+
 export async function createDemoApp(options: DemoOptions): Promise<DemoApp> {
   const dataDir = path.resolve(options.dataDir);
   fs.mkdirSync(dataDir, { recursive: true });
   const knex = knexFactory(knexConfig(options.databaseUrl ?? defaultDatabaseUrl(dataDir)));
   const sessions = new SessionStore();
+  const logger = options.logger ?? consoleLogger;
+  let catcher: MailCatcher | null = null;
   try {
     await prepareDatabase(knex);
+    let smtp: SmtpSettings | null = null;
+    if (options.mail && 'catcherPort' in options.mail) {
+      catcher = await MailCatcher.start({ port: options.mail.catcherPort, logger });
+      smtp = { host: '127.0.0.1', port: catcher.port, secure: false };
+    } else if (options.mail) {
+      smtp = options.mail.smtp;
+    }
 
     const identity = new Identity(knex, sessions);
     const menu = new PanelMenu();
@@ -83,7 +113,7 @@ export async function createDemoApp(options: DemoOptions): Promise<DemoApp> {
       render: (req, res, page) => layout.render(req, res, page),
       publicBaseUrl,
       dataDir,
-      logger: consoleLogger,
+      logger,
     };
 
     const app = express();
@@ -96,14 +126,27 @@ export async function createDemoApp(options: DemoOptions): Promise<DemoApp> {
     app.use(identity.middleware());
     app.use(identity.requireSignIn());
     app.use(hostRoutes({ knex, identity, sessions, layout }));
+    if (catcher) {
+      app.use(MAILBOX_PATH, mailboxRoutes({ catcher, identity, layout }));
+      menu.add([
+        {
+          section: { ru: strings.ru.demoSection, en: strings.en.demoSection },
+          label: { ru: strings.ru.mailbox.menu, en: strings.en.mailbox.menu },
+          path: MAILBOX_PATH,
+          order: 100,
+          roles: ['client', 'staff', 'admin'],
+        },
+      ]);
+    }
 
-    const settings = { ...demoPluginSettings(publicBaseUrl), ...options.pluginSettings };
+    const settings: Record<string, unknown> = { ...demoPluginSettings(publicBaseUrl), ...options.pluginSettings };
+    if (smtp) settings.mail = mailSettings(settings.mail, smtp, options.mail && 'from' in options.mail ? options.mail.from : undefined);
     const { plugin } = await installPlugin({ folder: PLUGIN_FOLDER, host, settings, app, menu });
 
     app.use((req, res) => layout.message(req, res, 404, 'notFound'));
     // eslint-disable-next-line @typescript-eslint/no-unused-vars
     app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-      consoleLogger.error(`panel: ${req.method} ${req.originalUrl} failed: ${(err as Error)?.stack ?? String(err)}`);
+      logger.error(`panel: ${req.method} ${req.originalUrl} failed: ${(err as Error)?.stack ?? String(err)}`);
       if (res.headersSent) return void res.destroy();
       try {
         layout.message(req, res, 500, 'server');
@@ -116,16 +159,20 @@ export async function createDemoApp(options: DemoOptions): Promise<DemoApp> {
       app,
       knex,
       plugin,
+      catcher,
       async close() {
         try {
+          // The plugin first: it finishes the sends in flight and closes its SMTP pool.
           await plugin.close();
         } finally {
           sessions.clear();
+          await catcher?.close();
           await knex.destroy();
         }
       },
     };
   } catch (err) {
+    await catcher?.close();
     await knex.destroy();
     throw err;
   }

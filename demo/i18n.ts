@@ -35,6 +35,7 @@ export function pickLocale(...candidates: Array<string | undefined>): Locale {
 
 export interface Strings {
   menu: string;
+  waitingBadge: string;
   billingSection: string;
   services: string;
   language: string;
@@ -54,11 +55,43 @@ export interface Strings {
     statuses: Record<string, string>;
   };
   errors: Record<'notFound' | 'csrf' | 'server' | 'badRequest', { title: string; text: string }>;
+  demoSection: string;
+  mailbox: {
+    title: string;
+    menu: string;
+    note: string;
+    catcher: string;
+    empty: string;
+    refresh: string;
+    received: string;
+    from: string;
+    to: string;
+    cc: string;
+    subject: string;
+    noSubject: string;
+    date: string;
+    envelopeFrom: string;
+    envelopeTo: string;
+    messageId: string;
+    inReplyTo: string;
+    references: string;
+    priority: string;
+    importance: string;
+    urgent: string;
+    files: string;
+    text: string;
+    noText: string;
+    html: string;
+    htmlNote: string;
+    back: string;
+    units: [string, string, string];
+  };
 }
 
 export const strings: Record<Locale, Strings> = {
   ru: {
     menu: 'Меню',
+    waitingBadge: 'Запросы, ждущие ответа',
     billingSection: 'Биллинг',
     services: 'Услуги',
     language: 'Язык',
@@ -91,9 +124,41 @@ export const strings: Record<Locale, Strings> = {
       server: { title: 'Ошибка сервера', text: 'Что-то пошло не так. Попробуйте ещё раз чуть позже.' },
       badRequest: { title: 'Неверный запрос', text: 'Форма заполнена неверно. Вернитесь и попробуйте ещё раз.' },
     },
+    demoSection: 'Демо',
+    mailbox: {
+      title: 'Почтовый ящик',
+      menu: 'Почтовый ящик',
+      note: 'Инструмент демо-панели: здесь видны все письма, которые отправила панель, и их видит любой вошедший пользователь. В настоящей панели такой страницы нет.',
+      catcher: 'Письма принимает SMTP-ловушка на 127.0.0.1:{port}; никуда дальше они не уходят.',
+      empty: 'Писем пока нет. Создайте запрос в разделе «Поддержка → Запросы», и письмо отделу появится здесь.',
+      refresh: 'Обновить',
+      received: 'Получено',
+      from: 'От',
+      to: 'Кому',
+      cc: 'Копия',
+      subject: 'Тема',
+      noSubject: '(без темы)',
+      date: 'Дата',
+      envelopeFrom: 'Отправитель (SMTP)',
+      envelopeTo: 'Получатели (SMTP)',
+      messageId: 'Message-ID',
+      inReplyTo: 'In-Reply-To',
+      references: 'References',
+      priority: 'X-Priority',
+      importance: 'Importance',
+      urgent: 'срочно',
+      files: 'Вложения',
+      text: 'Текст',
+      noText: 'В письме нет текстовой части.',
+      html: 'HTML',
+      htmlNote: 'HTML-часть показана в изолированной рамке: скрипты и внешние картинки не загружаются.',
+      back: '← Все письма',
+      units: ['Б', 'КБ', 'МБ'],
+    },
   },
   en: {
     menu: 'Menu',
+    waitingBadge: 'Requests waiting for an answer',
     billingSection: 'Billing',
     services: 'Services',
     language: 'Language',
@@ -125,6 +190,37 @@ export const strings: Record<Locale, Strings> = {
       csrf: { title: 'The form has expired', text: 'Reload the page and send the form again.' },
       server: { title: 'Server error', text: 'Something went wrong. Please try again a little later.' },
       badRequest: { title: 'Bad request', text: 'The form was not filled in correctly. Go back and try again.' },
+    },
+    demoSection: 'Demo',
+    mailbox: {
+      title: 'Mailbox',
+      menu: 'Mailbox',
+      note: 'A demo panel tool: every e-mail the panel sent is here, and every signed-in user can see it. A real panel has no such page.',
+      catcher: 'E-mail is received by an SMTP catcher on 127.0.0.1:{port}; it goes nowhere else.',
+      empty: 'No e-mail yet. Create a request under Support → Requests and the department’s e-mail shows up here.',
+      refresh: 'Refresh',
+      received: 'Received',
+      from: 'From',
+      to: 'To',
+      cc: 'Cc',
+      subject: 'Subject',
+      noSubject: '(no subject)',
+      date: 'Date',
+      envelopeFrom: 'Sender (SMTP)',
+      envelopeTo: 'Recipients (SMTP)',
+      messageId: 'Message-ID',
+      inReplyTo: 'In-Reply-To',
+      references: 'References',
+      priority: 'X-Priority',
+      importance: 'Importance',
+      urgent: 'urgent',
+      files: 'Attachments',
+      text: 'Text',
+      noText: 'The e-mail has no text part.',
+      html: 'HTML',
+      htmlNote: 'The HTML part is shown in an isolated frame: no scripts run and no remote images load.',
+      back: '← All e-mail',
+      units: ['B', 'KB', 'MB'],
     },
   },
 };

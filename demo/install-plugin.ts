@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import semver from 'semver';
 import type { Router } from 'express';
-import { HOST_API_VERSION, type ActivatedPlugin, type MenuEntry, type SupportHost } from '../src/host';
+import { HOST_API_VERSION, type ActivatedPlugin, type HostUser, type MenuEntry, type SupportHost } from '../src/host';
 
 /** The part of plugin.json the host reads before loading any code. */
 export interface PluginManifest {
@@ -24,7 +24,7 @@ export interface InstallOptions {
   /** Where the plugin's router is mounted (the host's express app). */
   app: Router;
   /** Receives the plugin's menu entries. */
-  menu: { add(entries: readonly MenuEntry[]): void };
+  menu: { add(entries: readonly MenuEntry[], badge?: (user: HostUser) => Promise<number | null>): void };
 }
 
 export interface InstalledPlugin {
@@ -77,7 +77,8 @@ export async function installPlugin({ folder, host, settings, app, menu }: Insta
     throw new Error(`${who}: mount path "${plugin.mountPath}" must start with "/"`);
   }
   app.use(plugin.mountPath, plugin.router);
-  menu.add(plugin.menu);
+  // menuBadge came with contract 1.1; a plugin built for 1.0 has none.
+  menu.add(plugin.menu, plugin.menuBadge ? (user) => plugin.menuBadge(user) : undefined);
   host.logger?.info(`${who} installed at ${plugin.mountPath}`);
   return { manifest, plugin };
 }

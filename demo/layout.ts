@@ -45,10 +45,22 @@ export class Layout {
 
   /** The contract's render(): `page.html` goes in raw; the plugin has escaped its content. */
   render(req: Request, res: Response, page: PluginPage): void {
+    this.renderWithBadges(req, res, page).catch((err: unknown) => {
+      console.error(`demo layout: ${(err as Error)?.stack ?? String(err)}`);
+      if (!res.headersSent) res.status(500).type('text').send('Internal error');
+    });
+  }
+
+  private async renderWithBadges(req: Request, res: Response, page: PluginPage): Promise<void> {
     const { views, menu, identity, sessions } = this.parts;
     const user = identity.user(req);
     const locale = identity.locale(req);
     const path = req.originalUrl.split('?')[0] ?? '/';
+    const sections = user ? menu.visible(user.role, locale, path) : [];
+    const counts = new Map<object, number | null>();
+    for (const item of sections.flatMap((s) => s.items)) {
+      if (user && item.badge) counts.set(item, await item.badge(user));
+    }
     const html = views.render('layout', {
       panelName: PANEL_NAME,
       title: page.title,
@@ -57,7 +69,7 @@ export class Layout {
       locales: LOCALES,
       s: strings[locale],
       user,
-      menu: user ? menu.visible(user.role, locale, path) : [],
+      menu: sections.map((section) => ({ ...section, items: section.items.map((item) => ({ ...item, count: counts.get(item) ?? null })) })),
       csrfToken: csrfToken(sessions.state(req)),
       // After a POST the page's URL may only take POSTs; the language switch then goes home.
       returnTo: req.method === 'GET' || req.method === 'HEAD' ? req.originalUrl : '/',

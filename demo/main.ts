@@ -1,7 +1,10 @@
-// `npm start`: the demo billing panel with the plugin installed, on http://localhost:PORT/.
+// `npm start`: the demo billing panel with the plugin installed, on http://localhost:PORT/, and
+// its e-mail in the Mailbox page (or sent through SMTP_HOST when that is set).
 import http from 'node:http';
 import path from 'node:path';
 import { createDemoApp } from './app';
+import { demoMailFromEnv } from './mail-config';
+import { MAILBOX_PATH } from './mailbox-routes';
 
 function portFrom(value: string | undefined): number {
   const port = Number(value ?? 3000);
@@ -12,7 +15,8 @@ function portFrom(value: string | undefined): number {
 async function main(): Promise<void> {
   const port = portFrom(process.env.PORT || undefined);
   const dataDir = path.resolve(process.env.DATA_DIR || './var');
-  const demo = await createDemoApp({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir, port });
+  const mail = demoMailFromEnv(process.env);
+  const demo = await createDemoApp({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir, port, mail });
   const server = http.createServer(demo.app);
 
   let stopping = false;
@@ -41,6 +45,11 @@ async function main(): Promise<void> {
     const address = server.address();
     const actual = typeof address === 'object' && address ? address.port : port;
     console.log(`Billing panel demo: http://localhost:${actual}/`);
+    if (demo.catcher) {
+      console.log(`Mailbox (e-mail the panel sent): http://localhost:${actual}${MAILBOX_PATH} (SMTP catcher on 127.0.0.1:${demo.catcher.port})`);
+    } else if ('smtp' in mail) {
+      console.log(`E-mail goes out through ${mail.smtp.host}${mail.smtp.port ? `:${mail.smtp.port}` : ''} (SMTP_HOST); no Mailbox page`);
+    }
   });
 }
 

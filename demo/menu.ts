@@ -1,11 +1,15 @@
 // The host's left menu: its own entries and the plugins', grouped by section, filtered by role,
 // labelled in the user's language, with the current page marked.
-import type { Locale, MenuEntry, UserRole } from '../src/host';
+import type { HostUser, Locale, MenuEntry, UserRole } from '../src/host';
+
+/** A number next to a menu item for this user (e.g. requests waiting), or null. */
+export type MenuBadge = (user: HostUser) => Promise<number | null>;
 
 export interface MenuItemView {
   label: string;
   path: string;
   current: boolean;
+  badge?: MenuBadge;
 }
 
 export interface MenuSectionView {
@@ -20,9 +24,11 @@ function matches(entryPath: string, currentPath: string): boolean {
 
 export class PanelMenu {
   private readonly entries: MenuEntry[] = [];
+  private readonly badges = new Map<MenuEntry, MenuBadge>();
 
-  add(entries: readonly MenuEntry[]): void {
+  add(entries: readonly MenuEntry[], badge?: MenuBadge): void {
     this.entries.push(...entries);
+    if (badge) for (const entry of entries) this.badges.set(entry, badge);
   }
 
   /** Sections in the order of their first entry; entries by `order`, then as added. */
@@ -44,7 +50,7 @@ export class PanelMenu {
         section = { title: entry.section[locale], items: [] };
         sections.set(key, section);
       }
-      section.items.push({ label: entry.label[locale], path: entry.path, current: entry === current });
+      section.items.push({ label: entry.label[locale], path: entry.path, current: entry === current, badge: this.badges.get(entry) });
     }
     return [...sections.values()];
   }

@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import type { Transporter } from 'nodemailer';
 
 /** Version of this contract. A host declares the version it implements; plugin.json declares the range it accepts. */
-export const HOST_API_VERSION = '1.0.0';
+export const HOST_API_VERSION = '1.1.0';
 
 export type Locale = 'ru' | 'en';
 export type UserRole = 'client' | 'staff' | 'admin';
@@ -20,7 +20,10 @@ export interface HostUser {
   email: string;
   /** The user's chosen interface language, when the host has one. */
   locale?: string;
-  /** For staff: codes of the departments they belong to (see plugin.json settings.departments). */
+  /**
+   * For staff: codes of the departments they belong to (see plugin.json settings.departments).
+   * Leave it out when the host does not know: the staff list on the plugin's Departments page decides then.
+   */
   departments?: string[];
 }
 
@@ -96,6 +99,12 @@ export interface ActivatedPlugin {
   mountPath: string;
   /** Menu entries to add to the host's left menu. */
   menu: MenuEntry[];
+  /**
+   * Since 1.1: a number to show next to the menu entry for this user (requests waiting for an
+   * answer in a staff member's departments, counted up to 100), or null for none. Hosts without
+   * badges ignore it.
+   */
+  menuBadge(user: HostUser): Promise<number | null>;
   /** Runs the plugin's migrations (its own migrations table) and syncs department settings. */
   migrate(): Promise<void>;
   /** Undoes every plugin migration (uninstall). */

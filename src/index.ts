@@ -11,11 +11,14 @@ import { FileStorage } from './files/storage';
 import { loadCatalog } from './i18n';
 import { customerTickets } from './domain/customer-tickets';
 import { staffTickets } from './domain/staff-tickets';
+import { closeSilentTickets } from './domain/auto-close';
 import { composer } from './mail/compose';
 import { createTransport } from './mail/transport';
 import { Dispatcher } from './mail/dispatcher';
 import { TransportHealth } from './mail/health';
 import { mailAdmin } from './domain/mail-admin';
+import { departmentAdmin } from './domain/department-admin';
+import { cannedReplies } from './domain/canned-replies';
 import { csrfProtection } from './web/csrf';
 import { renderer } from './web/render';
 import { customerRoutes } from './web/customer-routes';
@@ -62,6 +65,7 @@ export async function activate(host: SupportHost, rawSettings: unknown): Promise
     pollMs: settings.mail.pollSeconds * 1000,
     leaseMs: settings.mail.leaseSeconds * 1000,
     batchSize: settings.mail.batchSize,
+    chores: settings.autoClose.afterDays > 0 ? [{ name: 'auto-close', everyMs: settings.autoClose.checkMinutes * 60_000, run: () => autoClose() }] : [],
   });
 
   const mail = composer({
@@ -82,7 +86,15 @@ export async function activate(host: SupportHost, rawSettings: unknown): Promise
     mailQueued: () => dispatcher.nudge(),
   };
   const tickets = customerTickets(ticketDeps);
+  const autoClose = async () => {
+    const closed = await closeSilentTickets({ store, mail, afterDays: settings.autoClose.afterDays });
+    if (closed > 0) {
+      logger.info(`support-requests: auto-closed ${closed} answered request(s) silent for ${settings.autoClose.afterDays} days`);
+      dispatcher.nudge();
+    }
+  };
   const staffWork = staffTickets(ticketDeps);
+  const departments = departmentAdmin({ store });
 
   const router = pluginRouter({
     host,
@@ -99,6 +111,8 @@ export async function activate(host: SupportHost, rawSettings: unknown): Promise
         fromAddress: transport.from.address,
         mailQueued: () => dispatcher.nudge(),
       }),
+      departments,
+      canned: cannedReplies({ store }),
       render,
       csrf,
     }),
@@ -109,10 +123,16 @@ export async function activate(host: SupportHost, rawSettings: unknown): Promise
     router,
     mountPath: manifest.mountPath,
     menu: manifest.menu.map((entry) => ({ ...entry, path: manifest.mountPath })),
+    async menuBadge(user) {
+      if (user.role === 'client') return null;
+      const waiting = await staffWork.waitingCount(user);
+      return waiting > 0 ? waiting : null;
+    },
     async migrate() {
       await migrateLatest(host.knex, migrationsDir, tables);
-      for (const [code, department] of Object.entries(settings.departments)) {
-        await store.departments.applySettings(code, department);
+      // Settings seed a department until an admin saves it on the Departments page; then the page decides.
+      for (const code of await departments.applySettings(settings.departments)) {
+        logger.warn(`support-requests: settings.departments.${code} is not applied: an admin has edited that department on the Departments page, which now decides its addresses, language and urgency`);
       }
       // Mail queued before a restart goes out as soon as the tables are known to be there.
       dispatcher.start();

@@ -31,6 +31,7 @@ export interface Settings {
   departments: Record<string, DepartmentSettings>;
   contacts: { communityUrl?: string; chatUrl?: string };
   mail: MailSettings;
+  autoClose: { afterDays: number; checkMinutes: number };
 }
 
 export interface DepartmentSettings {

@@ -6,12 +6,13 @@ import type { Composer } from '../mail/compose';
 import type { Store } from '../store';
 import type { QueueFilter } from '../store/queue';
 import type { NewTicketEvent } from '../store/events';
-import type { Attachment, Department, Message, Page, StoredFile, Ticket, TicketEvent, TicketPriority } from './types';
+import type { Attachment, CannedReply, Department, DepartmentMember, Message, Page, StoredFile, Ticket, TicketEvent, TicketPriority } from './types';
 import { PRIORITIES } from './types';
 import { NotFoundError, ValidationError, type Problem } from './errors';
 import { checkFiles, checkMessage, type UploadRules } from './ticket-rules';
 import { isTicketNumber } from './ticket-number';
 import { keepingFilesOnlyOnSuccess } from './kept-files';
+import { isUniqueViolation } from '../store/dialect';
 
 export interface StaffTicketDeps {
   store: Store;
@@ -25,6 +26,8 @@ export interface StaffTicketDeps {
 
 export const STAFF_PAGE_SIZE = 25;
 export const REASON_MAX = 500;
+/** The menu badge counts this far; a host shows it as "99+" or the like. */
+export const BADGE_CAP = 100;
 
 export interface StaffTicketView {
   ticket: Ticket;
@@ -36,6 +39,10 @@ export interface StaffTicketView {
   service: HostService | 'missing' | null;
   /** The newest message id: what a reply form is written against. */
   lastMessageId: number;
+  /** The ticket's department's canned replies: the only ones its reply form may take. */
+  canned: CannedReply[];
+  /** Staff listed in the ticket's department on the admin page: whom it can be assigned to. */
+  colleagues: DepartmentMember[];
 }
 
 export interface StaffReply {
@@ -53,11 +60,6 @@ export type ReplyOutcome = { sent: true } | { sent: false; newer: Message[] };
 
 export type QueueQuery = Omit<QueueFilter, 'departmentIds'> & { departmentId: number | null };
 
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; errno?: number };
-  return e?.code === '23505' || e?.code === 'ER_DUP_ENTRY' || e?.errno === 1062 || /UNIQUE constraint failed/.test(String((err as Error)?.message));
-}
-
 export function staffTickets(deps: StaffTicketDeps) {
   const { store } = deps;
   const now = deps.now ?? Date.now;
@@ -66,7 +68,9 @@ export function staffTickets(deps: StaffTicketDeps) {
   /** Ids of the departments this user works in; null for admins (all of them). */
   async function reach(user: HostUser): Promise<number[] | null> {
     if (user.role === 'admin') return null;
-    const codes = new Set(user.departments ?? []);
+    // The host's list when it gives one (even an empty one); otherwise the admin's membership table.
+    if (!user.departments) return store.members.departmentIdsOf(user.id);
+    const codes = new Set(user.departments);
     return (await store.departments.list({ activeOnly: false })).filter((d) => codes.has(d.code)).map((d) => d.id);
   }
 
@@ -108,11 +112,11 @@ export function staffTickets(deps: StaffTicketDeps) {
       return store.queue.page({ ...filter, departmentIds }, cursor, STAFF_PAGE_SIZE);
     },
 
-    /** Tickets waiting for an answer in the user's departments: the menu badge. */
+    /** Tickets waiting for an answer in the user's departments, for the menu badge; BADGE_CAP means "that many or more". */
     async waitingCount(user: HostUser): Promise<number> {
       const allowed = await reach(user);
       if (allowed && allowed.length === 0) return 0;
-      return store.queue.waitingCount(allowed);
+      return store.queue.waitingCount(allowed, BADGE_CAP);
     },
 
     async departmentsOf(user: HostUser): Promise<Department[]> {
@@ -122,16 +126,18 @@ export function staffTickets(deps: StaffTicketDeps) {
 
     async view(user: HostUser, number: string): Promise<StaffTicketView> {
       const ticket = await reachable(user, number);
-      const [department, departments, messages, events, services] = await Promise.all([
+      const [department, departments, messages, events, canned, colleagues, services] = await Promise.all([
         store.departments.find(ticket.departmentId),
         store.departments.list({ activeOnly: false }),
         store.messages.thread(ticket.id, 'staff'),
         store.events.forTicket(ticket.id),
+        store.canned.list(ticket.departmentId),
+        store.members.list(ticket.departmentId),
         ticket.serviceId ? deps.servicesOf(ticket.customerId) : Promise.resolve([]),
       ]);
       const service = ticket.serviceId ? (services.find((s) => s.id === ticket.serviceId) ?? 'missing') : null;
       const lastMessageId = messages.reduce((max, m) => Math.max(max, m.id), 0);
-      return { ticket, department, departments, messages, events, service, lastMessageId };
+      return { ticket, department, departments, messages, events, service, lastMessageId, canned, colleagues };
     },
 
     /**
@@ -215,8 +221,16 @@ export function staffTickets(deps: StaffTicketDeps) {
       );
     },
 
-    /** Assigns to the user themself or to nobody (a colleague when the host names them). */
-    assign(user: HostUser, number: string, assignee: { id: string; name: string } | null): Promise<void> {
+    /** Assigns to the user themself, to a colleague listed in the ticket's department (admin page), or to nobody (null). */
+    async assign(user: HostUser, number: string, assigneeId: string | null): Promise<void> {
+      let assignee: { id: string; name: string } | null = null;
+      if (assigneeId === user.id) assignee = { id: user.id, name: user.name };
+      else if (assigneeId !== null) {
+        const ticket = await reachable(user, number);
+        const colleague = (await store.members.list(ticket.departmentId)).find((m) => m.userId === assigneeId);
+        if (!colleague) throw new ValidationError({ assignee: { key: 'errors.assignee.unknown' } });
+        assignee = { id: colleague.userId, name: colleague.name };
+      }
       return change(user, number, (ticket, at) =>
         ticket.assigneeId === (assignee?.id ?? null)
           ? null

@@ -18,6 +18,30 @@ export interface Department {
   urgent: boolean;
   active: boolean;
   order: number;
+  /** When an admin last saved it on the Departments page; settings.departments no longer apply after that. */
+  editedAt: number | null;
+}
+
+/** A staff member of a department, as recorded on the admin page for hosts that do not give HostUser.departments. */
+export interface DepartmentMember {
+  id: number;
+  departmentId: number;
+  /** HostUser.id */
+  userId: string;
+  name: string;
+  email: string;
+}
+
+/** A department's ready answer, which staff insert into a reply and edit before sending. */
+export interface CannedReply {
+  id: number;
+  departmentId: number;
+  title: string;
+  body: string;
+  /** The language it is written in; null when it does not matter. */
+  locale: Locale | null;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export interface Ticket {

@@ -148,6 +148,20 @@ export function composer(options: ComposerOptions) {
       return departmentItem('department-transfer', ticket, to, mail, newMessageId(ticket.number));
     },
 
+    /** Tells the customer their answered request was closed after days of silence. */
+    forAutoClose(ticket: Ticket, days: number): NewOutboxItem[] {
+      const locale = ticket.customerLocale ?? options.defaultLocale;
+      const t = options.catalog.translator(locale);
+      const thread = ticket.threadMessageId ? { inReplyTo: ticket.threadMessageId, references: [ticket.threadMessageId] } : {};
+      const mail = envelope('customer-closed', locale, [ticket.customerEmail], t('mail.closedSubject', { number: ticket.number, subject: oneLine(ticket.subject) }), {
+        ticket,
+        days: Math.round(days * 10) / 10,
+        link: linkOf(ticket),
+        customer: { name: oneLine(ticket.customerName) },
+      }, thread);
+      return [{ ticketId: ticket.id, ticketNumber: ticket.number, kind: 'customer-closed', priority: NORMAL_PRIORITY, messageId: newMessageId(ticket.number), envelope: mail }];
+    },
+
     /** A staff answer to the customer, in their language and the ticket's thread. */
     forStaffReply(ticket: Ticket, department: Department, message: Message): NewOutboxItem[] {
       const locale = ticket.customerLocale ?? options.defaultLocale;

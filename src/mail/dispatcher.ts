@@ -17,7 +17,15 @@ export interface DispatcherOptions {
   pollMs: number;
   leaseMs: number;
   batchSize: number;
+  /** Other background work on the same timer (auto-close), each at most every `everyMs`. */
+  chores?: Chore[];
   now?: () => number;
+}
+
+export interface Chore {
+  name: string;
+  everyMs: number;
+  run(): Promise<unknown>;
 }
 
 export class Dispatcher {
@@ -26,6 +34,7 @@ export class Dispatcher {
   private again = false;
   private stopped = true;
   private readonly now: () => number;
+  private readonly choreDoneAt = new Map<string, number>();
 
   constructor(private readonly options: DispatcherOptions) {
     this.now = options.now ?? Date.now;
@@ -34,7 +43,6 @@ export class Dispatcher {
   start(): void {
     if (!this.options.transport.transporter) {
       this.options.logger.warn('support-requests mail: no SMTP settings and no host transport; e-mail stays queued');
-      return;
     }
     this.stopped = false;
     this.nudge();
@@ -75,7 +83,26 @@ export class Dispatcher {
   }
 
   private async drain(): Promise<void> {
+    await this.send();
+    await this.doChores();
+  }
+
+  private async doChores(): Promise<void> {
+    for (const chore of this.options.chores ?? []) {
+      const now = this.now();
+      if (this.stopped || now - (this.choreDoneAt.get(chore.name) ?? 0) < chore.everyMs) continue;
+      this.choreDoneAt.set(chore.name, now);
+      try {
+        await chore.run();
+      } catch (err) {
+        this.options.logger.error(`support-requests: ${chore.name} failed: ${describeFailure(err)}`);
+      }
+    }
+  }
+
+  private async send(): Promise<void> {
     const { outbox, leaseMs, batchSize, logger } = this.options;
+    if (!this.options.transport.transporter) return;
     try {
       while (!this.stopped) {
         const batch = await outbox.claim(this.now(), leaseMs, batchSize);

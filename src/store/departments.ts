@@ -3,7 +3,7 @@ import type { Department } from '../domain/types';
 import type { Locale } from '../host';
 import type { DepartmentSettings } from '../manifest';
 import type { TableNames } from './tables';
-import { num } from './dialect';
+import { insertReturningId, num, numOrNull } from './dialect';
 
 interface DepartmentRow {
   id: number;
@@ -18,7 +18,11 @@ interface DepartmentRow {
   is_urgent: unknown;
   is_active: unknown;
   sort_order: number;
+  edited_at: unknown;
 }
+
+/** What an admin sets on a department; the code is fixed once it exists. */
+export type DepartmentFields = Omit<Department, 'id' | 'code' | 'editedAt'>;
 
 function toDepartment(row: DepartmentRow): Department {
   return {
@@ -32,6 +36,22 @@ function toDepartment(row: DepartmentRow): Department {
     urgent: Boolean(row.is_urgent),
     active: Boolean(row.is_active),
     order: num(row.sort_order),
+    editedAt: numOrNull(row.edited_at),
+  };
+}
+
+function toRow(fields: DepartmentFields) {
+  return {
+    name_ru: fields.name.ru,
+    name_en: fields.name.en,
+    guidance_ru: fields.guidance.ru,
+    guidance_en: fields.guidance.en,
+    emails: JSON.stringify(fields.emails),
+    on_call_emails: JSON.stringify(fields.onCall),
+    mail_locale: fields.mailLocale,
+    is_urgent: fields.urgent,
+    is_active: fields.active,
+    sort_order: fields.order,
   };
 }
 
@@ -48,7 +68,15 @@ export function departmentStore(knex: Knex, t: TableNames) {
       return row ? toDepartment(row) : null;
     },
 
-    /** Applies a department's settings (addresses, language, urgency) to its row. */
+    async findByCode(code: string): Promise<Department | null> {
+      const row = await knex<DepartmentRow>(t.departments).where('code', code).first();
+      return row ? toDepartment(row) : null;
+    },
+
+    /**
+     * Applies a department's settings (addresses, language, urgency) to its row, unless an admin
+     * has saved it on the Departments page since: then the page decides.
+     */
     async applySettings(code: string, settings: DepartmentSettings): Promise<void> {
       const row: Record<string, unknown> = {
         emails: JSON.stringify(settings.emails),
@@ -56,7 +84,36 @@ export function departmentStore(knex: Knex, t: TableNames) {
         mail_locale: settings.locale ?? null,
       };
       if (settings.urgent !== undefined) row.is_urgent = settings.urgent;
-      await knex(t.departments).where('code', code).update(row);
+      await knex(t.departments).where('code', code).whereNull('edited_at').update(row);
+    },
+
+    create(code: string, fields: DepartmentFields, at: number): Promise<number> {
+      return insertReturningId(knex, t.departments, { code, ...toRow(fields), edited_at: at });
+    },
+
+    async update(id: number, fields: DepartmentFields, at: number): Promise<void> {
+      await knex(t.departments).where('id', id).update({ ...toRow(fields), edited_at: at });
+    },
+
+    /**
+     * Removes a department with its members and canned replies; a ticket still filed there makes
+     * the database refuse (its foreign key). Dependents are deleted here rather than by cascade:
+     * SQLite enforces foreign keys only when the host has turned them on.
+     */
+    async remove(id: number): Promise<void> {
+      await knex(t.departmentStaff).where('department_id', id).delete();
+      await knex(t.cannedReplies).where('department_id', id).delete();
+      await knex(t.departments).where('id', id).delete();
+    },
+
+    /** Tickets per department id, closed ones included; departments without any are absent. */
+    async ticketCounts(): Promise<Map<number, number>> {
+      const rows = (await knex(t.tickets).select('department_id').count({ n: '*' }).groupBy('department_id')) as Array<{ department_id: unknown; n: unknown }>;
+      return new Map(rows.map((r) => [num(r.department_id), num(r.n)]));
+    },
+
+    async hasTickets(id: number): Promise<boolean> {
+      return (await knex(t.tickets).where('department_id', id).first('id')) !== undefined;
     },
   };
 }

@@ -7,6 +7,8 @@ import { messageStore } from './messages';
 import { outboxStore } from './outbox';
 import { queueStore } from './queue';
 import { eventStore } from './events';
+import { departmentStaffStore } from './department-staff';
+import { cannedReplyStore } from './canned-replies';
 import { withDeadlockRetry } from './dialect';
 
 export interface Store {
@@ -16,6 +18,8 @@ export interface Store {
   outbox: ReturnType<typeof outboxStore>;
   queue: ReturnType<typeof queueStore>;
   events: ReturnType<typeof eventStore>;
+  members: ReturnType<typeof departmentStaffStore>;
+  canned: ReturnType<typeof cannedReplyStore>;
   /**
    * Runs fn with a store bound to one transaction: all of it commits, or none of it. A deadlock
    * victim is run again from the start, so fn must not have effects outside the database.
@@ -31,6 +35,8 @@ export function createStore(knex: Knex, tables: TableNames): Store {
     outbox: outboxStore(knex, tables),
     queue: queueStore(knex, tables),
     events: eventStore(knex, tables),
+    members: departmentStaffStore(knex, tables),
+    canned: cannedReplyStore(knex, tables),
     transaction: (fn) => withDeadlockRetry(() => knex.transaction((trx) => fn(createStore(trx, tables)))),
   };
 }

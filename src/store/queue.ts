@@ -33,7 +33,8 @@ function applySearch(query: Knex.QueryBuilder, search: string): void {
   if (/^#?\d{8}$/.test(text)) {
     query.where('number', text.replace('#', ''));
   } else if (text.includes('@')) {
-    query.whereRaw('lower(customer_email) = ?', [text.toLowerCase()]);
+    // Exact, so the e-mail index serves it; panels keep addresses as typed or lower-cased.
+    query.whereIn('customer_email', [...new Set([text, text.toLowerCase()])]);
   } else {
     // Every word must appear in the subject; LIKE wildcards typed by the user are literal.
     for (const word of text.split(/\s+/).slice(0, 8)) {
@@ -46,8 +47,10 @@ export function queueStore(knex: Knex, t: TableNames) {
   function filtered(filter: QueueFilter): Knex.QueryBuilder {
     const query = knex<TicketRow>(t.tickets);
     if (filter.departmentIds) query.whereIn('department_id', filter.departmentIds);
+    // is_open leads the queue indexes, so every status but "all" pins it.
     if (filter.status === 'open') query.where('is_open', 1);
-    else if (filter.status !== 'all') query.where('status', filter.status);
+    else if (filter.status === 'closed') query.where('is_open', 0);
+    else if (filter.status !== 'all') query.where('is_open', 1).andWhere('status', filter.status);
     if (filter.priority) query.where('priority_rank', PRIORITY_RANK[filter.priority]);
     if (filter.serviceKind) query.where('service_kind', filter.serviceKind);
     if (filter.assignee === '') query.whereNull('assignee_id');
@@ -72,11 +75,14 @@ export function queueStore(knex: Knex, t: TableNames) {
       return { items, next };
     },
 
-    /** Tickets waiting for a staff answer (new or customer replied) in these departments. */
-    async waitingCount(departmentIds: number[] | null): Promise<number> {
-      const query = knex(t.tickets).whereIn('status', ['new', 'waiting']).count({ n: '*' });
-      if (departmentIds) query.whereIn('department_id', departmentIds);
-      const [row] = (await query) as Array<{ n: unknown }>;
+    /**
+     * Tickets waiting for a staff answer (new or customer replied) in these departments, counted
+     * up to `cap`: a badge only needs "many", and the cost stays flat however long the queue is.
+     */
+    async waitingCount(departmentIds: number[] | null, cap: number): Promise<number> {
+      const waiting = knex(t.tickets).where('is_open', 1).whereIn('status', ['new', 'waiting']).select('id').limit(cap);
+      if (departmentIds) waiting.whereIn('department_id', departmentIds);
+      const [row] = (await knex.count({ n: '*' }).from(waiting.as('w'))) as Array<{ n: unknown }>;
       return Number(row?.n ?? 0);
     },
   };

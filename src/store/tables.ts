@@ -10,6 +10,9 @@ export interface TableNames {
   attachments: string;
   outbox: string;
   events: string;
+  /** Staff membership of departments, for hosts that do not give it. */
+  departmentStaff: string;
+  cannedReplies: string;
   /** An index or key name: prefix + a short suffix. */
   key(suffix: string): string;
 }
@@ -24,6 +27,8 @@ export function tableNames(prefix: string, migrationsTemplate = '{prefix}migrati
     attachments: `${prefix}attachments`,
     outbox: `${prefix}outbox`,
     events: `${prefix}events`,
+    departmentStaff: `${prefix}department_staff`,
+    cannedReplies: `${prefix}canned_replies`,
     key: (suffix) => `${prefix}${suffix}`,
   };
 }

@@ -135,6 +135,12 @@ export function ticketStore(knex: Knex, t: TableNames) {
       return toTicket((await query) as TicketRow);
     },
 
+    /** Answered tickets whose last staff answer is older than `before`, oldest first. */
+    async answeredBefore(before: number, limit: number): Promise<Ticket[]> {
+      const rows = await knex<TicketRow>(t.tickets).where('status', 'answered').andWhere('last_reply_at', '<', before).orderBy('last_reply_at').limit(limit);
+      return rows.map(toTicket);
+    },
+
     async update(id: number, changes: TicketChanges): Promise<void> {
       const row: Record<string, unknown> = derivedColumns(changes);
       for (const [key, value] of Object.entries(changes)) row[columnOf[key as keyof TicketChanges]] = value;

@@ -1,18 +1,27 @@
-// The admin's pages of the plugin: the mail queue and what to do with e-mails that failed.
+// The admin's pages of the plugin: the mail queue and what to do with e-mails that failed,
+// the departments (admin-departments) and the canned replies (admin-canned).
 import { Router } from 'express';
 import type { MailAdmin } from '../domain/mail-admin';
+import type { DepartmentAdmin } from '../domain/department-admin';
+import type { CannedReplies } from '../domain/canned-replies';
+import { departmentAdminRoutes } from './admin-departments';
+import { cannedAdminRoutes } from './admin-canned';
 import { contextOf } from './context';
 import type { Renderer } from './render';
 import type { CsrfProtection } from './csrf';
 
 interface Deps {
   mail: MailAdmin;
+  departments: DepartmentAdmin;
+  canned: CannedReplies;
   render: Renderer;
   csrf: CsrfProtection;
 }
 
-export function adminRoutes({ mail, render, csrf }: Deps): Router {
+export function adminRoutes({ mail, departments, canned, render, csrf }: Deps): Router {
   const router = Router();
+  router.use(departmentAdminRoutes({ departments, render, csrf }));
+  router.use(cannedAdminRoutes({ canned, render, csrf }));
 
   router.get('/admin/mail', async (req, res) => {
     const { t } = contextOf(res);

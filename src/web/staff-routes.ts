@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import type { Settings } from '../manifest';
 import type { QueueQuery, StaffTickets } from '../domain/staff-tickets';
-import { ValidationError, type Problem } from '../domain/errors';
+import { NotFoundError, ValidationError, type Problem } from '../domain/errors';
 import { PRIORITIES, type Message, type TicketStatus } from '../domain/types';
 import type { HostUser } from '../host';
 import type { FileStorage } from '../files/storage';
@@ -61,8 +61,15 @@ export function staffRoutes({ tickets, storage, settings, render, csrf }: Deps):
   const numberOf = (req: Request) => String(req.params.number);
   const back = (req: Request, anchor = '') => `${req.baseUrl}/${numberOf(req)}${anchor}`;
 
-  async function showTicket(req: Request, res: Response, drafts: Drafts = {}) {
+  /** The ticket page; cannedId puts that canned reply of the ticket's department in the reply box. */
+  async function showTicket(req: Request, res: Response, drafts: Drafts = {}, cannedId: string | null = null) {
     const view = await tickets.view(staff(res), numberOf(req));
+    if (cannedId !== null) {
+      // Only the ticket's own department's replies are on offer; any other id is not found.
+      const canned = view.canned.find((c) => String(c.id) === cannedId);
+      if (!canned) throw new NotFoundError('canned reply');
+      drafts = { ...drafts, reply: canned.body };
+    }
     const problems = drafts.errors ?? {};
     const status = Object.keys(problems).length > 0 ? 422 : drafts.newer ? 409 : 200;
     await render.page(req, res, 'staff/ticket', contextOf(res).t('ticket.title', { number: view.ticket.number }), {
@@ -74,6 +81,7 @@ export function staffRoutes({ tickets, storage, settings, render, csrf }: Deps):
       submissionKey: crypto.randomUUID(),
       priorities: PRIORITIES,
       csrfToken: csrf.token(req),
+      cannedId,
     }, status);
   }
 
@@ -107,7 +115,8 @@ export function staffRoutes({ tickets, storage, settings, render, csrf }: Deps):
     });
   });
 
-  router.get('/:number', (req, res) => showTicket(req, res));
+  // Picking a canned reply is a plain GET form, so it works without JavaScript: ?canned=<id>.
+  router.get('/:number', (req, res) => showTicket(req, res, {}, typeof req.query.canned === 'string' && req.query.canned !== '' ? req.query.canned : null));
 
   router.post('/:number/reply', csrf.protect, uploads, async (req, res) => {
     const body = formField(req, 'message');
@@ -146,8 +155,10 @@ export function staffRoutes({ tickets, storage, settings, render, csrf }: Deps):
 
   router.post('/:number/assign', csrf.protect, form, async (req, res) => {
     const user = staff(res);
-    const assignee = formField(req, 'assignee') === 'me' ? { id: user.id, name: user.name } : null;
-    await act(req, res, () => tickets.assign(user, numberOf(req), assignee), {});
+    // "me", "none", or a colleague's user id.
+    const choice = formField(req, 'assignee');
+    const assigneeId = choice === 'me' ? user.id : choice === 'none' || choice === '' ? null : choice;
+    await act(req, res, () => tickets.assign(user, numberOf(req), assigneeId), {});
   });
 
   router.post('/:number/transfer', csrf.protect, form, async (req, res) => {

@@ -6,47 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { createDemoApp, type DemoApp } from '../../demo/app';
+import { departmentId, hiddenField, memoryLogger, pluginCsrf, signIn, userId } from './panel-session';
 
-const quietLogs = () => {
-  const saved = { log: console.log, warn: console.warn };
-  console.log = () => {};
-  console.warn = () => {};
-  return () => Object.assign(console, saved);
-};
-
-async function start(dataDir: string): Promise<DemoApp> {
-  const restore = quietLogs();
-  try {
-    return await createDemoApp({ dataDir });
-  } finally {
-    restore();
-  }
-}
-
-function hiddenField(html: string, name: string): string {
-  const match = new RegExp(`name="${name}" value="([^"]*)"`).exec(html);
-  assert.ok(match, `no hidden field ${name} in the page`);
-  return match[1] as string;
-}
-
-async function userId(demo: DemoApp, email: string): Promise<string> {
-  const row = (await demo.knex('panel_users').where({ email }).first()) as { id: number } | undefined;
-  assert.ok(row, `no user ${email}`);
-  return String(row.id);
-}
-
-/** A browser (cookie jar) signed in as the user with this e-mail. */
-async function signIn(demo: DemoApp, email: string) {
-  const agent = request.agent(demo.app);
-  const login = await agent.get('/login').expect(200);
-  const token = hiddenField(login.text, '_csrf');
-  await agent
-    .post('/login')
-    .type('form')
-    .send({ _csrf: token, userId: await userId(demo, email) })
-    .expect(303)
-    .expect('Location', '/services');
-  return agent;
+function start(dataDir: string): Promise<DemoApp> {
+  return createDemoApp({ dataDir, logger: memoryLogger() });
 }
 
 describe('demo billing panel', () => {
@@ -100,6 +63,30 @@ describe('demo billing panel', () => {
     const res = await ivan.get('/support/requests').expect(200);
     assert.match(res.text, /<a href="\/support\/requests" class="current" aria-current="page">Запросы<\/a>/);
     assert.match(res.text, /Billing panel \(demo\)/);
+  });
+
+  it("shows staff the plugin's badge of requests waiting in their department", async () => {
+    const ivan = await signIn(demo, 'ivan@example.ru');
+    const token = await pluginCsrf(ivan, demo);
+    await ivan
+      .post(`/support/requests/?_csrf=${encodeURIComponent(token)}`)
+      .field('subject', 'Сервер недоступен')
+      .field('departmentId', await departmentId(demo, 'technical'))
+      .field('message', 'С утра не открывается сайт.')
+      .expect(303);
+    const tech = await signIn(demo, 'sergey@panel.example');
+    const page = await tech.get('/services').expect(200);
+    assert.match(page.text, /<a href="\/support\/requests">[^<]+ <span class="menu-badge"[^>]*>1<\/span><\/a>/);
+    const customer = await ivan.get('/services').expect(200);
+    assert.doesNotMatch(customer.text, /<span class="menu-badge"/);
+  });
+
+  it('has no Mailbox when it runs no mail catcher', async () => {
+    assert.equal(demo.catcher, null);
+    const ivan = await signIn(demo, 'ivan@example.ru');
+    const page = await ivan.get('/services').expect(200);
+    assert.doesNotMatch(page.text, /href="\/mailbox"/);
+    await ivan.get('/mailbox').expect(404);
   });
 
   it('sends anonymous visitors to the sign-in page', async () => {

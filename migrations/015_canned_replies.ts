@@ -1,0 +1,24 @@
+// Canned replies: a department's ready answers, which staff insert into a reply and edit.
+import type { Knex } from 'knex';
+import type { TableNames } from '../src/store/tables';
+import { tableCharset } from '../src/store/dialect';
+
+export async function up(knex: Knex, t: TableNames): Promise<void> {
+  await knex.schema.createTable(t.cannedReplies, (table) => {
+    tableCharset(knex, table);
+    table.increments('id').primary();
+    table.integer('department_id').unsigned().notNullable();
+    table.string('title', 200).notNullable();
+    table.text('body').notNullable();
+    // The reply's language, shown next to its title; null when it suits either.
+    table.string('locale', 8).nullable();
+    table.bigInteger('created_at').notNullable();
+    table.bigInteger('updated_at').notNullable();
+    table.index(['department_id', 'title'], t.key('cr_dep_title'));
+    table.foreign('department_id', t.key('cr_dep_fk')).references('id').inTable(t.departments).onDelete('CASCADE');
+  });
+}
+
+export async function down(knex: Knex, t: TableNames): Promise<void> {
+  await knex.schema.dropTable(t.cannedReplies);
+}

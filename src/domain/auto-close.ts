@@ -1,0 +1,36 @@
+// Closes requests that were answered and then heard nothing from the customer for a while,
+// telling the customer so. Run by the background worker that sends mail; off unless configured.
+import type { Composer } from '../mail/compose';
+import type { Store } from '../store';
+
+export const AUTO_CLOSE_BATCH = 100;
+/** The audit trail's actor for what the plugin does by itself. */
+export const SYSTEM_ACTOR = { id: 'system', name: 'auto-close' };
+
+export interface AutoCloseDeps {
+  store: Store;
+  mail: Composer;
+  afterDays: number;
+  now?: () => number;
+}
+
+/** Closes up to one batch of silent answered tickets; returns how many were closed. */
+export async function closeSilentTickets(deps: AutoCloseDeps): Promise<number> {
+  const { store } = deps;
+  const now = (deps.now ?? Date.now)();
+  const before = now - deps.afterDays * 86_400_000;
+  const candidates = await store.tickets.answeredBefore(before, AUTO_CLOSE_BATCH);
+  let closed = 0;
+  for (const candidate of candidates) {
+    closed += await store.transaction(async (tx) => {
+      // Re-checked under the lock: the customer may have replied a moment ago.
+      const ticket = await tx.tickets.lock(candidate.id);
+      if (ticket.status !== 'answered' || (ticket.lastReplyAt ?? 0) >= before) return 0;
+      await tx.tickets.update(ticket.id, { status: 'closed', closedAt: now, updatedAt: now });
+      await tx.events.record([{ ticketId: ticket.id, actorId: SYSTEM_ACTOR.id, actorName: SYSTEM_ACTOR.name, action: 'status', detail: { from: 'answered', to: 'closed' }, createdAt: now }]);
+      await tx.outbox.enqueue(deps.mail.forAutoClose(ticket, deps.afterDays), now);
+      return 1;
+    });
+  }
+  return closed;
+}

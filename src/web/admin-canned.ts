@@ -1,0 +1,89 @@
+// The admin's Canned replies page: each department's ready answers, with forms to write,
+// change and delete them. Staff pick them on the ticket page (staff-routes).
+import { Router, type Request, type Response } from 'express';
+import type { CannedReplies, CannedReplyInput } from '../domain/canned-replies';
+import type { Problem } from '../domain/errors';
+import type { CannedReply } from '../domain/types';
+import { contextOf } from './context';
+import type { CsrfProtection } from './csrf';
+import { formBody, idParam, orShowAgain } from './forms';
+import { localizeProblems, type Renderer } from './render';
+import { formField } from './uploads';
+
+interface Deps {
+  canned: CannedReplies;
+  render: Renderer;
+  csrf: CsrfProtection;
+}
+
+const valuesOf = (r: CannedReply): CannedReplyInput => ({ departmentId: String(r.departmentId), title: r.title, body: r.body, locale: r.locale ?? '' });
+
+function inputOf(req: Request): CannedReplyInput {
+  return { departmentId: formField(req, 'departmentId'), title: formField(req, 'title'), body: formField(req, 'body'), locale: formField(req, 'locale') };
+}
+
+export function cannedAdminRoutes({ canned, render, csrf }: Deps): Router {
+  const router = Router();
+  // A body of 20,000 characters, url-encoded (up to 12 bytes a character), with room to spare.
+  const form = formBody('256kb', 10);
+  const idOf = (req: Request) => idParam(req.params.id);
+  const listUrl = (req: Request, departmentId: string | number, notice: string) => `${req.baseUrl}/admin/canned?department=${departmentId}&${notice}=1`;
+
+  /** The form of a new reply (id null) or of an existing one. */
+  async function showForm(req: Request, res: Response, id: number | null, values?: CannedReplyInput, problems: Record<string, Problem> = {}) {
+    const { t } = contextOf(res);
+    const reply = id === null ? null : await canned.get(id);
+    const department = typeof req.query.department === 'string' ? req.query.department : '';
+    res.set('Cache-Control', 'no-store');
+    await render.page(req, res, 'admin/canned-reply', reply ? t('admin.canned.editTitle', { title: reply.title }) : t('admin.canned.newTitle'), {
+      reply,
+      values: values ?? (reply ? valuesOf(reply) : { departmentId: department, title: '', body: '', locale: '' }),
+      departments: await canned.departments(),
+      errors: localizeProblems(res, problems),
+      csrfToken: csrf.token(req),
+    }, Object.keys(problems).length > 0 ? 422 : 200);
+  }
+
+  router.get('/admin/canned', async (req, res) => {
+    const { t } = contextOf(res);
+    const departmentId = idParam(req.query.department);
+    const [replies, departments] = await Promise.all([canned.list(departmentId > 0 ? departmentId : null), canned.departments()]);
+    res.set('Cache-Control', 'no-store');
+    await render.page(req, res, 'admin/canned', t('admin.canned.title'), {
+      replies,
+      departments,
+      departmentById: new Map(departments.map((d) => [d.id, d])),
+      departmentId: departmentId > 0 ? departmentId : null,
+      notice: req.query.saved === '1' ? t('admin.canned.saved') : req.query.deleted === '1' ? t('admin.canned.deleted') : null,
+      csrfToken: csrf.token(req),
+    });
+  });
+
+  router.get('/admin/canned/new', (req, res) => showForm(req, res, null));
+
+  router.post('/admin/canned', csrf.protect, form, async (req, res) => {
+    const values = inputOf(req);
+    await orShowAgain(
+      async () => res.redirect(303, listUrl(req, (await canned.create(values)).departmentId, 'saved')),
+      (problems) => showForm(req, res, null, values, problems),
+    );
+  });
+
+  router.get('/admin/canned/:id', (req, res) => showForm(req, res, idOf(req)));
+
+  router.post('/admin/canned/:id', csrf.protect, form, async (req, res) => {
+    const values = inputOf(req);
+    await orShowAgain(
+      async () => res.redirect(303, listUrl(req, (await canned.update(idOf(req), values)).departmentId, 'saved')),
+      (problems) => showForm(req, res, idOf(req), values, problems),
+    );
+  });
+
+  router.post('/admin/canned/:id/delete', csrf.protect, async (req, res) => {
+    const reply = await canned.get(idOf(req));
+    await canned.remove(reply.id);
+    res.redirect(303, listUrl(req, reply.departmentId, 'deleted'));
+  });
+
+  return router;
+}

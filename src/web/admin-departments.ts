@@ -1,0 +1,140 @@
+// The admin's Departments page: every department with its texts, addresses and staff; a form
+// per department (with its members) and one for a new department.
+import { Router, type Request, type Response } from 'express';
+import type { DepartmentAdmin } from '../domain/department-admin';
+import type { DepartmentInput, MemberInput } from '../domain/department-rules';
+import type { Problem } from '../domain/errors';
+import type { Department } from '../domain/types';
+import { contextOf } from './context';
+import type { CsrfProtection } from './csrf';
+import { formBody, idParam, orShowAgain } from './forms';
+import { localizeProblems, type Renderer } from './render';
+import { formField } from './uploads';
+
+interface Deps {
+  departments: DepartmentAdmin;
+  render: Renderer;
+  csrf: CsrfProtection;
+}
+
+const NEW_DEPARTMENT: DepartmentInput = {
+  code: '', nameRu: '', nameEn: '', guidanceRu: '', guidanceEn: '', emails: '', onCall: '', mailLocale: '', order: '100', urgent: false, active: true,
+};
+const NO_MEMBER: MemberInput = { userId: '', name: '', email: '' };
+
+/** A department as its form shows it: addresses one per line. */
+function valuesOf(d: Department): DepartmentInput {
+  return {
+    code: d.code,
+    nameRu: d.name.ru,
+    nameEn: d.name.en,
+    guidanceRu: d.guidance.ru,
+    guidanceEn: d.guidance.en,
+    emails: d.emails.join('\n'),
+    onCall: d.onCall.join('\n'),
+    mailLocale: d.mailLocale ?? '',
+    order: String(d.order),
+    urgent: d.urgent,
+    active: d.active,
+  };
+}
+
+function inputOf(req: Request): DepartmentInput {
+  const text = (name: keyof DepartmentInput) => formField(req, name);
+  return {
+    code: text('code'),
+    nameRu: text('nameRu'),
+    nameEn: text('nameEn'),
+    guidanceRu: text('guidanceRu'),
+    guidanceEn: text('guidanceEn'),
+    emails: text('emails'),
+    onCall: text('onCall'),
+    mailLocale: text('mailLocale'),
+    order: text('order'),
+    urgent: text('urgent') === '1',
+    active: text('active') === '1',
+  };
+}
+
+export function departmentAdminRoutes({ departments, render, csrf }: Deps): Router {
+  const router = Router();
+  const form = formBody('64kb');
+  const idOf = (req: Request) => idParam(req.params.id);
+  const listUrl = (req: Request) => `${req.baseUrl}/admin/departments`;
+
+  /** The form of a new department (id null) or of an existing one with its members. */
+  async function showForm(req: Request, res: Response, id: number | null, values?: DepartmentInput, problems: Record<string, Problem> = {}, member = NO_MEMBER) {
+    const { t, locale } = contextOf(res);
+    const overview = id === null ? null : await departments.get(id);
+    const title = overview ? t('admin.departments.editTitle', { name: overview.department.name[locale] }) : t('admin.departments.newTitle');
+    res.set('Cache-Control', 'no-store');
+    await render.page(req, res, 'admin/department', title, {
+      overview,
+      values: values ?? (overview ? valuesOf(overview.department) : NEW_DEPARTMENT),
+      member,
+      errors: localizeProblems(res, problems),
+      notice: req.query.saved === '1' ? t('admin.departments.saved') : req.query.member === '1' ? t('admin.departments.memberSaved') : null,
+      csrfToken: csrf.token(req),
+    }, Object.keys(problems).length > 0 ? 422 : 200);
+  }
+
+  router.get('/admin/departments', async (req, res) => {
+    const { t } = contextOf(res);
+    res.set('Cache-Control', 'no-store');
+    await render.page(req, res, 'admin/departments', t('admin.departments.title'), {
+      overview: await departments.overview(),
+      notice: req.query.saved === '1' ? t('admin.departments.saved') : req.query.deleted === '1' ? t('admin.departments.deleted') : null,
+    });
+  });
+
+  router.get('/admin/departments/new', (req, res) => showForm(req, res, null));
+
+  router.post('/admin/departments', csrf.protect, form, async (req, res) => {
+    const values = inputOf(req);
+    await orShowAgain(
+      async () => res.redirect(303, `${listUrl(req)}/${await departments.create(values)}?saved=1`),
+      (problems) => showForm(req, res, null, values, problems),
+    );
+  });
+
+  router.get('/admin/departments/:id', (req, res) => showForm(req, res, idOf(req)));
+
+  router.post('/admin/departments/:id', csrf.protect, form, async (req, res) => {
+    const values = inputOf(req);
+    await orShowAgain(
+      async () => {
+        await departments.update(idOf(req), values);
+        res.redirect(303, `${listUrl(req)}?saved=1`);
+      },
+      (problems) => showForm(req, res, idOf(req), values, problems),
+    );
+  });
+
+  router.post('/admin/departments/:id/delete', csrf.protect, async (req, res) => {
+    await orShowAgain(
+      async () => {
+        await departments.remove(idOf(req));
+        res.redirect(303, `${listUrl(req)}?deleted=1`);
+      },
+      (problems) => showForm(req, res, idOf(req), undefined, problems),
+    );
+  });
+
+  router.post('/admin/departments/:id/members', csrf.protect, form, async (req, res) => {
+    const member = { userId: formField(req, 'userId'), name: formField(req, 'memberName'), email: formField(req, 'memberEmail') };
+    await orShowAgain(
+      async () => {
+        await departments.addMember(idOf(req), member);
+        res.redirect(303, `${listUrl(req)}/${idOf(req)}?member=1#members`);
+      },
+      (problems) => showForm(req, res, idOf(req), undefined, problems, member),
+    );
+  });
+
+  router.post('/admin/departments/:id/members/:memberId/delete', csrf.protect, async (req, res) => {
+    await departments.removeMember(idOf(req), idParam(req.params.memberId));
+    res.redirect(303, `${listUrl(req)}/${idOf(req)}#members`);
+  });
+
+  return router;
+}

@@ -1,0 +1,135 @@
+// A customer's whole path in a real Chromium (Debian's, driven by playwright-core) against the
+// demo panel on a real port: sign in, Support → Requests, create with two files, see it, download
+// a file; the other customer gets 404; the department's e-mail is in the demo Mailbox.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import nodemailer from 'nodemailer';
+import type { Page } from 'playwright-core';
+import type { DemoApp } from '../../demo/app';
+import { png } from '../support/samples';
+import { startBrowserDemo, type BrowserDemo } from './harness';
+
+const notes = Buffer.from('uptime: 0 days\nnginx: 502 Bad Gateway\n');
+const subject = `Браузерный тест ${Date.now()}`;
+
+/** Reloads the Mailbox until a row links to an e-mail with `text` in it; returns that link. */
+async function mailboxLink(page: Page, text: string, ms = 5000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    const link = page.locator('table.mailbox a', { hasText: text });
+    if ((await link.count()) > 0) return link.first();
+    if (Date.now() > until) throw new Error(`no e-mail with "${text}" in the Mailbox after ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await page.reload();
+  }
+}
+
+describe('customer flow in a real browser', function () {
+  this.timeout(60_000);
+  let browserDemo: BrowserDemo;
+  let demo: DemoApp;
+  let page: Page;
+  let base: string;
+  let ticketUrl = '';
+  let ticketNumber = '';
+
+  before(async () => {
+    browserDemo = await startBrowserDemo();
+    ({ demo, page, base } = browserDemo);
+  });
+
+  after(() => browserDemo?.close());
+
+  it('signs in, creates a request with two files from the menu, finds it and downloads a file', async () => {
+    await page.goto(`${base}/login`);
+    await page.getByRole('button', { name: 'Войти: Иван Петров' }).click();
+    await page.waitForURL(`${base}/services`);
+
+    const menu = page.getByRole('navigation', { name: 'Меню' });
+    assert.ok(await menu.getByRole('heading', { name: 'Поддержка' }).isVisible(), 'the menu has a Support section');
+    await menu.getByRole('link', { name: 'Запросы', exact: true }).click();
+    await page.waitForURL(`${base}/support/requests`);
+    await page.getByRole('link', { name: 'Создать', exact: true }).click();
+    await page.waitForURL(`${base}/support/requests/new`);
+
+    await page.getByLabel('Тема').fill(subject);
+    const service = await page.locator('#serviceId option', { hasText: 'VPS Cloud-2 (Москва)' }).getAttribute('value');
+    assert.ok(service, 'Ivan’s VPS is offered');
+    await page.getByLabel('Услуга').selectOption(service);
+    await page.getByLabel('Технический отдел', { exact: true }).check();
+    await page.getByLabel('Сообщение').fill('Сайт на VPS отдаёт 502 с утра. Скриншот и заметки приложены.');
+    await page.getByLabel('Файлы').setInputFiles([
+      { name: 'screen.png', mimeType: 'image/png', buffer: png },
+      { name: 'notes.txt', mimeType: 'text/plain', buffer: notes },
+    ]);
+    await page.getByRole('button', { name: 'Создать запрос' }).click();
+    await page.waitForURL(/\/support\/requests\/\d+\?created=1$/);
+    ticketNumber = /\/(\d+)\?created=1$/.exec(page.url())?.[1] ?? '';
+    ticketUrl = `${base}/support/requests/${ticketNumber}`;
+
+    // The list shows it; open it from there.
+    await menu.getByRole('link', { name: 'Запросы', exact: true }).click();
+    await page.waitForURL(`${base}/support/requests`);
+    const row = page.locator('table.list tr', { hasText: subject });
+    assert.equal(await row.count(), 1, 'the new request is in the list');
+    assert.ok((await row.textContent())?.includes(ticketNumber));
+    await row.getByRole('link', { name: subject }).click();
+    await page.waitForURL(ticketUrl);
+
+    const files = page.getByRole('list', { name: 'Файлы' });
+    assert.deepEqual(await files.getByRole('link').allTextContents(), ['screen.png', 'notes.txt']);
+    const [download] = await Promise.all([page.waitForEvent('download'), files.getByRole('link', { name: 'screen.png' }).click()]);
+    assert.equal(download.suggestedFilename(), 'screen.png');
+    assert.deepEqual(fs.readFileSync(await download.path()), png);
+    await browserDemo.shot('customer-ticket');
+  });
+
+  it('answers 404 to the other customer on that request’s page', async () => {
+    assert.ok(ticketUrl, 'the request was created in the test before');
+    await page.getByRole('button', { name: 'Выйти' }).click();
+    await page.waitForURL(`${base}/login`);
+    await page.getByRole('button', { name: /Alice Smith/ }).click();
+    await page.waitForURL(`${base}/services`);
+    const response = await page.goto(ticketUrl);
+    assert.equal(response?.status(), 404);
+    assert.ok(!(await page.content()).includes(subject), 'nothing of the request is shown');
+  });
+
+  it('shows the department’s e-mail in the demo Mailbox, its HTML part in the frame', async () => {
+    assert.ok(ticketNumber, 'the request was created in the test before');
+    await page.goto(`${base}/services`);
+    await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Mailbox' }).click();
+    await page.waitForURL(`${base}/mailbox`);
+    const row = page.locator('table.mailbox tr', { hasText: `[#${ticketNumber}] ${subject}` }).filter({ hasText: 'tech@panel.example' });
+    await mailboxLink(page, `[#${ticketNumber}] ${subject}`);
+    assert.equal(await row.count(), 1, 'one e-mail to the technical department');
+    await row.getByRole('link').click();
+    await page.waitForURL(/\/mailbox\/\d+$/);
+    assert.match((await page.locator('dl.mailbox-headers').textContent()) ?? '', /tech@panel\.example/);
+    assert.match((await page.locator('ul.mailbox-files').textContent()) ?? '', /screen\.png[\s\S]*notes\.txt/);
+    const body = page.frameLocator('iframe.mailbox-html').locator('body');
+    assert.match((await body.textContent()) ?? '', new RegExp(subject));
+  });
+
+  it('runs no script of an e-mail’s HTML part, and still shows the part', async () => {
+    const html =
+      '<p id="hello">Hello from a hostile e-mail</p>' +
+      '<script>document.body.setAttribute("data-ran", "script"); parent.document.title = "owned";</script>' +
+      '<img src="x" onerror="document.body.setAttribute(\'data-ran\', \'img\')">';
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: demo.catcher?.port, secure: false, ignoreTLS: true });
+    try {
+      await transport.sendMail({ from: 'attacker@evil.example', to: 'victim@panel.example', subject: 'hostile html', html });
+    } finally {
+      transport.close();
+    }
+    await page.goto(`${base}/mailbox`);
+    await (await mailboxLink(page, 'hostile html')).click();
+    await page.waitForURL(/\/mailbox\/\d+$/);
+    const frame = page.frameLocator('iframe.mailbox-html');
+    assert.equal(await frame.locator('#hello').textContent(), 'Hello from a hostile e-mail');
+    // Give an onerror handler time to fire if it were allowed to.
+    await page.waitForTimeout(300);
+    assert.equal(await frame.locator('body').getAttribute('data-ran'), null, 'a script of the e-mail ran');
+    assert.notEqual(await page.title(), 'owned');
+  });
+});

@@ -1,0 +1,83 @@
+// The demo panel on a real port with Debian's Chromium (driven by playwright-core) pointed at
+// it, and screenshots kept under test-output/ (which git ignores) for a person to look at.
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createDemoApp, type DemoApp } from '../../demo/app';
+import { memoryLogger } from '../demo/panel-session';
+
+export const SCREENSHOTS = path.resolve(__dirname, '..', '..', '..', 'test-output', 'screenshots');
+
+/** Debian's chromium package; CI installs it (.ci/run). Never a downloaded browser build. */
+function chromiumPath(): string {
+  const file = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  if (!fs.existsSync(file)) {
+    throw new Error(`Chromium not found at ${file}: install it (apt-get install -y chromium; bash .ci/run does) or set CHROMIUM_PATH`);
+  }
+  return file;
+}
+
+export interface BrowserDemo {
+  base: string;
+  demo: DemoApp;
+  page: Page;
+  /** Saves a full-page screenshot as test-output/screenshots/<name>.png. */
+  shot(name: string): Promise<void>;
+  /** Signs out (if signed in) and signs in with the button of this account. */
+  signInAs(account: RegExp | string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startBrowserDemo(): Promise<BrowserDemo> {
+  const executablePath = chromiumPath();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'panel-browser-'));
+  // Listen first, so the panel's links in e-mails carry the real port.
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const base = `http://127.0.0.1:${port}`;
+  let demo: DemoApp | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  const close = async () => {
+    await context?.close();
+    await browser?.close();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await demo?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    demo = await createDemoApp({ dataDir, port, mail: { catcherPort: 0 }, logger: memoryLogger() });
+    server.on('request', demo.app);
+    browser = await chromium.launch({ executablePath, headless: true });
+    context = await browser.newContext({ locale: 'ru-RU', acceptDownloads: true });
+    const page = await context.newPage();
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    return {
+      base,
+      demo,
+      page,
+      close,
+      async shot(name) {
+        await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+      },
+      async signInAs(account) {
+        await page.goto(`${base}/login`);
+        const signOut = page.getByRole('button', { name: /Выйти|Sign out/ });
+        if ((await signOut.count()) > 0) {
+          await signOut.click();
+          await page.waitForURL(`${base}/login`);
+        }
+        await page.getByRole('button', { name: account }).click();
+        await page.waitForURL(`${base}/services`);
+      },
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

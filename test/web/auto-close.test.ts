@@ -1,0 +1,74 @@
+// Answered requests the customer leaves silent are closed by the background worker when the
+// setting is on, with a notice to the customer; the menu badge counts what waits for staff.
+import assert from 'node:assert/strict';
+import { forEachDatabase } from '../support/databases';
+import { startPlugin, users, type TestPlugin } from '../support/test-host';
+import { createTicket } from '../support/tickets';
+import { SmtpSink, sleep, waitUntil } from '../support/smtp-sink';
+
+const departments = { technical: { emails: ['tech@panel.example'] }, client_relations: { emails: ['clients@panel.example'] } };
+
+async function answer(t: TestPlugin, number: string): Promise<void> {
+  const tech = t.as('tech');
+  const page = await tech.get(`/${number}`);
+  const token = decodeURIComponent(/reply\?_csrf=([^"&]+)/.exec(page.text)?.[1] ?? '');
+  const lastSeenId = /name="lastSeenId" value="(\d+)"/.exec(page.text)?.[1] ?? '0';
+  const res = await tech.post(`/${number}/reply?_csrf=${encodeURIComponent(token)}`).field('lastSeenId', lastSeenId).field('message', 'Готово, проверьте.');
+  assert.equal(res.status, 303);
+}
+
+async function statusOf(t: TestPlugin, number: string): Promise<string> {
+  return (await t.knex(t.tables.tickets).where('number', number).first('status')).status;
+}
+
+forEachDatabase('auto-close and the menu badge', (db) => {
+  let sink: SmtpSink;
+  let t: TestPlugin;
+  beforeEach(async () => {
+    sink = await SmtpSink.started();
+  });
+  afterEach(async () => {
+    await t.close();
+    await sink.stop();
+  });
+
+  it('closes answered requests silent for the configured time, tells the customer, and leaves the rest', async () => {
+    // 0.00001 days is under a second.
+    t = await startPlugin(db, { departments, autoClose: { afterDays: 0.00001, checkMinutes: 0.001 }, mail: sink.settings({ pollSeconds: 0.05, confirmToCustomer: false }) });
+    const answered = await createTicket(t, t.as('ivan'), { subject: 'Ответили и тишина', department: 'technical' });
+    const unanswered = await createTicket(t, t.as('ivan'), { subject: 'Ещё без ответа', department: 'technical' });
+    await answer(t, answered);
+    await waitUntil(async () => (await statusOf(t, answered)) === 'closed', 5000, 'auto-close');
+    assert.equal(await statusOf(t, unanswered), 'new');
+    await waitUntil(() => sink.to('ivan@example.ru').length === 2, 5000, 'the answer and the closing notice');
+    const notice = sink.to('ivan@example.ru').find((m) => m.parsed.subject?.includes('закрыт'));
+    assert.ok(notice, 'a closing notice');
+    assert.equal(notice.parsed.subject, `[#${answered}] Ваш запрос закрыт: Ответили и тишина`);
+    const events = await t.knex(t.tables.events).where('actor_id', 'system').select('action', 'detail');
+    assert.equal(events.length, 1);
+    assert.deepEqual(JSON.parse(events[0].detail), { from: 'answered', to: 'closed' });
+  });
+
+  it('closes nothing when the setting is off', async () => {
+    t = await startPlugin(db, { departments, mail: sink.settings({ pollSeconds: 0.05, confirmToCustomer: false }) });
+    const number = await createTicket(t, t.as('ivan'), { department: 'technical' });
+    await answer(t, number);
+    await t.knex(t.tables.tickets).where('number', number).update({ last_reply_at: 1 });
+    await sleep(300);
+    assert.equal(await statusOf(t, number), 'answered');
+  });
+
+  it("counts requests waiting for an answer in the staff member's departments", async () => {
+    t = await startPlugin(db, { departments });
+    assert.equal(await t.plugin.menuBadge(users.tech!), null);
+    const first = await createTicket(t, t.as('ivan'), { department: 'technical' });
+    await createTicket(t, t.as('alice'), { department: 'technical' });
+    await createTicket(t, t.as('alice'), { department: 'client_relations' });
+    assert.equal(await t.plugin.menuBadge(users.tech!), 2);
+    assert.equal(await t.plugin.menuBadge(users.olga!), 1);
+    assert.equal(await t.plugin.menuBadge(users.admin!), 3);
+    assert.equal(await t.plugin.menuBadge(users.ivan!), null);
+    await answer(t, first);
+    assert.equal(await t.plugin.menuBadge(users.tech!), 1);
+  });
+});
