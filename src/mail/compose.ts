@@ -78,7 +78,8 @@ export function composer(options: ComposerOptions) {
   function departmentMail(why: DepartmentMailKind, ticket: Ticket, department: Department, message: Message, earlier: Message[], threadId: string | null) {
     const locale = department.mailLocale ?? options.defaultLocale;
     const t = options.catalog.translator(locale);
-    const files = filesFor(ticket, message.attachments);
+    // A transfer is the new department's first sight of the ticket: every file so far, not only the latest message's.
+    const files = filesFor(ticket, why.kind === 'transfer' ? [...earlier, message].flatMap((m) => m.attachments) : message.attachments);
     const prefix = department.urgent ? `${t('mail.emergencyPrefix')} ` : '';
     const subject = `${prefix}[#${ticket.number}] ${oneLine(ticket.subject)} (${department.name[locale]})`;
     const to = department.urgent ? [...department.emails, ...department.onCall] : department.emails;

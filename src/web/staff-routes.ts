@@ -100,11 +100,14 @@ export function staffRoutes({ tickets, storage, settings, render, csrf }: Deps):
     const query = queueQueryOf(req, staff(res));
     const cursor = typeof req.query.after === 'string' ? req.query.after : null;
     const [page, departments] = await Promise.all([tickets.queue(staff(res), query, cursor), tickets.departmentsOf(staff(res))]);
-    const params = new URLSearchParams(Object.entries(req.query).filter(([k, v]) => k !== 'after' && typeof v === 'string') as Array<[string, string]>);
+    // Filters carry over to the next page; the cursor and a one-off notice do not.
+    const params = new URLSearchParams(Object.entries(req.query).filter(([k, v]) => k !== 'after' && k !== 'transferred' && typeof v === 'string') as Array<[string, string]>);
+    const transferred = typeof req.query.transferred === 'string' && /^\d{1,20}$/.test(req.query.transferred) ? req.query.transferred : null;
     await render.page(req, res, 'staff/queue', contextOf(res).t('staff.title'), {
       tickets: page.items,
       next: page.next,
       isFirstPage: cursor === null,
+      transferred,
       query,
       filterParams: params.toString(),
       departments,

@@ -1,6 +1,6 @@
 // A request's round trip in a real Chromium on the demo panel: a customer opens it with a file,
 // the Technical staff member answers from the queue, the customer reads the answer and finds it
-// in the Mailbox. Elements are found by their visible labels and roles; every page is saved as
+// in the Mailbox; then Technical transfers it to Client relations, whose e-mail arrives there too. Elements are found by their visible labels and roles; every page is saved as
 // a screenshot under test-output/screenshots.
 import assert from 'node:assert/strict';
 import { startBrowserDemo, type BrowserDemo } from './harness';
@@ -64,5 +64,23 @@ describe('staff answer in a real browser', function () {
     }
     assert.equal(await row.count(), 1, 'the answer e-mail reached the customer');
     await b.shot('6-mailbox');
+
+    // Technical hands it to Client relations with a reason; that department's e-mail arrives.
+    await b.signInAs(/Tech: Sergey/);
+    await page.goto(`${base}/support/requests/${number}`);
+    await page.getByLabel('Transfer to').selectOption({ label: 'Client relations' });
+    await page.getByLabel(/^Reason/).fill('The customer asks about a refund');
+    await b.shot('7-staff-transfer');
+    await page.getByRole('button', { name: 'Transfer', exact: true }).click();
+    await page.waitForURL(`${base}/support/requests/?transferred=${number}`);
+    assert.ok(await page.getByRole('status').getByText(`Request #${number} has been transferred.`).isVisible(), 'the queue says where the request went');
+    await page.goto(`${base}/mailbox`);
+    const transferred = page.locator('table.mailbox tr', { hasText: 'clients@panel.example' }).filter({ hasText: `[#${number}]` });
+    for (let i = 0; i < 50 && (await transferred.count()) === 0; i++) {
+      await page.waitForTimeout(100);
+      await page.reload();
+    }
+    assert.equal(await transferred.count(), 1, "Client relations' e-mail arrived");
+    await b.shot('8-mailbox-transfer');
   });
 });

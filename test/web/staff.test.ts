@@ -178,8 +178,10 @@ forEachDatabase('staff work', (db) => {
 
   it('transfers with a reason: the new department is e-mailed, the assignee cleared, the customer sees it, every action audited', async () => {
     const ivan = t.as('ivan');
-    const number = await createTicket(t, ivan, { subject: 'Вопрос по оплате', department: 'technical' });
-    await sink.waitFor(1);
+    const number = await createTicket(t, ivan, { subject: 'Вопрос по оплате', department: 'technical', files: [[log, 'invoice.log']] });
+    // A later reply without files: the transfer notice still carries the first message's file.
+    await ivan.post(`/${number}/reply?_csrf=${encodeURIComponent(await ivan.csrf())}`).field('message', 'Счёт приложен к первому сообщению.');
+    await sink.waitFor(2);
     const tech = t.as('tech');
     const form = await replyForm(tech, number);
     const post = (path: string, body: Record<string, string>) => tech.post(`/${number}/${path}?_csrf=${encodeURIComponent(form.token)}`).type('form').send(body);
@@ -192,11 +194,12 @@ forEachDatabase('staff work', (db) => {
 
     const moved = await post('transfer', { departmentId: await departmentId(t, 'client_relations'), reason: 'Клиент выбрал не тот отдел' });
     assert.equal(moved.status, 303);
-    await sink.waitFor(2);
+    await sink.waitFor(3);
     const notice = sink.to('clients@panel.example');
     assert.equal(notice.length, 1);
     assert.match(notice[0]!.parsed.text ?? '', /Клиент выбрал не тот отдел/);
     assert.match(notice[0]!.parsed.subject ?? '', new RegExp(`\\[#${number}\\] Вопрос по оплате`));
+    assert.deepEqual(notice[0]!.parsed.attachments.map((a) => a.filename), ['invoice.log'], "the customer's file comes along");
 
     assert.equal((await tech.get(`/${number}`)).status, 404, 'Technical no longer reaches it');
     const olga = await t.as('olga').get(`/${number}`);
