@@ -16,6 +16,7 @@ import express from 'express';
 import knexFactory, { type Knex } from 'knex';
 import nodemailer from 'nodemailer';
 import { activate, HOST_API_VERSION, type ActivatedPlugin, type HostService, type HostUser, type SupportHost } from '../src';
+import { closeServer, excerpt, percentile, redact, runMain } from './common';
 
 // ---------------------------------------------------------------------------------------------
 // Settings from the environment
@@ -49,16 +50,6 @@ interface Database {
   knex: Knex;
   /** A folder to remove at the end (SQLite's), if any. */
   tempDir?: string;
-}
-
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparsable URL)';
-  }
 }
 
 function openDatabase(): Database {
@@ -261,13 +252,6 @@ async function listen(app: express.Express): Promise<{ server: http.Server; base
   return { server, base: `http://127.0.0.1:${port}` };
 }
 
-async function closeServer(server: http.Server): Promise<void> {
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-}
-
 const agent = new http.Agent({ keepAlive: true, maxSockets: C, maxFreeSockets: C });
 
 interface Reply {
@@ -382,12 +366,6 @@ async function runLoad(label: string, total: number, one: (i: number) => Promise
   return { label, planned: total, done, failed, notSent, seconds, latenciesMs, samples };
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] as number;
-}
-
 /** Successful requests per second. */
 function throughput(r: RunResult): number {
   return r.seconds > 0 ? ok(r) / r.seconds : 0;
@@ -411,11 +389,6 @@ function shorten(logged: string): string {
   const [message = '', ...stack] = logged.split('\n');
   const text = message.length > 300 ? `${message.slice(0, 150)} … ${message.slice(-150)}` : message;
   return [text, stack.find((l) => l.trim().startsWith('at '))?.trim()].filter(Boolean).join(' | ');
-}
-
-function excerpt(text: string): string {
-  const plain = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
-  return plain.length > 160 ? `${plain.slice(0, 160)}…` : plain;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -573,12 +546,4 @@ async function main(): Promise<number> {
   return exitCode;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    console.error(`bench failed: ${(err as Error)?.message ?? String(err)}`);
-    process.exitCode = 1;
-  },
-);
+runMain(main);

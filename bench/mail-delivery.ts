@@ -19,6 +19,7 @@ import knexFactory, { type Knex } from 'knex';
 import { SMTPServer } from 'smtp-server';
 import { createDemoApp, type DemoApp } from '../demo/app';
 import { knexConfig } from '../demo/database';
+import { closeServer, excerpt, percentile, redact, runMain } from './common';
 
 // ---------------------------------------------------------------------------------------------
 // Settings: `--name value` / `--name=value` on the command line, else the environment, else the default.
@@ -83,16 +84,6 @@ const departmentAddressSet = new Set(Object.values(DEPARTMENT_ADDRESSES));
 
 type Mode = 'off' | 'on';
 type DbKind = 'sqlite' | 'postgres' | 'mysql';
-
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparsable URL)';
-  }
-}
 
 function dbKind(url: string | undefined): DbKind {
   if (!url) return 'sqlite';
@@ -273,18 +264,6 @@ function cookieFrom(reply: Reply, name: string): string | undefined {
   return undefined;
 }
 
-function excerpt(text: string): string {
-  const plain = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
-  return plain.length > 160 ? `${plain.slice(0, 160)}…` : plain;
-}
-
-async function closeServer(server: http.Server): Promise<void> {
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-}
-
 // ---------------------------------------------------------------------------------------------
 // Bench customers: real rows in the demo panel's own tables (panel_users, panel_services), so the
 // demo's identity and services lookups run as for its seeded accounts.
@@ -393,12 +372,6 @@ interface RunResult {
   drained: boolean;
   outbox: Record<string, number>;
   logged: { sent: number; retry: number; failed: number };
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] as number;
 }
 
 const ms = (v: number) => (Number.isNaN(v) ? 'n/a' : Math.abs(v) < 10 ? `${v.toFixed(2)} ms` : `${v.toFixed(0)} ms`);
@@ -785,12 +758,4 @@ async function main(): Promise<number> {
   return exitCode;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    console.error(`bench failed: ${(err as Error)?.message ?? String(err)}`);
-    process.exitCode = 1;
-  },
-);
+runMain(main);

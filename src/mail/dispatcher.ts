@@ -109,8 +109,13 @@ export class Dispatcher {
         if (batch.length === 0) return;
         // Urgent mail of a batch is on the wire before the rest of it starts.
         const urgentPriority = batch[0]?.priority;
-        await Promise.all(batch.filter((item) => item.priority === urgentPriority).map((item) => this.deliver(item)));
-        await Promise.all(batch.filter((item) => item.priority !== urgentPriority).map((item) => this.deliver(item)));
+        const sent = [
+          ...(await Promise.all(batch.filter((item) => item.priority === urgentPriority).map((item) => this.deliver(item)))),
+          ...(await Promise.all(batch.filter((item) => item.priority !== urgentPriority).map((item) => this.deliver(item)))),
+        ].filter((item): item is OutboxItem => item !== null);
+        // One write for the batch's sent mail: per-row updates would make the database, not SMTP, the limit.
+        await outbox.markSent(sent.map((item) => item.id), this.now());
+        for (const item of sent) logger.info(`support-requests mail: sent ${labelOf(item)} to ${item.envelope.to.join(', ')} (attempt ${item.attempts})`);
         if (batch.length < batchSize) return;
       }
     } catch (err) {
@@ -119,9 +124,9 @@ export class Dispatcher {
     }
   }
 
-  private async deliver(item: OutboxItem): Promise<void> {
+  /** Hands one e-mail to SMTP; returns it when sent, records a retry or failure and returns null otherwise. */
+  private async deliver(item: OutboxItem): Promise<OutboxItem | null> {
     const { transport, storage, outbox, logger, retry } = this.options;
-    const label = `#${item.ticketNumber ?? '-'} ${item.kind} ${item.messageId}`;
     const envelope = item.envelope;
     try {
       await transport.transporter!.sendMail({
@@ -136,18 +141,22 @@ export class Dispatcher {
         references: envelope.references,
         attachments: envelope.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, path: storage.pathOf(a.storageKey) })),
       });
-      await outbox.markSent(item.id, this.now());
-      logger.info(`support-requests mail: sent ${label} to ${envelope.to.join(', ')} (attempt ${item.attempts})`);
+      return item;
     } catch (err) {
       const reason = describeFailure(err);
       const next = verdict(err, item.attempts, item.createdAt, this.now(), retry);
       if (next.retry) {
         await outbox.reschedule(item.id, next.at, reason);
-        logger.warn(`support-requests mail: retry ${label} at ${new Date(next.at).toISOString()} after attempt ${item.attempts}: ${reason}`);
+        logger.warn(`support-requests mail: retry ${labelOf(item)} at ${new Date(next.at).toISOString()} after attempt ${item.attempts}: ${reason}`);
       } else {
         await outbox.markFailed(item.id, reason);
-        logger.error(`support-requests mail: failed ${label} after attempt ${item.attempts}: ${reason}`);
+        logger.error(`support-requests mail: failed ${labelOf(item)} after attempt ${item.attempts}: ${reason}`);
       }
+      return null;
     }
   }
+}
+
+function labelOf(item: OutboxItem): string {
+  return `#${item.ticketNumber ?? '-'} ${item.kind} ${item.messageId}`;
 }

@@ -95,8 +95,9 @@ export function outboxStore(knex: Knex, t: TableNames) {
       }, isolation));
     },
 
-    async markSent(id: number, now: number): Promise<void> {
-      await knex(t.outbox).where('id', id).update({ status: 'sent', sent_at: now, lease_until: null, last_error: null });
+    async markSent(ids: number[], now: number): Promise<void> {
+      if (ids.length === 0) return;
+      await knex(t.outbox).whereIn('id', ids).update({ status: 'sent', sent_at: now, lease_until: null, last_error: null });
     },
 
     async reschedule(id: number, at: number, error: string): Promise<void> {

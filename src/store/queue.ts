@@ -7,6 +7,7 @@ import { PRIORITY_RANK } from '../domain/types';
 import type { TableNames } from './tables';
 import { toTicket, type TicketRow } from './tickets';
 import { decodeCursor, encodeCursor } from './cursor';
+import { dialectOf } from './dialect';
 
 export interface QueueFilter {
   /** The departments the reader may see; null means all (admins). */
@@ -27,7 +28,7 @@ const ORDER = [
   { column: 'id', order: 'asc' },
 ] as const;
 
-function applySearch(query: Knex.QueryBuilder, search: string): void {
+function applySearch(knex: Knex, query: Knex.QueryBuilder, search: string): void {
   const text = search.trim();
   if (!text) return;
   if (/^#?\d{8}$/.test(text)) {
@@ -36,9 +37,11 @@ function applySearch(query: Knex.QueryBuilder, search: string): void {
     // Exact, so the e-mail index serves it; panels keep addresses as typed or lower-cased.
     query.whereIn('customer_email', [...new Set([text, text.toLowerCase()])]);
   } else {
-    // Every word must appear in the subject; LIKE wildcards typed by the user are literal.
+    // Every word must appear in the subject, whatever its case (on SQLite: Latin letters only).
+    // '!' is the escape character on all three databases, so wildcards typed by the user are literal.
+    const like = dialectOf(knex) === 'postgres' ? 'ilike' : 'like';
     for (const word of text.split(/\s+/).slice(0, 8)) {
-      query.where('subject', 'like', `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      query.whereRaw(`?? ${like} ? escape '!'`, ['subject', `%${word.replace(/[!%_]/g, (c) => `!${c}`)}%`]);
     }
   }
 }
@@ -55,7 +58,7 @@ export function queueStore(knex: Knex, t: TableNames) {
     if (filter.serviceKind) query.where('service_kind', filter.serviceKind);
     if (filter.assignee === '') query.whereNull('assignee_id');
     else if (filter.assignee) query.where('assignee_id', filter.assignee);
-    applySearch(query, filter.search);
+    applySearch(knex, query, filter.search);
     return query;
   }
 

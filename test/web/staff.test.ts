@@ -69,6 +69,7 @@ forEachDatabase('staff work', (db) => {
     assert.deepEqual(queueNumbers((await tech.get('/?q=ALICE%40example.com')).text), [b]);
     assert.deepEqual(queueNumbers((await tech.get(`/?q=${encodeURIComponent('почта домене')}`)).text), [a]);
     assert.deepEqual(queueNumbers((await tech.get('/?q=%25')).text), [], 'a % typed by the user is literal');
+    assert.deepEqual(queueNumbers((await tech.get('/?q=disk%20FULL')).text), [b], 'whatever the case');
 
     const form = await replyForm(tech, a);
     await tech.post(`/${a}/assign?_csrf=${encodeURIComponent(form.token)}`).type('form').send({ assignee: 'me' });
@@ -79,6 +80,15 @@ forEachDatabase('staff work', (db) => {
     assert.deepEqual(queueNumbers((await tech.get('/?status=all&assigned=me')).text), [a]);
     assert.deepEqual(queueNumbers((await tech.get('/?status=all&assigned=none')).text), [b]);
     assert.deepEqual(queueNumbers((await tech.get('/?status=all&priority=high')).text), [b]);
+  });
+
+  it('searches subject words literally: a % or _ typed means that character', async () => {
+    const percent = await createTicket(t, t.as('alice'), { subject: 'CPU at 100% since 9:00', department: 'technical' });
+    await createTicket(t, t.as('alice'), { subject: 'CPU at 1000 since 9:00', department: 'technical' });
+    const tech = t.as('tech');
+    assert.deepEqual(queueNumbers((await tech.get(`/?q=${encodeURIComponent('100%')}`)).text), [percent]);
+    assert.deepEqual(queueNumbers((await tech.get('/?q=_')).text), []);
+    assert.equal(queueNumbers((await tech.get('/?q=cpu')).text).length, 2);
   });
 
   it('pages through the queue without duplicates or gaps while new tickets arrive', async () => {
