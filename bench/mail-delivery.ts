@@ -16,7 +16,8 @@ import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import crypto from 'node:crypto';
 import knexFactory, { type Knex } from 'knex';
-import { SMTPServer } from 'smtp-server';
+import { Worker } from 'node:worker_threads';
+import type { MailKind, SinkArrival } from './smtp-sink-thread';
 import { createDemoApp, type DemoApp } from '../demo/app';
 import { knexConfig } from '../demo/database';
 import { closeServer, excerpt, percentile, redact, runMain } from './common';
@@ -116,11 +117,9 @@ function out(line = ''): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The SMTP sink: smtp-server in this process. For each message it notes when DATA ended and
-// which ticket it is about. It does not parse the MIME body (that would take CPU from the panel):
-// it reads the Subject header, decodes its encoded-words and takes the number from "[#12345678]".
+// The SMTP sink: smtp-server in a worker thread (smtp-sink-thread.ts), which tells this thread
+// when each message's DATA ended and which ticket it is about.
 
-type MailKind = 'department' | 'confirmation' | 'other';
 
 interface Arrival {
   number: string | null;
@@ -139,40 +138,25 @@ class Sink {
   readonly confirmationAt = new Map<string, number>();
   /** Called with the ticket number of each department e-mail or confirmation that arrives. */
   onArrival: (number: string) => void = () => {};
-  private server: SMTPServer | null = null;
+  private worker: Worker | null = null;
   port = 0;
 
+  /** The SMTP server runs in a worker thread: a mail server never shares the panel's event loop. */
   async start(): Promise<void> {
-    const server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      disableReverseLookup: true,
-      logger: false,
-      closeTimeout: 1000,
-      onData: (stream, session, callback) => {
-        const chunks: Buffer[] = [];
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', () => {
-          const at = performance.now();
-          const recipients = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
-          this.record(Buffer.concat(chunks), recipients, at);
-          callback();
-        });
-      },
+    const worker = new Worker(path.join(__dirname, 'smtp-sink-thread.js'), { workerData: { departmentAddresses: [...departmentAddressSet] } });
+    this.worker = worker;
+    this.port = await new Promise<number>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once('message', (m: { port: number }) => resolve(m.port));
     });
-    server.on('error', (err) => logLine(`bench SMTP sink: ${err.message}`));
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+    worker.on('message', (m: SinkArrival | { error: string }) => {
+      if ('error' in m) logLine(`bench SMTP sink: ${m.error}`);
+      // The worker's clock is absolute; this process's performance.now() counts from its own origin.
+      else this.record(m.number, m.kind, m.at - performance.timeOrigin);
     });
-    this.port = (server.server.address() as AddressInfo).port;
   }
 
-  private record(raw: Buffer, recipients: string[], at: number): void {
-    const subject = subjectOf(raw);
-    const number = /\[#(\d+)\]/.exec(subject)?.[1] ?? null;
-    const kind: MailKind = recipients.some((r) => departmentAddressSet.has(r)) ? 'department' : number ? 'confirmation' : 'other';
+  private record(number: string | null, kind: MailKind, at: number): void {
     this.arrivals.push({ number, kind, at });
     if (!number || kind === 'other') return;
     const counts = kind === 'department' ? this.department : this.confirmation;
@@ -192,36 +176,13 @@ class Sink {
   }
 
   async stop(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    const worker = this.worker;
+    this.worker = null;
+    if (!worker) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.postMessage('stop');
+    await exited;
   }
-}
-
-/** The Subject header of a raw message, unfolded, with RFC 2047 encoded-words decoded. */
-function subjectOf(raw: Buffer): string {
-  let end = raw.indexOf('\r\n\r\n');
-  if (end < 0) end = raw.length;
-  const head = raw.subarray(0, end).toString('utf8');
-  const match = /^subject:[ \t]*(.*(?:\r?\n[ \t].*)*)/im.exec(head);
-  if (!match) return '';
-  const folded = (match[1] as string).replace(/\r?\n[ \t]/g, ' ');
-  // Whitespace between two encoded-words is not part of the text.
-  const words = folded.replace(/\?=\s+=\?/g, '?==?');
-  const bytes: Buffer[] = [];
-  let last = 0;
-  for (const w of words.matchAll(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g)) {
-    bytes.push(Buffer.from(words.slice(last, w.index), 'utf8'));
-    const text = w[3] as string;
-    bytes.push(
-      /b/i.test(w[2] as string)
-        ? Buffer.from(text, 'base64')
-        : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1'),
-    );
-    last = (w.index ?? 0) + w[0].length;
-  }
-  bytes.push(Buffer.from(words.slice(last), 'utf8'));
-  return Buffer.concat(bytes).toString('utf8');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -699,7 +660,7 @@ async function main(): Promise<number> {
     `customers=${CUSTOMERS} (one signed-in session each, all at once), duration=${DURATION_S} s per run, warm-up=${WARMUP_S} s (not measured), ` +
       `${RATE > 0 ? `offered load ${RATE} tickets/s, ` : ''}department=${DEPARTMENT}, confirmation to customer ${CONFIRM ? 'on' : 'off'}, runs: ${Array.from({ length: ROUNDS }, () => MODES.join(' ')).join(' | ')}`,
   );
-  out(`mail settings: ${Object.keys(mailOverrides).length ? JSON.stringify(mailOverrides) : 'plugin defaults (batchSize 20, pollSeconds 5, leaseSeconds 120)'}; SMTP sink: smtp-server in this process`);
+  out(`mail settings: ${Object.keys(mailOverrides).length ? JSON.stringify(mailOverrides) : 'plugin defaults (batchSize 50, pollSeconds 5, leaseSeconds 120)'}; SMTP sink: smtp-server in a worker thread`);
 
   try {
     await sink.start();

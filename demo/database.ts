@@ -37,7 +37,24 @@ export function knexConfig(databaseUrl: string): Knex.Config {
     case 'file': {
       const filename = sqliteFile(databaseUrl);
       if (filename !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
-      return { client: 'better-sqlite3', connection: { filename }, useNullAsDefault: true };
+      return {
+        client: 'better-sqlite3',
+        connection: { filename },
+        useNullAsDefault: true,
+        pool: {
+          // A panel's usual SQLite setup: WAL, so a commit is one append instead of rewriting a
+          // rollback journal, and readers never wait for the writer.
+          afterCreate(conn: { pragma(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+            try {
+              if (filename !== ':memory:') conn.pragma('journal_mode = WAL');
+              conn.pragma('synchronous = NORMAL');
+              done(null, conn);
+            } catch (err) {
+              done(err as Error, conn);
+            }
+          },
+        },
+      };
     }
     default:
       // One letter before ":" is a Windows drive ("C:\\panel.sqlite"), a plain path.

@@ -144,7 +144,7 @@ export async function activate(host: SupportHost, rawSettings: unknown): Promise
       // Waits for e-mails in flight; the host's knex stays the host's to close.
       await dispatcher.stop();
       await transportCheck;
-      if (transport.owned) transport.transporter?.close();
+      if (transport.owned) await transport.transporter?.close();
     },
   };
 }

@@ -192,7 +192,8 @@ function template(viewsDir: string, name: string, html: boolean): ejs.TemplateFu
   const key = `${file}|${html}`;
   let fn = compiled.get(key);
   if (!fn) {
-    fn = ejs.compile(fs.readFileSync(file, 'utf8'), { filename: file, ...(html ? {} : { escape: (value: unknown) => String(value) }) });
+    // cache: the partials a template includes are compiled once too, not at every e-mail.
+    fn = ejs.compile(fs.readFileSync(file, 'utf8'), { filename: file, cache: true, ...(html ? {} : { escape: (value: unknown) => String(value) }) });
     compiled.set(key, fn);
   }
   return fn;

@@ -28,6 +28,9 @@ export interface Chore {
   run(): Promise<unknown>;
 }
 
+/** How many claimed batches may be sending at once. */
+const BATCHES_IN_FLIGHT = 4;
+
 export class Dispatcher {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -100,27 +103,46 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * Claims batches while earlier ones are still on the wire (up to BATCHES_IN_FLIGHT), so a busy
+   * panel, where every database round trip waits for a turn of the event loop, still keeps the
+   * SMTP connections fed.
+   */
   private async send(): Promise<void> {
     const { outbox, leaseMs, batchSize, logger } = this.options;
     if (!this.options.transport.transporter) return;
+    const inFlight = new Set<Promise<void>>();
     try {
       while (!this.stopped) {
         const batch = await outbox.claim(this.now(), leaseMs, batchSize);
-        if (batch.length === 0) return;
-        // Urgent mail of a batch is on the wire before the rest of it starts.
-        const urgentPriority = batch[0]?.priority;
-        const sent = [
-          ...(await Promise.all(batch.filter((item) => item.priority === urgentPriority).map((item) => this.deliver(item)))),
-          ...(await Promise.all(batch.filter((item) => item.priority !== urgentPriority).map((item) => this.deliver(item)))),
-        ].filter((item): item is OutboxItem => item !== null);
-        // One write for the batch's sent mail: per-row updates would make the database, not SMTP, the limit.
-        await outbox.markSent(sent.map((item) => item.id), this.now());
-        for (const item of sent) logger.info(`support-requests mail: sent ${labelOf(item)} to ${item.envelope.to.join(', ')} (attempt ${item.attempts})`);
-        if (batch.length < batchSize) return;
+        if (batch.length === 0) break;
+        const sending: Promise<void> = this.sendBatch(batch).finally(() => inFlight.delete(sending));
+        inFlight.add(sending);
+        if (batch.length < batchSize) break;
+        if (inFlight.size >= BATCHES_IN_FLIGHT) await Promise.race(inFlight);
       }
     } catch (err) {
       // A database hiccup: the timer tries again; claimed rows come back when their lease ends.
       logger.error(`support-requests mail: dispatch failed: ${describeFailure(err)}`);
+    }
+    await Promise.all(inFlight);
+  }
+
+  private async sendBatch(batch: OutboxItem[]): Promise<void> {
+    const { outbox, logger } = this.options;
+    try {
+      // Urgent mail of a batch is on the wire before the rest of it starts.
+      const urgentPriority = batch[0]?.priority;
+      const sent = [
+        ...(await Promise.all(batch.filter((item) => item.priority === urgentPriority).map((item) => this.deliver(item)))),
+        ...(await Promise.all(batch.filter((item) => item.priority !== urgentPriority).map((item) => this.deliver(item)))),
+      ].filter((item): item is OutboxItem => item !== null);
+      // One write for the batch's sent mail: per-row updates would make the database, not SMTP, the limit.
+      await outbox.markSent(sent.map((item) => item.id), this.now());
+      for (const item of sent) logger.info(`support-requests mail: sent ${labelOf(item)} to ${item.envelope.to.join(', ')} (attempt ${item.attempts})`);
+    } catch (err) {
+      // Sent but not marked: the lease runs out and they go again, with the same Message-IDs.
+      logger.error(`support-requests mail: recording a batch failed: ${describeFailure(err)}`);
     }
   }
 

@@ -1,11 +1,11 @@
-// The nodemailer transport: the host's own when it hands one over, else a pooled SMTP
-// transport from the plugin's settings, else none (mail stays queued and the admin page says why).
-import nodemailer, { type Transporter } from 'nodemailer';
+// The mail transport: the host's own when it hands one over, else a pooled SMTP transport from
+// the plugin's settings (in its own thread), else none (mail stays queued and the admin page says why).
 import type { SupportHost } from '../host';
 import type { MailSettings } from '../manifest';
+import { SmtpThread, type MailSender } from './smtp-sender';
 
 export interface MailTransport {
-  transporter: Transporter | null;
+  transporter: MailSender | null;
   from: { name: string; address: string };
   /** Where the transport came from, for logs and the admin page. */
   source: 'host' | 'settings' | 'none';
@@ -20,14 +20,14 @@ export function createTransport(host: SupportHost, settings: MailSettings): Mail
   const smtp = settings.smtp;
   if (!smtp) return { transporter: null, from: settings.from, source: 'none', owned: false };
   const timeout = settings.timeoutSeconds * 1000;
-  const transporter = nodemailer.createTransport({
+  const transporter = new SmtpThread({
     pool: true,
     maxConnections: 5,
     host: smtp.host,
     port: smtp.port,
     secure: smtp.secure,
     requireTLS: smtp.requireTLS,
-    auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
+    ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.password ?? '' } } : {}),
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: timeout,

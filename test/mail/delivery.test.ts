@@ -143,7 +143,7 @@ forEachDatabase('mail delivery', (db) => {
     sink.acceptDelayMs = 60;
     await sink.start();
 
-    const sender = await startPlugin(db, { departments, mail: sink.settings({ ...quick, batchSize: 4 }) }, { instanceOf: t });
+    const sender = await startPlugin(db, { departments, mail: sink.settings({ ...quick, batchSize: 1 }) }, { instanceOf: t });
     await sink.waitFor(2);
     await sender.close();
     const sentBefore = sink.received.length;
