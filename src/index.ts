@@ -14,6 +14,7 @@ import { staffTickets } from './domain/staff-tickets';
 import { closeSilentTickets } from './domain/auto-close';
 import { composer } from './mail/compose';
 import { createTransport } from './mail/transport';
+import { sentMailRetention } from './mail/sent-retention';
 import { Dispatcher } from './mail/dispatcher';
 import { TransportHealth } from './mail/health';
 import { mailAdmin } from './domain/mail-admin';
@@ -65,7 +66,10 @@ export async function activate(host: SupportHost, rawSettings: unknown): Promise
     pollMs: settings.mail.pollSeconds * 1000,
     leaseMs: settings.mail.leaseSeconds * 1000,
     batchSize: settings.mail.batchSize,
-    chores: settings.autoClose.afterDays > 0 ? [{ name: 'auto-close', everyMs: settings.autoClose.checkMinutes * 60_000, run: () => autoClose() }] : [],
+    chores: [
+      ...(settings.autoClose.afterDays > 0 ? [{ name: 'auto-close', everyMs: settings.autoClose.checkMinutes * 60_000, run: () => autoClose() }] : []),
+      ...(settings.mail.keepSentDays > 0 ? [sentMailRetention(store.outbox, settings.mail.keepSentDays, logger)] : []),
+    ],
   });
 
   const mail = composer({

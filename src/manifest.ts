@@ -46,6 +46,7 @@ export interface MailSettings {
   from: { address: string; name: string };
   attachLimitMb: number;
   confirmToCustomer: boolean;
+  keepSentDays: number;
   retry: { minDelaySeconds: number; maxDelaySeconds: number; giveUpAfterHours: number };
   pollSeconds: number;
   leaseSeconds: number;

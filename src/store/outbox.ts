@@ -116,6 +116,13 @@ export function outboxStore(knex: Knex, t: TableNames) {
       return changed > 0;
     },
 
+    /** Deletes up to `limit` e-mails sent before `cutoff`, oldest first; returns how many went. */
+    async deleteSentBefore(cutoff: number, limit: number): Promise<number> {
+      const ids = (await knex(t.outbox).where('status', 'sent').andWhere('sent_at', '<', cutoff).orderBy('sent_at').limit(limit).pluck('id')) as number[];
+      if (ids.length === 0) return 0;
+      return knex(t.outbox).whereIn('id', ids).delete();
+    },
+
     async counts(): Promise<OutboxCounts> {
       const rows = (await knex(t.outbox).select('status').count({ n: '*' }).groupBy('status')) as Array<{ status: string; n: unknown }>;
       const oldest = await knex(t.outbox).whereIn('status', ['pending', 'sending']).min({ at: 'created_at' }).first();

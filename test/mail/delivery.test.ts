@@ -172,6 +172,24 @@ forEachDatabase('mail delivery', (db) => {
     assert.match(page.text, /ECONNREFUSED/);
   });
 
+  it('deletes e-mails sent longer ago than keepSentDays, and keeps failed, waiting and recent ones', async () => {
+    t = await startPlugin(db, { departments, mail: { confirmToCustomer: false } });
+    for (let i = 0; i < 4; i++) await createTicket(t, t.as('ivan'), { subject: `Тикет ${i}` });
+    const ids = (await t.knex(t.tables.outbox).orderBy('id').pluck('id')).map(Number);
+    const day = 86_400_000;
+    const old = Date.now() - 31 * day;
+    await t.knex(t.tables.outbox).where('id', ids[0]).update({ status: 'sent', sent_at: old });
+    await t.knex(t.tables.outbox).where('id', ids[1]).update({ status: 'sent', sent_at: Date.now() - 29 * day });
+    await t.knex(t.tables.outbox).where('id', ids[2]).update({ status: 'failed', created_at: old, last_error: '550 no such user' });
+
+    // The retention chore runs with the dispatcher, mail server or not.
+    second = await startPlugin(db, { departments, mail: { keepSentDays: 30 } }, { instanceOf: t, log });
+    await waitUntil(async () => Number((await t.knex(t.tables.outbox).count({ n: '*' }).first())?.n) === 3, 10_000, 'the old sent e-mail to go');
+    const left = await t.knex(t.tables.outbox).orderBy('id').select('id', 'status');
+    assert.deepEqual(left.map((r) => [Number(r.id), r.status]), [[ids[1], 'sent'], [ids[2], 'failed'], [ids[3], 'pending']]);
+    assert.ok(log.some((line) => /deleted 1 e-mail\(s\) sent more than 30 day\(s\) ago/.test(line)), log.join('\n'));
+  });
+
   it('says on the admin page when no mail server is configured at all', async () => {
     t = await startPlugin(db, { departments });
     const page = await t.as('admin').get('/admin/mail');
