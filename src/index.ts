@@ -14,6 +14,7 @@ import { staffTickets } from './domain/staff-tickets';
 import { closeSilentTickets } from './domain/auto-close';
 import { composer } from './mail/compose';
 import { createTransport } from './mail/transport';
+import { loadStylesheet } from './web/stylesheet';
 import { sentMailRetention } from './mail/sent-retention';
 import { Dispatcher } from './mail/dispatcher';
 import { TransportHealth } from './mail/health';
@@ -50,7 +51,8 @@ export async function activate(host: SupportHost, rawSettings: unknown): Promise
   const storage = new FileStorage(settings.storageDir ?? path.join(host.dataDir, 'support-requests'));
   const catalog = loadCatalog(path.join(PLUGIN_ROOT, manifest.locales.directory), manifest.locales.supported);
   const viewsDir = path.join(PLUGIN_ROOT, manifest.views);
-  const render = renderer(host, viewsDir, process.env.NODE_ENV === 'production');
+  const stylesheet = loadStylesheet(path.join(PLUGIN_ROOT, manifest.stylesheet));
+  const render = renderer(host, viewsDir, stylesheet, process.env.NODE_ENV === 'production');
   const csrf = csrfProtection(host);
   const publicBaseUrl = (settings.publicBaseUrl ?? host.publicBaseUrl ?? 'http://localhost').replace(/\/+$/, '');
 
@@ -102,6 +104,7 @@ export async function activate(host: SupportHost, rawSettings: unknown): Promise
 
   const router = pluginRouter({
     host,
+    stylesheet,
     catalog,
     defaultLocale: settings.defaultLocale,
     render,

@@ -17,6 +17,8 @@ export interface Manifest {
   mountPath: string;
   menu: Array<{ section: Record<Locale, string>; label: Record<Locale, string>; order: number; roles: UserRole[] }>;
   views: string;
+  /** The plugin's own stylesheet; it serves it and links it from every page. */
+  stylesheet: string;
   locales: { directory: string; supported: Locale[]; default: Locale };
   migrations: { directory: string; table: string };
   settings: object;
@@ -69,7 +71,7 @@ const localized = {
 
 const manifestSchema = {
   type: 'object',
-  required: ['id', 'name', 'version', 'description', 'hostApi', 'main', 'mountPath', 'menu', 'views', 'locales', 'migrations', 'settings'],
+  required: ['id', 'name', 'version', 'description', 'hostApi', 'main', 'mountPath', 'menu', 'views', 'stylesheet', 'locales', 'migrations', 'settings'],
   properties: {
     id: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' },
     name: { type: 'string', minLength: 1 },
@@ -93,6 +95,7 @@ const manifestSchema = {
       },
     },
     views: { type: 'string', minLength: 1 },
+    stylesheet: { type: 'string', pattern: '\\.css$' },
     locales: {
       type: 'object',
       required: ['directory', 'supported', 'default'],

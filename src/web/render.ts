@@ -6,6 +6,7 @@ import type { Problem } from '../domain/errors';
 import type { SupportHost } from '../host';
 import { contextOf } from './context';
 import { formatDuration, formatSize, formatTime } from '../i18n/format';
+import type { Stylesheet } from './stylesheet';
 
 export interface Renderer {
   page(req: Request, res: Response, view: string, title: string, data: object, status?: number): Promise<void>;
@@ -13,7 +14,7 @@ export interface Renderer {
   message(req: Request, res: Response, status: number, key: string): Promise<void>;
 }
 
-export function renderer(host: SupportHost, viewsDir: string, cache: boolean): Renderer {
+export function renderer(host: SupportHost, viewsDir: string, stylesheet: Stylesheet, cache: boolean): Renderer {
   async function page(req: Request, res: Response, view: string, title: string, data: object, status = 200): Promise<void> {
     const { t, locale, user } = contextOf(res);
     const html = await ejs.renderFile(
@@ -30,7 +31,8 @@ export function renderer(host: SupportHost, viewsDir: string, cache: boolean): R
       },
       { cache, async: false },
     );
-    host.render(req, res, { title, html, status });
+    // A stylesheet link is allowed in the body, so this works with any host layout.
+    host.render(req, res, { title, html: `${stylesheet.link(req.baseUrl)}\n${html}`, status });
   }
 
   return {

@@ -7,6 +7,7 @@ import { isCsrfError } from './csrf';
 import type { Renderer } from './render';
 import type { Catalog } from '../i18n';
 import type { Locale } from '../host';
+import { STYLESHEET_PATH, type Stylesheet } from './stylesheet';
 
 export interface RouterParts {
   host: SupportHost;
@@ -16,11 +17,14 @@ export interface RouterParts {
   customer: Router;
   admin: Router;
   staff: Router;
+  stylesheet: Stylesheet;
   logger: HostLogger;
 }
 
-export function pluginRouter({ host, catalog, defaultLocale, render, customer, admin, staff, logger }: RouterParts): Router {
+export function pluginRouter({ host, catalog, defaultLocale, render, customer, admin, staff, stylesheet, logger }: RouterParts): Router {
   const router = Router();
+  // Static and the same for everyone, so before who is asking is looked up.
+  router.get(STYLESHEET_PATH, stylesheet.serve);
   router.use(attachContext(host, catalog, defaultLocale));
 
   router.use((req, res, next) => {
