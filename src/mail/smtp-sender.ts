@@ -26,25 +26,14 @@ export interface SmtpFailure {
 export type SmtpReply = { id: number; ok: true } | { id: number; ok: false; error: SmtpFailure };
 
 export class SmtpThread implements MailSender {
-  private readonly worker: Worker;
+  private worker: Worker | null = null;
+  private exited: Promise<void> = Promise.resolve();
   private readonly waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
   private nextId = 1;
-  private readonly exited: Promise<void>;
+  private closed = false;
 
   /** `options` are nodemailer's SMTP pool options; they must be plain data (they cross to the thread). */
-  constructor(options: SMTPPool.Options) {
-    this.worker = new Worker(path.join(__dirname, 'smtp-thread.js'), { workerData: options });
-    this.worker.on('message', (reply: SmtpReply) => {
-      const call = this.waiting.get(reply.id);
-      this.waiting.delete(reply.id);
-      if (!call) return;
-      if (reply.ok) call.resolve();
-      else call.reject(Object.assign(new Error(reply.error.message), reply.error));
-    });
-    this.worker.on('error', (err) => this.failAll(err));
-    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
-    void this.exited.then(() => this.failAll(new Error('the SMTP thread stopped')));
-  }
+  constructor(private readonly options: SMTPPool.Options) {}
 
   sendMail(message: Mail.Options): Promise<void> {
     return this.call((id) => ({ id, op: 'send', message }));
@@ -56,16 +45,41 @@ export class SmtpThread implements MailSender {
 
   /** Closes the SMTP connections and waits for the thread to end. */
   async close(): Promise<void> {
-    this.worker.postMessage({ op: 'close' } satisfies SmtpRequest);
+    this.closed = true;
+    this.worker?.postMessage({ op: 'close' } satisfies SmtpRequest);
     await this.exited;
   }
 
   private call(request: (id: number) => SmtpRequest): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('the SMTP transport is closed'));
+    const worker = this.worker ?? this.start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage(request(id));
+      worker.postMessage(request(id));
     });
+  }
+
+  /** Started on first use, and again after the thread died: its e-mails failed and will be retried. */
+  private start(): Worker {
+    const worker = new Worker(path.join(__dirname, 'smtp-thread.js'), { workerData: this.options });
+    worker.on('message', (reply: SmtpReply) => {
+      const call = this.waiting.get(reply.id);
+      this.waiting.delete(reply.id);
+      if (!call) return;
+      if (reply.ok) call.resolve();
+      else call.reject(Object.assign(new Error(reply.error.message), reply.error));
+    });
+    worker.on('error', (err) => this.failAll(err));
+    this.exited = new Promise((resolve) =>
+      worker.once('exit', () => {
+        if (this.worker === worker) this.worker = null;
+        this.failAll(new Error('the SMTP thread stopped'));
+        resolve();
+      }),
+    );
+    this.worker = worker;
+    return worker;
   }
 
   private failAll(err: Error): void {

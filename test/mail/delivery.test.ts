@@ -59,6 +59,8 @@ forEachDatabase('mail delivery', (db) => {
     await sink.start();
     const number = await createTicket(t, t.as('ivan'));
     await sink.waitFor(1);
+    // A batch is marked sent in one write once all of it is on the wire: a moment after arrival.
+    await waitUntil(async () => (await statuses(t)).sent === 1, 5000, 'the e-mail to be marked sent');
     const [row] = await t.knex(t.tables.outbox).select('status', 'attempts', 'last_error');
     assert.equal(row.status, 'sent');
     assert.equal(Number(row.attempts), 3);
