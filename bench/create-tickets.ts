@@ -142,7 +142,8 @@ async function startHost(knex: Knex, tablePrefix: string, dataDir: string): Prom
     logger: { info: () => {}, warn: () => {}, error: (m) => void errorsLogged.push(m) },
   };
   // Migrations are run by the caller, once it holds the plugin (so a failed migrate is still rolled back).
-  const plugin = await activate(host, { tablePrefix });
+  // Four customers open thousands of requests: no hourly limit.
+  const plugin = await activate(host, { tablePrefix, limits: { newTicketsPerHour: 0 } });
 
   const app = express();
   app.disable('x-powered-by');

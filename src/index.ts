@@ -88,6 +88,7 @@ export async function activate(host: SupportHost, rawSettings: unknown): Promise
     servicesOf: (customerId: string) => host.servicesOf(customerId),
     discardFiles: (keys: string[]) => storage.remove(keys),
     uploads: settings.uploads,
+    newTicketsPerHour: settings.limits.newTicketsPerHour,
     mail,
     mailQueued: () => dispatcher.nudge(),
   };

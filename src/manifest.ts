@@ -34,6 +34,7 @@ export interface Settings {
   contacts: { communityUrl?: string; chatUrl?: string };
   mail: MailSettings;
   autoClose: { afterDays: number; checkMinutes: number };
+  limits: { newTicketsPerHour: number };
 }
 
 export interface DepartmentSettings {

@@ -15,6 +15,8 @@ export interface CustomerTicketDeps {
   /** Removes stored upload files; called whenever the files will not be kept. */
   discardFiles(keys: string[]): Promise<void>;
   uploads: UploadRules;
+  /** Requests one customer may open in any hour; 0 = no limit. */
+  newTicketsPerHour: number;
   /** Builds the e-mails each change causes; they are queued in the change's own transaction. */
   mail: Composer;
   /** Called after a commit that queued e-mail, so it goes out at once. */
@@ -50,6 +52,14 @@ export function customerTickets(deps: CustomerTicketDeps) {
     }
   }
 
+  /** Refuses a request beyond the hourly limit; what was typed comes back with the reason. */
+  async function checkOpeningRate(customer: HostUser): Promise<void> {
+    const max = deps.newTicketsPerHour;
+    if (max > 0 && (await store.tickets.countOpenedSince(customer.id, now() - 3_600_000)) >= max) {
+      throw new ValidationError({ form: { key: 'errors.tooManyNew', params: { max } } });
+    }
+  }
+
   /** What the create form offers: only active departments and only this customer's services. */
   async function formChoices(customer: HostUser): Promise<{ departments: Department[]; services: HostService[] }> {
     const [departments, services] = await Promise.all([store.departments.list({ activeOnly: true }), deps.servicesOf(customer.id)]);
@@ -74,6 +84,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
         const { departments, services } = await formChoices(customer);
         const problems = checkNewTicket(input, files, { services, departments, uploads: deps.uploads });
         if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+        await checkOpeningRate(customer);
 
         const department = departments.find((d) => String(d.id) === input.departmentId) as Department;
         const service = services.find((s) => s.id === input.serviceId) ?? null;

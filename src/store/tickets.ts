@@ -109,6 +109,12 @@ export function ticketStore(knex: Knex, t: TableNames) {
       });
     },
 
+    /** How many tickets the customer opened at or after `since` (updated_at ≥ created_at keeps it on the customer index). */
+    async countOpenedSince(customerId: string, since: number): Promise<number> {
+      const row = await knex(t.tickets).where('customer_id', customerId).andWhere('updated_at', '>=', since).andWhere('created_at', '>=', since).count({ n: '*' }).first();
+      return Number(row?.n ?? 0);
+    },
+
     async numberTaken(number: string): Promise<boolean> {
       return (await knex(t.tickets).where('number', number).first('id')) !== undefined;
     },

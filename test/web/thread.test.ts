@@ -67,7 +67,7 @@ forEachDatabase('the ticket thread', (db) => {
 forEachDatabase('the ticket list', (db) => {
   let t: TestPlugin;
   before(async () => {
-    t = await startPlugin(db);
+    t = await startPlugin(db, { limits: { newTicketsPerHour: 0 } });
   });
   after(() => t.close());
 

@@ -124,3 +124,35 @@ forEachDatabase('create form validation', (db) => {
     assert.match(res.text, /Enter a subject\./);
   });
 });
+
+forEachDatabase('the hourly limit on new requests', (db) => {
+  let t: TestPlugin;
+  before(async () => {
+    t = await startPlugin(db, { limits: { newTicketsPerHour: 2 } });
+  });
+  after(() => t.close());
+
+  it("refuses a customer's request beyond the limit with what was typed kept, and counts each customer alone", async () => {
+    const ivan = t.as('ivan');
+    const token = await ivan.csrf();
+    const department = String((await t.knex(t.tables.departments).where('code', 'technical').first('id')).id);
+    const open = (as: TestAgent, csrf: string, subject: string) =>
+      as.post(`/?_csrf=${encodeURIComponent(csrf)}`).field('subject', subject).field('serviceId', '').field('departmentId', department).field('message', 'Сайт не открывается с утра.').attach('files', png, 'screen.png');
+    assert.equal((await open(ivan, token, 'Первый')).status, 303);
+    assert.equal((await open(ivan, token, 'Второй')).status, 303);
+
+    const refused = await open(ivan, token, 'Третий <i>подряд</i>');
+    assert.equal(refused.status, 422);
+    assert.match(refused.text, /id="form-error" role="alert">Вы достигли лимита новых запросов за час \(2\)/);
+    assert.match(refused.text, /value="Третий &lt;i&gt;подряд&lt;\/i&gt;"/);
+    assert.match(refused.text, />Сайт не открывается с утра.<\/textarea>/);
+    assert.equal(Number((await t.knex(t.tables.tickets).count({ n: '*' }))[0]?.n), 2);
+    assert.equal(filesUnder(t.storageDir).length, 2, "the refused request's file is not kept");
+
+    const alice = t.as('alice');
+    assert.equal((await open(alice, await alice.csrf(), 'Another customer')).status, 303, 'another customer has a limit of their own');
+    // An hour later the customer may open requests again.
+    await t.knex(t.tables.tickets).update({ created_at: Date.now() - 3_601_000, updated_at: Date.now() - 3_601_000 });
+    assert.equal((await open(ivan, token, 'Через час')).status, 303);
+  });
+});
