@@ -58,6 +58,8 @@ export interface StartOptions {
   instanceOf?: TestPlugin;
   /** Receives the plugin's log lines. */
   log?: string[];
+  /** The host's own mail transport, handed to the plugin through the contract. */
+  hostMail?: SupportHost['mail'];
 }
 
 export async function startPlugin(db: TestDatabase, settings: Record<string, unknown> = {}, options: StartOptions = {}): Promise<TestPlugin> {
@@ -83,6 +85,7 @@ export async function startPlugin(db: TestDatabase, settings: Record<string, unk
     render(_req, res, page) {
       res.status(page.status ?? 200).type('html').send(`<!doctype html><title>${page.title}</title><main>${page.html}</main>`);
     },
+    ...(options.hostMail ? { mail: options.hostMail } : {}),
     logger: {
       info: (m) => log?.push(`info ${m}`),
       warn: (m) => log?.push(`warn ${m}`),
