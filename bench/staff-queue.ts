@@ -59,6 +59,7 @@ async function seed(knex: Knex, t: TableNames, departmentIds: number[], from: nu
         service_label: null,
         department_id: departmentIds[j % departmentIds.length],
         subject: `Request ${j} about ${['vps', 'domain', 'invoice', 'mail'][j % 4]}`,
+        subject_search: `request ${j} about ${['vps', 'domain', 'invoice', 'mail'][j % 4]}`,
         status: open ? (j % 20 === 0 ? 'new' : 'waiting') : 'closed',
         priority,
         priority_rank: PRIORITY_RANK[priority],

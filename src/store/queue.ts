@@ -7,7 +7,7 @@ import { PRIORITY_RANK } from '../domain/types';
 import type { TableNames } from './tables';
 import { toTicket, type TicketRow } from './tickets';
 import { decodeCursor, encodeCursor } from './cursor';
-import { dialectOf } from './dialect';
+import { foldForSearch } from './search-text';
 
 export interface QueueFilter {
   /** The departments the reader may see; null means all (admins). */
@@ -28,7 +28,7 @@ const ORDER = [
   { column: 'id', order: 'asc' },
 ] as const;
 
-function applySearch(knex: Knex, query: Knex.QueryBuilder, search: string): void {
+function applySearch(query: Knex.QueryBuilder, search: string): void {
   const text = search.trim();
   if (!text) return;
   if (/^#?\d{8}$/.test(text)) {
@@ -37,11 +37,10 @@ function applySearch(knex: Knex, query: Knex.QueryBuilder, search: string): void
     // Exact, so the e-mail index serves it; panels keep addresses as typed or lower-cased.
     query.whereIn('customer_email', [...new Set([text, text.toLowerCase()])]);
   } else {
-    // Every word must appear in the subject, whatever its case (on SQLite: Latin letters only).
+    // Every word must appear in the subject, whatever its case: both sides are folded the same way.
     // '!' is the escape character on all three databases, so wildcards typed by the user are literal.
-    const like = dialectOf(knex) === 'postgres' ? 'ilike' : 'like';
-    for (const word of text.split(/\s+/).slice(0, 8)) {
-      query.whereRaw(`?? ${like} ? escape '!'`, ['subject', `%${word.replace(/[!%_]/g, (c) => `!${c}`)}%`]);
+    for (const word of foldForSearch(text).split(/\s+/).slice(0, 8)) {
+      query.whereRaw(`?? like ? escape '!'`, ['subject_search', `%${word.replace(/[!%_]/g, (c) => `!${c}`)}%`]);
     }
   }
 }
@@ -58,7 +57,7 @@ export function queueStore(knex: Knex, t: TableNames) {
     if (filter.serviceKind) query.where('service_kind', filter.serviceKind);
     if (filter.assignee === '') query.whereNull('assignee_id');
     else if (filter.assignee) query.where('assignee_id', filter.assignee);
-    applySearch(knex, query, filter.search);
+    applySearch(query, filter.search);
     return query;
   }
 

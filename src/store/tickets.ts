@@ -4,6 +4,7 @@ import type { TableNames } from './tables';
 import type { Locale } from '../host';
 import { dialectOf, insertReturningId, num, numOrNull } from './dialect';
 import { decodeCursor, encodeCursor } from './cursor';
+import { foldForSearch } from './search-text';
 
 export interface TicketRow {
   id: number;
@@ -94,6 +95,7 @@ export function ticketStore(knex: Knex, t: TableNames) {
         service_label: ticket.serviceLabel,
         department_id: ticket.departmentId,
         subject: ticket.subject,
+        subject_search: foldForSearch(ticket.subject),
         status: ticket.status,
         priority: ticket.priority,
         created_at: ticket.createdAt,

@@ -7,6 +7,8 @@ import type { Knex } from 'knex';
 import { activate, HOST_API_VERSION, type ActivatedPlugin, type SupportHost } from '../../src';
 import { forEachDatabase, uniquePrefix, type Connection } from '../support/databases';
 import { dialectOf } from '../../src/store/dialect';
+import { tableNames } from '../../src/store/tables';
+import * as subjectSearch from '../../migrations/018_ticket_subject_search';
 
 async function tableExists(knex: Knex, table: string): Promise<boolean> {
   return knex.schema.hasTable(table);
@@ -60,7 +62,7 @@ forEachDatabase('migrations', (db) => {
     await plugin.migrate();
     for (const table of tables) assert.ok(await tableExists(connection.knex, table), table);
     const done = await connection.knex(`${prefix}migrations`).select('name').orderBy('id');
-    assert.deepEqual(done.map((r) => r.name), ['001_departments.js', '002_seed_departments.js', '003_tickets.js', '004_messages.js', '005_attachments.js', '006_outbox.js', '007_ticket_mail_thread.js', '008_department_on_call.js', '009_ticket_work.js', '010_ticket_queue_indexes.js', '011_message_internal.js', '012_ticket_events.js', '013_department_edited.js', '014_department_staff.js', '015_canned_replies.js', '016_ticket_browse_indexes.js', '017_outbox_sent_index.js']);
+    assert.deepEqual(done.map((r) => r.name), ['001_departments.js', '002_seed_departments.js', '003_tickets.js', '004_messages.js', '005_attachments.js', '006_outbox.js', '007_ticket_mail_thread.js', '008_department_on_call.js', '009_ticket_work.js', '010_ticket_queue_indexes.js', '011_message_internal.js', '012_ticket_events.js', '013_department_edited.js', '014_department_staff.js', '015_canned_replies.js', '016_ticket_browse_indexes.js', '017_outbox_sent_index.js', '018_ticket_subject_search.js']);
   });
 
   it('seeds the three departments of the seed page, in ru and en, with e-mails from settings', async () => {
@@ -98,5 +100,22 @@ forEachDatabase('migrations', (db) => {
     await plugin.migrate();
     for (const table of tables) assert.ok(await tableExists(connection.knex, table));
     assert.equal(Number((await connection.knex(`${prefix}departments`).count({ n: '*' }))[0]?.n), 3);
+  });
+
+  it('fills the searchable subject of tickets that were there before migration 018', async () => {
+    const { knex } = connection;
+    const t = tableNames(prefix);
+    await subjectSearch.down(knex, t);
+    const department = (await knex(t.departments).first('id')).id;
+    const at = Date.now();
+    const old = (n: number, subject: string) => ({
+      number: String(10_000_000 + n), customer_id: 'c-1', customer_name: 'Иван', customer_email: 'ivan@example.ru', department_id: department,
+      subject, status: 'new', priority: 'normal', priority_rank: 2, is_open: 1, created_at: at, updated_at: at, last_customer_at: at,
+    });
+    await knex(t.tickets).insert([old(1, 'Не Работает ПОЧТА'), old(2, 'Disk FULL on VPS')]);
+    await subjectSearch.up(knex, t);
+    const rows = await knex(t.tickets).orderBy('number').select('subject_search');
+    assert.deepEqual(rows.map((r) => r.subject_search), ['не работает почта', 'disk full on vps']);
+    await knex(t.tickets).delete();
   });
 });

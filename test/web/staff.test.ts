@@ -70,6 +70,7 @@ forEachDatabase('staff work', (db) => {
     assert.deepEqual(queueNumbers((await tech.get(`/?q=${encodeURIComponent('почта домене')}`)).text), [a]);
     assert.deepEqual(queueNumbers((await tech.get('/?q=%25')).text), [], 'a % typed by the user is literal');
     assert.deepEqual(queueNumbers((await tech.get('/?q=disk%20FULL')).text), [b], 'whatever the case');
+    assert.deepEqual(queueNumbers((await tech.get(`/?q=${encodeURIComponent('ПОЧТА')}`)).text), [a], 'in Cyrillic too, on every database');
 
     const form = await replyForm(tech, a);
     await tech.post(`/${a}/assign?_csrf=${encodeURIComponent(form.token)}`).type('form').send({ assignee: 'me' });
