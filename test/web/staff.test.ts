@@ -81,6 +81,11 @@ forEachDatabase('staff work', (db) => {
     assert.deepEqual(queueNumbers((await tech.get('/?status=all&assigned=me')).text), [a]);
     assert.deepEqual(queueNumbers((await tech.get('/?status=all&assigned=none')).text), [b]);
     assert.deepEqual(queueNumbers((await tech.get('/?status=all&priority=high')).text), [b]);
+
+    // From a request, all of that customer's requests in reach, closed ones included.
+    const link = /href="\/support\/requests(\/\?q=[^"]+)">(?:all their requests|все запросы клиента)</.exec((await tech.get(`/${a}`)).text)?.[1];
+    assert.equal(link, '/?q=ivan%40example.ru&amp;status=all');
+    assert.deepEqual(queueNumbers((await tech.get(link!.replace('&amp;', '&'))).text), [a]);
   });
 
   it('searches subject words literally: a % or _ typed means that character', async () => {
