@@ -1,0 +1,85 @@
+// Every page of the plugin, checked in a real Chromium with axe-core against WCAG 2.1 A and AA:
+// the customer's list, form (also with errors) and request, the staff queue and request, and the
+// admin pages. Any serious or critical finding fails the test and is listed.
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { startBrowserDemo, type BrowserDemo } from './harness';
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: string[] }>;
+}
+
+async function violations(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ path: require.resolve('axe-core') });
+  const result = (await page.evaluate(() =>
+    (globalThis as unknown as { axe: { run(o: object): Promise<unknown> } }).axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
+  )) as { violations: AxeViolation[] };
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+function describeViolations(list: AxeViolation[]): string {
+  return list.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`).join('\n');
+}
+
+describe('accessibility of the plugin pages (axe-core, WCAG 2.1 AA)', function () {
+  this.timeout(90_000);
+  let b: BrowserDemo;
+  before(async () => {
+    b = await startBrowserDemo();
+  });
+  after(() => b?.close());
+
+  async function check(url: string, what: string): Promise<void> {
+    await b.page.goto(`${b.base}${url}`);
+    const found = await violations(b.page);
+    assert.deepEqual(found.map((v) => v.id), [], `${what}:\n${describeViolations(found)}`);
+  }
+
+  it('finds a problem where there is one (the check itself works)', async () => {
+    await b.page.setContent('<!doctype html><html lang="en"><title>t</title><img src="x.png"><input type="text"></html>');
+    const ids = (await violations(b.page)).map((v) => v.id).sort();
+    assert.deepEqual(ids, ['image-alt', 'label']);
+  });
+
+  it('has no serious finding on the customer pages', async () => {
+    const { page } = b;
+    await b.signInAs('Войти: Иван Петров');
+    await check('/support/requests', 'the empty list');
+    await check('/support/requests/new', 'the create form');
+    await page.getByRole('button', { name: 'Создать запрос' }).click();
+    assert.ok(await page.getByRole('alert').first().isVisible(), 'the refused form shows its errors');
+    const refused = await violations(page);
+    assert.deepEqual(refused.map((v) => v.id), [], `the refused form:\n${describeViolations(refused)}`);
+    await page.getByLabel('Тема').fill('Не открывается сайт');
+    await page.getByLabel('Технический отдел', { exact: true }).check();
+    await page.getByLabel('Сообщение').fill('С утра сайт отдаёт 502 на всех страницах.');
+    await page.getByRole('button', { name: 'Создать запрос' }).click();
+    await page.waitForURL(/\/support\/requests\/\d+\?created=1$/);
+    const found = await violations(page);
+    assert.deepEqual(found.map((v) => v.id), [], `the request page:\n${describeViolations(found)}`);
+    await check('/support/requests', 'the list with a request');
+  });
+
+  it('has no serious finding on the staff and admin pages', async () => {
+    const { page } = b;
+    await b.signInAs(/Tech: Sergey/);
+    await check('/support/requests', 'the staff queue');
+    await page.getByRole('link', { name: 'Не открывается сайт' }).click();
+    const found = await violations(page);
+    assert.deepEqual(found.map((v) => v.id), [], `the staff request page:\n${describeViolations(found)}`);
+    await b.signInAs(/Администратор/);
+    for (const [url, what] of [
+      ['/support/requests', 'the admin queue'],
+      ['/support/requests/admin/departments', 'departments'],
+      ['/support/requests/admin/departments/new', 'a new department'],
+      ['/support/requests/admin/canned', 'canned replies'],
+      ['/support/requests/admin/canned/new', 'a new canned reply'],
+      ['/support/requests/admin/mail', 'the mail queue'],
+    ]) {
+      await check(url as string, what as string);
+    }
+  });
+});
