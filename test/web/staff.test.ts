@@ -27,7 +27,7 @@ async function replyForm(agent: TestAgent, number: string): Promise<{ token: str
 }
 
 function queueNumbers(html: string): string[] {
-  return [...html.matchAll(/<td><a href="[^"]*\/(\d{8})">#/g)].map((m) => m[1] as string);
+  return [...html.matchAll(/<td[^>]*><a href="[^"]*\/(\d{8})">#/g)].map((m) => m[1] as string);
 }
 
 forEachDatabase('staff work', (db) => {

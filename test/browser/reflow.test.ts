@@ -1,0 +1,58 @@
+// WCAG 1.4.10 Reflow: at 320 CSS pixels wide (a small phone) every plugin page reads without
+// sideways scrolling: lists turn into cards, the filters and forms wrap. Screenshots of each
+// page land in test-output/screenshots/phone-*.png for a person to look at.
+import assert from 'node:assert/strict';
+import { startBrowserDemo, type BrowserDemo } from './harness';
+
+describe('the plugin pages on a phone (320 px, no sideways scrolling)', function () {
+  this.timeout(90_000);
+  let b: BrowserDemo;
+  before(async () => {
+    b = await startBrowserDemo();
+    await b.page.setViewportSize({ width: 320, height: 640 });
+  });
+  after(() => b?.close());
+
+  /** The page's content wider than the window means the reader has to scroll sideways. */
+  async function assertFits(url: string, name: string): Promise<void> {
+    if (url) await b.page.goto(`${b.base}${url}`);
+    // Runs in the page (a string, as the plugin's TypeScript has no DOM types).
+    const { content, window, scrollingLists } = (await b.page.evaluate(`({
+      content: document.documentElement.scrollWidth,
+      window: document.documentElement.clientWidth,
+      // A list turned into cards must not hide a sideways scroll in it, or a value cut off.
+      scrollingLists: [...document.querySelectorAll('.support-stack, .support-stack td')]
+        .filter((box) => box.scrollWidth > box.clientWidth).length,
+    })`)) as { content: number; window: number; scrollingLists: number };
+    await b.shot(`phone-${name}`);
+    assert.ok(content <= window, `${name}: content is ${content}px wide in a ${window}px window`);
+    assert.equal(scrollingLists, 0, `${name}: a list (or a value in it) is wider than its card`);
+  }
+
+  it('fits the customer pages', async () => {
+    const { page } = b;
+    await b.signInAs('Войти: Иван Петров');
+    await page.goto(`${b.base}/support/requests/new`);
+    await page.getByLabel('Тема').fill('Не открывается сайт');
+    await page.getByLabel('Технический отдел', { exact: true }).check();
+    await page.getByLabel('Сообщение').fill('С утра сайт отдаёт 502 на всех страницах, адрес https://example.com/a/very/long/path/without/any/break/at/all');
+    await page.getByRole('button', { name: 'Создать запрос' }).click();
+    await page.waitForURL(/\/support\/requests\/\d+\?created=1$/);
+    await assertFits('', 'customer-request');
+    await assertFits('/support/requests', 'customer-list');
+    await assertFits('/support/requests/new', 'customer-form');
+  });
+
+  it('fits the staff and admin pages', async () => {
+    const { page } = b;
+    await b.signInAs(/Tech: Sergey/);
+    await assertFits('/support/requests', 'staff-queue');
+    await page.getByRole('link', { name: 'Не открывается сайт' }).click();
+    await assertFits('', 'staff-request');
+    await b.signInAs(/Администратор/);
+    await assertFits('/support/requests/admin/departments', 'admin-departments');
+    await assertFits('/support/requests/admin/departments/new', 'admin-department-form');
+    await assertFits('/support/requests/admin/canned', 'admin-canned');
+    await assertFits('/support/requests/admin/mail', 'admin-mail');
+  });
+});
