@@ -28,6 +28,8 @@ export interface BrowserDemo {
   shot(name: string): Promise<void>;
   /** Signs out (if signed in) and signs in with the button of this account. */
   signInAs(account: RegExp | string): Promise<void>;
+  /** On the (Russian) create form: fills subject and message for Technical and sends it. */
+  submitTechnicalRequest(subject: string, message: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -64,6 +66,13 @@ export async function startBrowserDemo(): Promise<BrowserDemo> {
       close,
       async shot(name) {
         await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+      },
+      async submitTechnicalRequest(subject, message) {
+        await page.getByLabel('Тема').fill(subject);
+        await page.getByLabel('Технический отдел', { exact: true }).check();
+        await page.getByLabel('Сообщение').fill(message);
+        await page.getByRole('button', { name: 'Создать запрос' }).click();
+        await page.waitForURL(/\/support\/requests\/\d+\?created=1$/);
       },
       async signInAs(account) {
         await page.goto(`${base}/login`);
