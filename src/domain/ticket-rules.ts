@@ -2,6 +2,7 @@
 import type { HostService } from '../host';
 import type { Department, StoredFile } from './types';
 import type { Problem } from './errors';
+import { checkSubject } from './subject-rule';
 
 export const SUBJECT_MAX = 120;
 export const MESSAGE_MAX = 20_000;
@@ -11,24 +12,13 @@ export interface NewTicketInput {
   serviceId: string;
   departmentId: string;
   message: string;
+  /** The customer chose "send as it is" after the warning about a copied subject. */
+  subjectConfirmed?: boolean;
 }
 
 export interface UploadRules {
   maxFiles: number;
   allowedTypes: string[];
-}
-
-/** Case, punctuation and spacing do not make a subject different from the message. */
-function normalize(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-}
-
-/** True when the subject is the message, or the message's opening words. */
-export function subjectRepeatsMessage(subject: string, message: string): boolean {
-  const s = normalize(subject);
-  const m = normalize(message);
-  if (!s || !m) return false;
-  return m === s || m.startsWith(s + ' ');
 }
 
 export function checkMessage(message: string, problems: Record<string, Problem>, field = 'message'): void {
@@ -56,13 +46,19 @@ export interface NewTicketContext {
   uploads: UploadRules;
 }
 
-/** Every problem with a new ticket, by form field; empty when it may be created. */
+/**
+ * Every problem with a new ticket, by form field; empty when it may be created. A subject copied
+ * from the message comes back as `subjectWarning`, which the customer may confirm and send.
+ */
 export function checkNewTicket(input: NewTicketInput, files: StoredFile[], ctx: NewTicketContext): Record<string, Problem> {
   const problems: Record<string, Problem> = {};
   const subject = input.subject.trim();
+  const department = ctx.departments.find((d) => String(d.id) === input.departmentId);
+  const subjectRule = checkSubject(subject, input.message, department?.code ?? null, input.subjectConfirmed === true);
   if (!subject) problems.subject = { key: 'errors.subject.required' };
   else if (subject.length > SUBJECT_MAX) problems.subject = { key: 'errors.subject.tooLong', params: { max: SUBJECT_MAX } };
-  else if (subjectRepeatsMessage(subject, input.message)) problems.subject = { key: 'errors.subject.repeatsMessage' };
+  else if (subjectRule.refused) problems.subject = subjectRule.refused;
+  else if (subjectRule.warning) problems.subjectWarning = subjectRule.warning;
 
   if (input.serviceId !== '' && !ctx.services.some((s) => s.id === input.serviceId)) {
     problems.serviceId = { key: 'errors.service.unknown' };

@@ -80,7 +80,9 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
     const { files, problem } = uploadsOf(req, res);
     if (problem) return showForm(req, res, values, { [problem.field]: problem }, true);
     try {
-      const ticket = await tickets.create(customer(res), values, files, contextOf(res).locale);
+      // Set only by the "send as it is" button the form shows with a copied-subject warning.
+      const subjectConfirmed = formField(req, 'subjectConfirmed') === '1';
+      const ticket = await tickets.create(customer(res), { ...values, subjectConfirmed }, files, contextOf(res).locale);
       res.redirect(303, `${req.baseUrl}/${ticket.number}?created=1`);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
