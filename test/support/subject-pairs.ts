@@ -33,6 +33,7 @@ export const acceptedPairs: SubjectPair[] = [
   },
   { subject: 'Сайт недоступен', message: 'Сайтом никто не может пользоваться с утра.', why: 'only a shared stem' },
   { subject: 'Сайт не открывается', message: 'Сайт не открывается с 09:40', why: 'few words added, but one is a time' },
+  { subject: 'Сайт не открывается', message: 'Сайт не открывается у клиентов из Казахстана', why: 'four words added: more than a few' },
   { subject: 'Пополнение баланса', message: 'Пополнил баланс картой 12.11, деньги списались, а на балансе 0.', why: 'other words, with details' },
   { subject: 'Смена тарифа', message: 'Смена тарифа: хочу перейти с Cloud-2 на Cloud-4 со следующего месяца.', why: 'the subject opens a detailed message' },
   { subject: 'Возврат средств', message: 'Прошу вернуть средства за неиспользованный период по VPS Cloud-2.', why: 'the same request in other words, with details' },
