@@ -53,6 +53,18 @@ describe('accessibility of the plugin pages (axe-core, WCAG 2.1 AA)', function (
     assert.ok(await page.getByRole('alert').first().isVisible(), 'the refused form shows its errors');
     const refused = await violations(page);
     assert.deepEqual(refused.map((v) => v.id), [], `the refused form:\n${describeViolations(refused)}`);
+    // A subject copied from the message: the form warns, and its own button sends it as it is.
+    const copied = 'После перезагрузки сервер не отвечает по SSH и по HTTP, сайт не открывается';
+    await page.getByLabel('Тема').fill(copied);
+    await page.getByLabel('Технический отдел', { exact: true }).check();
+    await page.getByLabel('Сообщение').fill(`${copied}. Перезагружал из панели в 09:40.`);
+    await page.getByRole('button', { name: 'Создать запрос' }).click();
+    await page.getByRole('button', { name: 'Отправить как есть' }).waitFor();
+    const warned = await violations(page);
+    assert.deepEqual(warned.map((v) => v.id), [], `the form with a subject warning:\n${describeViolations(warned)}`);
+    await page.getByRole('button', { name: 'Отправить как есть' }).click();
+    await page.waitForURL(/\/support\/requests\/\d+\?created=1$/);
+    await page.goto(`${b.base}/support/requests/new`);
     await b.submitTechnicalRequest('Не открывается сайт', 'С утра сайт отдаёт 502 на всех страницах.');
     const found = await violations(page);
     assert.deepEqual(found.map((v) => v.id), [], `the request page:\n${describeViolations(found)}`);
