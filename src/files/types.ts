@@ -13,7 +13,7 @@ const fileTypes: Record<string, { label: string; extensions: string[] }> = {
   // web server), .md (Markdown viewers pass raw HTML through), .pem/.crt/.cer (a double click
   // offers to install the certificate). Such files are still accepted, as `<name>.txt`.
   'text/plain': {
-    label: 'TXT, LOG',
+    label: 'TXT, LOG, CONF, CSV, JSON, YAML',
     extensions: ['.txt', '.log', '.conf', '.cfg', '.ini', '.csv', '.tsv', '.json', '.yaml', '.yml', '.diff', '.patch'],
   },
   'application/zip': { label: 'ZIP', extensions: ['.zip'] },

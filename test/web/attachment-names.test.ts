@@ -130,6 +130,11 @@ forEachDatabase('attachment names and types', (db) => {
     assertAttached((await mailFor('tech@panel.example', number))[0]!, activeContent);
   });
 
+  it('says on the form, in the customer\'s language, that other text files get ".txt"', async () => {
+    assert.match((await t.as('ivan').get('/new')).text, /id="files-hint">[^<]*TXT, LOG, CONF, CSV, JSON, YAML[^<]*сохраняются с «\.txt» на конце/);
+    assert.match((await t.as('alice').get('/new')).text, /id="files-hint">[^<]*are saved with “\.txt” added/);
+  });
+
   it('keeps the names of plain-text files (.log, .conf, .csv, .json); a dotfile becomes .txt', async () => {
     const number = await create(plainText);
     await assertShownEverywhere(t.as('ivan'), number, plainText);
