@@ -1,5 +1,7 @@
-// The name an attachment is shown, downloaded and e-mailed under. It is made once, when the file
-// is stored, by attachmentName(); every page, Content-Disposition and e-mail uses the stored name.
+// The name an attachment is shown, downloaded and e-mailed under: attachmentName() makes it when
+// the file is stored, and every page, Content-Disposition and e-mail uses the stored name. (The
+// store applies it again when reading, for rows written before these rules; it changes nothing
+// in a name it made.)
 import { extensionsOf } from './types';
 
 /** Longest name, in UTF-16 units: what NTFS allows, and never more characters than the column holds. */

@@ -65,14 +65,10 @@ export class FileStorage {
 
   /** Every file this storage made, folder by folder; anything else under the root is left alone. */
   async *list(): AsyncGenerator<StoredEntry> {
-    const folders = await fs.promises.readdir(this.root, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return [];
-      throw err;
-    });
-    for (const folder of folders) {
+    for (const folder of await entriesOf(this.root)) {
       if (!folder.isDirectory() || !/^[a-f0-9]{2}$/.test(folder.name)) continue;
       const dir = path.join(this.root, folder.name);
-      for (const name of await fs.promises.readdir(dir).catch(() => [] as string[])) {
+      for (const { name } of await entriesOf(dir)) {
         const match = FILE_PATTERN.exec(name);
         if (!match || !name.startsWith(folder.name)) continue;
         // Gone since the listing (sent, removed by another instance): nothing to do.
@@ -84,5 +80,15 @@ export class FileStorage {
 
   exists(key: string): boolean {
     return fs.existsSync(this.pathOf(key));
+  }
+}
+
+/** A folder's entries; none when it does not exist (yet, or any more). */
+async function entriesOf(dir: string): Promise<fs.Dirent[]> {
+  try {
+    return await fs.promises.readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
   }
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { forEachDatabase } from '../support/databases';
 import { startPlugin, type TestAgent, type TestPlugin } from '../support/test-host';
 import { createTicket, departmentId } from '../support/tickets';
-import { log, pdf, png } from '../support/samples';
+import { exe, log, pdf, png } from '../support/samples';
 import { SmtpSink, waitUntil, type ReceivedMail } from '../support/smtp-sink';
 
 const departments = {
@@ -171,6 +171,20 @@ forEachDatabase('attachment names and types', (db) => {
     const cases = [{ sent: 'a\u0085b\u009Bc.png', content: png, stored: 'abc.png', type: 'image/png' }];
     await assertShownEverywhere(ivan, number, cases);
     assertAttached((await mailFor('tech@panel.example', number))[0]!, cases);
+  });
+
+  it('names a refused file by its cleaned name in the error', async () => {
+    const ivan = t.as('ivan');
+    const res = await ivan
+      .post(`/?_csrf=${encodeURIComponent(await ivan.csrf())}`)
+      .field('subject', 'Программа установки')
+      .field('serviceId', '')
+      .field('departmentId', await departmentId(t, 'technical'))
+      .field('message', 'Не запускается установщик.')
+      .attach('files', exe, 'setup\u202Eexe.png');
+    assert.equal(res.status, 422);
+    assert.match(res.text, /Файлы такого типа, как «setupexe\.png», мы не принимаем\./);
+    assert.doesNotMatch(res.text, /\u202E/);
   });
 
   it("applies the same rules to a staff answer's files in the customer's e-mail", async () => {
