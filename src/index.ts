@@ -8,6 +8,7 @@ import { tableNames } from './store/tables';
 import { createStore } from './store';
 import { migrateDownAll, migrateLatest } from './store/migrate';
 import { FileStorage } from './files/storage';
+import { orphanSweep } from './files/orphan-sweep';
 import { loadCatalog } from './i18n';
 import { customerTickets } from './domain/customer-tickets';
 import { staffTickets } from './domain/staff-tickets';
@@ -71,6 +72,7 @@ export async function activate(host: SupportHost, rawSettings: unknown): Promise
     chores: [
       ...(settings.autoClose.afterDays > 0 ? [{ name: 'auto-close', everyMs: settings.autoClose.checkMinutes * 60_000, run: () => autoClose() }] : []),
       ...(settings.mail.keepSentDays > 0 ? [sentMailRetention(store.outbox, settings.mail.keepSentDays, logger)] : []),
+      orphanSweep({ storage, referencedKeys: (keys) => store.messages.referencedKeys(keys), logger }),
     ],
   });
 

@@ -1,5 +1,7 @@
 // A multer storage engine that streams each upload straight to FileStorage while hashing it
 // and detecting its type, so nothing is held in memory and no second pass over the file is needed.
+// The file is written as `<key>.part` and renamed when whole (see FileStorage), and gets its
+// shown name from its detected type (see names.ts).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
@@ -9,17 +11,11 @@ import type multer from 'multer';
 import type { FileStorage } from './storage';
 import type { StoredFile } from '../domain/types';
 import { detectBinaryType, SNIFF_BYTES, TextDetector } from './sniff';
+import { attachmentName } from './names';
 
 /** What this engine adds to multer's file object. */
 export interface UploadedFile extends Express.Multer.File {
   stored: StoredFile;
-}
-
-/** The name as shown to people: no path, no control characters, at most 255 characters. */
-export function displayName(name: string): string {
-  const base = name.split(/[\\/]/).pop() ?? '';
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
-  return (clean || 'file').slice(0, 255);
 }
 
 export function streamingStorage(storage: FileStorage): multer.StorageEngine {
@@ -42,11 +38,12 @@ export function streamingStorage(storage: FileStorage): multer.StorageEngine {
       storage
         .prepare(key)
         .then((target) => pipeline(file.stream, inspect, fs.createWriteStream(target, { flags: 'wx' })))
+        .then(() => storage.complete(key))
         .then(() => {
           const contentType = detectBinaryType(head) ?? (size > 0 && text.isText() ? 'text/plain' : 'application/octet-stream');
           const stored: StoredFile = {
             storageKey: key,
-            originalName: displayName(file.originalname),
+            originalName: attachmentName(file.originalname, contentType),
             size,
             contentType,
             sha256: hash.digest('hex'),

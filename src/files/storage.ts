@@ -5,6 +5,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const KEY_PATTERN = /^[a-f0-9]{32}$/;
+/**
+ * An upload is written as `<key>.part` and renamed to `<key>` once complete, so a file without
+ * the suffix is whole, and one with it is in flight (or was, when its process died).
+ */
+const PART_SUFFIX = '.part';
+const FILE_PATTERN = /^([a-f0-9]{32})(\.part)?$/;
+
+/** A file this storage made, as found on disk. */
+export interface StoredEntry {
+  key: string;
+  /** Still being written, or abandoned mid-write. */
+  partial: boolean;
+  /** Last write: an upload in flight keeps moving it. */
+  modifiedAt: number;
+}
 
 export class FileStorage {
   constructor(readonly root: string) {}
@@ -19,17 +34,61 @@ export class FileStorage {
     return path.join(this.root, key.slice(0, 2), key);
   }
 
+  /** Where an upload is written until it is complete. */
+  partPathOf(key: string): string {
+    return this.pathOf(key) + PART_SUFFIX;
+  }
+
+  /** Makes the key's folder and returns the path to write the upload to. */
   async prepare(key: string): Promise<string> {
-    const file = this.pathOf(key);
+    const file = this.partPathOf(key);
     await fs.promises.mkdir(path.dirname(file), { recursive: true });
     return file;
   }
 
+  /** The upload is whole: from now on it is a file under its key. */
+  async complete(key: string): Promise<void> {
+    await fs.promises.rename(this.partPathOf(key), this.pathOf(key));
+  }
+
+  /** Removes files, whole or partial. */
   async remove(keys: string[]): Promise<void> {
-    await Promise.all(keys.map((key) => fs.promises.rm(this.pathOf(key), { force: true })));
+    await Promise.all(
+      keys.flatMap((key) => [this.pathOf(key), this.partPathOf(key)]).map((file) => fs.promises.rm(file, { force: true })),
+    );
+  }
+
+  /** Removes one entry, partial or whole, as list() gave it. */
+  async removeEntry(entry: StoredEntry): Promise<void> {
+    await fs.promises.rm(entry.partial ? this.partPathOf(entry.key) : this.pathOf(entry.key), { force: true });
+  }
+
+  /** Every file this storage made, folder by folder; anything else under the root is left alone. */
+  async *list(): AsyncGenerator<StoredEntry> {
+    for (const folder of await entriesOf(this.root)) {
+      if (!folder.isDirectory() || !/^[a-f0-9]{2}$/.test(folder.name)) continue;
+      const dir = path.join(this.root, folder.name);
+      for (const { name } of await entriesOf(dir)) {
+        const match = FILE_PATTERN.exec(name);
+        if (!match || !name.startsWith(folder.name)) continue;
+        // Gone since the listing (sent, removed by another instance): nothing to do.
+        const stat = await fs.promises.stat(path.join(dir, name)).catch(() => null);
+        if (stat?.isFile()) yield { key: match[1]!, partial: Boolean(match[2]), modifiedAt: stat.mtimeMs };
+      }
+    }
   }
 
   exists(key: string): boolean {
     return fs.existsSync(this.pathOf(key));
+  }
+}
+
+/** A folder's entries; none when it does not exist (yet, or any more). */
+async function entriesOf(dir: string): Promise<fs.Dirent[]> {
+  try {
+    return await fs.promises.readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
   }
 }

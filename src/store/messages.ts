@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Attachment, Audience, AuthorKind, Message, StoredFile } from '../domain/types';
 import type { TableNames } from './tables';
 import { insertReturningId, num } from './dialect';
+import { attachmentName } from '../files/names';
 
 interface MessageRow {
   id: number;
@@ -37,7 +38,8 @@ function toAttachment(row: AttachmentRow): Attachment {
     id: num(row.id),
     messageId: num(row.message_id),
     ticketId: num(row.ticket_id),
-    originalName: row.original_name,
+    // Names are made safe when stored; rows from before the naming rules get them here.
+    originalName: attachmentName(row.original_name, row.content_type),
     storageKey: row.storage_key,
     size: num(row.size_bytes),
     contentType: row.content_type,
@@ -111,6 +113,17 @@ export function messageStore(knex: Knex, t: TableNames) {
       if (audience === 'customer') query.andWhere(`${t.messages}.internal`, 0);
       const row = await query;
       return row ? toAttachment(row) : null;
+    },
+
+    /** Which of these storage keys an attachment row points to. */
+    async referencedKeys(keys: string[]): Promise<Set<string>> {
+      const found = new Set<string>();
+      // Chunks stay under every database's limit on bound parameters.
+      for (let i = 0; i < keys.length; i += 500) {
+        const rows = await knex(t.attachments).whereIn('storage_key', keys.slice(i, i + 500)).select<{ storage_key: string }[]>('storage_key');
+        for (const row of rows) found.add(row.storage_key);
+      }
+      return found;
     },
 
     /** The message a submission already made, if it was made. */

@@ -80,5 +80,7 @@ export function fileRulesOf(settings: { uploads: UploadLimits & { allowedTypes: 
     maxFileSizeMb: settings.uploads.maxFileSizeMb,
     labels: typeLabels(settings.uploads.allowedTypes),
     accept: acceptAttribute(settings.uploads.allowedTypes),
+    // Tells the customer why "deploy.sh" comes back as "deploy.sh.txt" (see files/names.ts).
+    textAsTxt: settings.uploads.allowedTypes.includes('text/plain'),
   };
 }

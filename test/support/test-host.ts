@@ -60,15 +60,20 @@ export interface StartOptions {
   log?: string[];
   /** The host's own mail transport, handed to the plugin through the contract. */
   hostMail?: SupportHost['mail'];
+  /**
+   * The table prefix and data folder an earlier process used (a restart after a crash): the
+   * plugin starts on what it left. Closing still removes both, as for a new plugin.
+   */
+  at?: { prefix: string; dataDir: string };
 }
 
 export async function startPlugin(db: TestDatabase, settings: Record<string, unknown> = {}, options: StartOptions = {}): Promise<TestPlugin> {
   const first = options.instanceOf;
   const connection = first && db.name === 'sqlite' ? { knex: first.knex, release: async () => {} } : db.connect();
   const { knex } = connection;
-  const dataDir = first?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'support-data-'));
+  const dataDir = first?.dataDir ?? options.at?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'support-data-'));
   const sessions = new Map<string, Map<string, string>>();
-  const prefix = first?.prefix ?? uniquePrefix();
+  const prefix = first?.prefix ?? options.at?.prefix ?? uniquePrefix();
   const log = options.log;
   const host: SupportHost = {
     apiVersion: HOST_API_VERSION,
