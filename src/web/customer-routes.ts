@@ -9,8 +9,10 @@ import type { FileStorage } from '../files/storage';
 import { contextOf } from './context';
 import type { CsrfProtection } from './csrf';
 import { localizeProblems, type Renderer } from './render';
-import { fileRulesOf, fileUploads, formField, uploadsOf } from './uploads';
-import { attachmentIdOf, sendAttachment } from './downloads';
+import { fileRulesOf, fileUploads, uploadsOf } from './uploads';
+import { sendAttachment } from './downloads';
+import { formField, queryText, refuseUnreadable } from './text-input';
+import { pathId } from './ids';
 
 interface Deps {
   tickets: CustomerTickets;
@@ -57,7 +59,7 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
   }
 
   router.get('/', async (req, res) => {
-    const cursor = typeof req.query.after === 'string' ? req.query.after : null;
+    const cursor = queryText(req, 'after') || null;
     const [page, departments] = await Promise.all([tickets.list(customer(res), cursor), tickets.allDepartments()]);
     await render.page(req, res, 'customer/list', contextOf(res).t('list.title'), {
       tickets: page.items,
@@ -80,6 +82,7 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
     const { files, problem } = uploadsOf(req, res);
     if (problem) return showForm(req, res, values, { [problem.field]: problem }, true);
     try {
+      refuseUnreadable(req);
       const ticket = await tickets.create(customer(res), values, files, contextOf(res).locale);
       res.redirect(303, `${req.baseUrl}/${ticket.number}?created=1`);
     } catch (err) {
@@ -96,6 +99,7 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
     const { files, problem } = uploadsOf(req, res);
     if (problem) return showTicket(req, res, number, body, { [problem.field]: problem }, true);
     try {
+      refuseUnreadable(req);
       const messageId = await tickets.reply(customer(res), number, body, files);
       res.redirect(303, `${req.baseUrl}/${number}?replied=1#m${messageId}`);
     } catch (err) {
@@ -111,7 +115,7 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
   });
 
   router.get('/:number/files/:attachmentId', async (req, res) => {
-    const attachment = await tickets.attachment(customer(res), String(req.params.number), attachmentIdOf(String(req.params.attachmentId)));
+    const attachment = await tickets.attachment(customer(res), String(req.params.number), pathId(req, 'attachmentId'));
     sendAttachment(res, storage, attachment);
   });
 

@@ -9,6 +9,7 @@ import type { FileStorage } from '../files/storage';
 import { streamingStorage, type UploadedFile } from '../files/multer-storage';
 import { MESSAGE_MAX } from '../domain/ticket-rules';
 import { acceptAttribute, typeLabels } from '../files/types';
+import { MalformedRequestError } from './error-answers';
 
 export interface UploadLimits {
   maxFiles: number;
@@ -33,6 +34,16 @@ function problemFor(err: multer.MulterError, limits: UploadLimits): Problem & { 
   }
 }
 
+/**
+ * busboy's own errors for a body that is not a well-formed multipart/form-data (cut short, no
+ * boundary, another multipart type, broken part headers). Anything else, such as a full disk
+ * while storing a file, stays a fault of ours.
+ */
+function isMalformedMultipart(err: unknown): boolean {
+  return err instanceof Error && !('code' in err) &&
+    /^(Unexpected end of (form|file)|Malformed (part header|content type)|Multipart: Boundary not found|Unsupported content type|Missing Content-Type)/.test(err.message);
+}
+
 export function fileUploads(storage: FileStorage, limits: UploadLimits) {
   const parser = multer({
     storage: streamingStorage(storage),
@@ -55,7 +66,7 @@ export function fileUploads(storage: FileStorage, limits: UploadLimits) {
         req.files = [];
         return next();
       }
-      next(err);
+      next(isMalformedMultipart(err) ? new MalformedRequestError(`multipart: ${(err as Error).message}`) : err);
     });
   };
 }
@@ -64,13 +75,6 @@ export function fileUploads(storage: FileStorage, limits: UploadLimits) {
 export function uploadsOf(req: Request, res: Response): { files: StoredFile[]; problem?: Problem & { field: string } } {
   const uploaded = (Array.isArray(req.files) ? req.files : []) as UploadedFile[];
   return { files: uploaded.map((f) => f.stored), problem: res.locals.uploadProblem as (Problem & { field: string }) | undefined };
-}
-
-/** A text field of a parsed form; repeated or missing fields read as their first value or "". */
-export function formField(req: Request, name: string): string {
-  const value = (req.body as Record<string, unknown> | undefined)?.[name];
-  const first = Array.isArray(value) ? value[0] : value;
-  return typeof first === 'string' ? first : '';
 }
 
 /** What a file input shows: limits and allowed types, from the settings. */
