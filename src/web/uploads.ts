@@ -44,9 +44,34 @@ function isMalformedMultipart(err: unknown): boolean {
     /^(Unexpected end of (form|file)|Malformed (part header|content type)|Multipart: Boundary not found|Unsupported content type|Missing Content-Type)/.test(err.message);
 }
 
+/**
+ * The storage engine, with each request's writes in flight kept: on a broken body, multer
+ * reports the error as soon as busboy does, while a file may still be opening or being
+ * removed; the answer waits for those, so "nothing was stored" is already true when it is sent.
+ */
+function trackedWrites(engine: multer.StorageEngine) {
+  const inFlight = new WeakMap<Request, Set<Promise<void>>>();
+  const tracked: multer.StorageEngine = {
+    _handleFile(req, file, callback) {
+      let settle = () => {};
+      const write = new Promise<void>((resolve) => (settle = resolve));
+      const writes = inFlight.get(req) ?? new Set();
+      inFlight.set(req, writes.add(write));
+      engine._handleFile(req, file, (err, info) => {
+        writes.delete(write);
+        settle();
+        callback(err, info);
+      });
+    },
+    _removeFile: (req, file, callback) => engine._removeFile(req, file, callback),
+  };
+  return { engine: tracked, settled: async (req: Request) => void (await Promise.all(inFlight.get(req) ?? [])) };
+}
+
 export function fileUploads(storage: FileStorage, limits: UploadLimits) {
+  const writes = trackedWrites(streamingStorage(storage));
   const parser = multer({
-    storage: streamingStorage(storage),
+    storage: writes.engine,
     defParamCharset: 'utf8',
     limits: {
       files: limits.maxFiles,
@@ -66,7 +91,9 @@ export function fileUploads(storage: FileStorage, limits: UploadLimits) {
         req.files = [];
         return next();
       }
-      next(isMalformedMultipart(err) ? new MalformedRequestError(`multipart: ${(err as Error).message}`) : err);
+      if (!isMalformedMultipart(err)) return next(err);
+      const malformed = new MalformedRequestError(`multipart: ${(err as Error).message}`);
+      writes.settled(req).then(() => next(malformed), next);
     });
   };
 }
