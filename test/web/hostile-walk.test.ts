@@ -108,6 +108,19 @@ forEachDatabase('hostile walk', (db) => {
     }
   });
 
+  it('anonymous visitors and users the host does not know', async () => {
+    for (const r of routes) {
+      for (const user of [null, 'nobody', 'x'.repeat(2000)]) {
+        for (const query of ['', '?_csrf=x&after=%FF&q=%00']) {
+          const req = request(world.t.app)[r.method](`${world.t.plugin.mountPath}${pathOf(world, r)}${query}`);
+          const res = await (user === null ? req : req.set('x-test-user', user)).type('form').send('message=%00');
+          check(res, `${label(r)} as ${user?.slice(0, 10) ?? 'anonymous'}${query}`);
+          if (!r.path.startsWith('/assets')) assert.equal(res.status, 401, `${label(r)} as ${user?.slice(0, 10) ?? 'anonymous'}`);
+        }
+      }
+    }
+  });
+
   it('left no error in the log, after a real walk', () => {
     assert.ok(requests > 1500, `walked ${requests} requests`);
     const errors = log.filter((l) => l.startsWith('error'));
