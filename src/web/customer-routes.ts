@@ -11,7 +11,7 @@ import type { CsrfProtection } from './csrf';
 import { localizeProblems, type Renderer } from './render';
 import { fileRulesOf, fileUploads, uploadsOf } from './uploads';
 import { sendAttachment } from './downloads';
-import { formField, queryText, refuseUnreadable } from './text-input';
+import { formField, queryText } from './text-input';
 import { pathId } from './ids';
 
 interface Deps {
@@ -82,7 +82,6 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
     const { files, problem } = uploadsOf(req, res);
     if (problem) return showForm(req, res, values, { [problem.field]: problem }, true);
     try {
-      refuseUnreadable(req);
       const ticket = await tickets.create(customer(res), values, files, contextOf(res).locale);
       res.redirect(303, `${req.baseUrl}/${ticket.number}?created=1`);
     } catch (err) {
@@ -99,7 +98,6 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
     const { files, problem } = uploadsOf(req, res);
     if (problem) return showTicket(req, res, number, body, { [problem.field]: problem }, true);
     try {
-      refuseUnreadable(req);
       const messageId = await tickets.reply(customer(res), number, body, files);
       res.redirect(303, `${req.baseUrl}/${number}?replied=1#m${messageId}`);
     } catch (err) {

@@ -142,7 +142,6 @@ export function staffRoutes({ tickets, storage, settings, render, csrf }: Deps):
     const { files, problem } = uploadsOf(req, res);
     if (problem) return showTicket(req, res, { reply: body, errors: { [problem.field]: problem }, filesLost: true });
     try {
-      refuseUnreadable(req);
       const outcome = await tickets.reply(staff(res), numberOf(req), {
         body,
         files,

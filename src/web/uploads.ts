@@ -10,6 +10,7 @@ import { streamingStorage, type UploadedFile } from '../files/multer-storage';
 import { MESSAGE_MAX } from '../domain/ticket-rules';
 import { acceptAttribute, typeLabels } from '../files/types';
 import { MalformedRequestError } from './error-answers';
+import { unreadableFields } from './text-input';
 
 export interface UploadLimits {
   maxFiles: number;
@@ -83,8 +84,19 @@ export function fileUploads(storage: FileStorage, limits: UploadLimits) {
     },
   }).array('files');
 
+  /** Text that was not valid UTF-8 is the form's problem, like a limit: its files are removed at once. */
+  async function refuseUnreadableText(req: Request, res: Response): Promise<void> {
+    const [field, problem] = Object.entries(unreadableFields(req))[0] ?? [];
+    if (!field || !problem) return;
+    const { files } = uploadsOf(req, res);
+    req.files = [];
+    await storage.remove(files.map((f) => f.storageKey));
+    res.locals.uploadProblem = { field, ...problem };
+  }
+
   return (req: Request, res: Response, next: NextFunction): void => {
     parser(req, res, (err: unknown) => {
+      if (!err) return refuseUnreadableText(req, res).then(() => next(), next);
       if (err instanceof multer.MulterError) {
         // multer has already removed every file of this request.
         res.locals.uploadProblem = problemFor(err, limits);
