@@ -10,6 +10,8 @@
 //   by the WHATWG rules, which also yield U+FFFD.
 // So U+FFFD marks the damage. Nobody types it: when it is sent as such, the text was already
 // damaged on its way to the browser, and asking to type it again is the honest answer too.
+// Where it is refused: multipart forms in uploads.ts (with their files removed), url-encoded
+// forms by refuseUnreadable before the change runs, the queue's text filters on its page.
 import type { IncomingMessage } from 'node:http';
 import type { Request } from 'express';
 import { ValidationError, type Problem } from '../domain/errors';
