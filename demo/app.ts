@@ -73,6 +73,12 @@ function mailSettings(given: unknown, smtp: SmtpSettings, fromAddress: string | 
   return { from: { ...DEMO_FROM, ...(fromAddress ? { address: fromAddress } : {}) }, ...own, smtp };
 }
 
+/** The 4xx status of an error the request caused (a broken %-escape in a path, a bad body), or null. */
+function clientStatusOf(err: unknown): number | null {
+  const status = (err as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : null;
+}
+
 export async function createDemoApp(options: DemoOptions): Promise<DemoApp> {
   const dataDir = path.resolve(options.dataDir);
   fs.mkdirSync(dataDir, { recursive: true });
@@ -146,12 +152,18 @@ export async function createDemoApp(options: DemoOptions): Promise<DemoApp> {
     app.use((req, res) => layout.message(req, res, 404, 'notFound'));
     // eslint-disable-next-line @typescript-eslint/no-unused-vars
     app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-      logger.error(`panel: ${req.method} ${req.originalUrl} failed: ${(err as Error)?.stack ?? String(err)}`);
+      // The path only: a form's query string carries its CSRF token.
+      const where = `${req.method} ${req.originalUrl.split('?')[0]}`;
+      const status = clientStatusOf(err);
+      if (status !== null) logger.warn(`panel: ${where} answered ${status}: ${(err as Error).message.slice(0, 120)}`);
+      else logger.error(`panel: ${where} failed: ${(err as Error)?.stack ?? String(err)}`);
       if (res.headersSent) return void res.destroy();
       try {
-        layout.message(req, res, 500, 'server');
+        if (status === 404) layout.message(req, res, 404, 'notFound');
+        else if (status !== null) layout.message(req, res, status, 'unreadable');
+        else layout.message(req, res, 500, 'server');
       } catch {
-        res.status(500).type('text').send('Server error');
+        res.status(status ?? 500).type('text').send(`Error ${status ?? 500}`);
       }
     });
 

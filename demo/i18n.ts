@@ -54,7 +54,7 @@ export interface Strings {
     kinds: Record<string, string>;
     statuses: Record<string, string>;
   };
-  errors: Record<'notFound' | 'csrf' | 'server' | 'badRequest', { title: string; text: string }>;
+  errors: Record<'notFound' | 'csrf' | 'server' | 'badRequest' | 'unreadable', { title: string; text: string }>;
   demoSection: string;
   mailbox: {
     title: string;
@@ -123,6 +123,7 @@ export const strings: Record<Locale, Strings> = {
       csrf: { title: 'Форма устарела', text: 'Обновите страницу и отправьте форму ещё раз.' },
       server: { title: 'Ошибка сервера', text: 'Что-то пошло не так. Попробуйте ещё раз чуть позже.' },
       badRequest: { title: 'Неверный запрос', text: 'Форма заполнена неверно. Вернитесь и попробуйте ещё раз.' },
+      unreadable: { title: 'Не удалось прочитать запрос', text: 'Адрес или форма пришли повреждёнными. Вернитесь назад и попробуйте ещё раз.' },
     },
     demoSection: 'Демо',
     mailbox: {
@@ -190,6 +191,7 @@ export const strings: Record<Locale, Strings> = {
       csrf: { title: 'The form has expired', text: 'Reload the page and send the form again.' },
       server: { title: 'Server error', text: 'Something went wrong. Please try again a little later.' },
       badRequest: { title: 'Bad request', text: 'The form was not filled in correctly. Go back and try again.' },
+      unreadable: { title: 'The request could not be read', text: 'The address or the form arrived damaged. Go back and try again.' },
     },
     demoSection: 'Demo',
     mailbox: {

@@ -6,6 +6,7 @@ import type { CannedReply, Department } from './types';
 import { NotFoundError, ValidationError, type Problem } from './errors';
 import { checkLocale } from './department-rules';
 import { MESSAGE_MAX } from './ticket-rules';
+import { parseId } from './ids';
 
 export const TITLE_MAX = 120;
 
@@ -36,8 +37,8 @@ export function cannedReplies(deps: CannedReplyDeps) {
   /** The reply the form describes, or every problem with it by field. A body is kept as typed: staff send it as is. */
   async function checked(input: CannedReplyInput): Promise<CannedReplyFields> {
     const problems: Record<string, Problem> = {};
-    const departmentId = Number(input.departmentId);
-    if (!input.departmentId || !Number.isSafeInteger(departmentId) || !(await store.departments.find(departmentId))) {
+    const departmentId = parseId(input.departmentId);
+    if (departmentId === null || !(await store.departments.find(departmentId))) {
       problems.departmentId = { key: 'errors.canned.department' };
     }
     const title = input.title.trim();
@@ -47,7 +48,8 @@ export function cannedReplies(deps: CannedReplyDeps) {
     else if (input.body.length > MESSAGE_MAX) problems.body = { key: 'errors.canned.bodyTooLong', params: { max: MESSAGE_MAX } };
     const locale = checkLocale(input.locale, problems, 'locale');
     if (Object.keys(problems).length > 0) throw new ValidationError(problems);
-    return { departmentId, title, body: input.body, locale };
+    // A null id was reported above.
+    return { departmentId: departmentId as number, title, body: input.body, locale };
   }
 
   return {

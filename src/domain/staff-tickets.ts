@@ -241,11 +241,11 @@ export function staffTickets(deps: StaffTicketDeps) {
       );
     },
 
-    /** Moves a ticket to another department with a reason; that department is e-mailed like a new arrival. */
-    async transfer(user: HostUser, number: string, departmentId: number, reason: string): Promise<void> {
+    /** Moves a ticket to another department with a reason; that department is e-mailed like a new arrival. departmentId null: none was chosen. */
+    async transfer(user: HostUser, number: string, departmentId: number | null, reason: string): Promise<void> {
       const found = await reachable(user, number);
       const problems: Record<string, Problem> = {};
-      const target = await store.departments.find(departmentId);
+      const target = departmentId === null ? null : await store.departments.find(departmentId);
       if (!target || !target.active || target.id === found.departmentId) problems.departmentId = { key: 'errors.transfer.department' };
       if (!reason.trim()) problems.reason = { key: 'errors.transfer.reasonRequired' };
       else if (reason.length > REASON_MAX) problems.reason = { key: 'errors.transfer.reasonTooLong', params: { max: REASON_MAX } };

@@ -4,6 +4,7 @@
 // shown name from its detected type (see names.ts).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import type { Request } from 'express';
@@ -35,9 +36,10 @@ export function streamingStorage(storage: FileStorage): multer.StorageEngine {
           done(null, chunk);
         },
       });
+      let out: fs.WriteStream | null = null;
       storage
         .prepare(key)
-        .then((target) => pipeline(file.stream, inspect, fs.createWriteStream(target, { flags: 'wx' })))
+        .then((target) => pipeline(file.stream, inspect, (out = fs.createWriteStream(target, { flags: 'wx' }))))
         .then(() => storage.complete(key))
         .then(() => {
           const contentType = detectBinaryType(head) ?? (size > 0 && text.isText() ? 'text/plain' : 'application/octet-stream');
@@ -51,8 +53,10 @@ export function streamingStorage(storage: FileStorage): multer.StorageEngine {
           callback(null, { size, stored });
         })
         .catch((err: unknown) => {
-          // A stream cut short by a limit leaves a partial file: remove it before reporting.
-          storage.remove([key]).finally(() => callback(err));
+          // A stream cut short by a limit leaves a partial file: remove it before reporting, once
+          // the file is closed (a body cut short can fail the pipeline while the file is still opening).
+          const closed = out && !out.closed ? once(out, 'close').catch(() => {}) : Promise.resolve();
+          closed.then(() => storage.remove([key])).finally(() => callback(err));
         });
     },
 

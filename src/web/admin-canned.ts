@@ -6,9 +6,10 @@ import type { Problem } from '../domain/errors';
 import type { CannedReply } from '../domain/types';
 import { contextOf } from './context';
 import type { CsrfProtection } from './csrf';
-import { formBody, idParam, orShowAgain } from './forms';
+import { formBody, orShowAgain } from './forms';
+import { pathId, queryId } from './ids';
 import { localizeProblems, type Renderer } from './render';
-import { formField } from './uploads';
+import { formField } from './text-input';
 
 interface Deps {
   canned: CannedReplies;
@@ -26,14 +27,14 @@ export function cannedAdminRoutes({ canned, render, csrf }: Deps): Router {
   const router = Router();
   // A body of 20,000 characters, url-encoded (up to 12 bytes a character), with room to spare.
   const form = formBody('256kb', 10);
-  const idOf = (req: Request) => idParam(req.params.id);
+  const idOf = (req: Request) => pathId(req, 'id');
   const listUrl = (req: Request, departmentId: string | number, notice: string) => `${req.baseUrl}/admin/canned?department=${departmentId}&${notice}=1`;
 
   /** The form of a new reply (id null) or of an existing one. */
   async function showForm(req: Request, res: Response, id: number | null, values?: CannedReplyInput, problems: Record<string, Problem> = {}) {
     const { t } = contextOf(res);
     const reply = id === null ? null : await canned.get(id);
-    const department = typeof req.query.department === 'string' ? req.query.department : '';
+    const department = String(queryId(req, 'department') ?? '');
     res.set('Cache-Control', 'no-store');
     await render.page(req, res, 'admin/canned-reply', reply ? t('admin.canned.editTitle', { title: reply.title }) : t('admin.canned.newTitle'), {
       reply,
@@ -46,14 +47,14 @@ export function cannedAdminRoutes({ canned, render, csrf }: Deps): Router {
 
   router.get('/admin/canned', async (req, res) => {
     const { t } = contextOf(res);
-    const departmentId = idParam(req.query.department);
-    const [replies, departments] = await Promise.all([canned.list(departmentId > 0 ? departmentId : null), canned.departments()]);
+    const departmentId = queryId(req, 'department');
+    const [replies, departments] = await Promise.all([canned.list(departmentId), canned.departments()]);
     res.set('Cache-Control', 'no-store');
     await render.page(req, res, 'admin/canned', t('admin.canned.title'), {
       replies,
       departments,
       departmentById: new Map(departments.map((d) => [d.id, d])),
-      departmentId: departmentId > 0 ? departmentId : null,
+      departmentId,
       notice: req.query.saved === '1' ? t('admin.canned.saved') : req.query.deleted === '1' ? t('admin.canned.deleted') : null,
       csrfToken: csrf.token(req),
     });
@@ -64,6 +65,7 @@ export function cannedAdminRoutes({ canned, render, csrf }: Deps): Router {
   router.post('/admin/canned', csrf.protect, form, async (req, res) => {
     const values = inputOf(req);
     await orShowAgain(
+      req,
       async () => res.redirect(303, listUrl(req, (await canned.create(values)).departmentId, 'saved')),
       (problems) => showForm(req, res, null, values, problems),
     );
@@ -74,6 +76,7 @@ export function cannedAdminRoutes({ canned, render, csrf }: Deps): Router {
   router.post('/admin/canned/:id', csrf.protect, form, async (req, res) => {
     const values = inputOf(req);
     await orShowAgain(
+      req,
       async () => res.redirect(303, listUrl(req, (await canned.update(idOf(req), values)).departmentId, 'saved')),
       (problems) => showForm(req, res, idOf(req), values, problems),
     );

@@ -7,9 +7,10 @@ import type { Problem } from '../domain/errors';
 import type { Department } from '../domain/types';
 import { contextOf } from './context';
 import type { CsrfProtection } from './csrf';
-import { formBody, idParam, orShowAgain } from './forms';
+import { formBody, orShowAgain } from './forms';
+import { pathId } from './ids';
 import { localizeProblems, type Renderer } from './render';
-import { formField } from './uploads';
+import { formField } from './text-input';
 
 interface Deps {
   departments: DepartmentAdmin;
@@ -59,7 +60,7 @@ function inputOf(req: Request): DepartmentInput {
 export function departmentAdminRoutes({ departments, render, csrf }: Deps): Router {
   const router = Router();
   const form = formBody('64kb');
-  const idOf = (req: Request) => idParam(req.params.id);
+  const idOf = (req: Request) => pathId(req, 'id');
   const listUrl = (req: Request) => `${req.baseUrl}/admin/departments`;
 
   /** The form of a new department (id null) or of an existing one with its members. */
@@ -92,6 +93,7 @@ export function departmentAdminRoutes({ departments, render, csrf }: Deps): Rout
   router.post('/admin/departments', csrf.protect, form, async (req, res) => {
     const values = inputOf(req);
     await orShowAgain(
+      req,
       async () => res.redirect(303, `${listUrl(req)}/${await departments.create(values)}?saved=1`),
       (problems) => showForm(req, res, null, values, problems),
     );
@@ -102,6 +104,7 @@ export function departmentAdminRoutes({ departments, render, csrf }: Deps): Rout
   router.post('/admin/departments/:id', csrf.protect, form, async (req, res) => {
     const values = inputOf(req);
     await orShowAgain(
+      req,
       async () => {
         await departments.update(idOf(req), values);
         res.redirect(303, `${listUrl(req)}?saved=1`);
@@ -112,6 +115,7 @@ export function departmentAdminRoutes({ departments, render, csrf }: Deps): Rout
 
   router.post('/admin/departments/:id/delete', csrf.protect, async (req, res) => {
     await orShowAgain(
+      req,
       async () => {
         await departments.remove(idOf(req));
         res.redirect(303, `${listUrl(req)}?deleted=1`);
@@ -123,6 +127,7 @@ export function departmentAdminRoutes({ departments, render, csrf }: Deps): Rout
   router.post('/admin/departments/:id/members', csrf.protect, form, async (req, res) => {
     const member = { userId: formField(req, 'userId'), name: formField(req, 'memberName'), email: formField(req, 'memberEmail') };
     await orShowAgain(
+      req,
       async () => {
         await departments.addMember(idOf(req), member);
         res.redirect(303, `${listUrl(req)}/${idOf(req)}?member=1#members`);
@@ -132,7 +137,7 @@ export function departmentAdminRoutes({ departments, render, csrf }: Deps): Rout
   });
 
   router.post('/admin/departments/:id/members/:memberId/delete', csrf.protect, async (req, res) => {
-    await departments.removeMember(idOf(req), idParam(req.params.memberId));
+    await departments.removeMember(idOf(req), pathId(req, 'memberId'));
     res.redirect(303, `${listUrl(req)}/${idOf(req)}#members`);
   });
 

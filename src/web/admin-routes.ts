@@ -9,6 +9,7 @@ import { cannedAdminRoutes } from './admin-canned';
 import { contextOf } from './context';
 import type { Renderer } from './render';
 import type { CsrfProtection } from './csrf';
+import { pathId } from './ids';
 
 interface Deps {
   mail: MailAdmin;
@@ -34,7 +35,7 @@ export function adminRoutes({ mail, departments, canned, render, csrf }: Deps): 
   });
 
   router.post('/admin/mail/:id/retry', csrf.protect, async (req, res) => {
-    await mail.retry(Number(req.params.id));
+    await mail.retry(pathId(req, 'id'));
     res.redirect(303, `${req.baseUrl}/admin/mail?retried=1`);
   });
 

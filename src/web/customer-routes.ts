@@ -9,8 +9,10 @@ import type { FileStorage } from '../files/storage';
 import { contextOf } from './context';
 import type { CsrfProtection } from './csrf';
 import { localizeProblems, type Renderer } from './render';
-import { fileRulesOf, fileUploads, formField, uploadsOf } from './uploads';
-import { attachmentIdOf, sendAttachment } from './downloads';
+import { fileRulesOf, fileUploads, uploadsOf } from './uploads';
+import { sendAttachment } from './downloads';
+import { formField, queryText } from './text-input';
+import { pathId } from './ids';
 
 interface Deps {
   tickets: CustomerTickets;
@@ -57,7 +59,7 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
   }
 
   router.get('/', async (req, res) => {
-    const cursor = typeof req.query.after === 'string' ? req.query.after : null;
+    const cursor = queryText(req, 'after') || null;
     const [page, departments] = await Promise.all([tickets.list(customer(res), cursor), tickets.allDepartments()]);
     await render.page(req, res, 'customer/list', contextOf(res).t('list.title'), {
       tickets: page.items,
@@ -113,7 +115,7 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
   });
 
   router.get('/:number/files/:attachmentId', async (req, res) => {
-    const attachment = await tickets.attachment(customer(res), String(req.params.number), attachmentIdOf(String(req.params.attachmentId)));
+    const attachment = await tickets.attachment(customer(res), String(req.params.number), pathId(req, 'attachmentId'));
     sendAttachment(res, storage, attachment);
   });
 

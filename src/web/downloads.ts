@@ -15,8 +15,3 @@ export function sendAttachment(res: Response, storage: FileStorage, attachment: 
   });
   fs.createReadStream(storage.pathOf(attachment.storageKey)).on('error', () => res.destroy()).pipe(res);
 }
-
-/** An attachment id from a URL; anything odd becomes an id that matches nothing. */
-export function attachmentIdOf(text: string): number {
-  return /^\d{1,9}$/.test(text) ? Number(text) : -1;
-}

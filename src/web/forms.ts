@@ -1,24 +1,24 @@
 // Plain (not multipart) admin forms: the body parser that runs after the CSRF check, and the
 // "show the form again with its problems" step every such form shares.
-import express, { type RequestHandler } from 'express';
+import express, { type Request, type RequestHandler } from 'express';
 import { ValidationError, type Problem } from '../domain/errors';
+import { refuseUnreadable, urlencodedBytesCheck } from './text-input';
 
 /** An url-encoded body of at most `limit`; mount it after csrf.protect, so a forged POST is never read. */
 export function formBody(limit: string, fields = 20): RequestHandler {
-  return express.urlencoded({ extended: false, limit, parameterLimit: fields });
+  return express.urlencoded({ extended: false, limit, parameterLimit: fields, verify: urlencodedBytesCheck });
 }
 
-/** Runs a change (which answers, usually with a redirect); a ValidationError shows the form again instead. */
-export async function orShowAgain(change: () => Promise<void>, showAgain: (problems: Record<string, Problem>) => Promise<void>): Promise<void> {
+/**
+ * Runs a change (which answers, usually with a redirect); a ValidationError shows the form again
+ * instead, and so does text that was not valid UTF-8, before the change runs.
+ */
+export async function orShowAgain(req: Request, change: () => Promise<void>, showAgain: (problems: Record<string, Problem>) => Promise<void>): Promise<void> {
   try {
+    refuseUnreadable(req);
     await change();
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
     await showAgain(err.fields);
   }
-}
-
-/** A row id from a path segment; -1, which matches nothing, for anything but plain digits. */
-export function idParam(text: unknown): number {
-  return typeof text === 'string' && /^\d{1,9}$/.test(text) ? Number(text) : -1;
 }

@@ -1,9 +1,8 @@
 // The plugin's router: who is asking decides which routes they get; errors become pages.
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { HostLogger, SupportHost } from '../host';
-import { NotFoundError } from '../domain/errors';
 import { contextOf, attachContext } from './context';
-import { isCsrfError } from './csrf';
+import { answerFor, shortReason } from './error-answers';
 import type { Renderer } from './render';
 import type { Catalog } from '../i18n';
 import type { Locale } from '../host';
@@ -45,12 +44,15 @@ export function pluginRouter({ host, catalog, defaultLocale, render, customer, a
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
   router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return void res.destroy();
-    const answer = (status: number, key: string) => render.message(req, res, status, key).catch(next);
-    if (err instanceof NotFoundError) return void answer(404, 'errors.notFound');
-    if (isCsrfError(err)) return void answer(403, 'errors.csrf');
+    const { status, key, log } = answerFor(err);
     // The path only: the query string may carry the CSRF token.
-    logger.error(`support-requests: ${req.method} ${req.baseUrl}${req.path} failed: ${(err as Error)?.stack ?? String(err)}`);
-    void answer(500, 'errors.server');
+    const where = `${req.method} ${req.baseUrl}${req.path}`;
+    if (log === 'line') logger.warn(`support-requests: ${where} answered ${status}: ${shortReason(err)}`);
+    if (log === 'stack') logger.error(`support-requests: ${where} failed: ${(err as Error)?.stack ?? String(err)}`);
+    // Should the page itself fail, a plain sentence still answers: never the host's stack page.
+    render.message(req, res, status, key).catch(() => {
+      if (!res.headersSent) res.status(status).type('text').send(`Error ${status}`);
+    });
   });
 
   return router;

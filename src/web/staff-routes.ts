@@ -1,7 +1,7 @@
 // Staff and admin pages: the queue, a ticket with its thread and audit trail, and every action
 // on it. Each action is a CSRF-checked POST; the domain decides who may touch which ticket.
 import crypto from 'node:crypto';
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Settings } from '../manifest';
 import type { QueueQuery, StaffTickets } from '../domain/staff-tickets';
 import { NotFoundError, ValidationError, type Problem } from '../domain/errors';
@@ -11,8 +11,11 @@ import type { FileStorage } from '../files/storage';
 import { contextOf } from './context';
 import type { CsrfProtection } from './csrf';
 import { localizeProblems, type Renderer } from './render';
-import { fileRulesOf, fileUploads, formField, uploadsOf } from './uploads';
-import { attachmentIdOf, sendAttachment } from './downloads';
+import { fileRulesOf, fileUploads, uploadsOf } from './uploads';
+import { sendAttachment } from './downloads';
+import { formField, queryText, refuseUnreadable, unreadableQuery } from './text-input';
+import { formId, pathId, queryId } from './ids';
+import { formBody } from './forms';
 
 interface Deps {
   tickets: StaffTickets;
@@ -36,13 +39,12 @@ interface Drafts {
 }
 
 function queueQueryOf(req: Request, user: HostUser): QueueQuery {
-  const text = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string).trim() : '');
+  const text = (name: string) => queryText(req, name);
   const status = text('status') as QueueQuery['status'];
   const priority = text('priority') as QueueQuery['priority'] & string;
-  const department = Number(text('department'));
   const assigned = text('assigned');
   return {
-    departmentId: Number.isSafeInteger(department) && department > 0 ? department : null,
+    departmentId: queryId(req, 'department'),
     status: STATUSES.includes(status) ? status : 'open',
     priority: PRIORITIES.includes(priority) ? priority : null,
     serviceKind: text('kind').slice(0, 32) || null,
@@ -55,18 +57,18 @@ export function staffRoutes({ tickets, storage, settings, render, csrf }: Deps):
   const router = Router();
   const uploads = fileUploads(storage, settings.uploads);
   // Small action forms; parsed only after the CSRF check.
-  const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 10 });
+  const form = formBody('16kb', 10);
   const fileRules = fileRulesOf(settings);
   const staff = (res: Response) => contextOf(res).user as HostUser;
   const numberOf = (req: Request) => String(req.params.number);
   const back = (req: Request, anchor = '') => `${req.baseUrl}/${numberOf(req)}${anchor}`;
 
   /** The ticket page; cannedId puts that canned reply of the ticket's department in the reply box. */
-  async function showTicket(req: Request, res: Response, drafts: Drafts = {}, cannedId: string | null = null) {
+  async function showTicket(req: Request, res: Response, drafts: Drafts = {}, cannedId: number | null = null) {
     const view = await tickets.view(staff(res), numberOf(req));
     if (cannedId !== null) {
       // Only the ticket's own department's replies are on offer; any other id is not found.
-      const canned = view.canned.find((c) => String(c.id) === cannedId);
+      const canned = view.canned.find((c) => c.id === cannedId);
       if (!canned) throw new NotFoundError('canned reply');
       drafts = { ...drafts, reply: canned.body };
     }
@@ -81,13 +83,14 @@ export function staffRoutes({ tickets, storage, settings, render, csrf }: Deps):
       submissionKey: crypto.randomUUID(),
       priorities: PRIORITIES,
       csrfToken: csrf.token(req),
-      cannedId,
+      cannedId: cannedId === null ? null : String(cannedId),
     }, status);
   }
 
   /** Runs an action; a validation problem shows the ticket page again with what was typed. */
   async function act(req: Request, res: Response, action: () => Promise<void>, drafts: Drafts, anchor = '') {
     try {
+      refuseUnreadable(req);
       await action();
       res.redirect(303, back(req, anchor));
     } catch (err) {
@@ -98,8 +101,14 @@ export function staffRoutes({ tickets, storage, settings, render, csrf }: Deps):
 
   router.get('/', async (req, res) => {
     const query = queueQueryOf(req, staff(res));
-    const cursor = typeof req.query.after === 'string' ? req.query.after : null;
-    const [page, departments] = await Promise.all([tickets.queue(staff(res), query, cursor), tickets.departmentsOf(staff(res))]);
+    const cursor = queryText(req, 'after') || null;
+    // A filter that was not valid UTF-8 matches nothing honestly: say so next to it instead of searching.
+    const problems = unreadableQuery(req, ['q', 'kind']);
+    const refused = Object.keys(problems).length > 0;
+    const [page, departments] = await Promise.all([
+      refused ? { items: [], next: null } : tickets.queue(staff(res), query, cursor),
+      tickets.departmentsOf(staff(res)),
+    ]);
     // Filters carry over to the next page; the cursor and a one-off notice do not.
     const params = new URLSearchParams(Object.entries(req.query).filter(([k, v]) => k !== 'after' && k !== 'transferred' && typeof v === 'string') as Array<[string, string]>);
     const transferred = typeof req.query.transferred === 'string' && /^\d{1,20}$/.test(req.query.transferred) ? req.query.transferred : null;
@@ -115,11 +124,18 @@ export function staffRoutes({ tickets, storage, settings, render, csrf }: Deps):
       statuses: STATUSES,
       priorities: PRIORITIES,
       now: Date.now(),
-    });
+      errors: localizeProblems(res, problems),
+    }, refused ? 400 : 200);
   });
 
   // Picking a canned reply is a plain GET form, so it works without JavaScript: ?canned=<id>.
-  router.get('/:number', (req, res) => showTicket(req, res, {}, typeof req.query.canned === 'string' && req.query.canned !== '' ? req.query.canned : null));
+  // An empty choice is no canned reply; anything else that is not one of the department's is not found.
+  router.get('/:number', async (req, res) => {
+    if (queryText(req, 'canned') === '') return showTicket(req, res);
+    const cannedId = queryId(req, 'canned');
+    if (cannedId === null) throw new NotFoundError('canned reply');
+    await showTicket(req, res, {}, cannedId);
+  });
 
   router.post('/:number/reply', csrf.protect, uploads, async (req, res) => {
     const body = formField(req, 'message');
@@ -129,7 +145,7 @@ export function staffRoutes({ tickets, storage, settings, render, csrf }: Deps):
       const outcome = await tickets.reply(staff(res), numberOf(req), {
         body,
         files,
-        lastSeenId: Number(formField(req, 'lastSeenId')) || 0,
+        lastSeenId: formId(req, 'lastSeenId') ?? 0,
         confirmed: formField(req, 'confirmed') === '1',
         submissionKey: formField(req, 'submissionKey').slice(0, 64) || crypto.randomUUID(),
       });
@@ -167,7 +183,8 @@ export function staffRoutes({ tickets, storage, settings, render, csrf }: Deps):
   router.post('/:number/transfer', csrf.protect, form, async (req, res) => {
     const reason = formField(req, 'reason');
     try {
-      await tickets.transfer(staff(res), numberOf(req), Number(formField(req, 'departmentId')), reason);
+      refuseUnreadable(req);
+      await tickets.transfer(staff(res), numberOf(req), formId(req, 'departmentId'), reason);
       // The ticket may now be outside this member's departments: back to the queue.
       res.redirect(303, `${req.baseUrl}/?transferred=${encodeURIComponent(numberOf(req))}`);
     } catch (err) {
@@ -177,7 +194,7 @@ export function staffRoutes({ tickets, storage, settings, render, csrf }: Deps):
   });
 
   router.get('/:number/files/:attachmentId', async (req, res) => {
-    sendAttachment(res, storage, await tickets.attachment(staff(res), numberOf(req), attachmentIdOf(String(req.params.attachmentId))));
+    sendAttachment(res, storage, await tickets.attachment(staff(res), numberOf(req), pathId(req, 'attachmentId')));
   });
 
   return router;

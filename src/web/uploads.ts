@@ -9,6 +9,8 @@ import type { FileStorage } from '../files/storage';
 import { streamingStorage, type UploadedFile } from '../files/multer-storage';
 import { MESSAGE_MAX } from '../domain/ticket-rules';
 import { acceptAttribute, typeLabels } from '../files/types';
+import { MalformedRequestError } from './error-answers';
+import { unreadableFields } from './text-input';
 
 export interface UploadLimits {
   maxFiles: number;
@@ -33,9 +35,44 @@ function problemFor(err: multer.MulterError, limits: UploadLimits): Problem & { 
   }
 }
 
+/**
+ * busboy's own errors for a body that is not a well-formed multipart/form-data (cut short, no
+ * boundary, another multipart type, broken part headers). Anything else, such as a full disk
+ * while storing a file, stays a fault of ours.
+ */
+function isMalformedMultipart(err: unknown): boolean {
+  return err instanceof Error && !('code' in err) &&
+    /^(Unexpected end of (form|file)|Malformed (part header|content type)|Multipart: Boundary not found|Unsupported content type|Missing Content-Type)/.test(err.message);
+}
+
+/**
+ * The storage engine, with each request's writes in flight kept: on a broken body, multer
+ * reports the error as soon as busboy does, while a file may still be opening or being
+ * removed; the answer waits for those, so "nothing was stored" is already true when it is sent.
+ */
+function trackedWrites(engine: multer.StorageEngine) {
+  const inFlight = new WeakMap<Request, Set<Promise<void>>>();
+  const tracked: multer.StorageEngine = {
+    _handleFile(req, file, callback) {
+      let settle = () => {};
+      const write = new Promise<void>((resolve) => (settle = resolve));
+      const writes = inFlight.get(req) ?? new Set();
+      inFlight.set(req, writes.add(write));
+      engine._handleFile(req, file, (err, info) => {
+        writes.delete(write);
+        settle();
+        callback(err, info);
+      });
+    },
+    _removeFile: (req, file, callback) => engine._removeFile(req, file, callback),
+  };
+  return { engine: tracked, settled: async (req: Request) => void (await Promise.all(inFlight.get(req) ?? [])) };
+}
+
 export function fileUploads(storage: FileStorage, limits: UploadLimits) {
+  const writes = trackedWrites(streamingStorage(storage));
   const parser = multer({
-    storage: streamingStorage(storage),
+    storage: writes.engine,
     defParamCharset: 'utf8',
     limits: {
       files: limits.maxFiles,
@@ -47,15 +84,28 @@ export function fileUploads(storage: FileStorage, limits: UploadLimits) {
     },
   }).array('files');
 
+  /** Text that was not valid UTF-8 is the form's problem, like a limit: its files are removed at once. */
+  async function refuseUnreadableText(req: Request, res: Response): Promise<void> {
+    const [field, problem] = Object.entries(unreadableFields(req))[0] ?? [];
+    if (!field || !problem) return;
+    const { files } = uploadsOf(req, res);
+    req.files = [];
+    await storage.remove(files.map((f) => f.storageKey));
+    res.locals.uploadProblem = { field, ...problem };
+  }
+
   return (req: Request, res: Response, next: NextFunction): void => {
     parser(req, res, (err: unknown) => {
+      if (!err) return refuseUnreadableText(req, res).then(() => next(), next);
       if (err instanceof multer.MulterError) {
         // multer has already removed every file of this request.
         res.locals.uploadProblem = problemFor(err, limits);
         req.files = [];
         return next();
       }
-      next(err);
+      if (!isMalformedMultipart(err)) return next(err);
+      const malformed = new MalformedRequestError(`multipart: ${(err as Error).message}`);
+      writes.settled(req).then(() => next(malformed), next);
     });
   };
 }
@@ -64,13 +114,6 @@ export function fileUploads(storage: FileStorage, limits: UploadLimits) {
 export function uploadsOf(req: Request, res: Response): { files: StoredFile[]; problem?: Problem & { field: string } } {
   const uploaded = (Array.isArray(req.files) ? req.files : []) as UploadedFile[];
   return { files: uploaded.map((f) => f.stored), problem: res.locals.uploadProblem as (Problem & { field: string }) | undefined };
-}
-
-/** A text field of a parsed form; repeated or missing fields read as their first value or "". */
-export function formField(req: Request, name: string): string {
-  const value = (req.body as Record<string, unknown> | undefined)?.[name];
-  const first = Array.isArray(value) ? value[0] : value;
-  return typeof first === 'string' ? first : '';
 }
 
 /** What a file input shows: limits and allowed types, from the settings. */

@@ -80,10 +80,11 @@ describe('demo mailbox', () => {
   let dataDir: string;
   let demo: DemoApp;
   let ivan: PanelAgent;
+  const logger = memoryLogger();
 
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'panel-mailbox-'));
-    demo = await createDemoApp({ dataDir, mail: { catcherPort: 0 }, logger: memoryLogger() });
+    demo = await createDemoApp({ dataDir, mail: { catcherPort: 0 }, logger });
     ivan = await signIn(demo, 'ivan@example.ru');
   });
 
@@ -228,6 +229,31 @@ describe('demo mailbox', () => {
     assert.match(String(file.headers['content-disposition']), /; filename="?evil\.html"?$/);
     assert.equal(file.headers['content-type'], 'application/octet-stream');
     assert.equal(file.body.toString(), html);
+  });
+
+  it('answers a broken %-escape in an e-mail or attachment address with 400 and one log line, an id that is not one with 404', async () => {
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: demo.catcher?.port, secure: false, ignoreTLS: true });
+    try {
+      await transport.sendMail({ from: 'a@example.com', to: 'b@panel.example', subject: 'escapes', text: 'x', attachments: [{ filename: 'a.txt', content: 'a' }] });
+    } finally {
+      transport.close();
+    }
+    const mail = demo.catcher?.list().find((m) => m.subject === 'escapes');
+    assert.ok(mail);
+    for (const url of ['/mailbox/%', '/mailbox/%E0%A4%A', '/mailbox/%zz', `/mailbox/%/attachments/0`, `/mailbox/${mail.id}/attachments/%`, `/mailbox/${mail.id}/attachments/%C0%`]) {
+      logger.lines.length = 0;
+      const res = await ivan.get(`${url}?_csrf=SECRET`);
+      assert.equal(res.status, 400, url);
+      assert.match(res.text, /<title>[^<]*Не удалось прочитать запрос/, url);
+      assert.doesNotMatch(res.text, /\n\s+at |URIError|node_modules|\.js:\d+/, url);
+      assert.equal(logger.lines.length, 1, `${url}: ${logger.lines.join(' | ')}`);
+      assert.match(logger.lines[0] as string, /^warn panel: GET \/mailbox\/\S* answered 400: Failed to decode param '[^']*'$/);
+    }
+    for (const url of ['/mailbox/abc', '/mailbox/1.5', '/mailbox/99999999999999999999', '/mailbox/%00', `/mailbox/${mail.id}/attachments/-1`, `/mailbox/${mail.id}/attachments/1e3`, `/mailbox/${mail.id}/attachments/9`]) {
+      const res = await ivan.get(url);
+      assert.equal(res.status, 404, url);
+      assert.match(res.text, /Страница не найдена/, url);
+    }
   });
 });
 
