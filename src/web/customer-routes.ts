@@ -11,6 +11,7 @@ import type { CsrfProtection } from './csrf';
 import { localizeProblems, type Renderer } from './render';
 import { fileRulesOf, fileUploads, formField, uploadsOf } from './uploads';
 import { attachmentIdOf, sendAttachment } from './downloads';
+import { newSubmissionKey, submissionKeyOf } from './forms';
 
 interface Deps {
   tickets: CustomerTickets;
@@ -38,6 +39,7 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
       fileRules,
       filesLost: hasProblems && filesWereSent,
       csrfToken: csrf.token(req),
+      newKey: newSubmissionKey,
       contacts: settings.contacts,
     }, hasProblems ? 422 : 200);
   }
@@ -53,6 +55,7 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
       notice: req.query.replied === '1' ? contextOf(res).t('ticket.replied') : req.query.created === '1' ? contextOf(res).t('list.created', { number }) : null,
       fileRules,
       csrfToken: csrf.token(req),
+      newKey: newSubmissionKey,
     }, hasProblems ? 422 : 200);
   }
 
@@ -80,7 +83,7 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
     const { files, problem } = uploadsOf(req, res);
     if (problem) return showForm(req, res, values, { [problem.field]: problem }, true);
     try {
-      const ticket = await tickets.create(customer(res), values, files, contextOf(res).locale);
+      const ticket = await tickets.create(customer(res), values, files, contextOf(res).locale, submissionKeyOf(req));
       res.redirect(303, `${req.baseUrl}/${ticket.number}?created=1`);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
@@ -96,7 +99,7 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
     const { files, problem } = uploadsOf(req, res);
     if (problem) return showTicket(req, res, number, body, { [problem.field]: problem }, true);
     try {
-      const messageId = await tickets.reply(customer(res), number, body, files);
+      const messageId = await tickets.reply(customer(res), number, body, files, submissionKeyOf(req));
       res.redirect(303, `${req.baseUrl}/${number}?replied=1#m${messageId}`);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;

@@ -1,6 +1,7 @@
 // Plain (not multipart) admin forms: the body parser that runs after the CSRF check, and the
 // "show the form again with its problems" step every such form shares.
-import express, { type RequestHandler } from 'express';
+import crypto from 'node:crypto';
+import express, { type Request, type RequestHandler } from 'express';
 import { ValidationError, type Problem } from '../domain/errors';
 
 /** An url-encoded body of at most `limit`; mount it after csrf.protect, so a forged POST is never read. */
@@ -21,4 +22,19 @@ export async function orShowAgain(change: () => Promise<void>, showAgain: (probl
 /** A row id from a path segment; -1, which matches nothing, for anything but plain digits. */
 export function idParam(text: unknown): number {
   return typeof text === 'string' && /^\d{1,9}$/.test(text) ? Number(text) : -1;
+}
+
+/**
+ * A fresh one-time key for a rendered form that changes something and sends mail; the change
+ * stores it, so the same submission twice (a double click, a resend) makes one change.
+ */
+export function newSubmissionKey(): string {
+  return crypto.randomUUID();
+}
+
+/** The submitted form's key; a form without one (an old page) still works, just unguarded. */
+export function submissionKeyOf(req: Request): string {
+  const value = (req.body as Record<string, unknown> | undefined)?.submissionKey;
+  const first = Array.isArray(value) ? value[0] : value;
+  return (typeof first === 'string' ? first.slice(0, 64) : '') || crypto.randomUUID();
 }

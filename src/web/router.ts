@@ -8,6 +8,8 @@ import type { Renderer } from './render';
 import type { Catalog } from '../i18n';
 import type { Locale } from '../host';
 import { STYLESHEET_PATH, type Stylesheet } from './stylesheet';
+import { isDatabaseUnavailable } from '../store/unavailable';
+import { answerUnavailable } from './unavailable';
 
 export interface RouterParts {
   host: SupportHost;
@@ -48,6 +50,11 @@ export function pluginRouter({ host, catalog, defaultLocale, render, customer, a
     const answer = (status: number, key: string) => render.message(req, res, status, key).catch(next);
     if (err instanceof NotFoundError) return void answer(404, 'errors.notFound');
     if (isCsrfError(err)) return void answer(403, 'errors.csrf');
+    if (isDatabaseUnavailable(err)) {
+      // An outage, not a bug: one line, no stack; the page keeps what was typed.
+      logger.error(`support-requests: ${req.method} ${req.baseUrl}${req.path}: database unavailable: ${(err as Error)?.message ?? String(err)}`);
+      return void answerUnavailable(render, req, res).catch(next);
+    }
     // The path only: the query string may carry the CSRF token.
     logger.error(`support-requests: ${req.method} ${req.baseUrl}${req.path} failed: ${(err as Error)?.stack ?? String(err)}`);
     void answer(500, 'errors.server');

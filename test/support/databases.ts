@@ -10,6 +10,8 @@ export interface TestDatabase {
   name: 'sqlite' | 'postgres' | 'mysql';
   /** A new connection; each suite gets its own table prefix, so suites never share rows. */
   connect(): Connection;
+  /** Where a server database listens (none for SQLite). */
+  address?: { host: string; port: number };
 }
 
 export interface Connection {
@@ -36,8 +38,10 @@ function sqlite(): TestDatabase {
 }
 
 function server(name: 'postgres' | 'mysql', url: string): TestDatabase {
+  const parsed = new URL(url);
   return {
     name,
+    address: { host: parsed.hostname, port: Number(parsed.port) || (name === 'postgres' ? 5432 : 3306) },
     connect() {
       const knex = knexFactory(
         name === 'postgres'
@@ -66,6 +70,21 @@ export const databases: TestDatabase[] = configured();
 /** Declares the same suite once per database. */
 export function forEachDatabase(title: string, suite: (db: TestDatabase) => void): void {
   for (const db of databases) describe(`${title} [${db.name}]`, () => suite(db));
+}
+
+/** The same server database reached through another local port, such as a test proxy's. */
+export function throughPort(db: TestDatabase, port: number): TestDatabase {
+  const url = new URL(db.name === 'postgres' ? (process.env.TEST_POSTGRES_URL as string) : (process.env.TEST_MYSQL_URL as string));
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
+  return server(db.name as 'postgres' | 'mysql', url.toString());
+}
+
+/** Server databases only: what a network failure can happen to. */
+export function forEachServerDatabase(title: string, suite: (db: TestDatabase) => void): void {
+  const list = databases.filter((d) => d.name !== 'sqlite');
+  if (list.length === 0) console.log(`NOTE: "${title}" NOT RUN: no server database is configured`);
+  for (const db of list) describe(`${title} [${db.name}]`, () => suite(db));
 }
 
 /** A table prefix no other suite uses. */
