@@ -90,7 +90,13 @@ export function customerTickets(deps: CustomerTicketDeps) {
       return oncePerSubmission({
         files,
         discard: deps.discardFiles,
-        made: () => store.tickets.findBySubmission(customer.id, submissionKey),
+        // Under the customer's gate: a create whose connection died still holds it until the
+        // server has committed or rolled it back, so the answer is final.
+        made: () =>
+          store.transaction(async (tx) => {
+            await tx.gates.hold(customer.id, now());
+            return tx.tickets.findBySubmission(customer.id, submissionKey);
+          }),
         change: async () => {
           const { departments, services } = await formChoices(customer);
           const problems = checkNewTicket(input, files, { services, departments, uploads: deps.uploads });
@@ -156,7 +162,12 @@ export function customerTickets(deps: CustomerTicketDeps) {
       return oncePerSubmission({
         files,
         discard: deps.discardFiles,
-        made: () => store.messages.findBySubmission(ticket.id, submissionKey),
+        // Under the ticket's row lock, which a reply whose connection died holds until it ends.
+        made: () =>
+          store.transaction(async (tx) => {
+            await tx.tickets.lock(ticket.id);
+            return tx.messages.findBySubmission(ticket.id, submissionKey);
+          }),
         change: async () => {
           const problems: Record<string, Problem> = {};
           checkMessage(body, problems);
@@ -164,6 +175,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
           if (Object.keys(problems).length > 0) throw new ValidationError(problems);
           const at = now();
           const messageId = await store.transaction(async (tx) => {
+            await tx.tickets.lock(ticket.id);
             if (await tx.messages.findBySubmission(ticket.id, submissionKey)) throw new DuplicateSubmission();
             const earlier = await tx.messages.thread(ticket.id, 'customer');
             const reply = { ticketId: ticket.id, authorKind: 'customer' as const, authorId: customer.id, authorName: customer.name, body, createdAt: at };

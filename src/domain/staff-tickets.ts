@@ -83,6 +83,17 @@ export function staffTickets(deps: StaffTicketDeps) {
   /** A ticket in reach; the request's files are removed when it is not (no change will keep them). */
   const reachableOrDiscard = (user: HostUser, number: string, files: StoredFile[]) => keepingFilesOnlyOnSuccess(deps.discardFiles, files, () => reachable(user, number));
 
+  /**
+   * Looks up what a submission made while holding the ticket's row lock: a change whose
+   * connection died holds that lock until the server has committed or rolled it back.
+   */
+  function madeUnderLock<T>(ticketId: number, find: (tx: Store) => Promise<T>): Promise<T> {
+    return store.transaction(async (tx) => {
+      await tx.tickets.lock(ticketId);
+      return find(tx);
+    });
+  }
+
   function event(user: HostUser, ticket: Ticket, action: TicketEvent['action'], detail: TicketEvent['detail'], at: number): NewTicketEvent {
     return { ticketId: ticket.id, actorId: user.id, actorName: user.name, action, detail, createdAt: at };
   }
@@ -152,7 +163,7 @@ export function staffTickets(deps: StaffTicketDeps) {
       const outcome = await oncePerSubmission<ReplyOutcome>({
         files: reply.files,
         discard: deps.discardFiles,
-        made: async () => ((await store.messages.findBySubmission(found.id, reply.submissionKey)) ? { sent: true } : null),
+        made: () => madeUnderLock(found.id, (tx) => tx.messages.findBySubmission(found.id, reply.submissionKey)).then((id) => (id ? { sent: true } : null)),
         change: async () => {
           const problems: Record<string, Problem> = {};
           checkMessage(reply.body, problems);
@@ -193,13 +204,14 @@ export function staffTickets(deps: StaffTicketDeps) {
       await oncePerSubmission({
         files,
         discard: deps.discardFiles,
-        made: async () => ((await store.messages.findBySubmission(found.id, submissionKey)) ? true : null),
+        made: () => madeUnderLock(found.id, (tx) => tx.messages.findBySubmission(found.id, submissionKey)).then((id) => (id ? true : null)),
         change: async () => {
           const problems: Record<string, Problem> = {};
           checkMessage(body, problems, 'note');
           checkFiles(files, deps.uploads, problems);
           if (Object.keys(problems).length > 0) throw new ValidationError(problems);
           await store.transaction(async (tx) => {
+            await tx.tickets.lock(found.id);
             if (await tx.messages.findBySubmission(found.id, submissionKey)) throw new DuplicateSubmission();
             const at = now();
             const id = await tx.messages.insert({ ticketId: found.id, authorKind: 'staff', authorId: user.id, authorName: user.name, body, createdAt: at, internal: true, submissionKey });
@@ -255,7 +267,7 @@ export function staffTickets(deps: StaffTicketDeps) {
     async transfer(user: HostUser, number: string, departmentId: number, reason: string, submissionKey: string): Promise<void> {
       const made = async () => {
         const ticket = isTicketNumber(number) ? await store.tickets.findByNumber(number) : null;
-        return ticket && (await store.events.madeBySubmission(ticket.id, user.id, submissionKey)) ? true : null;
+        return ticket && (await madeUnderLock(ticket.id, (tx) => tx.events.madeBySubmission(ticket.id, user.id, submissionKey))) ? true : null;
       };
       if (await made()) return;
       const found = await reachable(user, number);

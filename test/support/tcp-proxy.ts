@@ -68,7 +68,8 @@ export class TcpProxy {
       const armed = this.armed;
       const text = chunk.toString('latin1');
       if (armed && armed.marker.test(text)) marked = true;
-      if (armed && marked && /\bCOMMIT\b/i.test(text)) {
+      // A message that is only the statement COMMIT (PostgreSQL's simple query, MySQL's COM_QUERY).
+      if (armed && marked && /[^\w-]COMMIT;?\u0000?$/i.test(text)) {
         this.armed = null;
         cutting = armed;
         client.destroy();
