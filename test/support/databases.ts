@@ -37,7 +37,10 @@ function sqlite(): TestDatabase {
   };
 }
 
-function server(name: 'postgres' | 'mysql', url: string): TestDatabase {
+/** knex's own console warnings, silenced where a test breaks the connection on purpose. */
+const quiet = { warn() {}, error() {}, debug() {}, deprecate() {} };
+
+function server(name: 'postgres' | 'mysql', url: string, log?: typeof quiet): TestDatabase {
   const parsed = new URL(url);
   return {
     name,
@@ -45,8 +48,8 @@ function server(name: 'postgres' | 'mysql', url: string): TestDatabase {
     connect() {
       const knex = knexFactory(
         name === 'postgres'
-          ? { client: 'pg', connection: url, pool: { min: 0, max: 5 } }
-          : { client: 'mysql2', connection: { uri: url, charset: 'utf8mb4' } as Knex.MySql2ConnectionConfig, pool: { min: 0, max: 5 } },
+          ? { client: 'pg', connection: url, pool: { min: 0, max: 5 }, log }
+          : { client: 'mysql2', connection: { uri: url, charset: 'utf8mb4' } as Knex.MySql2ConnectionConfig, pool: { min: 0, max: 5 }, log },
       );
       return { knex, release: () => knex.destroy() };
     },
@@ -72,12 +75,12 @@ export function forEachDatabase(title: string, suite: (db: TestDatabase) => void
   for (const db of databases) describe(`${title} [${db.name}]`, () => suite(db));
 }
 
-/** The same server database reached through another local port, such as a test proxy's. */
+/** The same server database reached through another local port, such as a test proxy's (whose failures are the point). */
 export function throughPort(db: TestDatabase, port: number): TestDatabase {
   const url = new URL(db.name === 'postgres' ? (process.env.TEST_POSTGRES_URL as string) : (process.env.TEST_MYSQL_URL as string));
   url.hostname = '127.0.0.1';
   url.port = String(port);
-  return server(db.name as 'postgres' | 'mysql', url.toString());
+  return server(db.name as 'postgres' | 'mysql', url.toString(), quiet);
 }
 
 /** Server databases only: what a network failure can happen to. */
