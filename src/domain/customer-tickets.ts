@@ -93,10 +93,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
         // Under the customer's gate: a create whose connection died still holds it until the
         // server has committed or rolled it back, so the answer is final.
         made: () =>
-          store.transaction(async (tx) => {
-            await tx.gates.hold(customer.id, now());
-            return tx.tickets.findBySubmission(customer.id, submissionKey);
-          }),
+          store.transaction(async (tx) => ((await tx.gates.hold(customer.id, now())) ? tx.tickets.findBySubmission(customer.id, submissionKey) : null)),
         change: async () => {
           const { departments, services } = await formChoices(customer);
           const problems = checkNewTicket(input, files, { services, departments, uploads: deps.uploads });
@@ -130,7 +127,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
           };
           await store.gates.ensure(customer.id, at);
           const created = await store.transaction(async (tx) => {
-            await tx.gates.hold(customer.id, at);
+            if (!(await tx.gates.hold(customer.id, at))) throw new Error('support-requests: customer gate row missing');
             if (await tx.tickets.findBySubmission(customer.id, submissionKey)) throw new DuplicateSubmission();
             await checkOpeningRate(tx, customer, at);
             const id = await tx.tickets.insert({ ...fields, submissionKey });

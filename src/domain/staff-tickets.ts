@@ -264,24 +264,23 @@ export function staffTickets(deps: StaffTicketDeps) {
      * arrival. The submission key makes a double click one transfer: a repeat answers as done
      * even though the ticket may now be out of the member's reach.
      */
-    async transfer(user: HostUser, number: string, departmentId: number, reason: string, submissionKey: string): Promise<void> {
-      const made = async () => {
-        const ticket = isTicketNumber(number) ? await store.tickets.findByNumber(number) : null;
-        return ticket && (await madeUnderLock(ticket.id, (tx) => tx.events.madeBySubmission(ticket.id, user.id, submissionKey))) ? true : null;
-      };
-      if (await made()) return;
-      const found = await reachable(user, number);
-      const problems: Record<string, Problem> = {};
-      const target = await store.departments.find(departmentId);
-      if (!target || !target.active || target.id === found.departmentId) problems.departmentId = { key: 'errors.transfer.department' };
-      if (!reason.trim()) problems.reason = { key: 'errors.transfer.reasonRequired' };
-      else if (reason.length > REASON_MAX) problems.reason = { key: 'errors.transfer.reasonTooLong', params: { max: REASON_MAX } };
-      if (Object.keys(problems).length > 0) throw new ValidationError(problems);
-      await oncePerSubmission({
+    transfer(user: HostUser, number: string, departmentId: number, reason: string, submissionKey: string): Promise<void> {
+      return oncePerSubmission({
         files: [],
         discard: deps.discardFiles,
-        made,
+        made: async () => {
+          const ticket = isTicketNumber(number) ? await store.tickets.findByNumber(number) : null;
+          // A transfer returns nothing: undefined says "made", null "not made".
+          return ticket && (await madeUnderLock(ticket.id, (tx) => tx.events.madeBySubmission(ticket.id, user.id, submissionKey))) ? undefined : null;
+        },
         change: async () => {
+          const found = await reachable(user, number);
+          const problems: Record<string, Problem> = {};
+          const target = await store.departments.find(departmentId);
+          if (!target || !target.active || target.id === found.departmentId) problems.departmentId = { key: 'errors.transfer.department' };
+          if (!reason.trim()) problems.reason = { key: 'errors.transfer.reasonRequired' };
+          else if (reason.length > REASON_MAX) problems.reason = { key: 'errors.transfer.reasonTooLong', params: { max: REASON_MAX } };
+          if (Object.keys(problems).length > 0) throw new ValidationError(problems);
           await store.transaction(async (tx) => {
             const ticket = await tx.tickets.lock(found.id);
             if (await tx.events.madeBySubmission(ticket.id, user.id, submissionKey)) throw new DuplicateSubmission();
@@ -300,7 +299,6 @@ export function staffTickets(deps: StaffTicketDeps) {
             }
           });
           deps.mailQueued?.();
-          return true;
         },
       });
     },

@@ -1,12 +1,12 @@
 // A form submission makes its change at most once, and its answer tells the truth about it.
-// Each form carries a one-time key; the change stores it under a unique index. Three outcomes
-// need care besides plain success:
-// - the same submission again (a double click): the answer is what the first one made;
-// - the database went away mid-change, perhaps during COMMIT: whether it committed is looked
-//   up by the key, and the files stay whenever it did or cannot be told;
-// - anything else: nothing was kept, so neither are the uploaded files.
+// Each form carries a one-time key; the change stores it under a unique index. When the change
+// fails, the key tells whether the submission was made after all:
+// - by another copy of it (a double click: the copy hit the unique index, or found the ticket
+//   already moved out of reach): the answer is what the first copy made, and this copy's files go;
+// - by this very request, whose connection died during COMMIT: the answer is what it made, and
+//   its files stay; when even that cannot be told, the files stay too (the orphan sweep decides);
+// - not at all: the error stands, and the uploaded files go.
 import type { StoredFile } from './types';
-import { isUniqueViolation } from '../store/dialect';
 import { isDatabaseUnavailable } from '../store/unavailable';
 
 /** Thrown inside a change's transaction when its key shows the submission was already made. */
@@ -31,23 +31,17 @@ export async function oncePerSubmission<T>({ files, discard, made, change }: Sub
   try {
     return await change();
   } catch (err) {
-    if (err instanceof DuplicateSubmission || isUniqueViolation(err)) {
-      // This request's own files are copies nobody refers to.
-      const earlier = await made();
-      if (earlier !== null) {
-        await discardFiles();
-        return earlier;
-      }
-    } else if (isDatabaseUnavailable(err)) {
-      const outcome = await made().then(
-        (found) => ({ known: true as const, found }),
-        () => ({ known: false as const }),
-      );
-      // Unknown: keep the files; if nothing refers to them, the orphan sweep removes them later.
-      if (!outcome.known) throw err;
-      if (outcome.found !== null) return outcome.found;
+    // Only a database that went away can leave this request's own change committed unseen.
+    const maybeOwnCommit = isDatabaseUnavailable(err);
+    const outcome = await made().then(
+      (found) => ({ known: true as const, found }),
+      () => ({ known: false as const }),
+    );
+    if (outcome.known && outcome.found !== null) {
+      if (!maybeOwnCommit) await discardFiles();
+      return outcome.found;
     }
-    await discardFiles();
+    if (!(maybeOwnCommit && !outcome.known)) await discardFiles();
     throw err;
   }
 }

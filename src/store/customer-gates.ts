@@ -16,10 +16,9 @@ export function customerGateStore(knex: Knex, t: TableNames) {
       await knex(t.customerGates).insert({ customer_id: customerId, locked_at: at }).onConflict('customer_id').ignore();
     },
 
-    /** Inside a transaction: waits for, then holds until the end, this customer's row. */
-    async hold(customerId: string, at: number): Promise<void> {
-      const changed = await knex(t.customerGates).where('customer_id', customerId).update({ locked_at: at });
-      if (changed !== 1) throw new Error('support-requests: customer gate row missing; call ensure() first');
+    /** Inside a transaction: waits for, then holds until the end, this customer's row; false if it does not exist. */
+    async hold(customerId: string, at: number): Promise<boolean> {
+      return (await knex(t.customerGates).where('customer_id', customerId).update({ locked_at: at })) === 1;
     },
   };
 }
