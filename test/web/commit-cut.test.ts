@@ -1,4 +1,4 @@
-// The database connection dies around the COMMIT of a new request, through a real TCP proxy in
+// The database connection dies around the COMMIT of a new request (or a reply), through a real TCP proxy in
 // front of the server. The answer must match what the database holds: committed → the customer
 // is sent to the request and its files stay; not committed → "try again" with the text kept,
 // and neither rows nor files remain. No attachment row may ever point at a missing file.
@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { forEachServerDatabase, throughPort, type Connection } from '../support/databases';
 import { filesUnder, startPlugin, type TestPlugin } from '../support/test-host';
-import { departmentId } from '../support/tickets';
+import { createTicket, departmentId } from '../support/tickets';
 import { TcpProxy, type CommitCut } from '../support/tcp-proxy';
 import { png } from '../support/samples';
 
@@ -59,6 +59,21 @@ forEachServerDatabase('the connection cut at COMMIT of a new request', (db) => {
     assert.equal(res.status, 303, res.text.slice(0, 500));
     assert.equal(res.headers.location, `/support/requests/${row.number}?created=1`);
     assert.equal(Number((await direct.knex(t.tables.attachments).where('ticket_id', row.id).count({ n: '*' }))[0]?.n), 1);
+    await assertNoMissingFiles();
+    assert.equal(filesUnder(t.storageDir).length, 1);
+  });
+
+  it("a customer's reply whose COMMIT reached the server: the customer lands on it, and its file is kept", async () => {
+    const ivan = t.as('ivan');
+    const number = await createTicket(t, ivan);
+    const token = await ivan.csrf();
+    const cut = proxy.cutAtCommit(new RegExp(`insert into [\`"]${t.tables.messages}[\`"]`, 'i'), 'after-commit');
+    const res = await ivan.post(`/${number}/reply?_csrf=${encodeURIComponent(token)}`).field('submissionKey', `key-${Date.now()}`).field('message', 'Снимок экрана приложен.').attach('files', png, 'screen.png');
+    await cut;
+    const reply = await direct.knex(t.tables.messages).where('body', 'Снимок экрана приложен.').first('id');
+    assert.ok(reply, 'the reply committed');
+    assert.equal(res.status, 303, res.text.slice(0, 500));
+    assert.equal(res.headers.location, `/support/requests/${number}?replied=1#m${reply.id}`);
     await assertNoMissingFiles();
     assert.equal(filesUnder(t.storageDir).length, 1);
   });
