@@ -41,7 +41,9 @@ export async function oncePerSubmission<T>({ files, discard, made, change }: Sub
       if (!maybeOwnCommit) await discardFiles();
       return outcome.found;
     }
-    if (!(maybeOwnCommit && !outcome.known)) await discardFiles();
+    // The files may be referenced only if this request's own commit may have happened unseen.
+    const mayBeKept = maybeOwnCommit && !outcome.known;
+    if (!mayBeKept) await discardFiles();
     throw err;
   }
 }
