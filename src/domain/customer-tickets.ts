@@ -7,6 +7,7 @@ import type { Attachment, Department, Message, Page, StoredFile, Ticket } from '
 import { NotFoundError, ValidationError, type Problem } from './errors';
 import { checkFiles, checkMessage, checkNewTicket, type NewTicketInput, type UploadRules } from './ticket-rules';
 import { isTicketNumber, randomTicketNumber } from './ticket-number';
+import { DuplicateSubmission, oncePerSubmission } from './submissions';
 import { keepingFilesOnlyOnSuccess } from './kept-files';
 
 export interface CustomerTicketDeps {
@@ -42,8 +43,6 @@ export function customerTickets(deps: CustomerTicketDeps) {
     return ticket;
   }
 
-  const keepingFiles = <T>(files: StoredFile[], work: () => Promise<T>) => keepingFilesOnlyOnSuccess(deps.discardFiles, files, work);
-
   async function unusedNumber(): Promise<string> {
     // 90 million numbers: a collision is rare, and the unique index catches a race.
     for (;;) {
@@ -52,10 +51,14 @@ export function customerTickets(deps: CustomerTicketDeps) {
     }
   }
 
-  /** Refuses a request beyond the hourly limit; what was typed comes back with the reason. */
-  async function checkOpeningRate(customer: HostUser): Promise<void> {
+  /**
+   * Refuses a request beyond the hourly limit; what was typed comes back with the reason. Runs
+   * inside the creating transaction while it holds the customer's gate, so concurrent requests
+   * of one customer are counted one after another and the limit holds exactly.
+   */
+  async function checkOpeningRate(tx: Store, customer: HostUser, at: number): Promise<void> {
     const max = deps.newTicketsPerHour;
-    if (max > 0 && (await store.tickets.countOpenedSince(customer.id, now() - 3_600_000)) >= max) {
+    if (max > 0 && (await tx.tickets.countOpenedSince(customer.id, at - 3_600_000)) >= max) {
       throw new ValidationError({ form: { key: 'errors.tooManyNew', params: { max } } });
     }
   }
@@ -78,53 +81,68 @@ export function customerTickets(deps: CustomerTicketDeps) {
       return store.departments.list({ activeOnly: false });
     },
 
-    /** Creates the ticket, its first message and its attachments in one transaction. */
-    create(customer: HostUser, input: NewTicketInput, files: StoredFile[], locale: Locale): Promise<Ticket> {
-      return keepingFiles(files, async () => {
-        const { departments, services } = await formChoices(customer);
-        const problems = checkNewTicket(input, files, { services, departments, uploads: deps.uploads });
-        if (Object.keys(problems).length > 0) throw new ValidationError(problems);
-        await checkOpeningRate(customer);
+    /**
+     * Creates the ticket, its first message and its attachments in one transaction. The form's
+     * submission key makes a double click one ticket, and tells whether a create whose COMMIT
+     * went unanswered was made.
+     */
+    create(customer: HostUser, input: NewTicketInput, files: StoredFile[], locale: Locale, submissionKey: string): Promise<Ticket> {
+      return oncePerSubmission({
+        files,
+        discard: deps.discardFiles,
+        // Under the customer's gate: a create whose connection died still holds it until the
+        // server has committed or rolled it back, so the answer is final.
+        made: () =>
+          store.transaction(async (tx) => ((await tx.gates.hold(customer.id, now())) ? tx.tickets.findBySubmission(customer.id, submissionKey) : null)),
+        change: async () => {
+          const { departments, services } = await formChoices(customer);
+          const problems = checkNewTicket(input, files, { services, departments, uploads: deps.uploads });
+          if (Object.keys(problems).length > 0) throw new ValidationError(problems);
 
-        const department = departments.find((d) => String(d.id) === input.departmentId) as Department;
-        const service = services.find((s) => s.id === input.serviceId) ?? null;
-        const number = await unusedNumber();
-        const at = now();
-        const fields: Omit<Ticket, 'id'> = {
-          number,
-          customerId: customer.id,
-          customerName: customer.name,
-          customerEmail: customer.email,
-          customerLocale: locale,
-          serviceId: service?.id ?? null,
-          serviceLabel: service?.label ?? null,
-          departmentId: department.id,
-          subject: input.subject.trim(),
-          status: 'new',
-          priority: department.urgent ? 'urgent' : 'normal',
-          createdAt: at,
-          updatedAt: at,
-          lastReplyAt: null,
-          closedAt: null,
-          threadMessageId: null,
-          assigneeId: null,
-          assigneeName: null,
-          serviceKind: service?.kind ?? null,
-          lastCustomerAt: at,
-        };
-        const created = await store.transaction(async (tx) => {
-          const id = await tx.tickets.insert(fields);
-          const first = { ticketId: id, authorKind: 'customer' as const, authorId: customer.id, authorName: customer.name, body: input.message, createdAt: at };
-          const messageId = await tx.messages.insert(first);
-          const attachments = await tx.messages.attach(id, messageId, files, at);
-          const ticket: Ticket = { id, ...fields };
-          const { items, threadMessageId } = deps.mail.forNewTicket(ticket, department, { id: messageId, ...first, internal: false, attachments });
-          await tx.tickets.update(id, { threadMessageId });
-          await tx.outbox.enqueue(items, at);
-          return { ...ticket, threadMessageId };
-        });
-        deps.mailQueued?.();
-        return created;
+          const department = departments.find((d) => String(d.id) === input.departmentId) as Department;
+          const service = services.find((s) => s.id === input.serviceId) ?? null;
+          const number = await unusedNumber();
+          const at = now();
+          const fields: Omit<Ticket, 'id'> = {
+            number,
+            customerId: customer.id,
+            customerName: customer.name,
+            customerEmail: customer.email,
+            customerLocale: locale,
+            serviceId: service?.id ?? null,
+            serviceLabel: service?.label ?? null,
+            departmentId: department.id,
+            subject: input.subject.trim(),
+            status: 'new',
+            priority: department.urgent ? 'urgent' : 'normal',
+            createdAt: at,
+            updatedAt: at,
+            lastReplyAt: null,
+            closedAt: null,
+            threadMessageId: null,
+            assigneeId: null,
+            assigneeName: null,
+            serviceKind: service?.kind ?? null,
+            lastCustomerAt: at,
+          };
+          await store.gates.ensure(customer.id, at);
+          const created = await store.transaction(async (tx) => {
+            if (!(await tx.gates.hold(customer.id, at))) throw new Error('support-requests: customer gate row missing');
+            if (await tx.tickets.findBySubmission(customer.id, submissionKey)) throw new DuplicateSubmission();
+            await checkOpeningRate(tx, customer, at);
+            const id = await tx.tickets.insert({ ...fields, submissionKey });
+            const first = { ticketId: id, authorKind: 'customer' as const, authorId: customer.id, authorName: customer.name, body: input.message, createdAt: at };
+            const messageId = await tx.messages.insert(first);
+            const attachments = await tx.messages.attach(id, messageId, files, at);
+            const ticket: Ticket = { id, ...fields };
+            const { items, threadMessageId } = deps.mail.forNewTicket(ticket, department, { id: messageId, ...first, internal: false, attachments });
+            await tx.tickets.update(id, { threadMessageId });
+            await tx.outbox.enqueue(items, at);
+            return { ...ticket, threadMessageId };
+          });
+          deps.mailQueued?.();
+          return created;
+        },
       });
     },
 
@@ -134,38 +152,51 @@ export function customerTickets(deps: CustomerTicketDeps) {
       return { ticket, department, messages };
     },
 
-    /** Adds the customer's message; a closed ticket is reopened by it. */
-    reply(customer: HostUser, number: string, body: string, files: StoredFile[]): Promise<number> {
-      return keepingFiles(files, async () => {
-        const problems: Record<string, Problem> = {};
-        checkMessage(body, problems);
-        checkFiles(files, deps.uploads, problems);
-        const ticket = await ownTicket(customer, number);
-        if (Object.keys(problems).length > 0) throw new ValidationError(problems);
-        const at = now();
-        const messageId = await store.transaction(async (tx) => {
-          const earlier = await tx.messages.thread(ticket.id, 'customer');
-          const reply = { ticketId: ticket.id, authorKind: 'customer' as const, authorId: customer.id, authorName: customer.name, body, createdAt: at };
-          const id = await tx.messages.insert(reply);
-          const attachments = await tx.messages.attach(ticket.id, id, files, at);
-          // Still unanswered stays "new"; otherwise the ball is in the staff's court again.
-          await tx.tickets.update(ticket.id, {
-            status: ticket.status === 'new' ? 'new' : 'waiting',
-            updatedAt: at,
-            closedAt: null,
-            lastCustomerAt: at,
+    /** Adds the customer's message; a closed ticket is reopened by it. The submission key makes a double click one message. */
+    async reply(customer: HostUser, number: string, body: string, files: StoredFile[], submissionKey: string): Promise<number> {
+      // Not the customer's ticket: no change will keep the files.
+      const ticket = await keepingFilesOnlyOnSuccess(deps.discardFiles, files, () => ownTicket(customer, number));
+      return oncePerSubmission({
+        files,
+        discard: deps.discardFiles,
+        // Under the ticket's row lock, which a reply whose connection died holds until it ends.
+        made: () =>
+          store.transaction(async (tx) => {
+            await tx.tickets.lock(ticket.id);
+            return tx.messages.findBySubmission(ticket.id, submissionKey);
+          }),
+        change: async () => {
+          const problems: Record<string, Problem> = {};
+          checkMessage(body, problems);
+          checkFiles(files, deps.uploads, problems);
+          if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+          const at = now();
+          const messageId = await store.transaction(async (tx) => {
+            await tx.tickets.lock(ticket.id);
+            if (await tx.messages.findBySubmission(ticket.id, submissionKey)) throw new DuplicateSubmission();
+            const earlier = await tx.messages.thread(ticket.id, 'customer');
+            const reply = { ticketId: ticket.id, authorKind: 'customer' as const, authorId: customer.id, authorName: customer.name, body, createdAt: at };
+            const id = await tx.messages.insert({ ...reply, submissionKey });
+            const attachments = await tx.messages.attach(ticket.id, id, files, at);
+            // Still unanswered stays "new"; otherwise the ball is in the staff's court again.
+            await tx.tickets.update(ticket.id, {
+              status: ticket.status === 'new' ? 'new' : 'waiting',
+              updatedAt: at,
+              closedAt: null,
+              lastCustomerAt: at,
+            });
+            const department = await tx.departments.find(ticket.departmentId);
+            if (department) {
+              const items = deps.mail.forCustomerReply(ticket, department, { id, ...reply, internal: false, attachments }, earlier.reverse());
+              await tx.outbox.enqueue(items, at);
+              // A ticket without mail so far starts its thread here.
+              if (!ticket.threadMessageId && items[0]) await tx.tickets.update(ticket.id, { threadMessageId: items[0].messageId });
+            }
+            return id;
           });
-          const department = await tx.departments.find(ticket.departmentId);
-          if (department) {
-            const items = deps.mail.forCustomerReply(ticket, department, { id, ...reply, internal: false, attachments }, earlier.reverse());
-            await tx.outbox.enqueue(items, at);
-            // A ticket without mail so far starts its thread here.
-            if (!ticket.threadMessageId && items[0]) await tx.tickets.update(ticket.id, { threadMessageId: items[0].messageId });
-          }
-          return id;
-        });
-        deps.mailQueued?.();
-        return messageId;
+          deps.mailQueued?.();
+          return messageId;
+        },
       });
     },
 

@@ -37,9 +37,12 @@ export function mailAdmin(deps: MailAdminDeps) {
       };
     },
 
-    /** Queues a failed e-mail again; anything not failed (or unknown) is NotFound. */
-    async retry(id: number): Promise<void> {
-      if (!Number.isSafeInteger(id) || !(await deps.outbox.retryFailed(id, now()))) throw new NotFoundError('mail');
+    /**
+     * Queues a failed e-mail again; anything not failed (or unknown) is NotFound, except the same
+     * retry submission again, which is done already.
+     */
+    async retry(id: number, submissionKey: string): Promise<void> {
+      if (!Number.isSafeInteger(id) || !(await deps.outbox.retryFailed(id, now(), submissionKey))) throw new NotFoundError('mail');
       deps.mailQueued();
     },
   };

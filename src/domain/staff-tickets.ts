@@ -11,8 +11,8 @@ import { PRIORITIES } from './types';
 import { NotFoundError, ValidationError, type Problem } from './errors';
 import { checkFiles, checkMessage, type UploadRules } from './ticket-rules';
 import { isTicketNumber } from './ticket-number';
+import { DuplicateSubmission, oncePerSubmission } from './submissions';
 import { keepingFilesOnlyOnSuccess } from './kept-files';
-import { isUniqueViolation } from '../store/dialect';
 
 export interface StaffTicketDeps {
   store: Store;
@@ -63,7 +63,6 @@ export type QueueQuery = Omit<QueueFilter, 'departmentIds'> & { departmentId: nu
 export function staffTickets(deps: StaffTicketDeps) {
   const { store } = deps;
   const now = deps.now ?? Date.now;
-  const keepingFiles = <T>(files: StoredFile[], work: () => Promise<T>) => keepingFilesOnlyOnSuccess(deps.discardFiles, files, work);
 
   /** Ids of the departments this user works in; null for admins (all of them). */
   async function reach(user: HostUser): Promise<number[] | null> {
@@ -79,6 +78,20 @@ export function staffTickets(deps: StaffTicketDeps) {
     const allowed = await reach(user);
     if (!ticket || (allowed && !allowed.includes(ticket.departmentId))) throw new NotFoundError('ticket');
     return ticket;
+  }
+
+  /** A ticket in reach; the request's files are removed when it is not (no change will keep them). */
+  const reachableOrDiscard = (user: HostUser, number: string, files: StoredFile[]) => keepingFilesOnlyOnSuccess(deps.discardFiles, files, () => reachable(user, number));
+
+  /**
+   * Looks up what a submission made while holding the ticket's row lock: a change whose
+   * connection died holds that lock until the server has committed or rolled it back.
+   */
+  function madeUnderLock<T>(ticketId: number, find: (tx: Store) => Promise<T>): Promise<T> {
+    return store.transaction(async (tx) => {
+      await tx.tickets.lock(ticketId);
+      return find(tx);
+    });
   }
 
   function event(user: HostUser, ticket: Ticket, action: TicketEvent['action'], detail: TicketEvent['detail'], at: number): NewTicketEvent {
@@ -145,16 +158,18 @@ export function staffTickets(deps: StaffTicketDeps) {
      * the customer commit together. If others wrote since the author last looked, nothing is sent
      * and the newer messages come back, so the author can read them and confirm.
      */
-    reply(user: HostUser, number: string, reply: StaffReply): Promise<ReplyOutcome> {
-      return keepingFiles(reply.files, async () => {
-        const problems: Record<string, Problem> = {};
-        checkMessage(reply.body, problems);
-        checkFiles(reply.files, deps.uploads, problems);
-        const found = await reachable(user, number);
-        if (Object.keys(problems).length > 0) throw new ValidationError(problems);
-        let outcome: ReplyOutcome;
-        try {
-          outcome = await store.transaction(async (tx): Promise<ReplyOutcome> => {
+    async reply(user: HostUser, number: string, reply: StaffReply): Promise<ReplyOutcome> {
+      const found = await reachableOrDiscard(user, number, reply.files);
+      const outcome = await oncePerSubmission<ReplyOutcome>({
+        files: reply.files,
+        discard: deps.discardFiles,
+        made: () => madeUnderLock(found.id, (tx) => tx.messages.findBySubmission(found.id, reply.submissionKey)).then((id) => (id ? { sent: true } : null)),
+        change: async () => {
+          const problems: Record<string, Problem> = {};
+          checkMessage(reply.body, problems);
+          checkFiles(reply.files, deps.uploads, problems);
+          if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+          const result = await store.transaction(async (tx): Promise<ReplyOutcome> => {
             const ticket = await tx.tickets.lock(found.id);
             if (await tx.messages.findBySubmission(ticket.id, reply.submissionKey)) throw new DuplicateSubmission();
             const thread = await tx.messages.thread(ticket.id, 'staff');
@@ -174,34 +189,37 @@ export function staffTickets(deps: StaffTicketDeps) {
             if (department) await tx.outbox.enqueue(deps.mail.forStaffReply(ticket, department, { id, ...fields, internal: false, attachments }), at);
             return { sent: true };
           });
-        } catch (err) {
-          // A double click: the first submission made the reply; this one changes nothing.
-          if (err instanceof DuplicateSubmission || isUniqueViolation(err)) {
-            await deps.discardFiles(reply.files.map((f) => f.storageKey));
-            return { sent: true };
-          }
-          throw err;
-        }
-        if (!outcome.sent) await deps.discardFiles(reply.files.map((f) => f.storageKey));
-        else deps.mailQueued?.();
-        return outcome;
+          if (result.sent) deps.mailQueued?.();
+          return result;
+        },
       });
+      // Held for confirmation: the author sends the files again with it.
+      if (!outcome.sent) await deps.discardFiles(reply.files.map((f) => f.storageKey));
+      return outcome;
     },
 
-    /** An internal note: staff only, never shown or e-mailed to the customer. */
-    note(user: HostUser, number: string, body: string, files: StoredFile[]): Promise<void> {
-      return keepingFiles(files, async () => {
-        const problems: Record<string, Problem> = {};
-        checkMessage(body, problems, 'note');
-        checkFiles(files, deps.uploads, problems);
-        const found = await reachable(user, number);
-        if (Object.keys(problems).length > 0) throw new ValidationError(problems);
-        await store.transaction(async (tx) => {
-          const at = now();
-          const id = await tx.messages.insert({ ticketId: found.id, authorKind: 'staff', authorId: user.id, authorName: user.name, body, createdAt: at, internal: true });
-          await tx.messages.attach(found.id, id, files, at);
-          await tx.events.record([event(user, found, 'note', { message: String(id) }, at)]);
-        });
+    /** An internal note: staff only, never shown or e-mailed to the customer. The submission key makes a double click one note. */
+    async note(user: HostUser, number: string, body: string, files: StoredFile[], submissionKey: string): Promise<void> {
+      const found = await reachableOrDiscard(user, number, files);
+      await oncePerSubmission({
+        files,
+        discard: deps.discardFiles,
+        made: () => madeUnderLock(found.id, (tx) => tx.messages.findBySubmission(found.id, submissionKey)).then((id) => (id ? true : null)),
+        change: async () => {
+          const problems: Record<string, Problem> = {};
+          checkMessage(body, problems, 'note');
+          checkFiles(files, deps.uploads, problems);
+          if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+          await store.transaction(async (tx) => {
+            await tx.tickets.lock(found.id);
+            if (await tx.messages.findBySubmission(found.id, submissionKey)) throw new DuplicateSubmission();
+            const at = now();
+            const id = await tx.messages.insert({ ticketId: found.id, authorKind: 'staff', authorId: user.id, authorName: user.name, body, createdAt: at, internal: true, submissionKey });
+            await tx.messages.attach(found.id, id, files, at);
+            await tx.events.record([event(user, found, 'note', { message: String(id) }, at)]);
+          });
+          return true;
+        },
       });
     },
 
@@ -241,30 +259,48 @@ export function staffTickets(deps: StaffTicketDeps) {
       );
     },
 
-    /** Moves a ticket to another department with a reason; that department is e-mailed like a new arrival. departmentId null: none was chosen. */
-    async transfer(user: HostUser, number: string, departmentId: number | null, reason: string): Promise<void> {
-      const found = await reachable(user, number);
-      const problems: Record<string, Problem> = {};
-      const target = departmentId === null ? null : await store.departments.find(departmentId);
-      if (!target || !target.active || target.id === found.departmentId) problems.departmentId = { key: 'errors.transfer.department' };
-      if (!reason.trim()) problems.reason = { key: 'errors.transfer.reasonRequired' };
-      else if (reason.length > REASON_MAX) problems.reason = { key: 'errors.transfer.reasonTooLong', params: { max: REASON_MAX } };
-      if (Object.keys(problems).length > 0) throw new ValidationError(problems);
-      await store.transaction(async (tx) => {
-        const ticket = await tx.tickets.lock(found.id);
-        const from = await tx.departments.find(ticket.departmentId);
-        const at = now();
-        const priority = target!.urgent ? 'urgent' : ticket.priority;
-        await tx.tickets.update(ticket.id, { departmentId: target!.id, assigneeId: null, assigneeName: null, priority, updatedAt: at });
-        const events = [event(user, ticket, 'department', { from: from?.code ?? null, to: target!.code, reason: reason.trim() }, at)];
-        if (ticket.assigneeId) events.push(event(user, ticket, 'assignee', { from: ticket.assigneeName, to: null }, at));
-        await tx.events.record(events);
-        if (from) {
-          const moved = { ...ticket, departmentId: target!.id, priority };
-          await tx.outbox.enqueue(deps.mail.forTransfer(moved, from, target!, reason.trim(), await tx.messages.thread(ticket.id, 'customer')), at);
-        }
+    /**
+     * Moves a ticket to another department with a reason; that department is e-mailed like a new
+     * arrival (departmentId null: none was chosen). The submission key makes a double click one transfer: a repeat answers as done
+     * even though the ticket may now be out of the member's reach.
+     */
+    transfer(user: HostUser, number: string, departmentId: number | null, reason: string, submissionKey: string): Promise<void> {
+      return oncePerSubmission({
+        files: [],
+        discard: deps.discardFiles,
+        made: async () => {
+          const ticket = isTicketNumber(number) ? await store.tickets.findByNumber(number) : null;
+          // A transfer returns nothing: undefined says "made", null "not made".
+          return ticket && (await madeUnderLock(ticket.id, (tx) => tx.events.madeBySubmission(ticket.id, user.id, submissionKey))) ? undefined : null;
+        },
+        change: async () => {
+          const found = await reachable(user, number);
+          const problems: Record<string, Problem> = {};
+          const target = departmentId === null ? null : await store.departments.find(departmentId);
+          if (!target || !target.active || target.id === found.departmentId) problems.departmentId = { key: 'errors.transfer.department' };
+          if (!reason.trim()) problems.reason = { key: 'errors.transfer.reasonRequired' };
+          else if (reason.length > REASON_MAX) problems.reason = { key: 'errors.transfer.reasonTooLong', params: { max: REASON_MAX } };
+          if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+          await store.transaction(async (tx) => {
+            const ticket = await tx.tickets.lock(found.id);
+            if (await tx.events.madeBySubmission(ticket.id, user.id, submissionKey)) throw new DuplicateSubmission();
+            // Someone else moved it there meanwhile: nothing left to do, and no second e-mail.
+            if (ticket.departmentId === target!.id) throw new ValidationError({ departmentId: { key: 'errors.transfer.department' } });
+            const from = await tx.departments.find(ticket.departmentId);
+            const at = now();
+            const priority = target!.urgent ? 'urgent' : ticket.priority;
+            await tx.tickets.update(ticket.id, { departmentId: target!.id, assigneeId: null, assigneeName: null, priority, updatedAt: at });
+            const events: NewTicketEvent[] = [{ ...event(user, ticket, 'department', { from: from?.code ?? null, to: target!.code, reason: reason.trim() }, at), submissionKey }];
+            if (ticket.assigneeId) events.push(event(user, ticket, 'assignee', { from: ticket.assigneeName, to: null }, at));
+            await tx.events.record(events);
+            if (from) {
+              const moved = { ...ticket, departmentId: target!.id, priority };
+              await tx.outbox.enqueue(deps.mail.forTransfer(moved, from, target!, reason.trim(), await tx.messages.thread(ticket.id, 'customer')), at);
+            }
+          });
+          deps.mailQueued?.();
+        },
       });
-      deps.mailQueued?.();
     },
 
     async attachment(user: HostUser, number: string, attachmentId: number): Promise<Attachment> {
@@ -275,7 +311,5 @@ export function staffTickets(deps: StaffTicketDeps) {
     },
   };
 }
-
-class DuplicateSubmission extends Error {}
 
 export type StaffTickets = ReturnType<typeof staffTickets>;

@@ -4,7 +4,10 @@ import type { TicketEvent } from '../domain/types';
 import type { TableNames } from './tables';
 import { num } from './dialect';
 
-export type NewTicketEvent = Omit<TicketEvent, 'id'>;
+export type NewTicketEvent = Omit<TicketEvent, 'id'> & {
+  /** The form submission that made it; the same submission twice is refused by a unique index. */
+  submissionKey?: string | null;
+};
 
 export function eventStore(knex: Knex, t: TableNames) {
   return {
@@ -18,8 +21,14 @@ export function eventStore(knex: Knex, t: TableNames) {
           action: e.action,
           detail: JSON.stringify(e.detail),
           created_at: e.createdAt,
+          submission_key: e.submissionKey ?? null,
         })),
       );
+    },
+
+    /** Whether this actor's submission already made its change to the ticket. */
+    async madeBySubmission(ticketId: number, actorId: string, submissionKey: string): Promise<boolean> {
+      return (await knex(t.events).where({ ticket_id: ticketId, actor_id: actorId, submission_key: submissionKey }).first('id')) !== undefined;
     },
 
     async forTicket(ticketId: number): Promise<TicketEvent[]> {

@@ -9,6 +9,7 @@ import { queueStore } from './queue';
 import { eventStore } from './events';
 import { departmentStaffStore } from './department-staff';
 import { cannedReplyStore } from './canned-replies';
+import { customerGateStore } from './customer-gates';
 import { withDeadlockRetry } from './dialect';
 
 export interface Store {
@@ -20,6 +21,7 @@ export interface Store {
   events: ReturnType<typeof eventStore>;
   members: ReturnType<typeof departmentStaffStore>;
   canned: ReturnType<typeof cannedReplyStore>;
+  gates: ReturnType<typeof customerGateStore>;
   /**
    * Runs fn with a store bound to one transaction: all of it commits, or none of it. A deadlock
    * victim is run again from the start, so fn must not have effects outside the database.
@@ -37,6 +39,7 @@ export function createStore(knex: Knex, tables: TableNames): Store {
     events: eventStore(knex, tables),
     members: departmentStaffStore(knex, tables),
     canned: cannedReplyStore(knex, tables),
+    gates: customerGateStore(knex, tables),
     transaction: (fn) => withDeadlockRetry(() => knex.transaction((trx) => fn(createStore(trx, tables)))),
   };
 }

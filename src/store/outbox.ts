@@ -109,11 +109,16 @@ export function outboxStore(knex: Knex, t: TableNames) {
     },
 
     /** Puts a failed e-mail back in the queue for one more round of attempts. */
-    async retryFailed(id: number, now: number): Promise<boolean> {
+    /**
+     * Queues a failed e-mail again. `retryKey` is the admin form's submission: the same
+     * submission again (a double click) finds its own key on the row and counts as done.
+     */
+    async retryFailed(id: number, now: number, retryKey: string): Promise<boolean> {
       const changed = await knex(t.outbox)
         .where({ id, status: 'failed' })
-        .update({ status: 'pending', next_attempt_at: now, attempts: 0, created_at: now, last_error: null });
-      return changed > 0;
+        .update({ status: 'pending', next_attempt_at: now, attempts: 0, created_at: now, last_error: null, retry_key: retryKey });
+      if (changed > 0) return true;
+      return (await knex(t.outbox).where({ id, retry_key: retryKey }).first('id')) !== undefined;
     },
 
     /** Deletes up to `limit` e-mails sent before `cutoff`, oldest first; returns how many went. */

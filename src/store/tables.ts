@@ -13,6 +13,8 @@ export interface TableNames {
   /** Staff membership of departments, for hosts that do not give it. */
   departmentStaff: string;
   cannedReplies: string;
+  /** One row per customer, locked while their new request is counted against the hourly limit. */
+  customerGates: string;
   /** An index or key name: prefix + a short suffix. */
   key(suffix: string): string;
 }
@@ -29,6 +31,7 @@ export function tableNames(prefix: string, migrationsTemplate = '{prefix}migrati
     events: `${prefix}events`,
     departmentStaff: `${prefix}department_staff`,
     cannedReplies: `${prefix}canned_replies`,
+    customerGates: `${prefix}customer_gates`,
     key: (suffix) => `${prefix}${suffix}`,
   };
 }

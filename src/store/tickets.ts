@@ -30,7 +30,10 @@ export interface TicketRow {
   last_customer_at: number | string;
 }
 
-export type NewTicketRow = Omit<Ticket, 'id'>;
+export type NewTicketRow = Omit<Ticket, 'id'> & {
+  /** The create form's submission; the same submission twice is one ticket. */
+  submissionKey?: string | null;
+};
 export type TicketChanges = Partial<
   Pick<Ticket, 'status' | 'priority' | 'departmentId' | 'updatedAt' | 'lastReplyAt' | 'closedAt' | 'threadMessageId' | 'assigneeId' | 'assigneeName' | 'lastCustomerAt'>
 >;
@@ -107,6 +110,7 @@ export function ticketStore(knex: Knex, t: TableNames) {
         assignee_name: ticket.assigneeName,
         service_kind: ticket.serviceKind,
         last_customer_at: ticket.lastCustomerAt,
+        submission_key: ticket.submissionKey ?? null,
         ...derivedColumns(ticket),
       });
     },
@@ -115,6 +119,12 @@ export function ticketStore(knex: Knex, t: TableNames) {
     async countOpenedSince(customerId: string, since: number): Promise<number> {
       const row = await knex(t.tickets).where('customer_id', customerId).andWhere('updated_at', '>=', since).andWhere('created_at', '>=', since).count({ n: '*' }).first();
       return Number(row?.n ?? 0);
+    },
+
+    /** The ticket a create form submission of this customer made, if it was made. */
+    async findBySubmission(customerId: string, submissionKey: string): Promise<Ticket | null> {
+      const row = await knex<TicketRow>(t.tickets).where('customer_id', customerId).andWhere('submission_key', submissionKey).first();
+      return row ? toTicket(row) : null;
     },
 
     async numberTaken(number: string): Promise<boolean> {

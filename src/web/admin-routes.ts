@@ -10,6 +10,7 @@ import { contextOf } from './context';
 import type { Renderer } from './render';
 import type { CsrfProtection } from './csrf';
 import { pathId } from './ids';
+import { formBody, newSubmissionKey, submissionKeyOf } from './forms';
 
 interface Deps {
   mail: MailAdmin;
@@ -31,11 +32,12 @@ export function adminRoutes({ mail, departments, canned, render, csrf }: Deps): 
       overview: await mail.overview(),
       retried: req.query.retried === '1',
       csrfToken: csrf.token(req),
+      newKey: newSubmissionKey,
     });
   });
 
-  router.post('/admin/mail/:id/retry', csrf.protect, async (req, res) => {
-    await mail.retry(pathId(req, 'id'));
+  router.post('/admin/mail/:id/retry', csrf.protect, formBody('1kb', 2), async (req, res) => {
+    await mail.retry(pathId(req, 'id'), submissionKeyOf(req));
     res.redirect(303, `${req.baseUrl}/admin/mail?retried=1`);
   });
 

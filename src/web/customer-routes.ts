@@ -13,6 +13,7 @@ import { fileRulesOf, fileUploads, uploadsOf } from './uploads';
 import { sendAttachment } from './downloads';
 import { formField, queryText } from './text-input';
 import { pathId } from './ids';
+import { newSubmissionKey, submissionKeyOf } from './forms';
 
 interface Deps {
   tickets: CustomerTickets;
@@ -40,6 +41,7 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
       fileRules,
       filesLost: hasProblems && filesWereSent,
       csrfToken: csrf.token(req),
+      newKey: newSubmissionKey,
       contacts: settings.contacts,
     }, hasProblems ? 422 : 200);
   }
@@ -55,6 +57,7 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
       notice: req.query.replied === '1' ? contextOf(res).t('ticket.replied') : req.query.created === '1' ? contextOf(res).t('list.created', { number }) : null,
       fileRules,
       csrfToken: csrf.token(req),
+      newKey: newSubmissionKey,
     }, hasProblems ? 422 : 200);
   }
 
@@ -84,7 +87,7 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
     try {
       // Set only by the "send as it is" button the form shows with a copied-subject warning.
       const subjectConfirmed = formField(req, 'subjectConfirmed') === '1';
-      const ticket = await tickets.create(customer(res), { ...values, subjectConfirmed }, files, contextOf(res).locale);
+      const ticket = await tickets.create(customer(res), { ...values, subjectConfirmed }, files, contextOf(res).locale, submissionKeyOf(req));
       res.redirect(303, `${req.baseUrl}/${ticket.number}?created=1`);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
@@ -100,7 +103,7 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
     const { files, problem } = uploadsOf(req, res);
     if (problem) return showTicket(req, res, number, body, { [problem.field]: problem }, true);
     try {
-      const messageId = await tickets.reply(customer(res), number, body, files);
+      const messageId = await tickets.reply(customer(res), number, body, files, submissionKeyOf(req));
       res.redirect(303, `${req.baseUrl}/${number}?replied=1#m${messageId}`);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;

@@ -1,5 +1,6 @@
 // Plain (not multipart) admin forms: the body parser that runs after the CSRF check, and the
 // "show the form again with its problems" step every such form shares.
+import crypto from 'node:crypto';
 import express, { type Request, type RequestHandler } from 'express';
 import { ValidationError, type Problem } from '../domain/errors';
 import { refuseUnreadable, urlencodedBytesCheck } from './text-input';
@@ -21,4 +22,20 @@ export async function orShowAgain(req: Request, change: () => Promise<void>, sho
     if (!(err instanceof ValidationError)) throw err;
     await showAgain(err.fields);
   }
+}
+
+
+/**
+ * A fresh one-time key for a rendered form that changes something and sends mail; the change
+ * stores it, so the same submission twice (a double click, a resend) makes one change.
+ */
+export function newSubmissionKey(): string {
+  return crypto.randomUUID();
+}
+
+/** The submitted form's key; a form without one (an old page) still works, just unguarded. */
+export function submissionKeyOf(req: Request): string {
+  const value = (req.body as Record<string, unknown> | undefined)?.submissionKey;
+  const first = Array.isArray(value) ? value[0] : value;
+  return (typeof first === 'string' ? first.slice(0, 64) : '') || crypto.randomUUID();
 }

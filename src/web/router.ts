@@ -7,6 +7,8 @@ import type { Renderer } from './render';
 import type { Catalog } from '../i18n';
 import type { Locale } from '../host';
 import { STYLESHEET_PATH, type Stylesheet } from './stylesheet';
+import { isDatabaseUnavailable } from '../store/unavailable';
+import { answerUnavailable } from './unavailable';
 
 export interface RouterParts {
   host: SupportHost;
@@ -44,6 +46,11 @@ export function pluginRouter({ host, catalog, defaultLocale, render, customer, a
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
   router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return void res.destroy();
+    if (isDatabaseUnavailable(err)) {
+      // An outage, not a bug: one line, no stack; the page keeps what was typed.
+      logger.error(`support-requests: ${req.method} ${req.baseUrl}${req.path}: database unavailable: ${(err as Error)?.message ?? String(err)}`);
+      return void answerUnavailable(render, req, res).catch(next);
+    }
     const { status, key, log } = answerFor(err);
     // The path only: the query string may carry the CSRF token.
     const where = `${req.method} ${req.baseUrl}${req.path}`;

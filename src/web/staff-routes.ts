@@ -1,6 +1,5 @@
 // Staff and admin pages: the queue, a ticket with its thread and audit trail, and every action
 // on it. Each action is a CSRF-checked POST; the domain decides who may touch which ticket.
-import crypto from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import type { Settings } from '../manifest';
 import type { QueueQuery, StaffTickets } from '../domain/staff-tickets';
@@ -15,7 +14,7 @@ import { fileRulesOf, fileUploads, uploadsOf } from './uploads';
 import { sendAttachment } from './downloads';
 import { formField, queryText, refuseUnreadable, unreadableQuery } from './text-input';
 import { formId, pathId, queryId } from './ids';
-import { formBody } from './forms';
+import { formBody, newSubmissionKey, submissionKeyOf } from './forms';
 
 interface Deps {
   tickets: StaffTickets;
@@ -80,7 +79,7 @@ export function staffRoutes({ tickets, storage, settings, render, csrf }: Deps):
       errors: localizeProblems(res, problems),
       filesLost: drafts.filesLost ?? false,
       fileRules,
-      submissionKey: crypto.randomUUID(),
+      newKey: newSubmissionKey,
       priorities: PRIORITIES,
       csrfToken: csrf.token(req),
       cannedId: cannedId === null ? null : String(cannedId),
@@ -147,7 +146,7 @@ export function staffRoutes({ tickets, storage, settings, render, csrf }: Deps):
         files,
         lastSeenId: formId(req, 'lastSeenId') ?? 0,
         confirmed: formField(req, 'confirmed') === '1',
-        submissionKey: formField(req, 'submissionKey').slice(0, 64) || crypto.randomUUID(),
+        submissionKey: submissionKeyOf(req),
       });
       if (outcome.sent) return res.redirect(303, back(req, '#reply'));
       await showTicket(req, res, { reply: body, newer: outcome.newer, filesLost: files.length > 0 });
@@ -161,7 +160,7 @@ export function staffRoutes({ tickets, storage, settings, render, csrf }: Deps):
     const body = formField(req, 'note');
     const { files, problem } = uploadsOf(req, res);
     if (problem) return showTicket(req, res, { note: body, errors: { note: problem }, filesLost: true });
-    await act(req, res, () => tickets.note(staff(res), numberOf(req), body, files), { note: body, filesLost: files.length > 0 }, '#notes');
+    await act(req, res, () => tickets.note(staff(res), numberOf(req), body, files, submissionKeyOf(req)), { note: body, filesLost: files.length > 0 }, '#notes');
   });
 
   router.post('/:number/status', csrf.protect, form, async (req, res) => {
@@ -184,7 +183,7 @@ export function staffRoutes({ tickets, storage, settings, render, csrf }: Deps):
     const reason = formField(req, 'reason');
     try {
       refuseUnreadable(req);
-      await tickets.transfer(staff(res), numberOf(req), formId(req, 'departmentId'), reason);
+      await tickets.transfer(staff(res), numberOf(req), formId(req, 'departmentId'), reason, submissionKeyOf(req));
       // The ticket may now be outside this member's departments: back to the queue.
       res.redirect(303, `${req.baseUrl}/?transferred=${encodeURIComponent(numberOf(req))}`);
     } catch (err) {

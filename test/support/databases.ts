@@ -10,6 +10,8 @@ export interface TestDatabase {
   name: 'sqlite' | 'postgres' | 'mysql';
   /** A new connection; each suite gets its own table prefix, so suites never share rows. */
   connect(): Connection;
+  /** Where a server database listens (none for SQLite). */
+  address?: { host: string; port: number };
 }
 
 export interface Connection {
@@ -35,14 +37,19 @@ function sqlite(): TestDatabase {
   };
 }
 
-function server(name: 'postgres' | 'mysql', url: string): TestDatabase {
+/** knex's own console warnings, silenced where a test breaks the connection on purpose. */
+const quiet = { warn() {}, error() {}, debug() {}, deprecate() {} };
+
+function server(name: 'postgres' | 'mysql', url: string, log?: typeof quiet): TestDatabase {
+  const parsed = new URL(url);
   return {
     name,
+    address: { host: parsed.hostname, port: Number(parsed.port) || (name === 'postgres' ? 5432 : 3306) },
     connect() {
       const knex = knexFactory(
         name === 'postgres'
-          ? { client: 'pg', connection: url, pool: { min: 0, max: 5 } }
-          : { client: 'mysql2', connection: { uri: url, charset: 'utf8mb4' } as Knex.MySql2ConnectionConfig, pool: { min: 0, max: 5 } },
+          ? { client: 'pg', connection: url, pool: { min: 0, max: 5 }, log }
+          : { client: 'mysql2', connection: { uri: url, charset: 'utf8mb4' } as Knex.MySql2ConnectionConfig, pool: { min: 0, max: 5 }, log },
       );
       return { knex, release: () => knex.destroy() };
     },
@@ -66,6 +73,21 @@ export const databases: TestDatabase[] = configured();
 /** Declares the same suite once per database. */
 export function forEachDatabase(title: string, suite: (db: TestDatabase) => void): void {
   for (const db of databases) describe(`${title} [${db.name}]`, () => suite(db));
+}
+
+/** The same server database reached through another local port, such as a test proxy's (whose failures are the point). */
+export function throughPort(db: TestDatabase, port: number): TestDatabase {
+  const url = new URL(db.name === 'postgres' ? (process.env.TEST_POSTGRES_URL as string) : (process.env.TEST_MYSQL_URL as string));
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
+  return server(db.name as 'postgres' | 'mysql', url.toString(), quiet);
+}
+
+/** Server databases only: what a network failure can happen to. */
+export function forEachServerDatabase(title: string, suite: (db: TestDatabase) => void): void {
+  const list = databases.filter((d) => d.name !== 'sqlite');
+  if (list.length === 0) console.log(`NOTE: "${title}" NOT RUN: no server database is configured`);
+  for (const db of list) describe(`${title} [${db.name}]`, () => suite(db));
 }
 
 /** A table prefix no other suite uses. */

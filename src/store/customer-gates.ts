@@ -1,0 +1,26 @@
+// One row per customer that a transaction locks to act for that customer alone: two requests
+// of one customer then count and insert one after the other, on every database. An UPDATE is
+// the lock: a row lock on PostgreSQL and MariaDB/MySQL, the write lock on SQLite (taken at
+// once, so a deferred BEGIN never has to upgrade a read lock).
+import type { Knex } from 'knex';
+import type { TableNames } from './tables';
+
+export function customerGateStore(knex: Knex, t: TableNames) {
+  return {
+    /**
+     * Makes sure the customer's row exists. Call it outside the transaction: as a statement of
+     * its own it holds no lock afterwards (inside, MySQL's duplicate-key check would keep a
+     * shared lock that deadlocks against the UPDATE of a concurrent request).
+     */
+    async ensure(customerId: string, at: number): Promise<void> {
+      await knex(t.customerGates).insert({ customer_id: customerId, locked_at: at }).onConflict('customer_id').ignore();
+    },
+
+    /** Inside a transaction: waits for, then holds until the end, this customer's row; false if it does not exist. */
+    async hold(customerId: string, at: number): Promise<boolean> {
+      return (await knex(t.customerGates).where('customer_id', customerId).update({ locked_at: at })) === 1;
+    },
+  };
+}
+
+export type CustomerGateStore = ReturnType<typeof customerGateStore>;

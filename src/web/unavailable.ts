@@ -1,0 +1,26 @@
+// The answer while the database is unavailable: 503, "try again in a minute", and whatever the
+// user typed into the form, shown back to copy, since the form itself needs the database to
+// be drawn again.
+import type { Request, Response } from 'express';
+import { contextOf } from './context';
+import type { Renderer } from './render';
+
+/** The free-text fields of the plugin's forms, in the order they appear. */
+const TYPED_FIELDS = ['subject', 'message', 'note', 'reason'] as const;
+
+export type TypedField = (typeof TYPED_FIELDS)[number];
+
+function typedText(req: Request): Array<{ name: TypedField; value: string }> {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  return TYPED_FIELDS.flatMap((name) => {
+    const value = Array.isArray(body[name]) ? (body[name] as unknown[])[0] : body[name];
+    return typeof value === 'string' && value.trim() !== '' ? [{ name, value }] : [];
+  });
+}
+
+export async function answerUnavailable(render: Renderer, req: Request, res: Response): Promise<void> {
+  const { t } = contextOf(res);
+  // Browsers and proxies may try again by themselves after this long.
+  res.set('Retry-After', '60');
+  await render.page(req, res, 'unavailable', t('unavailable.title'), { kept: typedText(req) }, 503);
+}
