@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import express, { type Request, type RequestHandler } from 'express';
 import { ValidationError, type Problem } from '../domain/errors';
-import { refuseUnreadable, urlencodedBytesCheck } from './text-input';
+import { formField, refuseUnreadable, urlencodedBytesCheck } from './text-input';
 
 /** An url-encoded body of at most `limit`; mount it after csrf.protect, so a forged POST is never read. */
 export function formBody(limit: string, fields = 20): RequestHandler {
@@ -35,7 +35,7 @@ export function newSubmissionKey(): string {
 
 /** The submitted form's key; a form without one (an old page) still works, just unguarded. */
 export function submissionKeyOf(req: Request): string {
-  const value = (req.body as Record<string, unknown> | undefined)?.submissionKey;
-  const first = Array.isArray(value) ? value[0] : value;
-  return (typeof first === 'string' ? first.slice(0, 64) : '') || crypto.randomUUID();
+  // We make keys as UUIDs; anything else (a tampered form) gets a fresh key and no guard.
+  const key = formField(req, 'submissionKey');
+  return /^[A-Za-z0-9-]{1,64}$/.test(key) ? key : crypto.randomUUID();
 }
