@@ -60,6 +60,17 @@ export interface StartOptions {
   log?: string[];
   /** The host's own mail transport, handed to the plugin through the contract. */
   hostMail?: SupportHost['mail'];
+  /** The plugin's clock (activate's `now`), e.g. a TestClock the test moves forward. */
+  now?: () => number;
+}
+
+/** Real time plus an offset a test can move forward, so timed rules run without sleeping. */
+export class TestClock {
+  private offsetMs = 0;
+  readonly now = (): number => Date.now() + this.offsetMs;
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
 }
 
 export async function startPlugin(db: TestDatabase, settings: Record<string, unknown> = {}, options: StartOptions = {}): Promise<TestPlugin> {
@@ -92,7 +103,7 @@ export async function startPlugin(db: TestDatabase, settings: Record<string, unk
       error: (m) => log?.push(`error ${m}`),
     },
   };
-  const plugin = await activate(host, { tablePrefix: prefix, ...settings });
+  const plugin = await activate(host, { tablePrefix: prefix, ...settings }, options.now ? { now: options.now } : {});
   await plugin.migrate();
   const app = express();
   app.use(plugin.mountPath, plugin.router);
