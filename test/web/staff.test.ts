@@ -206,7 +206,7 @@ forEachDatabase('staff work', (db) => {
 
     const missing = await post('transfer', { departmentId: await departmentId(t, 'client_relations'), reason: ' ' });
     assert.equal(missing.status, 422);
-    assert.match(missing.text, /Say why|Укажите, почему/);
+    assert.match(missing.text, /Укажите, почему запрос передаётся\./);
 
     const moved = await post('transfer', { departmentId: await departmentId(t, 'client_relations'), reason: 'Клиент выбрал не тот отдел' });
     assert.equal(moved.status, 303);
