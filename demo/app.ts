@@ -12,6 +12,7 @@ import { Identity } from './identity';
 import { installPlugin } from './install-plugin';
 import { Layout, Views } from './layout';
 import { MailCatcher } from './mail-catcher';
+import { DemoStartError } from './start-error';
 import type { DemoMail, SmtpSettings } from './mail-config';
 import { MAILBOX_PATH, mailboxRoutes } from './mailbox-routes';
 import { PanelMenu } from './menu';
@@ -79,6 +80,16 @@ function clientStatusOf(err: unknown): number | null {
   return typeof status === 'number' && status >= 400 && status < 500 ? status : null;
 }
 
+/** The Mailbox's SMTP catcher; a port it cannot take is the user's SMTP_PORT setting to change. */
+async function startCatcher(port: number, logger: HostLogger): Promise<MailCatcher> {
+  try {
+    return await MailCatcher.start({ port, logger });
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'the port is in use' : (err as Error).message;
+    throw new DemoStartError(`cannot start the mail catcher on 127.0.0.1:${port} (SMTP_PORT): ${reason}; set SMTP_PORT to a free port, or 0 for any`);
+  }
+}
+
 export async function createDemoApp(options: DemoOptions): Promise<DemoApp> {
   const dataDir = path.resolve(options.dataDir);
   fs.mkdirSync(dataDir, { recursive: true });
@@ -90,7 +101,7 @@ export async function createDemoApp(options: DemoOptions): Promise<DemoApp> {
     await prepareDatabase(knex);
     let smtp: SmtpSettings | null = null;
     if (options.mail && 'catcherPort' in options.mail) {
-      catcher = await MailCatcher.start({ port: options.mail.catcherPort, logger });
+      catcher = await startCatcher(options.mail.catcherPort, logger);
       smtp = { host: '127.0.0.1', port: catcher.port, secure: false };
     } else if (options.mail) {
       smtp = options.mail.smtp;

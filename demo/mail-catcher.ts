@@ -155,16 +155,18 @@ export class MailCatcher {
         });
       },
     });
-    // Without a listener an SMTP client's protocol error would throw in the panel's process.
-    server.on('error', (err) => logger?.warn(`mail catcher: ${err.message}`));
+    // A port it cannot take rejects start() (the caller says why in one line) and is not logged.
     const port = await new Promise<number>((resolve, reject) => {
-      const onError = (err: Error) => reject(new Error(`mail catcher: cannot listen on 127.0.0.1:${options.port}: ${err.message}`));
-      server.server.once('error', onError);
+      const onError = (err: NodeJS.ErrnoException) =>
+        reject(Object.assign(new Error(`mail catcher: cannot listen on 127.0.0.1:${options.port}: ${err.message}`, { cause: err }), { code: err.code }));
+      server.once('error', onError);
       server.listen(options.port, '127.0.0.1', () => {
-        server.server.off('error', onError);
+        server.off('error', onError);
         resolve((server.server.address() as AddressInfo).port);
       });
     });
+    // Without a listener an SMTP client's protocol error would throw in the panel's process.
+    server.on('error', (err) => logger?.warn(`mail catcher: ${err.message}`));
     return new MailCatcher(server, store, port);
   }
 

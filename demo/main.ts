@@ -1,10 +1,15 @@
-// `npm start`: the demo billing panel with the plugin installed, on http://localhost:PORT/, and
-// its e-mail in the Mailbox page (or sent through SMTP_HOST when that is set).
+// `npm start`: the demo billing panel with the plugin installed, on http://127.0.0.1:PORT/, and
+// its e-mail in the Mailbox page (or sent through SMTP_HOST when that is set). The demo signs
+// anyone in as anyone, admin included, without a password, so it listens on this computer only
+// unless HOST says otherwise.
 import http from 'node:http';
 import path from 'node:path';
 import { createDemoApp } from './app';
 import { demoMailFromEnv } from './mail-config';
 import { MAILBOX_PATH } from './mailbox-routes';
+import { DemoStartError } from './start-error';
+
+const DEFAULT_HOST = '127.0.0.1';
 
 function portFrom(value: string | undefined): number {
   const port = Number(value ?? 3000);
@@ -12,8 +17,19 @@ function portFrom(value: string | undefined): number {
   return port;
 }
 
+/** The address to print: a wildcard host is reached as localhost; an IPv6 literal takes brackets. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
 async function main(): Promise<void> {
   const port = portFrom(process.env.PORT || undefined);
+  const host = process.env.HOST || DEFAULT_HOST;
   const dataDir = path.resolve(process.env.DATA_DIR || './var');
   const mail = demoMailFromEnv(process.env);
   const demo = await createDemoApp({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir, port, mail });
@@ -38,15 +54,21 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM', 0));
 
   server.on('error', (err) => {
-    console.error(`Billing panel demo: cannot listen on port ${port}: ${err.message}`);
+    console.error(`Billing panel demo: cannot listen on ${urlHost(host)}:${port} (HOST, PORT): ${err.message}`);
     void stop('error', 1);
   });
-  server.listen(port, () => {
+  server.listen(port, host, () => {
     const address = server.address();
     const actual = typeof address === 'object' && address ? address.port : port;
-    console.log(`Billing panel demo: http://localhost:${actual}/`);
+    const base = `http://${urlHost(host)}:${actual}`;
+    console.log(`Billing panel demo: ${base}/`);
+    if (isLoopback(host)) {
+      console.log(`Listening on ${host} only: other computers cannot reach it (HOST=0.0.0.0 opens it to the network)`);
+    } else {
+      console.warn(`Listening on ${host} (HOST): anyone who can reach it can sign in as admin without a password`);
+    }
     if (demo.catcher) {
-      console.log(`Mailbox (e-mail the panel sent): http://localhost:${actual}${MAILBOX_PATH} (SMTP catcher on 127.0.0.1:${demo.catcher.port})`);
+      console.log(`Mailbox (e-mail the panel sent): ${base}${MAILBOX_PATH} (SMTP catcher on 127.0.0.1:${demo.catcher.port})`);
     } else if ('smtp' in mail) {
       console.log(`E-mail goes out through ${mail.smtp.host}${mail.smtp.port ? `:${mail.smtp.port}` : ''} (SMTP_HOST); no Mailbox page`);
     }
@@ -54,6 +76,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error((err as Error)?.stack ?? String(err));
+  // A setting the user can fix is one line; anything else is a bug and keeps its stack.
+  console.error(err instanceof DemoStartError ? `Billing panel demo: ${err.message}` : ((err as Error)?.stack ?? String(err)));
   process.exitCode = 1;
 });

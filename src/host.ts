@@ -92,6 +92,16 @@ export interface SupportHost {
   logger?: HostLogger;
 }
 
+/** What a host (or a test) may give activate() besides the contract and the settings. */
+export interface ActivateOptions {
+  /**
+   * The plugin's clock, in milliseconds since the epoch (Date.now unless given). Every timestamp
+   * the plugin stores and every timed rule (auto-close, retries, retention) reads it, so a test
+   * can move time forward instead of sleeping or editing rows.
+   */
+  now?: () => number;
+}
+
 /** What activate() returns to the host. */
 export interface ActivatedPlugin {
   /** Mount at mountPath. */

@@ -1,7 +1,7 @@
 // The plugin's entry: a host calls activate() with its contract and the plugin's settings.
 import path from 'node:path';
 import semver from 'semver';
-import type { ActivatedPlugin, HostLogger, SupportHost } from './host';
+import type { ActivatedPlugin, ActivateOptions, HostLogger, SupportHost } from './host';
 import { loadManifest, ManifestError, validateSettings } from './manifest';
 import { PLUGIN_ROOT } from './paths';
 import { tableNames } from './store/tables';
@@ -39,7 +39,8 @@ const consoleLogger: HostLogger = {
   error: (m) => console.error(m),
 };
 
-export async function activate(host: SupportHost, rawSettings: unknown): Promise<ActivatedPlugin> {
+export async function activate(host: SupportHost, rawSettings: unknown, options: ActivateOptions = {}): Promise<ActivatedPlugin> {
+  const now = options.now ?? Date.now;
   const manifest = loadManifest();
   if (!semver.satisfies(host.apiVersion, manifest.hostApi)) {
     throw new ManifestError(`host API ${host.apiVersion} does not satisfy plugin.json/hostApi "${manifest.hostApi}"`);
@@ -69,10 +70,11 @@ export async function activate(host: SupportHost, rawSettings: unknown): Promise
     pollMs: settings.mail.pollSeconds * 1000,
     leaseMs: settings.mail.leaseSeconds * 1000,
     batchSize: settings.mail.batchSize,
+    now,
     chores: [
       ...(settings.autoClose.afterDays > 0 ? [{ name: 'auto-close', everyMs: settings.autoClose.checkMinutes * 60_000, run: () => autoClose() }] : []),
-      ...(settings.mail.keepSentDays > 0 ? [sentMailRetention(store.outbox, settings.mail.keepSentDays, logger)] : []),
-      orphanSweep({ storage, referencedKeys: (keys) => store.messages.referencedKeys(keys), logger }),
+      ...(settings.mail.keepSentDays > 0 ? [sentMailRetention(store.outbox, settings.mail.keepSentDays, logger, now)] : []),
+      orphanSweep({ storage, referencedKeys: (keys) => store.messages.referencedKeys(keys), logger, now }),
     ],
   });
 
@@ -93,17 +95,18 @@ export async function activate(host: SupportHost, rawSettings: unknown): Promise
     newTicketsPerHour: settings.limits.newTicketsPerHour,
     mail,
     mailQueued: () => dispatcher.nudge(),
+    now,
   };
   const tickets = customerTickets(ticketDeps);
   const autoClose = async () => {
-    const closed = await closeSilentTickets({ store, mail, afterDays: settings.autoClose.afterDays });
+    const closed = await closeSilentTickets({ store, mail, afterDays: settings.autoClose.afterDays, now });
     if (closed > 0) {
       logger.info(`support-requests: auto-closed ${closed} answered request(s) silent for ${settings.autoClose.afterDays} days`);
       dispatcher.nudge();
     }
   };
   const staffWork = staffTickets(ticketDeps);
-  const departments = departmentAdmin({ store });
+  const departments = departmentAdmin({ store, now });
 
   const router = pluginRouter({
     host,
@@ -120,9 +123,10 @@ export async function activate(host: SupportHost, rawSettings: unknown): Promise
         transportSource: transport.source,
         fromAddress: transport.from.address,
         mailQueued: () => dispatcher.nudge(),
+        now,
       }),
       departments,
-      canned: cannedReplies({ store }),
+      canned: cannedReplies({ store, now }),
       render,
       csrf,
     }),

@@ -6,7 +6,7 @@ import type { Page, Ticket, TicketPriority, TicketStatus } from '../domain/types
 import { PRIORITY_RANK } from '../domain/types';
 import type { TableNames } from './tables';
 import { toTicket, type TicketRow } from './tickets';
-import { decodeCursor, encodeCursor } from './cursor';
+import { CURSOR_LIMITS, decodeCursor, encodeCursor } from './cursor';
 import { foldForSearch } from './search-text';
 
 export interface QueueFilter {
@@ -64,7 +64,7 @@ export function queueStore(knex: Knex, t: TableNames) {
   return {
     async page(filter: QueueFilter, cursor: string | null, limit: number): Promise<Page<Ticket>> {
       const query = filtered(filter).orderBy([...ORDER]).limit(limit + 1);
-      const after = decodeCursor(cursor, 3);
+      const after = decodeCursor(cursor, [CURSOR_LIMITS.smallint, CURSOR_LIMITS.timestamp, CURSOR_LIMITS.id]);
       if (after) {
         const [rank, waited, id] = after as [number, number, number];
         // A row-value comparison: one range on the index on all three databases.

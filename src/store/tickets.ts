@@ -3,7 +3,7 @@ import { PRIORITY_RANK, type Page, type Ticket, type TicketPriority, type Ticket
 import type { TableNames } from './tables';
 import type { Locale } from '../host';
 import { dialectOf, insertReturningId, num, numOrNull } from './dialect';
-import { decodeCursor, encodeCursor } from './cursor';
+import { CURSOR_LIMITS, decodeCursor, encodeCursor } from './cursor';
 import { foldForSearch } from './search-text';
 
 export interface TicketRow {
@@ -171,7 +171,7 @@ export function ticketStore(knex: Knex, t: TableNames) {
         .where('customer_id', customerId)
         .orderBy([{ column: 'updated_at', order: 'desc' }, { column: 'id', order: 'desc' }])
         .limit(limit + 1);
-      const after = decodeCursor(cursor);
+      const after = decodeCursor(cursor, [CURSOR_LIMITS.timestamp, CURSOR_LIMITS.id]);
       if (after) {
         query.where((q) =>
           q.where('updated_at', '<', after[0]).orWhere((q2) => q2.where('updated_at', after[0]).andWhere('id', '<', after[1])),

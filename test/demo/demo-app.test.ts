@@ -32,7 +32,9 @@ describe('demo billing panel', () => {
       assert.ok(res.text.includes(text), `sign-in page lacks ${text}`);
     }
     assert.equal((res.text.match(/name="userId"/g) ?? []).length, 6);
-    assert.match(res.text, /паролей нет|no passwords/);
+    assert.match(res.text, /Это демонстрационная панель: паролей нет\./);
+    const english = await request(demo.app).get('/login').set('accept-language', 'en').expect(200);
+    assert.match(english.text, /This is a demo panel: there are no passwords\./);
     assert.match(res.text, /Billing panel \(demo\)/);
     assert.match(res.headers['set-cookie']?.[0] ?? '', /^panel_sid=[^;]+;.*HttpOnly.*SameSite=Lax/i);
   });

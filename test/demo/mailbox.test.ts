@@ -101,10 +101,10 @@ describe('demo mailbox', () => {
     assert.match(page.text, /видит любой вошедший пользователь/);
     assert.ok(page.text.includes(`127.0.0.1:${demo.catcher.port}`));
     assert.match(page.text, /Писем пока нет/);
-    for (const email of ['sergey@panel.example', 'admin@panel.example', 'alice@example.com']) {
+    for (const [email, label] of [['sergey@panel.example', 'Mailbox'], ['admin@panel.example', 'Почтовый ящик'], ['alice@example.com', 'Mailbox']] as const) {
       const agent = await signIn(demo, email);
       const services = await agent.get('/services').expect(200);
-      assert.match(services.text, /<a href="\/mailbox">(Mailbox|Почтовый ящик)<\/a>/, email);
+      assert.ok(services.text.includes(`<a href="/mailbox">${label}</a>`), email);
       await agent.get('/mailbox').expect(200);
     }
     await request(demo.app).get('/mailbox').expect(303).expect('Location', '/login?next=%2Fmailbox');
@@ -146,7 +146,8 @@ describe('demo mailbox', () => {
     assert.match(text, new RegExp(`<a href="http://localhost:3000/support/requests/${number}" rel="noopener noreferrer">`));
     const frame = /<iframe [^>]*>/.exec(detail.text)?.[0] ?? '';
     assert.match(frame, /\ssandbox=""/);
-    assert.match(frame, /srcdoc="[^"]*&lt;html|srcdoc="[^"]*&lt;p/i);
+    // The frame holds the HTML part, with the message in it.
+    assert.match(unescapeHtml(/srcdoc="([^"]*)"/.exec(frame)?.[1] ?? ''), /<[a-z][^>]*>[\s\S]*С утра nginx отвечает 502/);
     assert.match(detail.text, /screen\.png<\/a> <span class="muted">\(image\/png, /);
     assert.match(detail.text, /nginx\.log<\/a>/);
 
@@ -168,7 +169,7 @@ describe('demo mailbox', () => {
       message: 'Ничего не отвечает, ping не проходит.',
     });
     const mail = await mailFor(demo, number, 'emergency@panel.example');
-    assert.match(mail.subject, new RegExp(`^\\[(АВАРИЯ|EMERGENCY)\\] \\[#${number}\\] Сервер лежит`));
+    assert.match(mail.subject, new RegExp(`^\\[АВАРИЯ\\] \\[#${number}\\] Сервер лежит`));
     assert.match(mail.xPriority, /^1\b/);
 
     const row = rowOf((await ivan.get('/mailbox').expect(200)).text, mail.id);
@@ -176,7 +177,7 @@ describe('demo mailbox', () => {
     const detail = await ivan.get(`/mailbox/${mail.id}`).expect(200);
     assert.match(detail.text, /<dt>X-Priority<\/dt><dd>1\b/);
     assert.match(detail.text, /<dt>Importance<\/dt><dd>high<\/dd>/);
-    assert.match(detail.text, /\[(АВАРИЯ|EMERGENCY)\]/);
+    assert.match(detail.text, /\[АВАРИЯ\] \[#\d{8}\] Сервер лежит/);
   });
 
   it('escapes a script in the subject and the message on the Mailbox pages', async () => {

@@ -65,6 +65,17 @@ export interface StartOptions {
    * plugin starts on what it left. Closing still removes both, as for a new plugin.
    */
   at?: { prefix: string; dataDir: string };
+  /** The plugin's clock (activate's `now`), e.g. a TestClock the test moves forward. */
+  now?: () => number;
+}
+
+/** Real time plus an offset a test can move forward, so timed rules run without sleeping. */
+export class TestClock {
+  private offsetMs = 0;
+  readonly now = (): number => Date.now() + this.offsetMs;
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
 }
 
 export async function startPlugin(db: TestDatabase, settings: Record<string, unknown> = {}, options: StartOptions = {}): Promise<TestPlugin> {
@@ -97,7 +108,7 @@ export async function startPlugin(db: TestDatabase, settings: Record<string, unk
       error: (m) => log?.push(`error ${m}`),
     },
   };
-  const plugin = await activate(host, { tablePrefix: prefix, ...settings });
+  const plugin = await activate(host, { tablePrefix: prefix, ...settings }, options.now ? { now: options.now } : {});
   await plugin.migrate();
   const app = express();
   app.use(plugin.mountPath, plugin.router);

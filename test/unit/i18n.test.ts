@@ -5,6 +5,57 @@ import { acceptedLocales, chooseLocale, loadCatalog } from '../../src/i18n';
 import { PLUGIN_ROOT } from '../../src/paths';
 import { forEachDatabase } from '../support/databases';
 import { startPlugin, type TestPlugin } from '../support/test-host';
+import { PRIORITIES, type TicketEvent, type TicketStatus } from '../../src/domain/types';
+import type { MailTransport } from '../../src/mail/transport';
+
+/** Every file under a folder with one of these extensions. */
+function sourceFiles(dir: string, extensions: string[]): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && extensions.includes(path.extname(e.name)))
+    .map((e) => path.join(e.parentPath, e.name));
+}
+
+const codeFiles = () => [...sourceFiles(path.join(PLUGIN_ROOT, 'src'), ['.ts']), ...sourceFiles(path.join(PLUGIN_ROOT, 'views'), ['.ejs'])];
+
+/**
+ * Every string literal in src/ and views/ that names a catalog key: t('…') calls, but also
+ * { key: '…' } Problems, message keys handed to render.message, { required, tooLong } pairs and
+ * ternaries. A string counts when it is dotted and starts with one of the catalog's sections.
+ */
+function literalKeyReferences(sections: string[]): Set<string> {
+  const found = new Set<string>();
+  const keyLike = new RegExp(`^(?:${sections.join('|')})(?:\\.[A-Za-z0-9_-]+)+$`);
+  for (const file of codeFiles()) {
+    // A key holds no quotes, so a quoted run of key characters is a whole literal, even inside an
+    // HTML attribute in a view (aria-label="<%= t('…') %>").
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(/['"`]([A-Za-z0-9_.-]+)['"`]/g)) {
+      if (keyLike.test(m[1] as string)) found.add(m[1] as string);
+    }
+  }
+  return found;
+}
+
+/** Prefixes a key is built from at run time: t('status.' + status). */
+function dynamicPrefixes(): Set<string> {
+  const found = new Set<string>();
+  for (const file of codeFiles()) {
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(/'([A-Za-z0-9_.]+\.)'\s*\+/g)) found.add(m[1] as string);
+  }
+  return found;
+}
+
+/** A key resolves to a sentence, or to a message (a title and a text, as render.message reads it). */
+function resolves(tree: object, key: string): boolean {
+  let node: unknown = tree;
+  for (const part of key.split('.')) {
+    if (typeof node !== 'object' || node === null || !(part in node)) return false;
+    node = (node as Record<string, unknown>)[part];
+  }
+  if (typeof node === 'string') return true;
+  const message = node as Record<string, unknown>;
+  return typeof message.title === 'string' && typeof message.text === 'string';
+}
 
 describe('locale choice', () => {
   it("prefers the host user's locale", () => assert.equal(chooseLocale('en', 'ru-RU,ru;q=0.9', ['ru', 'en'], 'ru'), 'en'));
@@ -24,18 +75,39 @@ describe('locale files', () => {
   it('ru and en have the same strings', () => assert.deepEqual(keys(read('ru')).sort(), keys(read('en')).sort()));
 
   it('every key the views and code use exists', () => {
-    const used = new Set<string>();
-    const scan = (dir: string) => {
-      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-        const file = path.join(dir, entry.name);
-        if (entry.isDirectory()) scan(file);
-        else for (const m of fs.readFileSync(file, 'utf8').matchAll(/\bt\('([a-zA-Z.]+)'\s*[,)]/g)) used.add(m[1] as string);
-      }
+    const en = read('en');
+    const missing = [...literalKeyReferences(Object.keys(en))].filter((ref) => !resolves(en, ref));
+    assert.deepEqual(missing, []);
+  });
+
+  it('finds keys in every form the code writes them', () => {
+    const refs = literalKeyReferences(Object.keys(read('en')));
+    // t('…') inside an HTML attribute of a view, { key: '…' } in a Problem, a message key, a { required, tooLong } pair, a ternary.
+    for (const key of ['ticket.attachments', 'form.subject', 'errors.service.unknown', 'errors.notFound', 'errors.member.userIdTooLong', 'errors.department.required']) {
+      assert.ok(refs.has(key), `the scan sees ${key}`);
+    }
+    assert.ok(refs.size > 200, `only ${refs.size} keys found`);
+  });
+
+  it('every key built from a prefix exists for each value the prefix is used with', () => {
+    const en = read('en');
+    const prefixes = dynamicPrefixes();
+    // Each prefix a view or module builds keys from, with every value it can be given. The typed
+    // records fail to compile when a status, action or source is added without being listed here.
+    const statuses: Record<TicketStatus, true> = { new: true, answered: true, waiting: true, closed: true };
+    const actions: Record<TicketEvent['action'], true> = { status: true, priority: true, assignee: true, department: true, note: true, reply: true };
+    const sources: Record<MailTransport['source'], true> = { host: true, settings: true, none: true };
+    const values: Record<string, string[]> = {
+      'status.': Object.keys(statuses),
+      'priority.': PRIORITIES,
+      'staff.event.': Object.keys(actions),
+      'staff.statusFilter.': [...Object.keys(statuses), 'open', 'all'],
+      'admin.language.': ['ru', 'en', 'any', 'default'],
+      'admin.mail.source.': Object.keys(sources),
     };
-    scan(path.join(PLUGIN_ROOT, 'views'));
-    scan(path.join(PLUGIN_ROOT, 'src'));
-    const en = new Set(keys(read('en')));
-    assert.deepEqual([...used].filter((k) => !en.has(k)), []);
+    assert.deepEqual([...prefixes].filter((p) => !(p in values)), [], 'a prefix without a list of values in this test');
+    const missing = Object.entries(values).flatMap(([prefix, list]) => list.map((v) => prefix + v)).filter((key) => !resolves(en, key));
+    assert.deepEqual(missing, []);
   });
 
   it('replaces parameters', () => {

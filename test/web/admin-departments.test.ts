@@ -150,7 +150,9 @@ forEachDatabase('admin: departments', (db) => {
     assert.match(own.text, /Технический отдел/);
     assert.match((await t.as('ivan').get('/')).text, /Старый запрос/);
     assert.equal((await t.as('tech').get(`/${number}`)).status, 200, 'staff still answer it');
-    assert.match((await admin.get('/admin/departments')).text, /Inactive/);
+    const rows = (await admin.get('/admin/departments')).text.split('<tr ').slice(1);
+    assert.match(rows.find((r) => r.startsWith('data-code="technical"')) ?? '', /^data-code="technical" class="inactive">[\s\S]*<span class="badge">Inactive<\/span>/);
+    assert.match(rows.find((r) => r.startsWith('data-code="client_relations"')) ?? '', /<span class="badge">Active<\/span>/);
   });
 
   it('refuses to delete a department with requests; deletes one without, with its staff and canned replies', async () => {

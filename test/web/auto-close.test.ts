@@ -2,9 +2,12 @@
 // setting is on, with a notice to the customer; the menu badge counts what waits for staff.
 import assert from 'node:assert/strict';
 import { forEachDatabase } from '../support/databases';
-import { startPlugin, users, type TestPlugin } from '../support/test-host';
+import { startPlugin, TestClock, users, type TestPlugin } from '../support/test-host';
 import { createTicket } from '../support/tickets';
-import { SmtpSink, sleep, waitUntil } from '../support/smtp-sink';
+import { SmtpSink, waitUntil } from '../support/smtp-sink';
+import { outboxCount, waitForIdleOutbox } from '../support/outbox';
+
+const DAY = 86_400_000;
 
 const departments = { technical: { emails: ['tech@panel.example'] }, client_relations: { emails: ['clients@panel.example'] } };
 
@@ -15,6 +18,14 @@ async function answer(t: TestPlugin, number: string): Promise<void> {
   const lastSeenId = /name="lastSeenId" value="(\d+)"/.exec(page.text)?.[1] ?? '0';
   const res = await tech.post(`/${number}/reply?_csrf=${encodeURIComponent(token)}`).field('lastSeenId', lastSeenId).field('message', 'Готово, проверьте.');
   assert.equal(res.status, 303);
+}
+
+/**
+ * Waits for the worker's next round of chores after the clock moved: sent-mail retention (kept a
+ * day here) runs after auto-close in the same round, so once sent mail is gone auto-close has run.
+ */
+async function waitForChores(t: TestPlugin): Promise<void> {
+  await waitUntil(async () => (await outboxCount(t, ['sent'])) === 0, 5000, 'the worker to delete sent mail older than a day');
 }
 
 async function statusOf(t: TestPlugin, number: string): Promise<string> {
@@ -33,11 +44,19 @@ forEachDatabase('auto-close and the menu badge', (db) => {
   });
 
   it('closes answered requests silent for the configured time, tells the customer, and leaves the rest', async () => {
-    // 0.00001 days is under a second.
-    t = await startPlugin(db, { departments, autoClose: { afterDays: 0.00001, checkMinutes: 0.001 }, mail: sink.settings({ pollSeconds: 0.05, confirmToCustomer: false }) });
+    const clock = new TestClock();
+    // Sent mail kept for a day: its deletion shows the worker has done its chores, auto-close first.
+    t = await startPlugin(db, { departments, autoClose: { afterDays: 3 }, mail: sink.settings({ pollSeconds: 0.05, confirmToCustomer: false, keepSentDays: 1 }) }, { now: clock.now });
     const answered = await createTicket(t, t.as('ivan'), { subject: 'Ответили и тишина', department: 'technical' });
     const unanswered = await createTicket(t, t.as('ivan'), { subject: 'Ещё без ответа', department: 'technical' });
     await answer(t, answered);
+    await waitForIdleOutbox(t);
+
+    clock.advance(2 * DAY);
+    await waitForChores(t);
+    assert.equal(await statusOf(t, answered), 'answered', 'two silent days of three: still open');
+
+    clock.advance(DAY + 60_000);
     await waitUntil(async () => (await statusOf(t, answered)) === 'closed', 5000, 'auto-close');
     assert.equal(await statusOf(t, unanswered), 'new');
     await waitUntil(() => sink.to('ivan@example.ru').length === 2, 5000, 'the answer and the closing notice');
@@ -50,11 +69,13 @@ forEachDatabase('auto-close and the menu badge', (db) => {
   });
 
   it('closes nothing when the setting is off', async () => {
-    t = await startPlugin(db, { departments, mail: sink.settings({ pollSeconds: 0.05, confirmToCustomer: false }) });
+    const clock = new TestClock();
+    t = await startPlugin(db, { departments, mail: sink.settings({ pollSeconds: 0.05, confirmToCustomer: false, keepSentDays: 1 }) }, { now: clock.now });
     const number = await createTicket(t, t.as('ivan'), { department: 'technical' });
     await answer(t, number);
-    await t.knex(t.tables.tickets).where('number', number).update({ last_reply_at: 1 });
-    await sleep(300);
+    await waitForIdleOutbox(t);
+    clock.advance(365 * DAY);
+    await waitForChores(t);
     assert.equal(await statusOf(t, number), 'answered');
   });
 
