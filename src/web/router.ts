@@ -8,6 +8,7 @@ import type { Catalog } from '../i18n';
 import type { Locale } from '../host';
 import { STYLESHEET_PATH, type Stylesheet } from './stylesheet';
 import { isDatabaseUnavailable } from '../store/unavailable';
+import { isStorageUnavailable } from '../files/unavailable';
 import { answerUnavailable } from './unavailable';
 
 export interface RouterParts {
@@ -46,20 +47,22 @@ export function pluginRouter({ host, catalog, defaultLocale, render, customer, a
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
   router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return void res.destroy();
-    if (isDatabaseUnavailable(err)) {
+    // Should the page itself fail, a plain sentence still answers: never the host's stack page.
+    const plainly = (status: number) => () => {
+      if (!res.headersSent) res.status(status).type('text').send(`Error ${status}`);
+    };
+    const outage = isDatabaseUnavailable(err) ? 'database' : isStorageUnavailable(err) ? 'storage' : null;
+    if (outage) {
       // An outage, not a bug: one line, no stack; the page keeps what was typed.
-      logger.error(`support-requests: ${req.method} ${req.baseUrl}${req.path}: database unavailable: ${(err as Error)?.message ?? String(err)}`);
-      return void answerUnavailable(render, req, res).catch(next);
+      logger.error(`support-requests: ${req.method} ${req.baseUrl}${req.path}: ${outage} unavailable: ${(err as { code?: string })?.code ?? ''} ${(err as Error)?.message ?? String(err)}`.replace(/ +/g, ' '));
+      return void answerUnavailable(render, req, res, outage).catch(plainly(503));
     }
     const { status, key, log } = answerFor(err);
     // The path only: the query string may carry the CSRF token.
     const where = `${req.method} ${req.baseUrl}${req.path}`;
     if (log === 'line') logger.warn(`support-requests: ${where} answered ${status}: ${shortReason(err)}`);
     if (log === 'stack') logger.error(`support-requests: ${where} failed: ${(err as Error)?.stack ?? String(err)}`);
-    // Should the page itself fail, a plain sentence still answers: never the host's stack page.
-    render.message(req, res, status, key).catch(() => {
-      if (!res.headersSent) res.status(status).type('text').send(`Error ${status}`);
-    });
+    render.message(req, res, status, key).catch(plainly(status));
   });
 
   return router;

@@ -18,9 +18,12 @@ function typedText(req: Request): Array<{ name: TypedField; value: string }> {
   });
 }
 
-export async function answerUnavailable(render: Renderer, req: Request, res: Response): Promise<void> {
+/** What is unavailable: the database, or the folder attachments are written to (disk full). */
+export type Outage = 'database' | 'storage';
+
+export async function answerUnavailable(render: Renderer, req: Request, res: Response, outage: Outage = 'database'): Promise<void> {
   const { t } = contextOf(res);
   // Browsers and proxies may try again by themselves after this long.
   res.set('Retry-After', '60');
-  await render.page(req, res, 'unavailable', t('unavailable.title'), { kept: typedText(req) }, 503);
+  await render.page(req, res, 'unavailable', t('unavailable.title'), { kept: typedText(req), text: t(outage === 'storage' ? 'unavailable.storageText' : 'unavailable.text') }, 503);
 }

@@ -103,9 +103,9 @@ export function fileUploads(storage: FileStorage, limits: UploadLimits) {
         req.files = [];
         return next();
       }
-      if (!isMalformedMultipart(err)) return next(err);
-      const malformed = new MalformedRequestError(`multipart: ${(err as Error).message}`);
-      writes.settled(req).then(() => next(malformed), next);
+      // A broken body, or a fault such as a full disk: either way answer once the partial file is gone.
+      const answer = isMalformedMultipart(err) ? new MalformedRequestError(`multipart: ${(err as Error).message}`) : err;
+      writes.settled(req).then(() => next(answer), next);
     });
   };
 }
