@@ -1,17 +1,26 @@
 // Sends what the outbox holds. It runs right after a commit (nudge) and on a timer (for mail
 // left by a crash or waiting for a retry). Each e-mail is claimed with a lease before it is
 // sent, and keeps the Message-ID it was given when queued, so a re-send is recognisably the same.
+// A re-send happens only after the process holding an e-mail died: the dispatcher claims no more
+// than its connections send soon, renews the leases of what it still holds, and never claims
+// again a row it is still sending.
+import fs from 'node:fs';
 import type { HostLogger } from '../host';
-import type { OutboxItem } from '../domain/types';
-import type { OutboxStore } from '../store/outbox';
+import type { MailEnvelope, OutboxItem } from '../domain/types';
+import type { HeldClaim, OutboxStore } from '../store/outbox';
 import type { FileStorage } from '../files/storage';
 import type { MailTransport } from './transport';
+import type { TransportHealth } from './health';
 import { describeFailure, verdict, type RetrySettings } from './retry-policy';
 
 export interface DispatcherOptions {
   outbox: OutboxStore;
   transport: MailTransport;
+  /** Where real attempts are reported, for the admin page. */
+  health: TransportHealth;
   storage: FileStorage;
+  /** The envelope with a note, in the recipient's language, that these files are missing. */
+  noteMissingFiles: (envelope: MailEnvelope, names: string[]) => MailEnvelope;
   logger: HostLogger;
   retry: RetrySettings;
   pollMs: number;
@@ -28,8 +37,12 @@ export interface Chore {
   run(): Promise<unknown>;
 }
 
-/** How many claimed batches may be sending at once. */
-const BATCHES_IN_FLIGHT = 4;
+/**
+ * E-mails held in this process per connection of the transport: one on the wire and one ready
+ * behind it, so a connection never idles while the next claim is made, and nothing waits in the
+ * process for long.
+ */
+const HELD_PER_CONNECTION = 2;
 
 export class Dispatcher {
   private timer: NodeJS.Timeout | null = null;
@@ -38,6 +51,10 @@ export class Dispatcher {
   private stopped = true;
   private readonly now: () => number;
   private readonly choreDoneAt = new Map<string, number>();
+  /** The rows this process has claimed and not yet recorded as sent, retried or failed. */
+  private readonly held = new Map<number, HeldClaim>();
+  private heartbeat: NodeJS.Timeout | null = null;
+  private renewing = false;
 
   constructor(private readonly options: DispatcherOptions) {
     this.now = options.now ?? Date.now;
@@ -48,6 +65,8 @@ export class Dispatcher {
       this.options.logger.warn('support-requests mail: no SMTP settings and no host transport; e-mail stays queued');
     }
     this.stopped = false;
+    // A lease is renewed well before it runs out, so a slow or stuck send keeps its row.
+    this.heartbeat = setInterval(() => void this.renewLeases(), Math.max(50, this.options.leaseMs / 3));
     this.nudge();
   }
 
@@ -72,6 +91,21 @@ export class Dispatcher {
     this.clearTimer();
     await this.running;
     this.clearTimer();
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+  }
+
+  private async renewLeases(): Promise<void> {
+    if (this.renewing || this.held.size === 0) return;
+    this.renewing = true;
+    try {
+      await this.options.outbox.renewLeases([...this.held.values()], this.now() + this.options.leaseMs);
+    } catch (err) {
+      // The next beat tries again; the lease has two more beats to run before it ends.
+      this.options.logger.warn(`support-requests mail: renewing leases failed: ${describeFailure(err)}`);
+    } finally {
+      this.renewing = false;
+    }
   }
 
   private schedule(ms: number): void {
@@ -104,22 +138,34 @@ export class Dispatcher {
   }
 
   /**
-   * Claims batches while earlier ones are still on the wire (up to BATCHES_IN_FLIGHT), so a busy
-   * panel, where every database round trip waits for a turn of the event loop, still keeps the
-   * SMTP connections fed.
+   * Claims the next batch while earlier ones are still on the wire, so a busy panel, where every
+   * database round trip waits for a turn of the event loop, still keeps the SMTP connections fed;
+   * but never more than the connections send soon, so the rest stays with the queue (and with
+   * other instances) instead of waiting here.
    */
   private async send(): Promise<void> {
-    const { outbox, leaseMs, batchSize, logger } = this.options;
-    if (!this.options.transport.transporter) return;
+    const { outbox, leaseMs, batchSize, logger, transport } = this.options;
+    if (!transport.transporter) return;
+    const capacity = transport.connections * HELD_PER_CONNECTION;
+    // A claim smaller than this waits for room instead: tiny claims would cost a write per e-mail.
+    const worthClaiming = Math.min(batchSize, transport.connections);
     const inFlight = new Set<Promise<void>>();
     try {
       while (!this.stopped) {
-        const batch = await outbox.claim(this.now(), leaseMs, batchSize);
+        const room = Math.min(batchSize, capacity - this.held.size);
+        if (room < worthClaiming && inFlight.size > 0) {
+          await Promise.race(inFlight);
+          continue;
+        }
+        const batch = await outbox.claim(this.now(), leaseMs, room, [...this.held.keys()]);
         if (batch.length === 0) break;
-        const sending: Promise<void> = this.sendBatch(batch).finally(() => inFlight.delete(sending));
+        for (const item of batch) this.held.set(item.id, { id: item.id, attempts: item.attempts });
+        const sending: Promise<void> = this.sendBatch(batch).finally(() => {
+          for (const item of batch) this.held.delete(item.id);
+          inFlight.delete(sending);
+        });
         inFlight.add(sending);
-        if (batch.length < batchSize) break;
-        if (inFlight.size >= BATCHES_IN_FLIGHT) await Promise.race(inFlight);
+        if (batch.length < room) break;
       }
     } catch (err) {
       // A database hiccup: the timer tries again; claimed rows come back when their lease ends.
@@ -139,7 +185,7 @@ export class Dispatcher {
       ].filter((item): item is OutboxItem => item !== null);
       // One write for the batch's sent mail: per-row updates would make the database, not SMTP, the limit.
       await outbox.markSent(sent.map((item) => item.id), this.now());
-      for (const item of sent) logger.info(`support-requests mail: sent ${labelOf(item)} to ${item.envelope.to.join(', ')} (attempt ${item.attempts})`);
+      for (const item of sent) logger.info(`support-requests mail: sent ${labelOf(item)} to ${item.envelope.to.join(', ')} (attempt ${item.attempts})${missingOf(item)}`);
     } catch (err) {
       // Sent but not marked: the lease runs out and they go again, with the same Message-IDs.
       logger.error(`support-requests mail: recording a batch failed: ${describeFailure(err)}`);
@@ -147,10 +193,14 @@ export class Dispatcher {
   }
 
   /** Hands one e-mail to SMTP; returns it when sent, records a retry or failure and returns null otherwise. */
-  private async deliver(item: OutboxItem): Promise<OutboxItem | null> {
-    const { transport, storage, outbox, logger, retry } = this.options;
-    const envelope = item.envelope;
+  private async deliver(claimed: OutboxItem): Promise<OutboxItem | null> {
+    const { transport, storage, outbox, logger, retry, health } = this.options;
+    let item = claimed;
+    let attempt: number | null = null;
     try {
+      item = await this.withoutMissingFiles(claimed);
+      const envelope = item.envelope;
+      attempt = health.attemptStarted();
       await transport.transporter!.sendMail({
         from: transport.from,
         to: envelope.to,
@@ -163,22 +213,44 @@ export class Dispatcher {
         references: envelope.references,
         attachments: envelope.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, path: storage.pathOf(a.storageKey) })),
       });
+      health.attemptSucceeded(attempt);
       return item;
     } catch (err) {
       const reason = describeFailure(err);
+      if (attempt !== null) health.attemptFailed(attempt, reason);
       const next = verdict(err, item.attempts, item.createdAt, this.now(), retry);
       if (next.retry) {
-        await outbox.reschedule(item.id, next.at, reason);
+        await outbox.reschedule(item, next.at, reason);
         logger.warn(`support-requests mail: retry ${labelOf(item)} at ${new Date(next.at).toISOString()} after attempt ${item.attempts}: ${reason}`);
       } else {
-        await outbox.markFailed(item.id, reason);
+        await outbox.markFailed(item, reason);
         logger.error(`support-requests mail: failed ${labelOf(item)} after attempt ${item.attempts}: ${reason}`);
       }
       return null;
     }
   }
+
+  /**
+   * A file that is gone from storage (lost with a disk, or deleted after a failed commit) will
+   * not come back: the e-mail goes without it and says so, instead of retrying for days.
+   */
+  private async withoutMissingFiles(item: OutboxItem): Promise<OutboxItem> {
+    const { storage, outbox, logger, noteMissingFiles } = this.options;
+    const attachments = item.envelope.attachments;
+    const present = await Promise.all(attachments.map((a) => fs.promises.access(storage.pathOf(a.storageKey)).then(() => true, () => false)));
+    const missing = attachments.filter((_, i) => !present[i]).map((a) => a.filename);
+    if (missing.length === 0) return item;
+    await outbox.noteMissingFiles(item.id, missing);
+    logger.warn(`support-requests mail: ${labelOf(item)} goes without ${missing.length} missing file(s): ${missing.join(', ')}`);
+    const kept = { ...item.envelope, attachments: attachments.filter((_, i) => present[i]) };
+    return { ...item, envelope: noteMissingFiles(kept, missing), missingFiles: missing };
+  }
 }
 
 function labelOf(item: OutboxItem): string {
   return `#${item.ticketNumber ?? '-'} ${item.kind} ${item.messageId}`;
+}
+
+function missingOf(item: OutboxItem): string {
+  return item.missingFiles.length > 0 ? ` without missing file(s): ${item.missingFiles.join(', ')}` : '';
 }
