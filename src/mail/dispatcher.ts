@@ -11,6 +11,7 @@ import type { HeldClaim, OutboxStore } from '../store/outbox';
 import type { FileStorage } from '../files/storage';
 import type { MailTransport } from './transport';
 import type { TransportHealth } from './health';
+import { ClaimBudget } from './claim-budget';
 import { describeFailure, verdict, type RetrySettings } from './retry-policy';
 
 export interface DispatcherOptions {
@@ -37,12 +38,6 @@ export interface Chore {
   run(): Promise<unknown>;
 }
 
-/**
- * E-mails held in this process per connection of the transport: one on the wire and one ready
- * behind it, so a connection never idles while the next claim is made, and nothing waits in the
- * process for long.
- */
-const HELD_PER_CONNECTION = 2;
 
 export class Dispatcher {
   private timer: NodeJS.Timeout | null = null;
@@ -55,9 +50,11 @@ export class Dispatcher {
   private readonly held = new Map<number, HeldClaim>();
   private heartbeat: NodeJS.Timeout | null = null;
   private renewing = false;
+  private readonly budget: ClaimBudget;
 
   constructor(private readonly options: DispatcherOptions) {
     this.now = options.now ?? Date.now;
+    this.budget = new ClaimBudget(options.transport.connections, options.batchSize, options.leaseMs);
   }
 
   start(): void {
@@ -140,19 +137,18 @@ export class Dispatcher {
   /**
    * Claims the next batch while earlier ones are still on the wire, so a busy panel, where every
    * database round trip waits for a turn of the event loop, still keeps the SMTP connections fed;
-   * but never more than the connections send soon, so the rest stays with the queue (and with
-   * other instances) instead of waiting here.
+   * but never more than the transport sends soon (ClaimBudget), so the rest stays with the queue
+   * (and with other instances) instead of waiting here.
    */
   private async send(): Promise<void> {
     const { outbox, leaseMs, batchSize, logger, transport } = this.options;
     if (!transport.transporter) return;
-    const capacity = transport.connections * HELD_PER_CONNECTION;
     // A claim smaller than this waits for room instead: tiny claims would cost a write per e-mail.
     const worthClaiming = Math.min(batchSize, transport.connections);
     const inFlight = new Set<Promise<void>>();
     try {
       while (!this.stopped) {
-        const room = Math.min(batchSize, capacity - this.held.size);
+        const room = Math.min(batchSize, this.budget.capacity(this.now()) - this.held.size);
         if (room < worthClaiming && inFlight.size > 0) {
           await Promise.race(inFlight);
           continue;
@@ -175,7 +171,7 @@ export class Dispatcher {
   }
 
   private async sendBatch(batch: OutboxItem[]): Promise<void> {
-    const { outbox, logger } = this.options;
+    const { logger } = this.options;
     try {
       // Urgent mail of a batch is on the wire before the rest of it starts.
       const urgentPriority = batch[0]?.priority;
@@ -183,12 +179,30 @@ export class Dispatcher {
         ...(await Promise.all(batch.filter((item) => item.priority === urgentPriority).map((item) => this.deliver(item)))),
         ...(await Promise.all(batch.filter((item) => item.priority !== urgentPriority).map((item) => this.deliver(item)))),
       ].filter((item): item is OutboxItem => item !== null);
-      // One write for the batch's sent mail: per-row updates would make the database, not SMTP, the limit.
-      await outbox.markSent(sent.map((item) => item.id), this.now());
+      await this.recordSent(sent);
       for (const item of sent) logger.info(`support-requests mail: sent ${labelOf(item)} to ${item.envelope.to.join(', ')} (attempt ${item.attempts})${missingOf(item)}`);
     } catch (err) {
-      // Sent but not marked: the lease runs out and they go again, with the same Message-IDs.
+      // Sent but not marked for a whole lease: they go again, with the same Message-IDs.
       logger.error(`support-requests mail: recording a batch failed: ${describeFailure(err)}`);
+    }
+  }
+
+  /**
+   * One write for the batch's sent mail (per-row updates would make the database, not SMTP, the
+   * limit), tried again through a database hiccup for as long as a lease, which the heartbeat
+   * keeps renewing meanwhile: an e-mail sent is not sent again because its record failed once.
+   */
+  private async recordSent(sent: OutboxItem[]): Promise<void> {
+    const { outbox, leaseMs, logger } = this.options;
+    const giveUpAt = Date.now() + leaseMs;
+    for (let pause = 100; ; pause = Math.min(pause * 2, 5000)) {
+      try {
+        return await outbox.markSent(sent.map((item) => item.id), this.now());
+      } catch (err) {
+        if (Date.now() + pause >= giveUpAt) throw err;
+        logger.warn(`support-requests mail: recording sent e-mails failed, trying again: ${describeFailure(err)}`);
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
     }
   }
 
@@ -214,17 +228,26 @@ export class Dispatcher {
         attachments: envelope.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, path: storage.pathOf(a.storageKey) })),
       });
       health.attemptSucceeded(attempt);
+      this.budget.recordFinished(this.now());
       return item;
     } catch (err) {
       const reason = describeFailure(err);
-      if (attempt !== null) health.attemptFailed(attempt, reason);
+      if (attempt !== null) {
+        health.attemptFailed(attempt, reason);
+        this.budget.recordFinished(this.now());
+      }
       const next = verdict(err, item.attempts, item.createdAt, this.now(), retry);
-      if (next.retry) {
-        await outbox.reschedule(item, next.at, reason);
-        logger.warn(`support-requests mail: retry ${labelOf(item)} at ${new Date(next.at).toISOString()} after attempt ${item.attempts}: ${reason}`);
-      } else {
-        await outbox.markFailed(item, reason);
-        logger.error(`support-requests mail: failed ${labelOf(item)} after attempt ${item.attempts}: ${reason}`);
+      try {
+        if (next.retry) {
+          await outbox.reschedule(item, next.at, reason);
+          logger.warn(`support-requests mail: retry ${labelOf(item)} at ${new Date(next.at).toISOString()} after attempt ${item.attempts}: ${reason}`);
+        } else {
+          await outbox.markFailed(item, reason);
+          logger.error(`support-requests mail: failed ${labelOf(item)} after attempt ${item.attempts}: ${reason}`);
+        }
+      } catch (recordErr) {
+        // Not sent, and not recorded: it is tried again when its lease runs out. The rest of the batch is still recorded.
+        logger.error(`support-requests mail: recording attempt ${item.attempts} of ${labelOf(item)} failed: ${describeFailure(recordErr)}`);
       }
       return null;
     }
