@@ -1,9 +1,9 @@
 // Sends what the outbox holds. It runs right after a commit (nudge) and on a timer (for mail
 // left by a crash or waiting for a retry). Each e-mail is claimed with a lease before it is
 // sent, and keeps the Message-ID it was given when queued, so a re-send is recognisably the same.
-// A re-send happens only after the process holding an e-mail died: the dispatcher claims no more
-// than its connections send soon, renews the leases of what it still holds, and never claims
-// again a row it is still sending.
+// A re-send happens only after the process holding an e-mail died: the dispatcher holds no more
+// than it sends within half a lease (ClaimBudget), renews the leases of what it holds, and never
+// claims again a row it is still sending.
 import fs from 'node:fs';
 import type { HostLogger } from '../host';
 import type { MailEnvelope, OutboxItem } from '../domain/types';
@@ -38,7 +38,6 @@ export interface Chore {
   run(): Promise<unknown>;
 }
 
-
 export class Dispatcher {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -62,8 +61,8 @@ export class Dispatcher {
       this.options.logger.warn('support-requests mail: no SMTP settings and no host transport; e-mail stays queued');
     }
     this.stopped = false;
-    // A lease is renewed well before it runs out, so a slow or stuck send keeps its row.
-    this.heartbeat = setInterval(() => void this.renewLeases(), Math.max(50, this.options.leaseMs / 3));
+    // A lease is renewed well before it runs out, so a slow or stuck send keeps its row. (migrate() may start it again.)
+    this.heartbeat ??= setInterval(() => void this.renewLeases(), Math.max(50, this.options.leaseMs / 3));
     this.nudge();
   }
 
