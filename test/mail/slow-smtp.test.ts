@@ -47,7 +47,7 @@ forEachDatabase('mail on a slow SMTP server', (db) => {
     assert.equal(new Set(sink.received.map((m) => m.parsed.messageId)).size, count);
   }
 
-  it(`sends ${MAILS} e-mails exactly once at 400 ms per message, holding no more than its connections send soon`, async () => {
+  it(`sends ${MAILS} e-mails exactly once at 400 ms per message, holding no more than it sends in half a lease`, async () => {
     sink.acceptDelayMs = 400;
     await queue(MAILS, 'slow');
     await startSenders(1);
