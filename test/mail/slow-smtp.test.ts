@@ -78,6 +78,28 @@ forEachDatabase('mail on a slow SMTP server', (db) => {
     assert.ok(sentBy.every((n) => n > 0), `both instances took part: ${sentBy.join(' + ')}`);
   });
 
+  it('never claims again an e-mail it is still sending, even when the lease has run out meanwhile (a stalled process)', async () => {
+    sink.acceptDelayMs = 400;
+    await queue(MAILS, 'stalled');
+    await startSenders(1);
+    // As if the process had stalled past its leases: every lease it holds is over, again and again.
+    let expiring = true;
+    const expire = (async () => {
+      while (expiring) {
+        await owner.knex(owner.tables.outbox).where('status', 'sending').update({ lease_until: 0 });
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    try {
+      await sink.waitFor(MAILS, 30_000);
+      await waitForIdleOutbox(owner);
+    } finally {
+      expiring = false;
+      await expire;
+    }
+    assertEachOnce(MAILS);
+  });
+
   it('keeps an e-mail that takes longer than the whole lease to send, so another instance does not send it again', async () => {
     sink.acceptDelayMs = 2500;
     await queue(3, 'stuck');
