@@ -59,12 +59,16 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
   const publicBaseUrl = (settings.publicBaseUrl ?? host.publicBaseUrl ?? 'http://localhost').replace(/\/+$/, '');
 
   const transport = createTransport(host, settings.mail);
-  const health = new TransportHealth(transport, logger);
+  // Half the SMTP timeout: a working server answers every step well within it.
+  const health = new TransportHealth(transport, logger, { notAnsweringAfterMs: (settings.mail.timeoutSeconds * 1000) / 2, now });
   let transportCheck: Promise<unknown> = Promise.resolve();
   const dispatcher = new Dispatcher({
     outbox: store.outbox,
     transport,
+    health,
     storage,
+    // Called at send time, after activate() has made the composer below.
+    noteMissingFiles: (envelope, names) => mail.noteMissingFiles(envelope, names),
     logger,
     retry: settings.mail.retry,
     pollMs: settings.mail.pollSeconds * 1000,

@@ -1,18 +1,21 @@
 // What an admin sees of the mail queue and may do about it: counts, failures with the server's
-// answer, the age of the oldest waiting e-mail, and sending a failed e-mail once more.
+// answer, e-mails that went without a missing file, the age of the oldest waiting e-mail, how
+// the last real deliveries went, and sending a failed e-mail once more.
 import type { OutboxCounts, OutboxStore } from '../store/outbox';
 import type { OutboxItem } from './types';
-import type { TransportHealth, TransportState } from '../mail/health';
+import type { DeliveryActivity, TransportHealth, TransportState } from '../mail/health';
 import { NotFoundError } from './errors';
 
 export interface MailOverview {
   counts: OutboxCounts;
   oldestPendingAgeMs: number | null;
   failed: OutboxItem[];
-  transport: { source: string; from: string; status: TransportState };
+  sentWithMissingFiles: OutboxItem[];
+  transport: { source: string; from: string; status: TransportState; activity: DeliveryActivity };
 }
 
 export const FAILED_SHOWN = 100;
+export const MISSING_FILES_SHOWN = 20;
 
 export interface MailAdminDeps {
   outbox: OutboxStore;
@@ -28,12 +31,17 @@ export function mailAdmin(deps: MailAdminDeps) {
   const now = deps.now ?? Date.now;
   return {
     async overview(): Promise<MailOverview> {
-      const [counts, failed] = await Promise.all([deps.outbox.counts(), deps.outbox.failed(FAILED_SHOWN)]);
+      const [counts, failed, sentWithMissingFiles] = await Promise.all([
+        deps.outbox.counts(),
+        deps.outbox.failed(FAILED_SHOWN),
+        deps.outbox.sentWithMissingFiles(MISSING_FILES_SHOWN),
+      ]);
       return {
         counts,
         oldestPendingAgeMs: counts.oldestPendingAt === null ? null : Math.max(0, now() - counts.oldestPendingAt),
         failed,
-        transport: { source: deps.transportSource, from: deps.fromAddress, status: deps.health.status },
+        sentWithMissingFiles,
+        transport: { source: deps.transportSource, from: deps.fromAddress, status: deps.health.status, activity: deps.health.activity },
       };
     },
 

@@ -144,6 +144,8 @@ export interface MailEnvelope {
   references?: string[];
   /** Files to attach from storage when the e-mail is sent. */
   attachments: Array<{ storageKey: string; filename: string; contentType: string }>;
+  /** The recipient's language, for what is added at send time (a missing file's note). Absent in mail queued by older versions. */
+  locale?: Locale;
 }
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
@@ -164,6 +166,8 @@ export interface OutboxItem {
   lastError: string | null;
   createdAt: number;
   sentAt: number | null;
+  /** Attachments that had gone from storage when the e-mail was sent without them. */
+  missingFiles: string[];
 }
 
 export type NewOutboxItem = Pick<OutboxItem, 'ticketId' | 'ticketNumber' | 'kind' | 'priority' | 'messageId' | 'envelope'>;

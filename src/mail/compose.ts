@@ -69,6 +69,7 @@ export function composer(options: ComposerOptions) {
       html: render(`${template}.html`, view, true),
       headers: {},
       attachments: [],
+      locale,
       ...extra,
     };
   }
@@ -114,6 +115,24 @@ export function composer(options: ComposerOptions) {
 
   return {
     newMessageId,
+
+    /**
+     * The envelope with a note at the top, in its recipient's language, naming files that were
+     * gone from storage when it was sent (so they are not attached).
+     */
+    noteMissingFiles(mail: MailEnvelope, names: string[]): MailEnvelope {
+      const locale = mail.locale ?? options.defaultLocale;
+      const view = { t: options.catalog.translator(locale), names };
+      const html = render('partials/missing-files.html', view, true);
+      // After <body>, so mail clients show it first; the html part is ours, with one body tag.
+      const bodyTag = /<body[^>]*>/i.exec(mail.html);
+      const at = bodyTag ? bodyTag.index + bodyTag[0].length : 0;
+      return {
+        ...mail,
+        text: `${render('partials/missing-files.text', view, false)}\n${mail.text}`,
+        html: `${mail.html.slice(0, at)}\n${html}${mail.html.slice(at)}`,
+      };
+    },
 
     /** The department's notice of a new ticket, and the customer's confirmation. The first is the thread's start. */
     forNewTicket(ticket: Ticket, department: Department, message: Message): { items: NewOutboxItem[]; threadMessageId: string } {

@@ -1,17 +1,27 @@
 // Sends what the outbox holds. It runs right after a commit (nudge) and on a timer (for mail
 // left by a crash or waiting for a retry). Each e-mail is claimed with a lease before it is
 // sent, and keeps the Message-ID it was given when queued, so a re-send is recognisably the same.
+// A re-send happens only after the process holding an e-mail died: the dispatcher holds no more
+// than it sends within half a lease (ClaimBudget), renews the leases of what it holds, and never
+// claims again a row it is still sending.
+import fs from 'node:fs';
 import type { HostLogger } from '../host';
-import type { OutboxItem } from '../domain/types';
-import type { OutboxStore } from '../store/outbox';
+import type { MailEnvelope, OutboxItem } from '../domain/types';
+import type { HeldClaim, OutboxStore } from '../store/outbox';
 import type { FileStorage } from '../files/storage';
 import type { MailTransport } from './transport';
+import type { TransportHealth } from './health';
+import { ClaimBudget } from './claim-budget';
 import { describeFailure, verdict, type RetrySettings } from './retry-policy';
 
 export interface DispatcherOptions {
   outbox: OutboxStore;
   transport: MailTransport;
+  /** Where real attempts are reported, for the admin page. */
+  health: TransportHealth;
   storage: FileStorage;
+  /** The envelope with a note, in the recipient's language, that these files are missing. */
+  noteMissingFiles: (envelope: MailEnvelope, names: string[]) => MailEnvelope;
   logger: HostLogger;
   retry: RetrySettings;
   pollMs: number;
@@ -28,9 +38,6 @@ export interface Chore {
   run(): Promise<unknown>;
 }
 
-/** How many claimed batches may be sending at once. */
-const BATCHES_IN_FLIGHT = 4;
-
 export class Dispatcher {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -38,9 +45,15 @@ export class Dispatcher {
   private stopped = true;
   private readonly now: () => number;
   private readonly choreDoneAt = new Map<string, number>();
+  /** The rows this process has claimed and not yet recorded as sent, retried or failed. */
+  private readonly held = new Map<number, HeldClaim>();
+  private heartbeat: NodeJS.Timeout | null = null;
+  private renewing = false;
+  private readonly budget: ClaimBudget;
 
   constructor(private readonly options: DispatcherOptions) {
     this.now = options.now ?? Date.now;
+    this.budget = new ClaimBudget(options.transport.connections, options.batchSize, options.leaseMs);
   }
 
   start(): void {
@@ -48,6 +61,8 @@ export class Dispatcher {
       this.options.logger.warn('support-requests mail: no SMTP settings and no host transport; e-mail stays queued');
     }
     this.stopped = false;
+    // A lease is renewed well before it runs out, so a slow or stuck send keeps its row. (migrate() may start it again.)
+    this.heartbeat ??= setInterval(() => void this.renewLeases(), Math.max(50, this.options.leaseMs / 3));
     this.nudge();
   }
 
@@ -72,6 +87,21 @@ export class Dispatcher {
     this.clearTimer();
     await this.running;
     this.clearTimer();
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+  }
+
+  private async renewLeases(): Promise<void> {
+    if (this.renewing || this.held.size === 0) return;
+    this.renewing = true;
+    try {
+      await this.options.outbox.renewLeases([...this.held.values()], this.now() + this.options.leaseMs);
+    } catch (err) {
+      // The next beat tries again; the lease has two more beats to run before it ends.
+      this.options.logger.warn(`support-requests mail: renewing leases failed: ${describeFailure(err)}`);
+    } finally {
+      this.renewing = false;
+    }
   }
 
   private schedule(ms: number): void {
@@ -104,22 +134,33 @@ export class Dispatcher {
   }
 
   /**
-   * Claims batches while earlier ones are still on the wire (up to BATCHES_IN_FLIGHT), so a busy
-   * panel, where every database round trip waits for a turn of the event loop, still keeps the
-   * SMTP connections fed.
+   * Claims the next batch while earlier ones are still on the wire, so a busy panel, where every
+   * database round trip waits for a turn of the event loop, still keeps the SMTP connections fed;
+   * but never more than the transport sends soon (ClaimBudget), so the rest stays with the queue
+   * (and with other instances) instead of waiting here.
    */
   private async send(): Promise<void> {
-    const { outbox, leaseMs, batchSize, logger } = this.options;
-    if (!this.options.transport.transporter) return;
+    const { outbox, leaseMs, batchSize, logger, transport } = this.options;
+    if (!transport.transporter) return;
+    // A claim smaller than this waits for room instead: tiny claims would cost a write per e-mail.
+    const worthClaiming = Math.min(batchSize, transport.connections);
     const inFlight = new Set<Promise<void>>();
     try {
       while (!this.stopped) {
-        const batch = await outbox.claim(this.now(), leaseMs, batchSize);
+        const room = Math.min(batchSize, this.budget.capacity(this.now()) - this.held.size);
+        if (room < worthClaiming && inFlight.size > 0) {
+          await Promise.race(inFlight);
+          continue;
+        }
+        const batch = await outbox.claim(this.now(), leaseMs, room, [...this.held.keys()]);
         if (batch.length === 0) break;
-        const sending: Promise<void> = this.sendBatch(batch).finally(() => inFlight.delete(sending));
+        for (const item of batch) this.held.set(item.id, { id: item.id, attempts: item.attempts });
+        const sending: Promise<void> = this.sendBatch(batch).finally(() => {
+          for (const item of batch) this.held.delete(item.id);
+          inFlight.delete(sending);
+        });
         inFlight.add(sending);
-        if (batch.length < batchSize) break;
-        if (inFlight.size >= BATCHES_IN_FLIGHT) await Promise.race(inFlight);
+        if (batch.length < room) break;
       }
     } catch (err) {
       // A database hiccup: the timer tries again; claimed rows come back when their lease ends.
@@ -129,7 +170,7 @@ export class Dispatcher {
   }
 
   private async sendBatch(batch: OutboxItem[]): Promise<void> {
-    const { outbox, logger } = this.options;
+    const { logger } = this.options;
     try {
       // Urgent mail of a batch is on the wire before the rest of it starts.
       const urgentPriority = batch[0]?.priority;
@@ -137,20 +178,42 @@ export class Dispatcher {
         ...(await Promise.all(batch.filter((item) => item.priority === urgentPriority).map((item) => this.deliver(item)))),
         ...(await Promise.all(batch.filter((item) => item.priority !== urgentPriority).map((item) => this.deliver(item)))),
       ].filter((item): item is OutboxItem => item !== null);
-      // One write for the batch's sent mail: per-row updates would make the database, not SMTP, the limit.
-      await outbox.markSent(sent.map((item) => item.id), this.now());
-      for (const item of sent) logger.info(`support-requests mail: sent ${labelOf(item)} to ${item.envelope.to.join(', ')} (attempt ${item.attempts})`);
+      await this.recordSent(sent);
+      for (const item of sent) logger.info(`support-requests mail: sent ${labelOf(item)} to ${item.envelope.to.join(', ')} (attempt ${item.attempts})${missingOf(item)}`);
     } catch (err) {
-      // Sent but not marked: the lease runs out and they go again, with the same Message-IDs.
+      // Sent but not marked for a whole lease: they go again, with the same Message-IDs.
       logger.error(`support-requests mail: recording a batch failed: ${describeFailure(err)}`);
     }
   }
 
+  /**
+   * One write for the batch's sent mail (per-row updates would make the database, not SMTP, the
+   * limit), tried again through a database hiccup for as long as a lease, which the heartbeat
+   * keeps renewing meanwhile: an e-mail sent is not sent again because its record failed once.
+   */
+  private async recordSent(sent: OutboxItem[]): Promise<void> {
+    const { outbox, leaseMs, logger } = this.options;
+    const giveUpAt = Date.now() + leaseMs;
+    for (let pause = 100; ; pause = Math.min(pause * 2, 5000)) {
+      try {
+        return await outbox.markSent(sent.map((item) => item.id), this.now());
+      } catch (err) {
+        if (Date.now() + pause >= giveUpAt) throw err;
+        logger.warn(`support-requests mail: recording sent e-mails failed, trying again: ${describeFailure(err)}`);
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
+  }
+
   /** Hands one e-mail to SMTP; returns it when sent, records a retry or failure and returns null otherwise. */
-  private async deliver(item: OutboxItem): Promise<OutboxItem | null> {
-    const { transport, storage, outbox, logger, retry } = this.options;
-    const envelope = item.envelope;
+  private async deliver(claimed: OutboxItem): Promise<OutboxItem | null> {
+    const { transport, storage, outbox, logger, retry, health } = this.options;
+    let item = claimed;
+    let attempt: number | null = null;
     try {
+      item = await this.withoutMissingFiles(claimed);
+      const envelope = item.envelope;
+      attempt = health.attemptStarted();
       await transport.transporter!.sendMail({
         from: transport.from,
         to: envelope.to,
@@ -163,22 +226,53 @@ export class Dispatcher {
         references: envelope.references,
         attachments: envelope.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, path: storage.pathOf(a.storageKey) })),
       });
+      health.attemptSucceeded(attempt);
+      this.budget.recordFinished(this.now());
       return item;
     } catch (err) {
       const reason = describeFailure(err);
+      if (attempt !== null) {
+        health.attemptFailed(attempt, reason);
+        this.budget.recordFinished(this.now());
+      }
       const next = verdict(err, item.attempts, item.createdAt, this.now(), retry);
-      if (next.retry) {
-        await outbox.reschedule(item.id, next.at, reason);
-        logger.warn(`support-requests mail: retry ${labelOf(item)} at ${new Date(next.at).toISOString()} after attempt ${item.attempts}: ${reason}`);
-      } else {
-        await outbox.markFailed(item.id, reason);
-        logger.error(`support-requests mail: failed ${labelOf(item)} after attempt ${item.attempts}: ${reason}`);
+      try {
+        if (next.retry) {
+          await outbox.reschedule(item, next.at, reason);
+          logger.warn(`support-requests mail: retry ${labelOf(item)} at ${new Date(next.at).toISOString()} after attempt ${item.attempts}: ${reason}`);
+        } else {
+          await outbox.markFailed(item, reason);
+          logger.error(`support-requests mail: failed ${labelOf(item)} after attempt ${item.attempts}: ${reason}`);
+        }
+      } catch (recordErr) {
+        // Not sent, and not recorded: it is tried again when its lease runs out. The rest of the batch is still recorded.
+        logger.error(`support-requests mail: recording attempt ${item.attempts} of ${labelOf(item)} failed: ${describeFailure(recordErr)}`);
       }
       return null;
     }
+  }
+
+  /**
+   * A file that is gone from storage (lost with a disk, or deleted after a failed commit) will
+   * not come back: the e-mail goes without it and says so, instead of retrying for days.
+   */
+  private async withoutMissingFiles(item: OutboxItem): Promise<OutboxItem> {
+    const { storage, outbox, logger, noteMissingFiles } = this.options;
+    const attachments = item.envelope.attachments;
+    const present = await Promise.all(attachments.map((a) => fs.promises.access(storage.pathOf(a.storageKey)).then(() => true, () => false)));
+    const missing = attachments.filter((_, i) => !present[i]).map((a) => a.filename);
+    if (missing.length === 0) return item;
+    await outbox.noteMissingFiles(item.id, missing);
+    logger.warn(`support-requests mail: ${labelOf(item)} goes without ${missing.length} missing file(s): ${missing.join(', ')}`);
+    const kept = { ...item.envelope, attachments: attachments.filter((_, i) => present[i]) };
+    return { ...item, envelope: noteMissingFiles(kept, missing), missingFiles: missing };
   }
 }
 
 function labelOf(item: OutboxItem): string {
   return `#${item.ticketNumber ?? '-'} ${item.kind} ${item.messageId}`;
+}
+
+function missingOf(item: OutboxItem): string {
+  return item.missingFiles.length > 0 ? ` without missing file(s): ${item.missingFiles.join(', ')}` : '';
 }

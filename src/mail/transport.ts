@@ -11,18 +11,23 @@ export interface MailTransport {
   source: 'host' | 'settings' | 'none';
   /** Whether this plugin made the transport, and so must close it. */
   owned: boolean;
+  /** E-mails the transport puts on the wire at once: the dispatcher claims in proportion to it. */
+  connections: number;
 }
+
+/** The plugin's own SMTP pool; a host's transport is assumed to send as many at once (nodemailer's pool default). */
+export const SMTP_CONNECTIONS = 5;
 
 export function createTransport(host: SupportHost, settings: MailSettings): MailTransport {
   if (host.mail?.transport) {
-    return { transporter: host.mail.transport, from: parseFrom(host.mail.from) ?? settings.from, source: 'host', owned: false };
+    return { transporter: host.mail.transport, from: parseFrom(host.mail.from) ?? settings.from, source: 'host', owned: false, connections: SMTP_CONNECTIONS };
   }
   const smtp = settings.smtp;
-  if (!smtp) return { transporter: null, from: settings.from, source: 'none', owned: false };
+  if (!smtp) return { transporter: null, from: settings.from, source: 'none', owned: false, connections: SMTP_CONNECTIONS };
   const timeout = settings.timeoutSeconds * 1000;
   const transporter = new SmtpThread({
     pool: true,
-    maxConnections: 5,
+    maxConnections: SMTP_CONNECTIONS,
     host: smtp.host,
     port: smtp.port,
     secure: smtp.secure,
@@ -32,7 +37,7 @@ export function createTransport(host: SupportHost, settings: MailSettings): Mail
     greetingTimeout: timeout,
     socketTimeout: timeout,
   });
-  return { transporter, from: settings.from, source: 'settings', owned: true };
+  return { transporter, from: settings.from, source: 'settings', owned: true, connections: SMTP_CONNECTIONS };
 }
 
 /** "Name <address>" or a bare address, as hosts usually keep it. */

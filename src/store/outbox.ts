@@ -1,6 +1,8 @@
 // The mail outbox. Rows are claimed with a lease: a dispatcher that dies holding one simply lets
 // the lease run out, and the row is claimed again. On PostgreSQL and MariaDB/MySQL the claim
 // skips rows another instance has locked, so several instances never claim the same e-mail.
+// A claim is known by the row's attempt count, which every claim raises: a dispatcher renews or
+// records only the claim it made, never one another instance made after its lease ran out.
 import type { Knex } from 'knex';
 import type { NewOutboxItem, OutboxItem, OutboxStatus } from '../domain/types';
 import type { TableNames } from './tables';
@@ -21,6 +23,13 @@ interface OutboxRow {
   last_error: string | null;
   created_at: number | string;
   sent_at: number | string | null;
+  missing_files: string | null;
+}
+
+/** One claim of a row by this process: the row and the attempt count its claim set. */
+export interface HeldClaim {
+  id: number;
+  attempts: number;
 }
 
 function toItem(row: OutboxRow): OutboxItem {
@@ -39,6 +48,7 @@ function toItem(row: OutboxRow): OutboxItem {
     lastError: row.last_error,
     createdAt: num(row.created_at),
     sentAt: numOrNull(row.sent_at),
+    missingFiles: row.missing_files ? (JSON.parse(row.missing_files) as string[]) : [],
   };
 }
 
@@ -47,6 +57,8 @@ export interface OutboxCounts {
   sending: number;
   sent: number;
   failed: number;
+  /** Sent e-mails that went without a file that had gone from storage. */
+  sentWithMissingFiles: number;
   oldestPendingAt: number | null;
 }
 
@@ -70,8 +82,12 @@ export function outboxStore(knex: Knex, t: TableNames) {
       );
     },
 
-    /** Reserves up to `limit` due e-mails, urgent first, for `leaseMs`; each claim counts as an attempt. */
-    async claim(now: number, leaseMs: number, limit: number): Promise<OutboxItem[]> {
+    /**
+     * Reserves up to `limit` due e-mails, urgent first, for `leaseMs`; each claim counts as an
+     * attempt. `exclude`: rows this process is still sending, never taken again even if their lease ran out.
+     */
+    async claim(now: number, leaseMs: number, limit: number, exclude: number[] = []): Promise<OutboxItem[]> {
+      if (limit <= 0) return [];
       // READ COMMITTED keeps MySQL from taking gap locks that would make new outbox inserts wait.
       const isolation = dialectOf(knex) === 'sqlite' ? {} : { isolationLevel: 'read committed' as const };
       return withDeadlockRetry(() => knex.transaction(async (trx) => {
@@ -83,6 +99,7 @@ export function outboxStore(knex: Knex, t: TableNames) {
           )
           .orderBy([{ column: 'priority' }, { column: 'next_attempt_at' }, { column: 'id' }])
           .limit(limit);
+        if (exclude.length > 0) due.whereNotIn('id', exclude);
         // SQLite has no row locks: one process dispatches there, and its transaction is enough.
         if (dialectOf(knex) !== 'sqlite') due.forUpdate().skipLocked();
         const rows = await due;
@@ -95,17 +112,39 @@ export function outboxStore(knex: Knex, t: TableNames) {
       }, isolation));
     },
 
+    /**
+     * Extends the leases of rows this process is still sending. A row another instance claimed
+     * meanwhile (its attempt count moved on) or that is no longer being sent is left alone.
+     * Returns how many leases were renewed.
+     */
+    async renewLeases(held: HeldClaim[], leaseUntil: number): Promise<number> {
+      let renewed = 0;
+      // Rows of one claim share an attempt count, so this is usually one statement.
+      for (const [attempts, ids] of groupByAttempts(held)) {
+        renewed += await knex(t.outbox).whereIn('id', ids).andWhere({ status: 'sending', attempts }).update({ lease_until: leaseUntil });
+      }
+      return renewed;
+    },
+
     async markSent(ids: number[], now: number): Promise<void> {
       if (ids.length === 0) return;
       await knex(t.outbox).whereIn('id', ids).update({ status: 'sent', sent_at: now, lease_until: null, last_error: null });
     },
 
-    async reschedule(id: number, at: number, error: string): Promise<void> {
-      await knex(t.outbox).where('id', id).update({ status: 'pending', next_attempt_at: at, lease_until: null, last_error: error });
+    /** Puts a claimed e-mail back for a later attempt, unless another instance has claimed it since. */
+    async reschedule(claim: HeldClaim, at: number, error: string): Promise<void> {
+      await knex(t.outbox)
+        .where({ id: claim.id, status: 'sending', attempts: claim.attempts })
+        .update({ status: 'pending', next_attempt_at: at, lease_until: null, last_error: error });
     },
 
-    async markFailed(id: number, error: string): Promise<void> {
-      await knex(t.outbox).where('id', id).update({ status: 'failed', lease_until: null, last_error: error });
+    async markFailed(claim: HeldClaim, error: string): Promise<void> {
+      await knex(t.outbox).where({ id: claim.id, status: 'sending', attempts: claim.attempts }).update({ status: 'failed', lease_until: null, last_error: error });
+    },
+
+    /** Records the files an e-mail goes without because they are gone from storage. */
+    async noteMissingFiles(id: number, names: string[]): Promise<void> {
+      await knex(t.outbox).where('id', id).update({ missing_files: names.length > 0 ? JSON.stringify(names) : null });
     },
 
     /** Puts a failed e-mail back in the queue for one more round of attempts. */
@@ -131,18 +170,25 @@ export function outboxStore(knex: Knex, t: TableNames) {
     async counts(): Promise<OutboxCounts> {
       const rows = (await knex(t.outbox).select('status').count({ n: '*' }).groupBy('status')) as Array<{ status: string; n: unknown }>;
       const oldest = await knex(t.outbox).whereIn('status', ['pending', 'sending']).min({ at: 'created_at' }).first();
+      const missing = await knex(t.outbox).where('status', 'sent').whereNotNull('missing_files').count({ n: '*' }).first();
       const by = new Map(rows.map((r) => [r.status, num(r.n)]));
       return {
         pending: by.get('pending') ?? 0,
         sending: by.get('sending') ?? 0,
         sent: by.get('sent') ?? 0,
         failed: by.get('failed') ?? 0,
+        sentWithMissingFiles: num(missing?.n ?? 0),
         oldestPendingAt: numOrNull(oldest?.at),
       };
     },
 
     async failed(limit: number): Promise<OutboxItem[]> {
       return (await knex<OutboxRow>(t.outbox).where('status', 'failed').orderBy('id', 'desc').limit(limit)).map(toItem);
+    },
+
+    /** The latest sent e-mails that went without a file, newest first. */
+    async sentWithMissingFiles(limit: number): Promise<OutboxItem[]> {
+      return (await knex<OutboxRow>(t.outbox).where('status', 'sent').whereNotNull('missing_files').orderBy('id', 'desc').limit(limit)).map(toItem);
     },
 
     async forTicket(ticketId: number): Promise<OutboxItem[]> {
@@ -152,3 +198,9 @@ export function outboxStore(knex: Knex, t: TableNames) {
 }
 
 export type OutboxStore = ReturnType<typeof outboxStore>;
+
+function groupByAttempts(held: HeldClaim[]): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  for (const claim of held) groups.set(claim.attempts, [...(groups.get(claim.attempts) ?? []), claim.id]);
+  return groups;
+}

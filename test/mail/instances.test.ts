@@ -3,22 +3,11 @@
 import assert from 'node:assert/strict';
 import { databases } from '../support/databases';
 import { startPlugin, type TestPlugin } from '../support/test-host';
-import { SmtpSink, sleep } from '../support/smtp-sink';
+import { SmtpSink } from '../support/smtp-sink';
+import { queuedMail, waitForIdleOutbox } from '../support/outbox';
 import { outboxStore } from '../../src/store/outbox';
-import type { NewOutboxItem } from '../../src/domain/types';
 
 const MAILS = 200;
-
-function queuedMail(i: number): NewOutboxItem {
-  return {
-    ticketId: null,
-    ticketNumber: String(10_000_000 + i),
-    kind: 'department-new',
-    priority: 1,
-    messageId: `<load.${i}.${Date.now()}@panel.example>`,
-    envelope: { to: [`dept-${i % 3}@panel.example`], subject: `[#${10_000_000 + i}] load ${i}`, text: `mail ${i}`, html: `<p>mail ${i}</p>`, headers: {}, attachments: [] },
-  };
-}
 
 for (const db of databases.filter((d) => d.name !== 'sqlite')) {
   describe(`two dispatchers on one database [${db.name}]`, () => {
@@ -45,7 +34,7 @@ for (const db of databases.filter((d) => d.name !== 'sqlite')) {
       instances.push(...(await Promise.all(logs.map((log) => startPlugin(db, settings, { instanceOf: owner, log })))));
 
       await sink.waitFor(MAILS, 30_000);
-      await sleep(500);
+      await waitForIdleOutbox(owner);
       assert.equal(sink.received.length, MAILS);
       assert.deepEqual(sink.duplicates(), []);
       assert.equal(new Set(sink.received.map((m) => m.parsed.messageId)).size, MAILS);

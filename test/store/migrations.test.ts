@@ -62,7 +62,7 @@ forEachDatabase('migrations', (db) => {
     await plugin.migrate();
     for (const table of tables) assert.ok(await tableExists(connection.knex, table), table);
     const done = await connection.knex(`${prefix}migrations`).select('name').orderBy('id');
-    assert.deepEqual(done.map((r) => r.name), ['001_departments.js', '002_seed_departments.js', '003_tickets.js', '004_messages.js', '005_attachments.js', '006_outbox.js', '007_ticket_mail_thread.js', '008_department_on_call.js', '009_ticket_work.js', '010_ticket_queue_indexes.js', '011_message_internal.js', '012_ticket_events.js', '013_department_edited.js', '014_department_staff.js', '015_canned_replies.js', '016_ticket_browse_indexes.js', '017_outbox_sent_index.js', '018_ticket_subject_search.js', '019_submission_keys.js']);
+    assert.deepEqual(done.map((r) => r.name), ['001_departments.js', '002_seed_departments.js', '003_tickets.js', '004_messages.js', '005_attachments.js', '006_outbox.js', '007_ticket_mail_thread.js', '008_department_on_call.js', '009_ticket_work.js', '010_ticket_queue_indexes.js', '011_message_internal.js', '012_ticket_events.js', '013_department_edited.js', '014_department_staff.js', '015_canned_replies.js', '016_ticket_browse_indexes.js', '017_outbox_sent_index.js', '018_ticket_subject_search.js', '019_submission_keys.js', '020_outbox_missing_files.js']);
   });
 
   it('seeds the three departments of the seed page, in ru and en, with e-mails from settings', async () => {

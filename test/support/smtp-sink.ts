@@ -1,6 +1,6 @@
 // A real SMTP server for tests (smtp-server), parsing what arrives with mailparser. It can be
 // started on a port chosen earlier (to play "the server was down"), and told to answer the next
-// messages with an SMTP error code.
+// messages with an SMTP error code, to answer slowly, or to hang.
 import net from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
@@ -20,6 +20,8 @@ export class SmtpSink {
   readonly refusals: number[] = [];
   /** How long each message takes to be accepted, to catch the sender mid-send. */
   acceptDelayMs = 0;
+  /** A hung server: messages are read to the end and never answered. */
+  hang = false;
   private server: SMTPServer | null = null;
 
   private constructor(readonly port: number) {}
@@ -51,6 +53,7 @@ export class SmtpSink {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
+          if (this.hang) return;
           const refusal = this.refusals.shift();
           if (refusal !== undefined) {
             const err = Object.assign(new Error(`test refusal ${refusal}`), { responseCode: refusal });
