@@ -125,9 +125,9 @@ export function customerTickets(deps: CustomerTicketDeps) {
             serviceKind: service?.kind ?? null,
             lastCustomerAt: at,
           };
-          await store.gates.ensure(customer.id, at);
-          const created = await store.transaction(async (tx) => {
-            if (!(await tx.gates.hold(customer.id, at))) throw new Error('support-requests: customer gate row missing');
+          // null when the customer has no gate row yet (their first request): made once, then tried again.
+          const createUnderGate = () => store.transaction(async (tx) => {
+            if (!(await tx.gates.hold(customer.id, at))) return null;
             if (await tx.tickets.findBySubmission(customer.id, submissionKey)) throw new DuplicateSubmission();
             await checkOpeningRate(tx, customer, at);
             const id = await tx.tickets.insert({ ...fields, submissionKey });
@@ -140,6 +140,12 @@ export function customerTickets(deps: CustomerTicketDeps) {
             await tx.outbox.enqueue(items, at);
             return { ...ticket, threadMessageId };
           });
+          let created = await createUnderGate();
+          if (!created) {
+            await store.gates.ensure(customer.id, at);
+            created = await createUnderGate();
+            if (!created) throw new Error('support-requests: customer gate row missing');
+          }
           deps.mailQueued?.();
           return created;
         },
