@@ -128,7 +128,8 @@ export function customerTickets(deps: CustomerTicketDeps) {
           // null when the customer has no gate row yet (their first request): made once, then tried again.
           const createUnderGate = () => store.transaction(async (tx) => {
             if (!(await tx.gates.hold(customer.id, at))) return null;
-            if (await tx.tickets.findBySubmission(customer.id, submissionKey)) throw new DuplicateSubmission();
+            // A second copy of this form is not looked for here: its insert breaks the unique
+            // (customer, submission key) index, and oncePerSubmission answers with the first.
             await checkOpeningRate(tx, customer, at);
             const id = await tx.tickets.insert({ ...fields, submissionKey });
             const first = { ticketId: id, authorKind: 'customer' as const, authorId: customer.id, authorName: customer.name, body: input.message, createdAt: at };

@@ -1,9 +1,11 @@
 // One row per customer that a transaction locks to act for that customer alone: two requests
-// of one customer then count and insert one after the other, on every database. An UPDATE is
-// the lock: a row lock on PostgreSQL and MariaDB/MySQL, the write lock on SQLite (taken at
-// once, so a deferred BEGIN never has to upgrade a read lock).
+// of one customer then count and insert one after the other, on every database. On PostgreSQL
+// and MariaDB/MySQL the lock is SELECT … FOR UPDATE (a row lock, no new row version to write);
+// on SQLite it is an UPDATE, which takes the database's write lock at once, so a deferred BEGIN
+// never has to upgrade a read lock.
 import type { Knex } from 'knex';
 import type { TableNames } from './tables';
+import { dialectOf } from './dialect';
 
 export function customerGateStore(knex: Knex, t: TableNames) {
   return {
@@ -18,7 +20,8 @@ export function customerGateStore(knex: Knex, t: TableNames) {
 
     /** Inside a transaction: waits for, then holds until the end, this customer's row; false if it does not exist. */
     async hold(customerId: string, at: number): Promise<boolean> {
-      return (await knex(t.customerGates).where('customer_id', customerId).update({ locked_at: at })) === 1;
+      if (dialectOf(knex) === 'sqlite') return (await knex(t.customerGates).where('customer_id', customerId).update({ locked_at: at })) === 1;
+      return (await knex(t.customerGates).where('customer_id', customerId).forUpdate().first('customer_id')) !== undefined;
     },
   };
 }
