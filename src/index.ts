@@ -119,7 +119,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
     defaultLocale: settings.defaultLocale,
     render,
     customer: customerRoutes({ tickets, storage, settings, render, csrf }),
-    staff: staffRoutes({ tickets: staffWork, storage, settings, render, csrf }),
+    staff: staffRoutes({ tickets: staffWork, storage, settings, render, csrf, now }),
     admin: adminRoutes({
       mail: mailAdmin({
         outbox: store.outbox,

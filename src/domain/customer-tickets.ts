@@ -7,7 +7,7 @@ import type { Attachment, Department, Message, Page, StoredFile, Ticket } from '
 import { NotFoundError, ValidationError, type Problem } from './errors';
 import { checkFiles, checkMessage, checkNewTicket, type NewTicketInput, type UploadRules } from './ticket-rules';
 import { isTicketNumber, randomTicketNumber } from './ticket-number';
-import { DuplicateSubmission, oncePerSubmission } from './submissions';
+import { DuplicateSubmission, oncePerSubmission, underTicketLock } from './submissions';
 import { keepingFilesOnlyOnSuccess } from './kept-files';
 
 export interface CustomerTicketDeps {
@@ -161,22 +161,20 @@ export function customerTickets(deps: CustomerTicketDeps) {
 
     /** Adds the customer's message; a closed ticket is reopened by it. The submission key makes a double click one message. */
     async reply(customer: HostUser, number: string, body: string, files: StoredFile[], submissionKey: string): Promise<number> {
-      // Not the customer's ticket: no change will keep the files.
-      const ticket = await keepingFilesOnlyOnSuccess(deps.discardFiles, files, () => ownTicket(customer, number));
+      // Not the customer's ticket, or a refused message: no change will keep the files.
+      const ticket = await keepingFilesOnlyOnSuccess(deps.discardFiles, files, async () => {
+        const problems: Record<string, Problem> = {};
+        checkMessage(body, problems);
+        checkFiles(files, deps.uploads, problems);
+        const own = await ownTicket(customer, number);
+        if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+        return own;
+      });
       return oncePerSubmission({
         files,
         discard: deps.discardFiles,
-        // Under the ticket's row lock, which a reply whose connection died holds until it ends.
-        made: () =>
-          store.transaction(async (tx) => {
-            await tx.tickets.lock(ticket.id);
-            return tx.messages.findBySubmission(ticket.id, submissionKey);
-          }),
+        made: () => underTicketLock(store, ticket.id, (tx) => tx.messages.findBySubmission(ticket.id, submissionKey)),
         change: async () => {
-          const problems: Record<string, Problem> = {};
-          checkMessage(body, problems);
-          checkFiles(files, deps.uploads, problems);
-          if (Object.keys(problems).length > 0) throw new ValidationError(problems);
           const at = now();
           const messageId = await store.transaction(async (tx) => {
             await tx.tickets.lock(ticket.id);

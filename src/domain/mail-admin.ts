@@ -50,7 +50,7 @@ export function mailAdmin(deps: MailAdminDeps) {
      * retry submission again, which is done already.
      */
     async retry(id: number, submissionKey: string): Promise<void> {
-      if (!Number.isSafeInteger(id) || !(await deps.outbox.retryFailed(id, now(), submissionKey))) throw new NotFoundError('mail');
+      if (!(await deps.outbox.retryFailed(id, now(), submissionKey))) throw new NotFoundError('mail');
       deps.mailQueued();
     },
   };

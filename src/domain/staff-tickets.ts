@@ -11,7 +11,7 @@ import { PRIORITIES } from './types';
 import { NotFoundError, ValidationError, type Problem } from './errors';
 import { checkFiles, checkMessage, type UploadRules } from './ticket-rules';
 import { isTicketNumber } from './ticket-number';
-import { DuplicateSubmission, oncePerSubmission } from './submissions';
+import { DuplicateSubmission, oncePerSubmission, underTicketLock } from './submissions';
 import { keepingFilesOnlyOnSuccess } from './kept-files';
 
 export interface StaffTicketDeps {
@@ -80,17 +80,18 @@ export function staffTickets(deps: StaffTicketDeps) {
     return ticket;
   }
 
-  /** A ticket in reach; the request's files are removed when it is not (no change will keep them). */
-  const reachableOrDiscard = (user: HostUser, number: string, files: StoredFile[]) => keepingFilesOnlyOnSuccess(deps.discardFiles, files, () => reachable(user, number));
-
   /**
-   * Looks up what a submission made while holding the ticket's row lock: a change whose
-   * connection died holds that lock until the server has committed or rolled it back.
+   * A ticket in reach for a message with files (a reply, a note), checked before anything is
+   * written; the request's files are removed when it is not in reach or the message is refused.
    */
-  function madeUnderLock<T>(ticketId: number, find: (tx: Store) => Promise<T>): Promise<T> {
-    return store.transaction(async (tx) => {
-      await tx.tickets.lock(ticketId);
-      return find(tx);
+  function inReachForMessage(user: HostUser, number: string, body: string, files: StoredFile[], field = 'message'): Promise<Ticket> {
+    return keepingFilesOnlyOnSuccess(deps.discardFiles, files, async () => {
+      const problems: Record<string, Problem> = {};
+      checkMessage(body, problems, field);
+      checkFiles(files, deps.uploads, problems);
+      const found = await reachable(user, number);
+      if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+      return found;
     });
   }
 
@@ -159,16 +160,12 @@ export function staffTickets(deps: StaffTicketDeps) {
      * and the newer messages come back, so the author can read them and confirm.
      */
     async reply(user: HostUser, number: string, reply: StaffReply): Promise<ReplyOutcome> {
-      const found = await reachableOrDiscard(user, number, reply.files);
+      const found = await inReachForMessage(user, number, reply.body, reply.files);
       const outcome = await oncePerSubmission<ReplyOutcome>({
         files: reply.files,
         discard: deps.discardFiles,
-        made: () => madeUnderLock(found.id, (tx) => tx.messages.findBySubmission(found.id, reply.submissionKey)).then((id) => (id ? { sent: true } : null)),
+        made: () => underTicketLock(store, found.id, (tx) => tx.messages.findBySubmission(found.id, reply.submissionKey)).then((id) => (id ? { sent: true } : null)),
         change: async () => {
-          const problems: Record<string, Problem> = {};
-          checkMessage(reply.body, problems);
-          checkFiles(reply.files, deps.uploads, problems);
-          if (Object.keys(problems).length > 0) throw new ValidationError(problems);
           const result = await store.transaction(async (tx): Promise<ReplyOutcome> => {
             const ticket = await tx.tickets.lock(found.id);
             if (await tx.messages.findBySubmission(ticket.id, reply.submissionKey)) throw new DuplicateSubmission();
@@ -200,16 +197,12 @@ export function staffTickets(deps: StaffTicketDeps) {
 
     /** An internal note: staff only, never shown or e-mailed to the customer. The submission key makes a double click one note. */
     async note(user: HostUser, number: string, body: string, files: StoredFile[], submissionKey: string): Promise<void> {
-      const found = await reachableOrDiscard(user, number, files);
+      const found = await inReachForMessage(user, number, body, files, 'note');
       await oncePerSubmission({
         files,
         discard: deps.discardFiles,
-        made: () => madeUnderLock(found.id, (tx) => tx.messages.findBySubmission(found.id, submissionKey)).then((id) => (id ? true : null)),
+        made: () => underTicketLock(store, found.id, (tx) => tx.messages.findBySubmission(found.id, submissionKey)).then((id) => (id ? true : null)),
         change: async () => {
-          const problems: Record<string, Problem> = {};
-          checkMessage(body, problems, 'note');
-          checkFiles(files, deps.uploads, problems);
-          if (Object.keys(problems).length > 0) throw new ValidationError(problems);
           await store.transaction(async (tx) => {
             await tx.tickets.lock(found.id);
             if (await tx.messages.findBySubmission(found.id, submissionKey)) throw new DuplicateSubmission();
@@ -271,7 +264,7 @@ export function staffTickets(deps: StaffTicketDeps) {
         made: async () => {
           const ticket = isTicketNumber(number) ? await store.tickets.findByNumber(number) : null;
           // A transfer returns nothing: undefined says "made", null "not made".
-          return ticket && (await madeUnderLock(ticket.id, (tx) => tx.events.madeBySubmission(ticket.id, user.id, submissionKey))) ? undefined : null;
+          return ticket && (await underTicketLock(store, ticket.id, (tx) => tx.events.madeBySubmission(ticket.id, user.id, submissionKey))) ? undefined : null;
         },
         change: async () => {
           const found = await reachable(user, number);

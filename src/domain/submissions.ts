@@ -7,6 +7,7 @@
 //   its files stay; when even that cannot be told, the files stay too (the orphan sweep decides);
 // - not at all: the error stands, and the uploaded files go.
 import type { StoredFile } from './types';
+import type { Store } from '../store';
 import { isDatabaseUnavailable } from '../store/unavailable';
 
 /** Thrown inside a change's transaction when its key shows the submission was already made. */
@@ -46,4 +47,16 @@ export async function oncePerSubmission<T>({ files, discard, made, change }: Sub
     if (!mayBeKept) await discardFiles();
     throw err;
   }
+}
+
+/**
+ * Looks up what a submission made to a ticket while holding the ticket's row lock: a change
+ * whose connection died holds that lock until the server has committed or rolled it back, so
+ * the answer is final.
+ */
+export function underTicketLock<T>(store: Store, ticketId: number, find: (tx: Store) => Promise<T>): Promise<T> {
+  return store.transaction(async (tx) => {
+    await tx.tickets.lock(ticketId);
+    return find(tx);
+  });
 }

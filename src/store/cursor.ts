@@ -1,11 +1,12 @@
 // Opaque keyset cursors: a tuple of numbers as base64url text. Anything malformed reads as
 // "first page" rather than an error, since cursors come from URLs people can edit. That includes
 // a number too big for its column, which PostgreSQL would refuse with an error.
+import { MAX_ID } from '../domain/ids';
 
 /** The largest value of each kind of column a cursor carries. */
 export const CURSOR_LIMITS = {
-  /** increments() ids: a 4-byte integer. */
-  id: 2_147_483_647,
+  /** increments() ids: a 4-byte integer, as for every id read from outside. */
+  id: MAX_ID,
   /** smallint columns (priority rank). */
   smallint: 32_767,
   /** bigInteger millisecond timestamps, as far as JavaScript numbers are exact. */

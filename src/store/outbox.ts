@@ -147,10 +147,10 @@ export function outboxStore(knex: Knex, t: TableNames) {
       await knex(t.outbox).where('id', id).update({ missing_files: names.length > 0 ? JSON.stringify(names) : null });
     },
 
-    /** Puts a failed e-mail back in the queue for one more round of attempts. */
     /**
-     * Queues a failed e-mail again. `retryKey` is the admin form's submission: the same
-     * submission again (a double click) finds its own key on the row and counts as done.
+     * Puts a failed e-mail back in the queue for one more round of attempts. `retryKey` is the
+     * admin form's submission: the same submission again (a double click) finds its own key on
+     * the row and counts as done.
      */
     async retryFailed(id: number, now: number, retryKey: string): Promise<boolean> {
       const changed = await knex(t.outbox)
@@ -168,16 +168,17 @@ export function outboxStore(knex: Knex, t: TableNames) {
     },
 
     async counts(): Promise<OutboxCounts> {
-      const rows = (await knex(t.outbox).select('status').count({ n: '*' }).groupBy('status')) as Array<{ status: string; n: unknown }>;
+      // count(missing_files) counts the rows that name missing files, in the same pass.
+      const rows = (await knex(t.outbox).select('status').count({ n: '*', missing: 'missing_files' }).groupBy('status')) as Array<{ status: string; n: unknown; missing: unknown }>;
       const oldest = await knex(t.outbox).whereIn('status', ['pending', 'sending']).min({ at: 'created_at' }).first();
-      const missing = await knex(t.outbox).where('status', 'sent').whereNotNull('missing_files').count({ n: '*' }).first();
       const by = new Map(rows.map((r) => [r.status, num(r.n)]));
+      const sentRow = rows.find((r) => r.status === 'sent');
       return {
         pending: by.get('pending') ?? 0,
         sending: by.get('sending') ?? 0,
         sent: by.get('sent') ?? 0,
         failed: by.get('failed') ?? 0,
-        sentWithMissingFiles: num(missing?.n ?? 0),
+        sentWithMissingFiles: sentRow ? num(sentRow.missing) : 0,
         oldestPendingAt: numOrNull(oldest?.at),
       };
     },
@@ -201,6 +202,10 @@ export type OutboxStore = ReturnType<typeof outboxStore>;
 
 function groupByAttempts(held: HeldClaim[]): Map<number, number[]> {
   const groups = new Map<number, number[]>();
-  for (const claim of held) groups.set(claim.attempts, [...(groups.get(claim.attempts) ?? []), claim.id]);
+  for (const claim of held) {
+    const ids = groups.get(claim.attempts) ?? [];
+    ids.push(claim.id);
+    groups.set(claim.attempts, ids);
+  }
   return groups;
 }

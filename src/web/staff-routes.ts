@@ -12,9 +12,9 @@ import type { CsrfProtection } from './csrf';
 import { localizeProblems, type Renderer } from './render';
 import { fileRulesOf, fileUploads, uploadsOf } from './uploads';
 import { sendAttachment } from './downloads';
-import { formField, queryText, refuseUnreadable, unreadableQuery } from './text-input';
+import { formField, queryText, unreadableQuery } from './text-input';
 import { formId, pathId, queryId } from './ids';
-import { formBody, newSubmissionKey, submissionKeyOf } from './forms';
+import { formBody, newSubmissionKey, orShowAgain, submissionKeyOf } from './forms';
 
 interface Deps {
   tickets: StaffTickets;
@@ -22,6 +22,8 @@ interface Deps {
   settings: Settings;
   render: Renderer;
   csrf: CsrfProtection;
+  /** The plugin's clock, for how long customers have waited. */
+  now: () => number;
 }
 
 const STATUSES: Array<TicketStatus | 'open' | 'all'> = ['open', 'new', 'waiting', 'answered', 'closed', 'all'];
@@ -52,7 +54,7 @@ function queueQueryOf(req: Request, user: HostUser): QueueQuery {
   };
 }
 
-export function staffRoutes({ tickets, storage, settings, render, csrf }: Deps): Router {
+export function staffRoutes({ tickets, storage, settings, render, csrf, now }: Deps): Router {
   const router = Router();
   const uploads = fileUploads(storage, settings.uploads);
   // Small action forms; parsed only after the CSRF check.
@@ -82,20 +84,20 @@ export function staffRoutes({ tickets, storage, settings, render, csrf }: Deps):
       newKey: newSubmissionKey,
       priorities: PRIORITIES,
       csrfToken: csrf.token(req),
-      cannedId: cannedId === null ? null : String(cannedId),
+      cannedId,
     }, status);
   }
 
   /** Runs an action; a validation problem shows the ticket page again with what was typed. */
-  async function act(req: Request, res: Response, action: () => Promise<void>, drafts: Drafts, anchor = '') {
-    try {
-      refuseUnreadable(req);
-      await action();
-      res.redirect(303, back(req, anchor));
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      await showTicket(req, res, { ...drafts, errors: err.fields });
-    }
+  function act(req: Request, res: Response, action: () => Promise<void>, drafts: Drafts, anchor = '') {
+    return orShowAgain(
+      req,
+      async () => {
+        await action();
+        res.redirect(303, back(req, anchor));
+      },
+      (problems) => showTicket(req, res, { ...drafts, errors: problems }),
+    );
   }
 
   router.get('/', async (req, res) => {
@@ -122,7 +124,7 @@ export function staffRoutes({ tickets, storage, settings, render, csrf }: Deps):
       departmentById: new Map(departments.map((d) => [d.id, d])),
       statuses: STATUSES,
       priorities: PRIORITIES,
-      now: Date.now(),
+      now: now(),
       errors: localizeProblems(res, problems),
     }, refused ? 400 : 200);
   });
@@ -181,15 +183,15 @@ export function staffRoutes({ tickets, storage, settings, render, csrf }: Deps):
 
   router.post('/:number/transfer', csrf.protect, form, async (req, res) => {
     const reason = formField(req, 'reason');
-    try {
-      refuseUnreadable(req);
-      await tickets.transfer(staff(res), numberOf(req), formId(req, 'departmentId'), reason, submissionKeyOf(req));
-      // The ticket may now be outside this member's departments: back to the queue.
-      res.redirect(303, `${req.baseUrl}/?transferred=${encodeURIComponent(numberOf(req))}`);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      await showTicket(req, res, { reason, errors: err.fields });
-    }
+    await orShowAgain(
+      req,
+      async () => {
+        await tickets.transfer(staff(res), numberOf(req), formId(req, 'departmentId'), reason, submissionKeyOf(req));
+        // The ticket may now be outside this member's departments: back to the queue.
+        res.redirect(303, `${req.baseUrl}/?transferred=${encodeURIComponent(numberOf(req))}`);
+      },
+      (problems) => showTicket(req, res, { reason, errors: problems }),
+    );
   });
 
   router.get('/:number/files/:attachmentId', async (req, res) => {
