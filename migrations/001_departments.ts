@@ -37,10 +37,8 @@ const SEED = [
     code: 'client_relations',
     name_ru: 'Отдел по работе с клиентами',
     name_en: 'Client relations',
-    guidance_ru:
-      'Все вопросы нетехнического характера: оплата и пополнение баланса, покупка услуги, смена тарифа, реферальная программа.',
-    guidance_en:
-      'Anything non-technical: payments and balance top-ups, buying a service, changing a tariff, the referral programme.',
+    guidance_ru: 'Все вопросы нетехнического характера: оплата и пополнение баланса, покупка услуги, смена тарифа, реферальная программа.',
+    guidance_en: 'Anything non-technical: payments and balance top-ups, buying a service, changing a tariff, the referral programme.',
     is_urgent: false,
     sort_order: 10,
   },
@@ -57,8 +55,7 @@ const SEED = [
     code: 'emergency',
     name_ru: 'Аварийная служба',
     name_en: 'Emergency',
-    guidance_ru:
-      'Как технический отдел, но только для критичных проблем, которые требуют немедленного решения.',
+    guidance_ru: 'Как технический отдел, но только для критичных проблем, которые требуют немедленного решения.',
     guidance_en: 'Like Technical, but only for critical problems that need action right now.',
     is_urgent: true,
     sort_order: 30,

@@ -84,7 +84,9 @@ function renderSection(title: string, tables: TableInfo[]): string {
 async function main(): Promise<void> {
   const missing = Object.keys(SECTION_TITLES).filter((name) => !databases.some((db) => db.name === name));
   if (missing.length > 0) {
-    throw new Error(`schema:snapshot needs all three databases; set TEST_POSTGRES_URL and TEST_MYSQL_URL (as .ci/run does). Missing: ${missing.join(', ')}`);
+    throw new Error(
+      `schema:snapshot needs all three databases; set TEST_POSTGRES_URL and TEST_MYSQL_URL (as .ci/run does). Missing: ${missing.join(', ')}`,
+    );
   }
   const sections = new Map<string, string>();
   for (const db of databases) sections.set(SECTION_TITLES[db.name], await snapshotSection(db));
