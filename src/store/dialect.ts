@@ -21,14 +21,6 @@ export async function insertReturningId(knex: Knex, table: string, row: object):
   return Number((inserted as { id: number | string }).id);
 }
 
-/** MySQL tables get utf8mb4 explicitly: a server default of latin1 would mangle Cyrillic. */
-export function tableCharset(knex: Knex, table: Knex.CreateTableBuilder): void {
-  if (dialectOf(knex) === 'mysql') {
-    table.charset('utf8mb4');
-    table.collate('utf8mb4_unicode_ci');
-  }
-}
-
 /** A row's numeric column: pg returns BIGINT as text. */
 export function num(value: unknown): number {
   return typeof value === 'number' ? value : Number(value);
@@ -66,25 +58,4 @@ export async function withDeadlockRetry<T>(run: () => Promise<T>, attempts = 4):
       await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 10));
     }
   }
-}
-
-/**
- * Drops columns. On SQLite knex would rebuild the table, which a foreign key pointing at it
- * forbids inside a migration's transaction; SQLite's own DROP COLUMN needs no rebuild.
- */
-export async function dropColumns(knex: Knex, table: string, columns: string[]): Promise<void> {
-  if (dialectOf(knex) === 'sqlite') {
-    for (const column of columns) await knex.raw('ALTER TABLE ?? DROP COLUMN ??', [table, column]);
-    return;
-  }
-  await knex.schema.alterTable(table, (t) => {
-    for (const column of columns) t.dropColumn(column);
-  });
-}
-
-export async function mysqlHasIndex(knex: Knex, table: string, index: string): Promise<boolean> {
-  const rows = await knex('information_schema.statistics')
-    .where({ table_schema: knex.raw('DATABASE()'), table_name: table, index_name: index })
-    .first('index_name');
-  return rows !== undefined;
 }

@@ -1,11 +1,9 @@
 // Who works in which department, for hosts that do not say so themselves (HostUser.departments).
 import type { Knex } from 'knex';
-import type { TableNames } from '../src/store/tables';
-import { tableCharset } from '../src/store/dialect';
+import { createTable, type MigrationTables } from './_shared';
 
-export async function up(knex: Knex, t: TableNames): Promise<void> {
-  await knex.schema.createTable(t.departmentStaff, (table) => {
-    tableCharset(knex, table);
+export async function up(knex: Knex, t: MigrationTables): Promise<void> {
+  await createTable(knex, t.departmentStaff, (table) => {
     table.increments('id').primary();
     table.integer('department_id').unsigned().notNullable();
     // The host's user id, as HostUser.id gives it.
@@ -18,6 +16,6 @@ export async function up(knex: Knex, t: TableNames): Promise<void> {
   });
 }
 
-export async function down(knex: Knex, t: TableNames): Promise<void> {
+export async function down(knex: Knex, t: MigrationTables): Promise<void> {
   await knex.schema.dropTable(t.departmentStaff);
 }

@@ -1,10 +1,9 @@
+// Files attached to a message. The bytes are on disk under storage_key; the row says what they are.
 import type { Knex } from 'knex';
-import type { TableNames } from '../src/store/tables';
-import { tableCharset } from '../src/store/dialect';
+import { createTable, type MigrationTables } from './_shared';
 
-export async function up(knex: Knex, t: TableNames): Promise<void> {
-  await knex.schema.createTable(t.attachments, (table) => {
-    tableCharset(knex, table);
+export async function up(knex: Knex, t: MigrationTables): Promise<void> {
+  await createTable(knex, t.attachments, (table) => {
     table.increments('id').primary();
     table.integer('message_id').unsigned().notNullable();
     // Kept beside message_id so a download checks its ticket's owner in one lookup.
@@ -24,6 +23,6 @@ export async function up(knex: Knex, t: TableNames): Promise<void> {
   });
 }
 
-export async function down(knex: Knex, t: TableNames): Promise<void> {
+export async function down(knex: Knex, t: MigrationTables): Promise<void> {
   await knex.schema.dropTable(t.attachments);
 }

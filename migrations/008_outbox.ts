@@ -1,12 +1,10 @@
 // E-mails waiting to be sent. Rows are written in the same transaction as the ticket or message
 // that causes them, so an e-mail exists exactly when its cause was committed.
 import type { Knex } from 'knex';
-import type { TableNames } from '../src/store/tables';
-import { tableCharset } from '../src/store/dialect';
+import { createTable, type MigrationTables } from './_shared';
 
-export async function up(knex: Knex, t: TableNames): Promise<void> {
-  await knex.schema.createTable(t.outbox, (table) => {
-    tableCharset(knex, table);
+export async function up(knex: Knex, t: MigrationTables): Promise<void> {
+  await createTable(knex, t.outbox, (table) => {
     table.increments('id').primary();
     table.integer('ticket_id').unsigned().nullable();
     table.string('ticket_number', 12).nullable();
@@ -17,17 +15,25 @@ export async function up(knex: Knex, t: TableNames): Promise<void> {
     // Fixed before the first attempt, so a re-send after a crash carries the same id.
     table.string('message_id', 255).notNullable();
     table.text('envelope', 'mediumtext').notNullable();
+    // A JSON array of the file names sent without because they had gone from storage; null when
+    // every file was attached.
+    table.text('missing_files').nullable();
     table.integer('attempts').notNullable().defaultTo(0);
     table.bigInteger('next_attempt_at').notNullable();
     table.bigInteger('lease_until').nullable();
     table.text('last_error').nullable();
+    // The one-time key of an admin's Retry: a double click retries once.
+    table.string('retry_key', 64).nullable();
     table.bigInteger('created_at').notNullable();
     table.bigInteger('sent_at').nullable();
+    // The dispatcher's next e-mails.
     table.index(['status', 'priority', 'next_attempt_at', 'id'], t.key('ob_due'));
     table.index(['ticket_id'], t.key('ob_ticket'));
+    // Sent e-mails by age, so retention deletes old ones without reading the rest.
+    table.index(['status', 'sent_at'], t.key('ob_sent'));
   });
 }
 
-export async function down(knex: Knex, t: TableNames): Promise<void> {
+export async function down(knex: Knex, t: MigrationTables): Promise<void> {
   await knex.schema.dropTable(t.outbox);
 }

@@ -1,11 +1,9 @@
 // Canned replies: a department's ready answers, which staff insert into a reply and edit.
 import type { Knex } from 'knex';
-import type { TableNames } from '../src/store/tables';
-import { tableCharset } from '../src/store/dialect';
+import { createTable, type MigrationTables } from './_shared';
 
-export async function up(knex: Knex, t: TableNames): Promise<void> {
-  await knex.schema.createTable(t.cannedReplies, (table) => {
-    tableCharset(knex, table);
+export async function up(knex: Knex, t: MigrationTables): Promise<void> {
+  await createTable(knex, t.cannedReplies, (table) => {
     table.increments('id').primary();
     table.integer('department_id').unsigned().notNullable();
     table.string('title', 200).notNullable();
@@ -19,6 +17,6 @@ export async function up(knex: Knex, t: TableNames): Promise<void> {
   });
 }
 
-export async function down(knex: Knex, t: TableNames): Promise<void> {
+export async function down(knex: Knex, t: MigrationTables): Promise<void> {
   await knex.schema.dropTable(t.cannedReplies);
 }

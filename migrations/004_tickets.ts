@@ -1,0 +1,64 @@
+// Tickets: what the panel calls a request. Times are epoch milliseconds: the same on all three
+// databases, and exact for keyset cursors.
+import type { Knex } from 'knex';
+import { createTable, type MigrationTables } from './_shared';
+
+export async function up(knex: Knex, t: MigrationTables): Promise<void> {
+  await createTable(knex, t.tickets, (table) => {
+    table.increments('id').primary();
+    // The number customers quote; random, so it says nothing about how many tickets exist.
+    table.string('number', 12).notNullable();
+    table.string('customer_id', 64).notNullable();
+    table.string('customer_name', 200).notNullable();
+    table.string('customer_email', 254).notNullable();
+    // The language of the customer's mail.
+    table.string('customer_locale', 8).nullable();
+    table.string('service_id', 64).nullable();
+    table.string('service_label', 200).nullable();
+    table.string('service_kind', 32).nullable();
+    table.integer('department_id').unsigned().notNullable();
+    // 120: SUBJECT_MAX in src/domain/ticket-rules.ts, the longest subject the form accepts.
+    table.string('subject', 120).notNullable();
+    // The subject folded for case-insensitive search in any alphabet on every database; folding
+    // may lengthen it, hence the room.
+    table.string('subject_search', 255).nullable();
+    table.string('status', 16).notNullable();
+    // 1 until the ticket is closed: the staff queue shows open tickets.
+    table.smallint('is_open').notNullable().defaultTo(1);
+    table.string('priority', 8).notNullable();
+    // The priority as a number the queue sorts on: 0 urgent, 1 high, 2 normal, 3 low.
+    table.smallint('priority_rank').notNullable().defaultTo(2);
+    table.string('assignee_id', 64).nullable();
+    table.string('assignee_name', 200).nullable();
+    // The Message-ID of the ticket's first e-mail, which every later e-mail of the ticket refers to.
+    table.string('thread_message_id', 255).nullable();
+    // The new-request form's one-time key: a double click makes one ticket.
+    table.string('submission_key', 64).nullable();
+    table.bigInteger('created_at').notNullable();
+    table.bigInteger('updated_at').notNullable();
+    table.bigInteger('last_reply_at').nullable();
+    // When the customer last wrote: the queue's "waiting" clock.
+    table.bigInteger('last_customer_at').notNullable().defaultTo(0);
+    table.bigInteger('closed_at').nullable();
+
+    table.unique(['number'], { indexName: t.key('tk_number_uq') });
+    table.unique(['customer_id', 'submission_key'], { indexName: t.key('tk_sub_uq') });
+    // A customer's own list, newest activity first.
+    table.index(['customer_id', 'updated_at', 'id'], t.key('tk_cust_upd'));
+    // The staff queue's order (priority, then the longest-waiting customer), one index for a
+    // department's queue and one for everything, so keyset pages never sort the whole table...
+    table.index(['department_id', 'is_open', 'priority_rank', 'last_customer_at', 'id'], t.key('tk_q_dep'));
+    table.index(['is_open', 'priority_rank', 'last_customer_at', 'id'], t.key('tk_q_all'));
+    // ...and the same over every status (a department's whole history, closed included).
+    table.index(['department_id', 'priority_rank', 'last_customer_at', 'id'], t.key('tk_h_dep'));
+    table.index(['priority_rank', 'last_customer_at', 'id'], t.key('tk_h_all'));
+    // Staff search by customer e-mail.
+    table.index(['customer_email'], t.key('tk_email'));
+    // tk_q_dep starts with department_id, so MySQL needs no index of the key's own.
+    table.foreign('department_id', t.key('tk_dep_fk')).references('id').inTable(t.departments);
+  });
+}
+
+export async function down(knex: Knex, t: MigrationTables): Promise<void> {
+  await knex.schema.dropTable(t.tickets);
+}
