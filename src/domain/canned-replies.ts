@@ -5,17 +5,15 @@ import type { CannedReplyFields } from '../store/canned-replies';
 import type { CannedReply, Department } from './types';
 import { NotFoundError, ValidationError, type Problem } from './errors';
 import { checkLocale } from './department-rules';
-import { MESSAGE_MAX } from './ticket-rules';
+import { checkText, LIMITS } from './field-rules';
 import { parseId } from './ids';
-
-export const TITLE_MAX = 120;
 
 /** The form as typed. */
 export interface CannedReplyInput {
   departmentId: string;
   title: string;
   body: string;
-  /** "ru", "en", or "" for either. */
+  /** A language of LOCALES, or "" for either. */
   locale: string;
 }
 
@@ -41,15 +39,12 @@ export function cannedReplies(deps: CannedReplyDeps) {
     if (departmentId === null || !(await store.departments.find(departmentId))) {
       problems.departmentId = { key: 'errors.canned.department' };
     }
-    const title = input.title.trim();
-    if (!title) problems.title = { key: 'errors.canned.titleRequired' };
-    else if (title.length > TITLE_MAX) problems.title = { key: 'errors.canned.titleTooLong', params: { max: TITLE_MAX } };
-    if (!input.body.trim()) problems.body = { key: 'errors.canned.bodyRequired' };
-    else if (input.body.length > MESSAGE_MAX) problems.body = { key: 'errors.canned.bodyTooLong', params: { max: MESSAGE_MAX } };
+    const title = checkText(problems, 'title', input.title, { max: LIMITS.cannedTitle, required: 'errors.canned.titleRequired', tooLong: 'errors.canned.titleTooLong' });
+    const body = checkText(problems, 'body', input.body, { max: LIMITS.message, required: 'errors.canned.bodyRequired', tooLong: 'errors.canned.bodyTooLong', asTyped: true });
     const locale = checkLocale(input.locale, problems, 'locale');
     if (Object.keys(problems).length > 0) throw new ValidationError(problems);
     // A null id was reported above.
-    return { departmentId: departmentId as number, title, body: input.body, locale };
+    return { departmentId: departmentId as number, title, body, locale };
   }
 
   return {

@@ -7,8 +7,7 @@ import type { Attachment, Department, Message, Page, StoredFile, Ticket } from '
 import { NotFoundError, ValidationError, type Problem } from './errors';
 import { checkFiles, checkMessage, checkNewTicket, type NewTicketInput, type UploadRules } from './ticket-rules';
 import { isTicketNumber, randomTicketNumber } from './ticket-number';
-import { DuplicateSubmission, oncePerSubmission, underTicketLock } from './submissions';
-import { keepingFilesOnlyOnSuccess } from './kept-files';
+import { DuplicateSubmission, keepingFilesOnlyOnSuccess, oncePerSubmission, underTicketLock } from './submissions';
 
 export interface CustomerTicketDeps {
   store: Store;

@@ -1,41 +1,45 @@
 // The rules for what an admin sets on a department and its members, as checks on the form.
 import type { Locale } from '../host';
 import type { DepartmentFields } from '../store/departments';
+import { LOCALES } from '../i18n/locales';
 import type { Problem } from './errors';
+import { checkText, LIMITS, type TextRule } from './field-rules';
 
 /** The same codes settings.departments accepts (plugin.json), so either can name a department. */
-export const CODE_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
-export const NAME_MAX = 100;
-export const GUIDANCE_MAX = 1000;
-export const ADDRESSES_MAX = 20;
+export const CODE_PATTERN = new RegExp(`^[a-z][a-z0-9_]{0,${LIMITS.departmentCode - 1}}$`);
 /** The addresses are stored as a JSON array in a 2,000-character column. */
 const ADDRESSES_STORED_MAX = 2000;
-export const ORDER_MAX = 9999;
-export const USER_ID_MAX = 64;
-export const MEMBER_NAME_MAX = 200;
-const LOCALES: Locale[] = ['ru', 'en'];
 
 /** One address, no display name, no spaces or line breaks (it ends up in a header). */
 export function isEmailAddress(text: string): boolean {
-  return text.length <= 254 && /^[^\s@<>()[\]\\,;:"]+@[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?)+$/u.test(text);
+  return text.length <= LIMITS.emailAddress && /^[^\s@<>()[\]\\,;:"]+@[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?)+$/u.test(text);
 }
 
-/** The form as typed: everything is text, except the two checkboxes. */
-export interface DepartmentInput {
+/** A form field of one language: nameRu, guidanceEn. */
+export type LocalizedField = `${'name' | 'guidance'}${Capitalize<Locale>}`;
+
+export function localizedField(text: 'name' | 'guidance', locale: Locale): LocalizedField {
+  return `${text}${locale.charAt(0).toUpperCase()}${locale.slice(1)}` as LocalizedField;
+}
+
+/** Every field of one language in a department's form, each holding what `value` gives for it. */
+export function localizedFields(value: (text: 'name' | 'guidance', locale: Locale) => string): Record<LocalizedField, string> {
+  const fields = (['name', 'guidance'] as const).flatMap((text) => LOCALES.map((l) => [localizedField(text, l), value(text, l)]));
+  return Object.fromEntries(fields) as Record<LocalizedField, string>;
+}
+
+/** The form as typed: everything is text, except the two checkboxes; a name and a guidance per language. */
+export type DepartmentInput = Record<LocalizedField, string> & {
   code: string;
-  nameRu: string;
-  nameEn: string;
-  guidanceRu: string;
-  guidanceEn: string;
   /** Addresses separated by line breaks, commas or spaces. */
   emails: string;
   onCall: string;
-  /** "ru", "en", or "" for the plugin's default. */
+  /** A language of LOCALES, or "" for the plugin's default. */
   mailLocale: string;
   order: string;
   urgent: boolean;
   active: boolean;
-}
+};
 
 export interface MemberInput {
   userId: string;
@@ -50,14 +54,6 @@ export function checkLocale(value: string, problems: Record<string, Problem>, fi
   return null;
 }
 
-/** Trimmed text within max characters; required when a message key for "required" is given. */
-function checkText(value: string, field: string, max: number, problems: Record<string, Problem>, keys: { required?: string; tooLong: string }): string {
-  const text = value.trim();
-  if (keys.required && !text) problems[field] = { key: keys.required };
-  else if (text.length > max) problems[field] = { key: keys.tooLong, params: { max } };
-  return text;
-}
-
 /** A list of addresses, each checked, duplicates (any case) dropped. */
 function checkAddresses(value: string, field: string, problems: Record<string, Problem>): string[] {
   const addresses: string[] = [];
@@ -68,7 +64,7 @@ function checkAddresses(value: string, field: string, problems: Record<string, P
     }
     if (!addresses.some((a) => a.toLowerCase() === address.toLowerCase())) addresses.push(address);
   }
-  if (addresses.length > ADDRESSES_MAX) problems[field] = { key: 'errors.department.emailsTooMany', params: { max: ADDRESSES_MAX } };
+  if (addresses.length > LIMITS.departmentAddresses) problems[field] = { key: 'errors.department.emailsTooMany', params: { max: LIMITS.departmentAddresses } };
   else if (JSON.stringify(addresses).length > ADDRESSES_STORED_MAX) problems[field] = { key: 'errors.department.emailsTooLong' };
   return addresses;
 }
@@ -78,17 +74,18 @@ export function checkDepartment(input: DepartmentInput, isNew: boolean): { field
   const problems: Record<string, Problem> = {};
   if (isNew) {
     if (!input.code.trim()) problems.code = { key: 'errors.department.codeRequired' };
-    else if (!CODE_PATTERN.test(input.code.trim())) problems.code = { key: 'errors.department.codeInvalid' };
+    else if (!CODE_PATTERN.test(input.code.trim())) problems.code = { key: 'errors.department.codeInvalid', params: { max: LIMITS.departmentCode } };
   }
-  const name = { required: 'errors.department.nameRequired', tooLong: 'errors.department.nameTooLong' };
-  const guidance = { tooLong: 'errors.department.guidanceTooLong' };
+  /** The text in each language, each checked next to its own field. */
+  const perLocale = (text: 'name' | 'guidance', rule: TextRule) =>
+    Object.fromEntries(LOCALES.map((l) => [l, checkText(problems, localizedField(text, l), input[localizedField(text, l)], rule)])) as Record<Locale, string>;
   const order = input.order.trim();
-  // Four digits at most: 0 to ORDER_MAX.
-  const orderValue = /^\d{1,4}$/.test(order) ? Number(order) : null;
-  if (orderValue === null) problems.order = { key: 'errors.department.order', params: { max: ORDER_MAX } };
+  // Digits only, at most as many as the limit has: 0 to departmentOrder.
+  const orderValue = /^\d+$/.test(order) && order.length <= String(LIMITS.departmentOrder).length ? Number(order) : null;
+  if (orderValue === null) problems.order = { key: 'errors.department.order', params: { max: LIMITS.departmentOrder } };
   const fields: DepartmentFields = {
-    name: { ru: checkText(input.nameRu, 'nameRu', NAME_MAX, problems, name), en: checkText(input.nameEn, 'nameEn', NAME_MAX, problems, name) },
-    guidance: { ru: checkText(input.guidanceRu, 'guidanceRu', GUIDANCE_MAX, problems, guidance), en: checkText(input.guidanceEn, 'guidanceEn', GUIDANCE_MAX, problems, guidance) },
+    name: perLocale('name', { max: LIMITS.departmentName, required: 'errors.department.nameRequired', tooLong: 'errors.department.nameTooLong' }),
+    guidance: perLocale('guidance', { max: LIMITS.departmentGuidance, tooLong: 'errors.department.guidanceTooLong' }),
     emails: checkAddresses(input.emails, 'emails', problems),
     onCall: checkAddresses(input.onCall, 'onCall', problems),
     mailLocale: checkLocale(input.mailLocale, problems, 'mailLocale'),
@@ -103,8 +100,8 @@ export function checkDepartment(input: DepartmentInput, isNew: boolean): { field
 export function checkMember(input: MemberInput): { member: MemberInput; problems: Record<string, Problem> } {
   const problems: Record<string, Problem> = {};
   const member = {
-    userId: checkText(input.userId, 'userId', USER_ID_MAX, problems, { required: 'errors.member.userIdRequired', tooLong: 'errors.member.userIdTooLong' }),
-    name: checkText(input.name, 'memberName', MEMBER_NAME_MAX, problems, { required: 'errors.department.nameRequired', tooLong: 'errors.department.nameTooLong' }),
+    userId: checkText(problems, 'userId', input.userId, { max: LIMITS.userId, required: 'errors.member.userIdRequired', tooLong: 'errors.member.userIdTooLong' }),
+    name: checkText(problems, 'memberName', input.name, { max: LIMITS.memberName, required: 'errors.department.nameRequired', tooLong: 'errors.department.nameTooLong' }),
     email: input.email.trim(),
   };
   if (!isEmailAddress(member.email)) {

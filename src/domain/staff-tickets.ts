@@ -10,9 +10,9 @@ import type { Attachment, CannedReply, Department, DepartmentMember, Message, Pa
 import { PRIORITIES } from './types';
 import { NotFoundError, ValidationError, type Problem } from './errors';
 import { checkFiles, checkMessage, type UploadRules } from './ticket-rules';
+import { checkText, LIMITS } from './field-rules';
 import { isTicketNumber } from './ticket-number';
-import { DuplicateSubmission, oncePerSubmission, underTicketLock } from './submissions';
-import { keepingFilesOnlyOnSuccess } from './kept-files';
+import { DuplicateSubmission, keepingFilesOnlyOnSuccess, oncePerSubmission, underTicketLock } from './submissions';
 
 export interface StaffTicketDeps {
   store: Store;
@@ -25,7 +25,6 @@ export interface StaffTicketDeps {
 }
 
 export const STAFF_PAGE_SIZE = 25;
-export const REASON_MAX = 500;
 /** The menu badge counts this far; a host shows it as "99+" or the like. */
 export const BADGE_CAP = 100;
 
@@ -41,8 +40,8 @@ export interface StaffTicketView {
   lastMessageId: number;
   /** The ticket's department's canned replies: the only ones its reply form may take. */
   canned: CannedReply[];
-  /** Staff listed in the ticket's department on the admin page: whom it can be assigned to. */
-  colleagues: DepartmentMember[];
+  /** The ticket's department's members (its admin page lists them): whom it can be assigned to. */
+  members: DepartmentMember[];
 }
 
 export interface StaffReply {
@@ -140,7 +139,7 @@ export function staffTickets(deps: StaffTicketDeps) {
 
     async view(user: HostUser, number: string): Promise<StaffTicketView> {
       const ticket = await reachable(user, number);
-      const [department, departments, messages, events, canned, colleagues, services] = await Promise.all([
+      const [department, departments, messages, events, canned, members, services] = await Promise.all([
         store.departments.find(ticket.departmentId),
         store.departments.list({ activeOnly: false }),
         store.messages.thread(ticket.id, 'staff'),
@@ -151,7 +150,7 @@ export function staffTickets(deps: StaffTicketDeps) {
       ]);
       const service = ticket.serviceId ? (services.find((s) => s.id === ticket.serviceId) ?? 'missing') : null;
       const lastMessageId = messages.reduce((max, m) => Math.max(max, m.id), 0);
-      return { ticket, department, departments, messages, events, service, lastMessageId, canned, colleagues };
+      return { ticket, department, departments, messages, events, service, lastMessageId, canned, members };
     },
 
     /**
@@ -232,15 +231,15 @@ export function staffTickets(deps: StaffTicketDeps) {
       );
     },
 
-    /** Assigns to the user themself, to a colleague listed in the ticket's department (admin page), or to nobody (null). */
+    /** Assigns to the user themself, to a member of the ticket's department, or to nobody (null). */
     async assign(user: HostUser, number: string, assigneeId: string | null): Promise<void> {
       let assignee: { id: string; name: string } | null = null;
       if (assigneeId === user.id) assignee = { id: user.id, name: user.name };
       else if (assigneeId !== null) {
         const ticket = await reachable(user, number);
-        const colleague = (await store.members.list(ticket.departmentId)).find((m) => m.userId === assigneeId);
-        if (!colleague) throw new ValidationError({ assignee: { key: 'errors.assignee.unknown' } });
-        assignee = { id: colleague.userId, name: colleague.name };
+        const member = (await store.members.list(ticket.departmentId)).find((m) => m.userId === assigneeId);
+        if (!member) throw new ValidationError({ assignee: { key: 'errors.assignee.unknown' } });
+        assignee = { id: member.userId, name: member.name };
       }
       return change(user, number, (ticket, at) =>
         ticket.assigneeId === (assignee?.id ?? null)
@@ -255,7 +254,7 @@ export function staffTickets(deps: StaffTicketDeps) {
     /**
      * Moves a ticket to another department with a reason; that department is e-mailed like a new
      * arrival (departmentId null: none was chosen). The submission key makes a double click one transfer: a repeat answers as done
-     * even though the ticket may now be out of the member's reach.
+     * even though the ticket may now be out of the user's reach.
      */
     transfer(user: HostUser, number: string, departmentId: number | null, reason: string, submissionKey: string): Promise<void> {
       return oncePerSubmission({
@@ -271,8 +270,7 @@ export function staffTickets(deps: StaffTicketDeps) {
           const problems: Record<string, Problem> = {};
           const target = departmentId === null ? null : await store.departments.find(departmentId);
           if (!target || !target.active || target.id === found.departmentId) problems.departmentId = { key: 'errors.transfer.department' };
-          if (!reason.trim()) problems.reason = { key: 'errors.transfer.reasonRequired' };
-          else if (reason.length > REASON_MAX) problems.reason = { key: 'errors.transfer.reasonTooLong', params: { max: REASON_MAX } };
+          checkText(problems, 'reason', reason, { max: LIMITS.transferReason, required: 'errors.transfer.reasonRequired', tooLong: 'errors.transfer.reasonTooLong', asTyped: true });
           if (Object.keys(problems).length > 0) throw new ValidationError(problems);
           await store.transaction(async (tx) => {
             const ticket = await tx.tickets.lock(found.id);

@@ -60,3 +60,16 @@ export function underTicketLock<T>(store: Store, ticketId: number, find: (tx: St
     return find(tx);
   });
 }
+
+/**
+ * Uploaded files belong to the work that brought them: if it fails, they are removed. For checks
+ * made before a submission's change (oncePerSubmission, which also knows "maybe committed").
+ */
+export async function keepingFilesOnlyOnSuccess<T>(discard: (keys: string[]) => Promise<void>, files: StoredFile[], work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    await discard(files.map((f) => f.storageKey));
+    throw err;
+  }
+}

@@ -3,9 +3,7 @@ import type { HostService } from '../host';
 import type { Department, StoredFile } from './types';
 import type { Problem } from './errors';
 import { checkSubject } from './subject-rule';
-
-export const SUBJECT_MAX = 120;
-export const MESSAGE_MAX = 20_000;
+import { checkText, LIMITS } from './field-rules';
 
 export interface NewTicketInput {
   subject: string;
@@ -22,8 +20,7 @@ export interface UploadRules {
 }
 
 export function checkMessage(message: string, problems: Record<string, Problem>, field = 'message'): void {
-  if (!message.trim()) problems[field] = { key: 'errors.message.required' };
-  else if (message.length > MESSAGE_MAX) problems[field] = { key: 'errors.message.tooLong', params: { max: MESSAGE_MAX } };
+  checkText(problems, field, message, { max: LIMITS.message, required: 'errors.message.required', tooLong: 'errors.message.tooLong', asTyped: true });
 }
 
 export function checkFiles(files: StoredFile[], rules: UploadRules, problems: Record<string, Problem>): void {
@@ -52,13 +49,12 @@ export interface NewTicketContext {
  */
 export function checkNewTicket(input: NewTicketInput, files: StoredFile[], ctx: NewTicketContext): Record<string, Problem> {
   const problems: Record<string, Problem> = {};
-  const subject = input.subject.trim();
+  const subject = checkText(problems, 'subject', input.subject, { max: LIMITS.subject, required: 'errors.subject.required', tooLong: 'errors.subject.tooLong' });
   const department = ctx.departments.find((d) => String(d.id) === input.departmentId);
   const subjectRule = checkSubject(subject, input.message, department?.code ?? null, input.subjectConfirmed === true);
-  if (!subject) problems.subject = { key: 'errors.subject.required' };
-  else if (subject.length > SUBJECT_MAX) problems.subject = { key: 'errors.subject.tooLong', params: { max: SUBJECT_MAX } };
-  else if (subjectRule.refused) problems.subject = subjectRule.refused;
-  else if (subjectRule.warning) problems.subjectWarning = subjectRule.warning;
+  // The subject rule speaks only of a subject that is there and short enough.
+  if (!problems.subject && subjectRule.refused) problems.subject = subjectRule.refused;
+  else if (!problems.subject && subjectRule.warning) problems.subjectWarning = subjectRule.warning;
 
   if (input.serviceId !== '' && !ctx.services.some((s) => s.id === input.serviceId)) {
     problems.serviceId = { key: 'errors.service.unknown' };

@@ -1,13 +1,14 @@
 import type { Locale } from '../host';
 
 const intlLocale: Record<Locale, string> = { ru: 'ru-RU', en: 'en-GB' };
+const sizeUnits: Record<Locale, string[]> = { ru: ['Б', 'КБ', 'МБ'], en: ['B', 'KB', 'MB'] };
 
 export function formatTime(ms: number, locale: Locale): string {
   return new Intl.DateTimeFormat(intlLocale[locale], { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms));
 }
 
 export function formatSize(bytes: number, locale: Locale): string {
-  const units = locale === 'ru' ? ['Б', 'КБ', 'МБ'] : ['B', 'KB', 'MB'];
+  const units = sizeUnits[locale];
   let value = bytes;
   let unit = 0;
   while (value >= 1024 && unit < units.length - 1) {

@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type Mail from 'nodemailer/lib/mailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 
-/** What the dispatcher needs of a transport: nodemailer's Transporter has it, and so does SmtpThread. */
+/** What the dispatcher needs of a transport: nodemailer's Transporter has it, and so does SmtpSender. */
 export interface MailSender {
   sendMail(message: Mail.Options): Promise<unknown>;
   verify?(): Promise<unknown>;
@@ -25,7 +25,7 @@ export interface SmtpFailure {
 
 export type SmtpReply = { id: number; ok: true } | { id: number; ok: false; error: SmtpFailure };
 
-export class SmtpThread implements MailSender {
+export class SmtpSender implements MailSender {
   private worker: Worker | null = null;
   private exited: Promise<void> = Promise.resolve();
   private readonly waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();

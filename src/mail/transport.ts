@@ -2,7 +2,7 @@
 // the plugin's settings (in its own thread), else none (mail stays queued and the admin page says why).
 import type { SupportHost } from '../host';
 import type { MailSettings } from '../manifest';
-import { SmtpThread, type MailSender } from './smtp-sender';
+import { SmtpSender, type MailSender } from './smtp-sender';
 
 export interface MailTransport {
   transporter: MailSender | null;
@@ -25,7 +25,7 @@ export function createTransport(host: SupportHost, settings: MailSettings): Mail
   const smtp = settings.smtp;
   if (!smtp) return { transporter: null, from: settings.from, source: 'none', owned: false, connections: SMTP_CONNECTIONS };
   const timeout = settings.timeoutSeconds * 1000;
-  const transporter = new SmtpThread({
+  const transporter = new SmtpSender({
     pool: true,
     maxConnections: SMTP_CONNECTIONS,
     host: smtp.host,

@@ -66,6 +66,7 @@ export function cannedAdminRoutes({ canned, render, csrf }: Deps): Router {
     const values = inputOf(req);
     await orShowAgain(
       req,
+      res,
       async () => res.redirect(303, listUrl(req, (await canned.create(values)).departmentId, 'saved')),
       (problems) => showForm(req, res, null, values, problems),
     );
@@ -77,6 +78,7 @@ export function cannedAdminRoutes({ canned, render, csrf }: Deps): Router {
     const values = inputOf(req);
     await orShowAgain(
       req,
+      res,
       async () => res.redirect(303, listUrl(req, (await canned.update(idOf(req), values)).departmentId, 'saved')),
       (problems) => showForm(req, res, idOf(req), values, problems),
     );

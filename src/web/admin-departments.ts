@@ -2,7 +2,7 @@
 // per department (with its members) and one for a new department.
 import { Router, type Request, type Response } from 'express';
 import type { DepartmentAdmin } from '../domain/department-admin';
-import type { DepartmentInput, MemberInput } from '../domain/department-rules';
+import { localizedField, localizedFields, type DepartmentInput, type MemberInput } from '../domain/department-rules';
 import type { Problem } from '../domain/errors';
 import type { Department } from '../domain/types';
 import { contextOf } from './context';
@@ -19,7 +19,7 @@ interface Deps {
 }
 
 const NEW_DEPARTMENT: DepartmentInput = {
-  code: '', nameRu: '', nameEn: '', guidanceRu: '', guidanceEn: '', emails: '', onCall: '', mailLocale: '', order: '100', urgent: false, active: true,
+  code: '', ...localizedFields(() => ''), emails: '', onCall: '', mailLocale: '', order: '100', urgent: false, active: true,
 };
 const NO_MEMBER: MemberInput = { userId: '', name: '', email: '' };
 
@@ -27,10 +27,7 @@ const NO_MEMBER: MemberInput = { userId: '', name: '', email: '' };
 function valuesOf(d: Department): DepartmentInput {
   return {
     code: d.code,
-    nameRu: d.name.ru,
-    nameEn: d.name.en,
-    guidanceRu: d.guidance.ru,
-    guidanceEn: d.guidance.en,
+    ...localizedFields((field, l) => d[field][l]),
     emails: d.emails.join('\n'),
     onCall: d.onCall.join('\n'),
     mailLocale: d.mailLocale ?? '',
@@ -44,10 +41,7 @@ function inputOf(req: Request): DepartmentInput {
   const text = (name: keyof DepartmentInput) => formField(req, name);
   return {
     code: text('code'),
-    nameRu: text('nameRu'),
-    nameEn: text('nameEn'),
-    guidanceRu: text('guidanceRu'),
-    guidanceEn: text('guidanceEn'),
+    ...localizedFields((field, l) => text(localizedField(field, l))),
     emails: text('emails'),
     onCall: text('onCall'),
     mailLocale: text('mailLocale'),
@@ -73,6 +67,7 @@ export function departmentAdminRoutes({ departments, render, csrf }: Deps): Rout
       overview,
       values: values ?? (overview ? valuesOf(overview.department) : NEW_DEPARTMENT),
       member,
+      localizedField,
       errors: localizeProblems(res, problems),
       notice: req.query.saved === '1' ? t('admin.departments.saved') : req.query.member === '1' ? t('admin.departments.memberSaved') : null,
       csrfToken: csrf.token(req),
@@ -94,6 +89,7 @@ export function departmentAdminRoutes({ departments, render, csrf }: Deps): Rout
     const values = inputOf(req);
     await orShowAgain(
       req,
+      res,
       async () => res.redirect(303, `${listUrl(req)}/${await departments.create(values)}?saved=1`),
       (problems) => showForm(req, res, null, values, problems),
     );
@@ -105,6 +101,7 @@ export function departmentAdminRoutes({ departments, render, csrf }: Deps): Rout
     const values = inputOf(req);
     await orShowAgain(
       req,
+      res,
       async () => {
         await departments.update(idOf(req), values);
         res.redirect(303, `${listUrl(req)}?saved=1`);
@@ -116,6 +113,7 @@ export function departmentAdminRoutes({ departments, render, csrf }: Deps): Rout
   router.post('/admin/departments/:id/delete', csrf.protect, async (req, res) => {
     await orShowAgain(
       req,
+      res,
       async () => {
         await departments.remove(idOf(req));
         res.redirect(303, `${listUrl(req)}?deleted=1`);
@@ -128,6 +126,7 @@ export function departmentAdminRoutes({ departments, render, csrf }: Deps): Rout
     const member = { userId: formField(req, 'userId'), name: formField(req, 'memberName'), email: formField(req, 'memberEmail') };
     await orShowAgain(
       req,
+      res,
       async () => {
         await departments.addMember(idOf(req), member);
         res.redirect(303, `${listUrl(req)}/${idOf(req)}?member=1#members`);

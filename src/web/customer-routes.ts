@@ -3,7 +3,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Settings } from '../manifest';
 import type { CustomerTickets } from '../domain/customer-tickets';
-import { ValidationError, type Problem } from '../domain/errors';
+import type { Problem } from '../domain/errors';
 import type { HostUser } from '../host';
 import type { FileStorage } from '../files/storage';
 import { contextOf } from './context';
@@ -12,8 +12,8 @@ import { localizeProblems, type Renderer } from './render';
 import { fileRulesOf, fileUploads, uploadsOf } from './uploads';
 import { sendAttachment } from './downloads';
 import { formField, queryText } from './text-input';
-import { pathId } from './ids';
-import { newSubmissionKey, submissionKeyOf } from './forms';
+import { pathId, ticketNumberOf } from './ids';
+import { newSubmissionKey, orShowAgain, submissionKeyOf } from './forms';
 
 interface Deps {
   tickets: CustomerTickets;
@@ -30,7 +30,7 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
 
   const fileRules = fileRulesOf(settings);
 
-  async function showForm(req: Request, res: Response, values: Record<string, string>, problems: Record<string, Problem> = {}, filesWereSent = false) {
+  async function showForm(req: Request, res: Response, values: Record<string, string>, problems: Record<string, Problem> = {}, filesLost = false) {
     const { departments, services } = await tickets.formChoices(customer(res));
     const hasProblems = Object.keys(problems).length > 0;
     await render.page(req, res, 'customer/new', contextOf(res).t('form.title'), {
@@ -39,21 +39,21 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
       departments,
       services,
       fileRules,
-      filesLost: hasProblems && filesWereSent,
+      filesLost: hasProblems && filesLost,
       csrfToken: csrf.token(req),
       newKey: newSubmissionKey,
       contacts: settings.contacts,
     }, hasProblems ? 422 : 200);
   }
 
-  async function showTicket(req: Request, res: Response, number: string, draft = '', problems: Record<string, Problem> = {}, filesWereSent = false) {
+  async function showTicket(req: Request, res: Response, number: string, draft = '', problems: Record<string, Problem> = {}, filesLost = false) {
     const view = await tickets.view(customer(res), number);
     const hasProblems = Object.keys(problems).length > 0;
     await render.page(req, res, 'customer/ticket', contextOf(res).t('ticket.title', { number: view.ticket.number }), {
       ...view,
       draft,
       errors: localizeProblems(res, problems),
-      filesLost: hasProblems && filesWereSent,
+      filesLost: hasProblems && filesLost,
       notice: req.query.replied === '1' ? contextOf(res).t('ticket.replied') : req.query.created === '1' ? contextOf(res).t('list.created', { number }) : null,
       fileRules,
       csrfToken: csrf.token(req),
@@ -82,43 +82,45 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
       departmentId: formField(req, 'departmentId'),
       message: formField(req, 'message'),
     };
-    const { files, problem } = uploadsOf(req, res);
-    if (problem) return showForm(req, res, values, { [problem.field]: problem }, true);
-    try {
-      // Set only by the "send as it is" button the form shows with a copied-subject warning.
-      const subjectConfirmed = formField(req, 'subjectConfirmed') === '1';
-      const ticket = await tickets.create(customer(res), { ...values, subjectConfirmed }, files, contextOf(res).locale, submissionKeyOf(req));
-      res.redirect(303, `${req.baseUrl}/${ticket.number}?created=1`);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      await showForm(req, res, values, err.fields, files.length > 0);
-    }
+    const { files, filesLost } = uploadsOf(req, res);
+    await orShowAgain(
+      req,
+      res,
+      async () => {
+        // Set only by the "send as it is" button the form shows with a copied-subject warning.
+        const subjectConfirmed = formField(req, 'subjectConfirmed') === '1';
+        const ticket = await tickets.create(customer(res), { ...values, subjectConfirmed }, files, contextOf(res).locale, submissionKeyOf(req));
+        res.redirect(303, `${req.baseUrl}/${ticket.number}?created=1`);
+      },
+      (problems) => showForm(req, res, values, problems, filesLost),
+    );
   });
 
-  router.get('/:number', (req, res) => showTicket(req, res, String(req.params.number)));
+  router.get('/:number', (req, res) => showTicket(req, res, ticketNumberOf(req)));
 
   router.post('/:number/reply', csrf.protect, uploads, async (req, res) => {
-    const number = String(req.params.number);
+    const number = ticketNumberOf(req);
     const body = formField(req, 'message');
-    const { files, problem } = uploadsOf(req, res);
-    if (problem) return showTicket(req, res, number, body, { [problem.field]: problem }, true);
-    try {
-      const messageId = await tickets.reply(customer(res), number, body, files, submissionKeyOf(req));
-      res.redirect(303, `${req.baseUrl}/${number}?replied=1#m${messageId}`);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      await showTicket(req, res, number, body, err.fields, files.length > 0);
-    }
+    const { files, filesLost } = uploadsOf(req, res);
+    await orShowAgain(
+      req,
+      res,
+      async () => {
+        const messageId = await tickets.reply(customer(res), number, body, files, submissionKeyOf(req));
+        res.redirect(303, `${req.baseUrl}/${number}?replied=1#m${messageId}`);
+      },
+      (problems) => showTicket(req, res, number, body, problems, filesLost),
+    );
   });
 
   router.post('/:number/close', csrf.protect, async (req, res) => {
-    const number = String(req.params.number);
+    const number = ticketNumberOf(req);
     await tickets.close(customer(res), number);
     res.redirect(303, `${req.baseUrl}/${number}`);
   });
 
   router.get('/:number/files/:attachmentId', async (req, res) => {
-    const attachment = await tickets.attachment(customer(res), String(req.params.number), pathId(req, 'attachmentId'));
+    const attachment = await tickets.attachment(customer(res), ticketNumberOf(req), pathId(req, 'attachmentId'));
     sendAttachment(res, storage, attachment);
   });
 

@@ -1,9 +1,10 @@
-// Plain (not multipart) admin forms: the body parser that runs after the CSRF check, and the
-// "show the form again with its problems" step every such form shares.
+// What every form shares: the body parser of plain (not multipart) forms, which runs after the
+// CSRF check; the one way a form is shown again with its problems; one-time submission keys.
 import crypto from 'node:crypto';
-import express, { type Request, type RequestHandler } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import { ValidationError, type Problem } from '../domain/errors';
 import { formField, refuseUnreadable, urlencodedBytesCheck } from './text-input';
+import { uploadProblemOf } from './uploads';
 
 /** An url-encoded body of at most `limit`; mount it after csrf.protect, so a forged POST is never read. */
 export function formBody(limit: string, fields = 20): RequestHandler {
@@ -11,11 +12,22 @@ export function formBody(limit: string, fields = 20): RequestHandler {
 }
 
 /**
- * Runs a change (which answers, usually with a redirect); a ValidationError shows the form again
- * instead, and so does text that was not valid UTF-8, before the change runs.
+ * The one way a form is handled: runs its change (which answers, usually with a redirect), or
+ * shows the form again with its problems instead. Problems met while reading the form (a limit
+ * of its upload, text that was not valid UTF-8) stop it before the change runs; a
+ * ValidationError from the change comes back the same way. `uploadProblemAt` puts an upload's
+ * problem next to another field than its own.
  */
-export async function orShowAgain(req: Request, change: () => Promise<void>, showAgain: (problems: Record<string, Problem>) => Promise<void>): Promise<void> {
+export async function orShowAgain(
+  req: Request,
+  res: Response,
+  change: () => Promise<void>,
+  showAgain: (problems: Record<string, Problem>) => Promise<void>,
+  uploadProblemAt?: string,
+): Promise<void> {
   try {
+    const upload = uploadProblemOf(res);
+    if (upload) throw new ValidationError({ [uploadProblemAt ?? upload.field]: upload });
     refuseUnreadable(req);
     await change();
   } catch (err) {
@@ -23,7 +35,6 @@ export async function orShowAgain(req: Request, change: () => Promise<void>, sho
     await showAgain(err.fields);
   }
 }
-
 
 /**
  * A fresh one-time key for a rendered form that changes something and sends mail; the change

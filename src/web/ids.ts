@@ -1,5 +1,6 @@
 // Row ids in a path, a form or a query, all read by the one parser (domain/ids). A path that
 // names no row is a page that does not exist; a form or query field gets null, for its own error.
+// A ticket's number in a path is checked by the domain, which answers "not found" for any other.
 import type { Request } from 'express';
 import { NotFoundError } from '../domain/errors';
 import { parseId } from '../domain/ids';
@@ -18,4 +19,9 @@ export function formId(req: Request, name: string): number | null {
 
 export function queryId(req: Request, name: string): number | null {
   return parseId(queryText(req, name));
+}
+
+/** The ticket number in the path (/:number/...), as text. */
+export function ticketNumberOf(req: Request): string {
+  return String(req.params.number);
 }

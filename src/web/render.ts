@@ -3,9 +3,11 @@ import path from 'node:path';
 import type { Request, Response } from 'express';
 import ejs from 'ejs';
 import type { Problem } from '../domain/errors';
+import { LIMITS } from '../domain/field-rules';
 import type { SupportHost } from '../host';
 import { contextOf } from './context';
 import { formatDuration, formatSize, formatTime } from '../i18n/format';
+import { LOCALES } from '../i18n/locales';
 import type { Stylesheet } from './stylesheet';
 
 export interface Renderer {
@@ -25,6 +27,9 @@ export function renderer(host: SupportHost, viewsDir: string, stylesheet: Styles
         locale,
         user,
         base: req.baseUrl,
+        // Every view reads its maxlength attributes and its lists of languages from here.
+        limits: LIMITS,
+        locales: LOCALES,
         time: (ms: number) => formatTime(ms, locale),
         size: (bytes: number) => formatSize(bytes, locale),
         duration: (ms: number) => formatDuration(ms, locale),

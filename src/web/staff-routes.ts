@@ -3,7 +3,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { Settings } from '../manifest';
 import type { QueueQuery, StaffTickets } from '../domain/staff-tickets';
-import { NotFoundError, ValidationError, type Problem } from '../domain/errors';
+import { NotFoundError, type Problem } from '../domain/errors';
+import { LIMITS } from '../domain/field-rules';
 import { PRIORITIES, type Message, type TicketStatus } from '../domain/types';
 import type { HostUser } from '../host';
 import type { FileStorage } from '../files/storage';
@@ -13,7 +14,7 @@ import { localizeProblems, type Renderer } from './render';
 import { fileRulesOf, fileUploads, uploadsOf } from './uploads';
 import { sendAttachment } from './downloads';
 import { formField, queryText, unreadableQuery } from './text-input';
-import { formId, pathId, queryId } from './ids';
+import { formId, pathId, queryId, ticketNumberOf } from './ids';
 import { formBody, newSubmissionKey, orShowAgain, submissionKeyOf } from './forms';
 
 interface Deps {
@@ -48,9 +49,9 @@ function queueQueryOf(req: Request, user: HostUser): QueueQuery {
     departmentId: queryId(req, 'department'),
     status: STATUSES.includes(status) ? status : 'open',
     priority: PRIORITIES.includes(priority) ? priority : null,
-    serviceKind: text('kind').slice(0, 32) || null,
+    serviceKind: text('kind').slice(0, LIMITS.serviceKind) || null,
     assignee: assigned === 'me' ? user.id : assigned === 'none' ? '' : null,
-    search: text('q').slice(0, 200),
+    search: text('q').slice(0, LIMITS.queueSearch),
   };
 }
 
@@ -61,12 +62,11 @@ export function staffRoutes({ tickets, storage, settings, render, csrf, now }: D
   const form = formBody('16kb', 10);
   const fileRules = fileRulesOf(settings);
   const staff = (res: Response) => contextOf(res).user as HostUser;
-  const numberOf = (req: Request) => String(req.params.number);
-  const back = (req: Request, anchor = '') => `${req.baseUrl}/${numberOf(req)}${anchor}`;
+  const back = (req: Request, anchor = '') => `${req.baseUrl}/${ticketNumberOf(req)}${anchor}`;
 
   /** The ticket page; cannedId puts that canned reply of the ticket's department in the reply box. */
   async function showTicket(req: Request, res: Response, drafts: Drafts = {}, cannedId: number | null = null) {
-    const view = await tickets.view(staff(res), numberOf(req));
+    const view = await tickets.view(staff(res), ticketNumberOf(req));
     if (cannedId !== null) {
       // Only the ticket's own department's replies are on offer; any other id is not found.
       const canned = view.canned.find((c) => c.id === cannedId);
@@ -88,10 +88,11 @@ export function staffRoutes({ tickets, storage, settings, render, csrf, now }: D
     }, status);
   }
 
-  /** Runs an action; a validation problem shows the ticket page again with what was typed. */
+  /** Runs an action, then back to the ticket; a problem shows the ticket page again with what was typed. */
   function act(req: Request, res: Response, action: () => Promise<void>, drafts: Drafts, anchor = '') {
     return orShowAgain(
       req,
+      res,
       async () => {
         await action();
         res.redirect(303, back(req, anchor));
@@ -140,62 +141,74 @@ export function staffRoutes({ tickets, storage, settings, render, csrf, now }: D
 
   router.post('/:number/reply', csrf.protect, uploads, async (req, res) => {
     const body = formField(req, 'message');
-    const { files, problem } = uploadsOf(req, res);
-    if (problem) return showTicket(req, res, { reply: body, errors: { [problem.field]: problem }, filesLost: true });
-    try {
-      const outcome = await tickets.reply(staff(res), numberOf(req), {
-        body,
-        files,
-        lastSeenId: formId(req, 'lastSeenId') ?? 0,
-        confirmed: formField(req, 'confirmed') === '1',
-        submissionKey: submissionKeyOf(req),
-      });
-      if (outcome.sent) return res.redirect(303, back(req, '#reply'));
-      await showTicket(req, res, { reply: body, newer: outcome.newer, filesLost: files.length > 0 });
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      await showTicket(req, res, { reply: body, errors: err.fields, filesLost: files.length > 0 });
-    }
+    const { files, filesLost } = uploadsOf(req, res);
+    await orShowAgain(
+      req,
+      res,
+      async () => {
+        const outcome = await tickets.reply(staff(res), ticketNumberOf(req), {
+          body,
+          files,
+          lastSeenId: formId(req, 'lastSeenId') ?? 0,
+          confirmed: formField(req, 'confirmed') === '1',
+          submissionKey: submissionKeyOf(req),
+        });
+        if (outcome.sent) return res.redirect(303, back(req, '#reply'));
+        // Held until the author has read what others wrote meanwhile.
+        await showTicket(req, res, { reply: body, newer: outcome.newer, filesLost });
+      },
+      (problems) => showTicket(req, res, { reply: body, errors: problems, filesLost }),
+    );
   });
 
   router.post('/:number/note', csrf.protect, uploads, async (req, res) => {
     const body = formField(req, 'note');
-    const { files, problem } = uploadsOf(req, res);
-    if (problem) return showTicket(req, res, { note: body, errors: { note: problem }, filesLost: true });
-    await act(req, res, () => tickets.note(staff(res), numberOf(req), body, files, submissionKeyOf(req)), { note: body, filesLost: files.length > 0 }, '#notes');
+    const { files, filesLost } = uploadsOf(req, res);
+    // The note's form has no place for a problem of the whole form: an upload's goes next to the note.
+    await orShowAgain(
+      req,
+      res,
+      async () => {
+        await tickets.note(staff(res), ticketNumberOf(req), body, files, submissionKeyOf(req));
+        res.redirect(303, back(req, '#notes'));
+      },
+      (problems) => showTicket(req, res, { note: body, errors: problems, filesLost }),
+      'note',
+    );
   });
 
   router.post('/:number/status', csrf.protect, form, async (req, res) => {
-    await act(req, res, () => tickets.setOpen(staff(res), numberOf(req), formField(req, 'open') === '1'), {});
+    await act(req, res, () => tickets.setOpen(staff(res), ticketNumberOf(req), formField(req, 'open') === '1'), {});
   });
 
   router.post('/:number/priority', csrf.protect, form, async (req, res) => {
-    await act(req, res, () => tickets.setPriority(staff(res), numberOf(req), formField(req, 'priority')), {});
+    await act(req, res, () => tickets.setPriority(staff(res), ticketNumberOf(req), formField(req, 'priority')), {});
   });
 
   router.post('/:number/assign', csrf.protect, form, async (req, res) => {
     const user = staff(res);
-    // "me", "none", or a colleague's user id.
+    // "me", "none", or the user id of a member of the ticket's department.
     const choice = formField(req, 'assignee');
     const assigneeId = choice === 'me' ? user.id : choice === 'none' || choice === '' ? null : choice;
-    await act(req, res, () => tickets.assign(user, numberOf(req), assigneeId), {});
+    await act(req, res, () => tickets.assign(user, ticketNumberOf(req), assigneeId), {});
   });
 
   router.post('/:number/transfer', csrf.protect, form, async (req, res) => {
     const reason = formField(req, 'reason');
     await orShowAgain(
       req,
+      res,
       async () => {
-        await tickets.transfer(staff(res), numberOf(req), formId(req, 'departmentId'), reason, submissionKeyOf(req));
-        // The ticket may now be outside this member's departments: back to the queue.
-        res.redirect(303, `${req.baseUrl}/?transferred=${encodeURIComponent(numberOf(req))}`);
+        await tickets.transfer(staff(res), ticketNumberOf(req), formId(req, 'departmentId'), reason, submissionKeyOf(req));
+        // The ticket may now be outside this user's departments: back to the queue.
+        res.redirect(303, `${req.baseUrl}/?transferred=${encodeURIComponent(ticketNumberOf(req))}`);
       },
       (problems) => showTicket(req, res, { reason, errors: problems }),
     );
   });
 
   router.get('/:number/files/:attachmentId', async (req, res) => {
-    sendAttachment(res, storage, await tickets.attachment(staff(res), numberOf(req), pathId(req, 'attachmentId')));
+    sendAttachment(res, storage, await tickets.attachment(staff(res), ticketNumberOf(req), pathId(req, 'attachmentId')));
   });
 
   return router;

@@ -4,6 +4,7 @@
 import type { Request, Response } from 'express';
 import { contextOf } from './context';
 import type { Renderer } from './render';
+import { formField } from './text-input';
 
 /** The free-text fields of the plugin's forms, in the order they appear. */
 const TYPED_FIELDS = ['subject', 'message', 'note', 'reason'] as const;
@@ -11,11 +12,7 @@ const TYPED_FIELDS = ['subject', 'message', 'note', 'reason'] as const;
 export type TypedField = (typeof TYPED_FIELDS)[number];
 
 function typedText(req: Request): Array<{ name: TypedField; value: string }> {
-  const body = (req.body ?? {}) as Record<string, unknown>;
-  return TYPED_FIELDS.flatMap((name) => {
-    const value = Array.isArray(body[name]) ? (body[name] as unknown[])[0] : body[name];
-    return typeof value === 'string' && value.trim() !== '' ? [{ name, value }] : [];
-  });
+  return TYPED_FIELDS.map((name) => ({ name, value: formField(req, name) })).filter(({ value }) => value.trim() !== '');
 }
 
 /** What is unavailable: the database, or the folder attachments are written to (disk full). */

@@ -7,7 +7,7 @@ import type { Problem } from '../domain/errors';
 import type { StoredFile } from '../domain/types';
 import type { FileStorage } from '../files/storage';
 import { streamingStorage, type UploadedFile } from '../files/multer-storage';
-import { MESSAGE_MAX } from '../domain/ticket-rules';
+import { LIMITS } from '../domain/field-rules';
 import { acceptAttribute, typeLabels } from '../files/types';
 import { MalformedRequestError } from './error-answers';
 import { unreadableFields } from './text-input';
@@ -20,7 +20,10 @@ export interface UploadLimits {
 /** Fields a ticket form can carry; anything beyond is refused. */
 const MAX_FIELDS = 10;
 
-function problemFor(err: multer.MulterError, limits: UploadLimits): Problem & { field: string } {
+/** A problem met while the form was read, with the field it belongs next to. */
+export type UploadProblem = Problem & { field: string };
+
+function problemFor(err: multer.MulterError, limits: UploadLimits): UploadProblem {
   switch (err.code) {
     case 'LIMIT_FILE_SIZE':
       return { field: 'files', key: 'errors.files.tooBig', params: { max: limits.maxFileSizeMb } };
@@ -29,7 +32,7 @@ function problemFor(err: multer.MulterError, limits: UploadLimits): Problem & { 
     case 'LIMIT_UNEXPECTED_FILE':
       return { field: 'files', key: 'errors.files.invalid' };
     case 'LIMIT_FIELD_VALUE':
-      return { field: 'message', key: 'errors.message.tooLong', params: { max: MESSAGE_MAX } };
+      return { field: 'message', key: 'errors.message.tooLong', params: { max: LIMITS.message } };
     default:
       return { field: 'form', key: 'errors.form.invalid' };
   }
@@ -79,7 +82,7 @@ export function fileUploads(storage: FileStorage, limits: UploadLimits) {
       fileSize: Math.floor(limits.maxFileSizeMb * 1024 * 1024),
       fields: MAX_FIELDS,
       // 20,000 characters of 4-byte UTF-8, with room to spare.
-      fieldSize: MESSAGE_MAX * 4 + 1024,
+      fieldSize: LIMITS.message * 4 + 1024,
       parts: MAX_FIELDS + limits.maxFiles,
     },
   }).array('files');
@@ -110,10 +113,18 @@ export function fileUploads(storage: FileStorage, limits: UploadLimits) {
   };
 }
 
-/** The files this request stored, and the problem a limit caused, if any. */
-export function uploadsOf(req: Request, res: Response): { files: StoredFile[]; problem?: Problem & { field: string } } {
-  const uploaded = (Array.isArray(req.files) ? req.files : []) as UploadedFile[];
-  return { files: uploaded.map((f) => f.stored), problem: res.locals.uploadProblem as (Problem & { field: string }) | undefined };
+/** The problem a limit (or text that was not UTF-8) caused while the form was read; its files are gone then. */
+export function uploadProblemOf(res: Response): UploadProblem | undefined {
+  return res.locals.uploadProblem as UploadProblem | undefined;
+}
+
+/**
+ * The files this request stored; filesLost tells a form shown again to ask for them again (a
+ * problem while reading removed them, or the refused change does).
+ */
+export function uploadsOf(req: Request, res: Response): { files: StoredFile[]; filesLost: boolean } {
+  const files = ((Array.isArray(req.files) ? req.files : []) as UploadedFile[]).map((f) => f.stored);
+  return { files, filesLost: files.length > 0 || uploadProblemOf(res) !== undefined };
 }
 
 /** What a file input shows: limits and allowed types, from the settings. */

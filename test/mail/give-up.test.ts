@@ -9,7 +9,7 @@ import { queuedMail } from '../support/outbox';
 import { outboxStore } from '../../src/store/outbox';
 import { Dispatcher } from '../../src/mail/dispatcher';
 import { TransportHealth } from '../../src/mail/health';
-import { SmtpThread } from '../../src/mail/smtp-sender';
+import { SmtpSender } from '../../src/mail/smtp-sender';
 import { FileStorage } from '../../src/files/storage';
 import type { MailTransport } from '../../src/mail/transport';
 
@@ -40,7 +40,7 @@ forEachDatabase('giving up on an e-mail', (db) => {
     const log: string[] = [];
     const logger = { info: (m: string) => log.push(m), warn: (m: string) => log.push(m), error: (m: string) => log.push(`error ${m}`) };
     transport = {
-      transporter: new SmtpThread({ pool: true, host: '127.0.0.1', port: down.port, secure: false, connectionTimeout: 2000 }),
+      transporter: new SmtpSender({ pool: true, host: '127.0.0.1', port: down.port, secure: false, connectionTimeout: 2000 }),
       from: { name: 'Support', address: 'support@panel.example' },
       source: 'settings',
       owned: true,

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { acceptedLocales, chooseLocale, loadCatalog } from '../../src/i18n';
-import { PLUGIN_ROOT } from '../../src/paths';
+import { LOCALES } from '../../src/i18n/locales';
+import { MANIFEST_PATH, PLUGIN_ROOT } from '../../src/paths';
 import { forEachDatabase } from '../support/databases';
 import { startPlugin, type TestPlugin } from '../support/test-host';
 import { PRIORITIES, type TicketEvent, type TicketStatus } from '../../src/domain/types';
@@ -113,6 +114,26 @@ describe('locale files', () => {
   it('replaces parameters', () => {
     const t = loadCatalog(path.join(PLUGIN_ROOT, 'locales'), ['ru', 'en']).translator('en');
     assert.equal(t('errors.subject.tooLong', { max: 120 }), 'The subject must be at most 120 characters.');
+  });
+});
+
+describe('the list of languages', () => {
+  const manifest = JSON.parse(fs.readFileSync(MANIFEST_PATH, 'utf8')) as Record<string, any>;
+
+  it("is plugin.json's locales.supported", () => assert.deepEqual(LOCALES, manifest.locales.supported));
+
+  it('is written nowhere else in src/ and views/', () => {
+    // manifest.ts checks plugin.json, where the list comes from, against the languages the code is written for.
+    const written = codeFiles()
+      .filter((file) => path.relative(PLUGIN_ROOT, file) !== path.join('src', 'manifest.ts'))
+      .flatMap((file) => [...fs.readFileSync(file, 'utf8').matchAll(/['"](?:ru|en)['"]\s*,\s*['"](?:ru|en)['"]/g)].map((m) => `${path.relative(PLUGIN_ROOT, file)}: ${m[0]}`));
+    assert.deepEqual(written, []);
+  });
+
+  it("is the one plugin.json's settings offer", () => {
+    const { defaultLocale, departments } = manifest.settings.properties;
+    assert.deepEqual(defaultLocale.enum, manifest.locales.supported);
+    assert.deepEqual(departments.additionalProperties.properties.locale.enum, manifest.locales.supported);
   });
 });
 

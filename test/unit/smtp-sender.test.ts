@@ -3,7 +3,7 @@
 // that dies is replaced by the next send instead of leaving it waiting forever.
 import assert from 'node:assert/strict';
 import type { Worker } from 'node:worker_threads';
-import { SmtpThread } from '../../src/mail/smtp-sender';
+import { SmtpSender } from '../../src/mail/smtp-sender';
 import { isPermanent } from '../../src/mail/retry-policy';
 import { SmtpSink } from '../support/smtp-sink';
 
@@ -11,10 +11,10 @@ const message = (subject: string) => ({ from: 'support@panel.example', to: 'tech
 
 describe('the SMTP thread', () => {
   let sink: SmtpSink;
-  let thread: SmtpThread;
+  let thread: SmtpSender;
   beforeEach(async () => {
     sink = await SmtpSink.started();
-    thread = new SmtpThread({ pool: true, host: '127.0.0.1', port: sink.port, secure: false, ignoreTLS: true });
+    thread = new SmtpSender({ pool: true, host: '127.0.0.1', port: sink.port, secure: false, ignoreTLS: true });
   });
   afterEach(async () => {
     await thread.close();
