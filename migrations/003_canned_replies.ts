@@ -6,7 +6,7 @@ export async function up(knex: Knex, t: MigrationTables): Promise<void> {
   await createTable(knex, t.cannedReplies, (table) => {
     table.increments('id').primary();
     table.integer('department_id').unsigned().notNullable();
-    table.string('title', 120).notNullable(); // TITLE_MAX in src/domain/canned-replies.ts
+    table.string('title', 120).notNullable(); // LIMITS.cannedTitle in src/domain/field-rules.ts
     table.text('body').notNullable();
     // The reply's language, shown next to its title; null when it suits either.
     table.string('locale', 8).nullable();

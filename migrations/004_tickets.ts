@@ -17,7 +17,7 @@ export async function up(knex: Knex, t: MigrationTables): Promise<void> {
     table.string('service_label', 200).nullable();
     table.string('service_kind', 32).nullable();
     table.integer('department_id').unsigned().notNullable();
-    // 120: SUBJECT_MAX in src/domain/ticket-rules.ts, the longest subject the form accepts.
+    // 120: LIMITS.subject in src/domain/field-rules.ts, the longest subject the form accepts.
     table.string('subject', 120).notNullable();
     // The subject folded for case-insensitive search in any alphabet on every database; folding
     // may lengthen it, hence the room.

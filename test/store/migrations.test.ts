@@ -8,7 +8,7 @@ import { activate, HOST_API_VERSION, type ActivatedPlugin, type SupportHost } fr
 import { forEachDatabase, uniquePrefix, type Connection } from '../support/databases';
 import { dialectOf } from '../../src/store/dialect';
 import { tableNames } from '../../src/store/tables';
-import { SUBJECT_MAX } from '../../src/domain/ticket-rules';
+import { LIMITS } from '../../src/domain/field-rules';
 import type { MigrationTables } from '../../migrations/_shared';
 
 async function tableExists(knex: Knex, table: string): Promise<boolean> {
@@ -112,7 +112,7 @@ forEachDatabase('migrations', (db) => {
   });
 
 
-  it(`keeps a subject as long as the rule allows (${SUBJECT_MAX} characters) and, where the database checks, no longer`, async () => {
+  it(`keeps a subject as long as the rule allows (${LIMITS.subject} characters) and, where the database checks, no longer`, async () => {
     const { knex } = connection;
     const department = (await knex(t.departments).first('id')).id;
     const ticket = (number: string, subject: string) => ({
@@ -120,10 +120,10 @@ forEachDatabase('migrations', (db) => {
       subject, status: 'new', priority: 'normal', created_at: 1, updated_at: 1,
     });
     try {
-      await knex(t.tickets).insert(ticket('10000001', 'Я'.repeat(SUBJECT_MAX)));
-      assert.equal((await knex(t.tickets).where('number', '10000001').first('subject')).subject, 'Я'.repeat(SUBJECT_MAX));
+      await knex(t.tickets).insert(ticket('10000001', 'Я'.repeat(LIMITS.subject)));
+      assert.equal((await knex(t.tickets).where('number', '10000001').first('subject')).subject, 'Я'.repeat(LIMITS.subject));
       // SQLite stores any length; the other two refuse what does not fit the column.
-      if (db.name !== 'sqlite') await assert.rejects(knex(t.tickets).insert(ticket('10000002', 'Я'.repeat(SUBJECT_MAX + 1))));
+      if (db.name !== 'sqlite') await assert.rejects(knex(t.tickets).insert(ticket('10000002', 'Я'.repeat(LIMITS.subject + 1))));
     } finally {
       await knex(t.tickets).delete();
     }
