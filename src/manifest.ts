@@ -6,6 +6,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { MANIFEST_PATH, PLUGIN_ROOT } from './paths';
 import type { Locale, UserRole } from './host';
+import type { Settings } from './model/settings';
 
 export interface Manifest {
   id: string;
@@ -24,38 +25,7 @@ export interface Manifest {
   settings: object;
 }
 
-export interface Settings {
-  tablePrefix: string;
-  defaultLocale: Locale;
-  publicBaseUrl?: string;
-  storageDir?: string;
-  uploads: { maxFiles: number; maxFileSizeMb: number; allowedTypes: string[] };
-  departments: Record<string, DepartmentSettings>;
-  contacts: { communityUrl?: string; chatUrl?: string };
-  mail: MailSettings;
-  autoClose: { afterDays: number; checkMinutes: number };
-  limits: { newTicketsPerHour: number };
-}
-
-export interface DepartmentSettings {
-  emails: string[];
-  onCall: string[];
-  locale?: Locale;
-  urgent?: boolean;
-}
-
-export interface MailSettings {
-  smtp?: { host: string; port: number; secure: boolean; requireTLS: boolean; user?: string; password?: string };
-  from: { address: string; name: string };
-  attachLimitMb: number;
-  confirmToCustomer: boolean;
-  keepSentDays: number;
-  retry: { minDelaySeconds: number; maxDelaySeconds: number; giveUpAfterHours: number };
-  pollSeconds: number;
-  leaseSeconds: number;
-  batchSize: number;
-  timeoutSeconds: number;
-}
+export type { Settings, DepartmentSettings, MailSettings } from './model/settings';
 
 export class ManifestError extends Error {
   constructor(message: string) {

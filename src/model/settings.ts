@@ -1,0 +1,129 @@
+// Generated from the settings schema in plugin.json by `npm run settings:type`; do not edit.
+// Properties with a default are required here: validation fills them in.
+
+export interface Settings {
+  /**
+   * Prefix of every table, index and key the plugin creates.
+   */
+  tablePrefix: string;
+  /**
+   * Language when neither the user nor the browser names a supported one.
+   */
+  defaultLocale: 'ru' | 'en';
+  /**
+   * The panel's public address, for links in e-mails. Falls back to the host's.
+   */
+  publicBaseUrl?: string;
+  /**
+   * Folder for attachments, outside any public path. Default: <host dataDir>/support-requests.
+   */
+  storageDir?: string;
+  uploads: UploadSettings;
+  /**
+   * Per department code: e-mail addresses, on-call addresses (urgent mail also goes there), the language of its mail, and whether its tickets are urgent.
+   */
+  departments: {
+    [k: string]: DepartmentSettings;
+  };
+  contacts: ContactSettings;
+  mail: MailSettings;
+  /**
+   * Closes answered requests the customer has not replied to for afterDays days, with a notice to the customer. 0 turns it off.
+   */
+  autoClose: {
+    afterDays: number;
+    /**
+     * How often the background worker looks for such requests.
+     */
+    checkMinutes: number;
+  };
+  limits: {
+    /**
+     * Requests one customer may open in any hour, so a script or a stolen session cannot flood the departments' mailboxes. 0 turns the limit off.
+     */
+    newTicketsPerHour: number;
+  };
+}
+export interface UploadSettings {
+  maxFiles: number;
+  maxFileSizeMb: number;
+  allowedTypes: (
+    | 'image/png'
+    | 'image/jpeg'
+    | 'image/gif'
+    | 'image/webp'
+    | 'application/pdf'
+    | 'text/plain'
+    | 'application/zip'
+    | 'application/gzip'
+    | 'application/x-tar'
+  )[];
+}
+export interface DepartmentSettings {
+  emails: string[];
+  onCall: string[];
+  locale?: 'ru' | 'en';
+  urgent?: boolean;
+}
+/**
+ * The other contact channels shown on the support page.
+ */
+export interface ContactSettings {
+  communityUrl?: string;
+  chatUrl?: string;
+}
+/**
+ * Department e-mail. The host's own transport (host contract) wins over smtp.
+ */
+export interface MailSettings {
+  smtp?: SmtpSettings;
+  from: {
+    address: string;
+    name: string;
+  };
+  /**
+   * Files are attached while their total stays under this; otherwise listed with links.
+   */
+  attachLimitMb: number;
+  confirmToCustomer: boolean;
+  /**
+   * Sent e-mails are deleted from the outbox after this many days (failed and waiting ones stay); 0 keeps them forever.
+   */
+  keepSentDays: number;
+  retry: RetrySettings;
+  /**
+   * How often pending mail is looked for besides the nudge after each commit.
+   */
+  pollSeconds: number;
+  /**
+   * How long a claimed e-mail is reserved for one dispatcher, which renews it while the e-mail is on its way; another retries it only after the first died.
+   */
+  leaseSeconds: number;
+  /**
+   * Most e-mails claimed at once; a dispatcher holds at most four batches, and only what it sends in half a lease.
+   */
+  batchSize: number;
+  /**
+   * SMTP connection, greeting and socket timeout.
+   */
+  timeoutSeconds: number;
+}
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  /**
+   * TLS from the first byte (port 465); otherwise STARTTLS when offered.
+   */
+  secure: boolean;
+  /**
+   * Refuse to send unless STARTTLS succeeds.
+   */
+  requireTLS: boolean;
+  user?: string;
+  password?: string;
+}
+export interface RetrySettings {
+  minDelaySeconds: number;
+  maxDelaySeconds: number;
+  giveUpAfterHours: number;
+}
