@@ -1,7 +1,7 @@
 // The rules for what an admin sets on a department and its members, as checks on the form.
 import type { Locale } from '../host';
-import type { DepartmentFields } from '../store/departments';
-import type { Problem } from './errors';
+import type { DepartmentFields } from '../model/store';
+import type { Problem } from '../model/errors';
 
 /** The same codes settings.departments accepts (plugin.json), so either can name a department. */
 export const CODE_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;

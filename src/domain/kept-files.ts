@@ -1,6 +1,6 @@
 // Uploaded files belong to the change that brought them: if it fails, they are removed. (A
 // change keyed by a form submission uses oncePerSubmission, which also knows "maybe committed".)
-import type { StoredFile } from './types';
+import type { StoredFile } from '../model/types';
 
 export async function keepingFilesOnlyOnSuccess<T>(discard: (keys: string[]) => Promise<void>, files: StoredFile[], work: () => Promise<T>): Promise<T> {
   try {

@@ -3,8 +3,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { DepartmentAdmin } from '../domain/department-admin';
 import type { DepartmentInput, MemberInput } from '../domain/department-rules';
-import type { Problem } from '../domain/errors';
-import type { Department } from '../domain/types';
+import type { Problem } from '../model/errors';
+import type { Department } from '../model/types';
 import { contextOf } from './context';
 import type { CsrfProtection } from './csrf';
 import { formBody, orShowAgain } from './forms';

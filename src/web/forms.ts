@@ -2,7 +2,7 @@
 // "show the form again with its problems" step every such form shares.
 import crypto from 'node:crypto';
 import express, { type Request, type RequestHandler } from 'express';
-import { ValidationError, type Problem } from '../domain/errors';
+import { ValidationError, type Problem } from '../model/errors';
 import { formField, refuseUnreadable, urlencodedBytesCheck } from './text-input';
 
 /** An url-encoded body of at most `limit`; mount it after csrf.protect, so a forged POST is never read. */

@@ -1,7 +1,7 @@
 // Row ids in a path, a form or a query, all read by the one parser (domain/ids). A path that
 // names no row is a page that does not exist; a form or query field gets null, for its own error.
 import type { Request } from 'express';
-import { NotFoundError } from '../domain/errors';
+import { NotFoundError } from '../model/errors';
 import { parseId } from '../domain/ids';
 import { formField, queryText } from './text-input';
 

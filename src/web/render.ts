@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Request, Response } from 'express';
 import ejs from 'ejs';
-import type { Problem } from '../domain/errors';
+import type { Problem } from '../model/errors';
 import type { SupportHost } from '../host';
 import { contextOf } from './context';
 import { formatDuration, formatSize, formatTime } from '../i18n/format';

@@ -3,8 +3,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { Settings } from '../manifest';
 import type { QueueQuery, StaffTickets } from '../domain/staff-tickets';
-import { NotFoundError, ValidationError, type Problem } from '../domain/errors';
-import { PRIORITIES, type Message, type TicketStatus } from '../domain/types';
+import { NotFoundError, ValidationError, type Problem } from '../model/errors';
+import { PRIORITIES, type Message, type TicketStatus } from '../model/types';
 import type { HostUser } from '../host';
 import type { FileStorage } from '../files/storage';
 import { contextOf } from './context';

@@ -5,7 +5,7 @@ import { acceptedLocales, chooseLocale, loadCatalog } from '../../src/i18n';
 import { PLUGIN_ROOT } from '../../src/paths';
 import { forEachDatabase } from '../support/databases';
 import { startPlugin, type TestPlugin } from '../support/test-host';
-import { PRIORITIES, type TicketEvent, type TicketStatus } from '../../src/domain/types';
+import { PRIORITIES, type TicketEvent, type TicketStatus } from '../../src/model/types';
 import type { MailTransport } from '../../src/mail/transport';
 
 /** Every file under a folder with one of these extensions. */
