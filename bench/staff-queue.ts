@@ -18,9 +18,9 @@ import knexFactory, { type Knex } from 'knex';
 import { migrateDownAll, migrateLatest } from '../src/store/migrate';
 import { tableNames, type TableNames } from '../src/store/tables';
 import { createStore } from '../src/store';
-import type { QueueFilter } from '../src/store/queue';
+import type { QueueFilter } from '../src/model/store';
 import { encodeCursor } from '../src/store/cursor';
-import { PRIORITY_RANK, type TicketPriority } from '../src/domain/types';
+import { PRIORITY_RANK, type TicketPriority } from '../src/model/types';
 
 const SIZES = (process.env.SIZES ?? '1000,1000000').split(',').map(Number);
 const REPEAT = Number(process.env.REPEAT ?? 50);

@@ -88,7 +88,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
     ticketsUrl: publicBaseUrl + manifest.mountPath,
     defaultLocale: settings.defaultLocale,
     attachLimitBytes: settings.mail.attachLimitMb * 1024 * 1024,
-    messageIdDomain: transport.from.address.split('@')[1] ?? 'localhost',
+    mailMessageIdDomain: transport.from.address.split('@')[1] ?? 'localhost',
     confirmToCustomer: settings.mail.confirmToCustomer,
   });
   const ticketDeps = {
@@ -135,6 +135,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
       csrf,
     }),
     logger,
+    isDatabaseUnavailable: store.isUnavailable,
   });
 
   return {

@@ -1,7 +1,8 @@
 // Closes requests that were answered and then heard nothing from the customer for a while,
 // telling the customer so. Run by the background worker that sends mail; off unless configured.
-import type { Composer } from '../mail/compose';
-import type { Store } from '../store';
+import type { TicketMail } from '../model/mail';
+import type { Store } from '../model/store';
+import type { Clock } from '../model/types';
 
 export const AUTO_CLOSE_BATCH = 100;
 /** The audit trail's actor for what the plugin does by itself. */
@@ -9,9 +10,9 @@ export const SYSTEM_ACTOR = { id: 'system', name: 'auto-close' };
 
 export interface AutoCloseDeps {
   store: Store;
-  mail: Composer;
+  mail: TicketMail;
   afterDays: number;
-  now?: () => number;
+  now?: Clock;
 }
 
 /** Closes up to one batch of silent answered tickets; returns how many were closed. */

@@ -1,9 +1,8 @@
 // Canned replies as admins manage them: a department's ready answers (title, body, language).
 // Staff get them with the ticket they answer (staff-tickets view), never by id alone.
-import type { Store } from '../store';
-import type { CannedReplyFields } from '../store/canned-replies';
-import type { CannedReply, Department } from './types';
-import { NotFoundError, ValidationError, type Problem } from './errors';
+import type { CannedReplyFields, Store } from '../model/store';
+import type { CannedReply, Clock, Department } from '../model/types';
+import { NotFoundError, ValidationError, type Problem } from '../model/errors';
 import { checkLocale } from './department-rules';
 import { checkText, LIMITS } from './field-rules';
 import { parseId } from './ids';
@@ -19,7 +18,7 @@ export interface CannedReplyInput {
 
 export interface CannedReplyDeps {
   store: Store;
-  now?: () => number;
+  now?: Clock;
 }
 
 export function cannedReplies(deps: CannedReplyDeps) {

@@ -1,10 +1,10 @@
 // What a customer can do with their tickets. Every call takes the signed-in customer and only
 // ever reaches that customer's tickets; anything else is NotFound, as if it did not exist.
 import type { HostService, HostUser, Locale } from '../host';
-import type { Composer } from '../mail/compose';
-import type { Store } from '../store';
-import type { Attachment, Department, Message, Page, StoredFile, Ticket } from './types';
-import { NotFoundError, ValidationError, type Problem } from './errors';
+import type { TicketMail } from '../model/mail';
+import type { Store } from '../model/store';
+import type { Attachment, Clock, Department, Message, Page, StoredFile, Ticket } from '../model/types';
+import { NotFoundError, ValidationError, type Problem } from '../model/errors';
 import { checkFiles, checkMessage, checkNewTicket, type NewTicketInput, type UploadRules } from './ticket-rules';
 import { isTicketNumber, randomTicketNumber } from './ticket-number';
 import { DuplicateSubmission, keepingFilesOnlyOnSuccess, oncePerSubmission, underTicketLock } from './submissions';
@@ -18,10 +18,10 @@ export interface CustomerTicketDeps {
   /** Requests one customer may open in any hour; 0 = no limit. */
   newTicketsPerHour: number;
   /** Builds the e-mails each change causes; they are queued in the change's own transaction. */
-  mail: Composer;
+  mail: TicketMail;
   /** Called after a commit that queued e-mail, so it goes out at once. */
   mailQueued?: () => void;
-  now?: () => number;
+  now?: Clock;
 }
 
 export interface TicketView {
@@ -86,7 +86,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
      * went unanswered was made.
      */
     create(customer: HostUser, input: NewTicketInput, files: StoredFile[], locale: Locale, submissionKey: string): Promise<Ticket> {
-      return oncePerSubmission({
+      return oncePerSubmission(store, {
         files,
         discard: deps.discardFiles,
         // Under the customer's gate: a create whose connection died still holds it until the
@@ -169,7 +169,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
         if (Object.keys(problems).length > 0) throw new ValidationError(problems);
         return own;
       });
-      return oncePerSubmission({
+      return oncePerSubmission(store, {
         files,
         discard: deps.discardFiles,
         made: () => underTicketLock(store, ticket.id, (tx) => tx.messages.findBySubmission(ticket.id, submissionKey)),
@@ -194,7 +194,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
               const items = deps.mail.forCustomerReply(ticket, department, { id, ...reply, internal: false, attachments }, earlier.reverse());
               await tx.outbox.enqueue(items, at);
               // A ticket without mail so far starts its thread here.
-              if (!ticket.threadMessageId && items[0]) await tx.tickets.update(ticket.id, { threadMessageId: items[0].messageId });
+              if (!ticket.threadMessageId && items[0]) await tx.tickets.update(ticket.id, { threadMessageId: items[0].mailMessageId });
             }
             return id;
           });

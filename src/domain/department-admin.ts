@@ -1,16 +1,14 @@
 // What an admin does on the Departments page: the departments customers choose from (names,
 // guidance, addresses, urgency, active, order), who works in each when the host does not say,
 // and deleting a department nobody ever filed a request in.
-import type { DepartmentSettings } from '../manifest';
-import type { Store } from '../store';
-import { isForeignKeyViolation, isUniqueViolation } from '../store/dialect';
-import type { Department, DepartmentMember } from './types';
-import { NotFoundError, ValidationError } from './errors';
+import type { DepartmentDefaults, Store } from '../model/store';
+import type { Clock, Department, DepartmentMember } from '../model/types';
+import { ConflictError, NotFoundError, StillReferencedError, ValidationError } from '../model/errors';
 import { checkDepartment, checkMember, type DepartmentInput, type MemberInput } from './department-rules';
 
 export interface DepartmentAdminDeps {
   store: Store;
-  now?: () => number;
+  now?: Clock;
 }
 
 export interface DepartmentOverview {
@@ -61,7 +59,7 @@ export function departmentAdmin(deps: DepartmentAdminDeps) {
         return await store.departments.create(code, fields, now());
       } catch (err) {
         // Created by another admin between the check and the insert.
-        if (isUniqueViolation(err)) throw new ValidationError({ code: { key: 'errors.department.codeTaken' } });
+        if (err instanceof ConflictError) throw new ValidationError({ code: { key: 'errors.department.codeTaken' } });
         throw err;
       }
     },
@@ -84,7 +82,7 @@ export function departmentAdmin(deps: DepartmentAdminDeps) {
         });
       } catch (err) {
         // A request filed meanwhile: the tickets' foreign key refuses the delete.
-        if (isForeignKeyViolation(err)) throw hasTickets();
+        if (err instanceof StillReferencedError) throw hasTickets();
         throw err;
       }
     },
@@ -96,7 +94,7 @@ export function departmentAdmin(deps: DepartmentAdminDeps) {
       try {
         await store.members.add({ departmentId, ...member });
       } catch (err) {
-        if (isUniqueViolation(err)) throw new ValidationError({ userId: { key: 'errors.member.exists' } });
+        if (err instanceof ConflictError) throw new ValidationError({ userId: { key: 'errors.member.exists' } });
         throw err;
       }
     },
@@ -110,7 +108,7 @@ export function departmentAdmin(deps: DepartmentAdminDeps) {
      * Returns the codes whose settings differ from a department the page now decides, so the
      * host's log can say those settings are not used.
      */
-    async applySettings(settings: Record<string, DepartmentSettings>): Promise<string[]> {
+    async applySettings(settings: Record<string, DepartmentDefaults>): Promise<string[]> {
       const ignored: string[] = [];
       for (const [code, wanted] of Object.entries(settings)) {
         const department = await store.departments.findByCode(code);

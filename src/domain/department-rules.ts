@@ -1,8 +1,8 @@
 // The rules for what an admin sets on a department and its members, as checks on the form.
 import type { Locale } from '../host';
-import type { DepartmentFields } from '../store/departments';
-import { LOCALES } from '../i18n/locales';
-import type { Problem } from './errors';
+import type { DepartmentFields } from '../model/store';
+import type { Problem } from '../model/errors';
+import { LOCALES } from '../model/locales';
 import { checkText, LIMITS, type TextRule } from './field-rules';
 
 /** The same codes settings.departments accepts (plugin.json), so either can name a department. */

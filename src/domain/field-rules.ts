@@ -1,7 +1,7 @@
 // Every limit on what people type, and the one check of a text field against its limit. The
 // domain's rules read these, the renderer hands LIMITS to every view (maxlength="<%= limits.subject %>"),
 // and the messages that name a limit get it as a parameter, so a limit is written here only.
-import type { Problem } from './errors';
+import type { Problem } from '../model/errors';
 
 export const LIMITS = {
   /** A request's subject, trimmed. */

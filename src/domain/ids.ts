@@ -1,9 +1,7 @@
 // The one parser for row ids that come from outside (a path, a form field, a query): only the
 // canonical decimal text of a positive integer that fits the tables' integer columns. "1.5",
 // "1e3", "0x10", " 7", "007" and "99999999999" are not ids; PostgreSQL would refuse the last.
-
-/** The largest value of a signed 32-bit integer column, the type of every id column. */
-export const MAX_ID = 2_147_483_647;
+import { MAX_ID } from '../model/types';
 
 /** The id the text names, or null when it names none. */
 export function parseId(text: unknown): number | null {

@@ -1,10 +1,9 @@
 // What an admin sees of the mail queue and may do about it: counts, failures with the server's
 // answer, e-mails that went without a missing file, the age of the oldest waiting e-mail, how
 // the last real deliveries went, and sending a failed e-mail once more.
-import type { OutboxCounts, OutboxStore } from '../store/outbox';
-import type { OutboxItem } from './types';
-import type { DeliveryActivity, TransportHealth, TransportState } from '../mail/health';
-import { NotFoundError } from './errors';
+import type { DeliveryActivity, MailHealth, OutboxCounts, OutboxItem, OutboxStore, TransportState } from '../model/mail';
+import type { Clock } from '../model/types';
+import { NotFoundError } from '../model/errors';
 
 export interface MailOverview {
   counts: OutboxCounts;
@@ -19,12 +18,12 @@ export const MISSING_FILES_SHOWN = 20;
 
 export interface MailAdminDeps {
   outbox: OutboxStore;
-  health: TransportHealth;
+  health: MailHealth;
   transportSource: string;
   fromAddress: string;
   /** Wakes the dispatcher so a retried e-mail goes out at once. */
   mailQueued: () => void;
-  now?: () => number;
+  now?: Clock;
 }
 
 export function mailAdmin(deps: MailAdminDeps) {

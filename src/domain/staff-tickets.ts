@@ -2,13 +2,11 @@
 // admins reach all; anything else is NotFound, as if it did not exist. Every change is recorded
 // in the audit trail in the same transaction as the change itself.
 import type { HostService, HostUser } from '../host';
-import type { Composer } from '../mail/compose';
-import type { Store } from '../store';
-import type { QueueFilter } from '../store/queue';
-import type { NewTicketEvent } from '../store/events';
-import type { Attachment, CannedReply, Department, DepartmentMember, Message, Page, StoredFile, Ticket, TicketEvent, TicketPriority } from './types';
-import { PRIORITIES } from './types';
-import { NotFoundError, ValidationError, type Problem } from './errors';
+import type { TicketMail } from '../model/mail';
+import type { NewTicketEvent, QueueFilter, Store, TicketChanges } from '../model/store';
+import type { Attachment, CannedReply, Clock, Department, DepartmentMember, Message, Page, StoredFile, Ticket, TicketEvent, TicketPriority } from '../model/types';
+import { PRIORITIES } from '../model/types';
+import { NotFoundError, ValidationError, type Problem } from '../model/errors';
 import { checkFiles, checkMessage, type UploadRules } from './ticket-rules';
 import { checkText, LIMITS } from './field-rules';
 import { isTicketNumber } from './ticket-number';
@@ -19,9 +17,9 @@ export interface StaffTicketDeps {
   servicesOf(customerId: string): Promise<HostService[]>;
   discardFiles(keys: string[]): Promise<void>;
   uploads: UploadRules;
-  mail: Composer;
+  mail: TicketMail;
   mailQueued?: () => void;
-  now?: () => number;
+  now?: Clock;
 }
 
 export const STAFF_PAGE_SIZE = 25;
@@ -99,7 +97,7 @@ export function staffTickets(deps: StaffTicketDeps) {
   }
 
   /** Applies a change to a ticket under its row lock, with its audit entries; returns what changed. */
-  async function change(user: HostUser, number: string, apply: (ticket: Ticket, at: number) => { changes: Parameters<Store['tickets']['update']>[1]; events: NewTicketEvent[] } | null): Promise<void> {
+  async function change(user: HostUser, number: string, apply: (ticket: Ticket, at: number) => { changes: TicketChanges; events: NewTicketEvent[] } | null): Promise<void> {
     const found = await reachable(user, number);
     await store.transaction(async (tx) => {
       const ticket = await tx.tickets.lock(found.id);
@@ -160,7 +158,7 @@ export function staffTickets(deps: StaffTicketDeps) {
      */
     async reply(user: HostUser, number: string, reply: StaffReply): Promise<ReplyOutcome> {
       const found = await inReachForMessage(user, number, reply.body, reply.files);
-      const outcome = await oncePerSubmission<ReplyOutcome>({
+      const outcome = await oncePerSubmission<ReplyOutcome>(store, {
         files: reply.files,
         discard: deps.discardFiles,
         made: () => underTicketLock(store, found.id, (tx) => tx.messages.findBySubmission(found.id, reply.submissionKey)).then((id) => (id ? { sent: true } : null)),
@@ -197,7 +195,7 @@ export function staffTickets(deps: StaffTicketDeps) {
     /** An internal note: staff only, never shown or e-mailed to the customer. The submission key makes a double click one note. */
     async note(user: HostUser, number: string, body: string, files: StoredFile[], submissionKey: string): Promise<void> {
       const found = await inReachForMessage(user, number, body, files, 'note');
-      await oncePerSubmission({
+      await oncePerSubmission(store, {
         files,
         discard: deps.discardFiles,
         made: () => underTicketLock(store, found.id, (tx) => tx.messages.findBySubmission(found.id, submissionKey)).then((id) => (id ? true : null)),
@@ -257,7 +255,7 @@ export function staffTickets(deps: StaffTicketDeps) {
      * even though the ticket may now be out of the user's reach.
      */
     transfer(user: HostUser, number: string, departmentId: number | null, reason: string, submissionKey: string): Promise<void> {
-      return oncePerSubmission({
+      return oncePerSubmission(store, {
         files: [],
         discard: deps.discardFiles,
         made: async () => {

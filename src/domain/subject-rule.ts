@@ -1,7 +1,7 @@
 // The how-to page's subject rule: "do not duplicate the message in the subject". A subject may
 // well be the message's opening words ("VPS down" / "VPS down since 09:40, ping times out"); what
 // the rule is after is a message that says nothing the subject does not already say.
-import type { Problem } from './errors';
+import type { Problem } from '../model/errors';
 
 /** At most this many words may be added to the subject and the message still say nothing new. */
 export const FEW_WORDS = 3;

@@ -6,9 +6,8 @@
 // - by this very request, whose connection died during COMMIT: the answer is what it made, and
 //   its files stay; when even that cannot be told, the files stay too (the orphan sweep decides);
 // - not at all: the error stands, and the uploaded files go.
-import type { StoredFile } from './types';
-import type { Store } from '../store';
-import { isDatabaseUnavailable } from '../store/unavailable';
+import type { StoredFile } from '../model/types';
+import type { Store } from '../model/store';
 
 /** Thrown inside a change's transaction when its key shows the submission was already made. */
 export class DuplicateSubmission extends Error {
@@ -27,13 +26,13 @@ export interface Submission<T> {
   change(): Promise<T>;
 }
 
-export async function oncePerSubmission<T>({ files, discard, made, change }: Submission<T>): Promise<T> {
+export async function oncePerSubmission<T>(store: Store, { files, discard, made, change }: Submission<T>): Promise<T> {
   const discardFiles = () => discard(files.map((f) => f.storageKey));
   try {
     return await change();
   } catch (err) {
     // Only a database that went away can leave this request's own change committed unseen.
-    const maybeOwnCommit = isDatabaseUnavailable(err);
+    const maybeOwnCommit = store.isUnavailable(err);
     const outcome = await made().then(
       (found) => ({ known: true as const, found }),
       () => ({ known: false as const }),

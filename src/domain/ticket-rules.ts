@@ -1,7 +1,7 @@
 // The rules of the "how to contact support" page, as checks on what a customer sends.
 import type { HostService } from '../host';
-import type { Department, StoredFile } from './types';
-import type { Problem } from './errors';
+import type { Department, StoredFile } from '../model/types';
+import type { Problem } from '../model/errors';
 import { checkSubject } from './subject-rule';
 import { checkText, LIMITS } from './field-rules';
 

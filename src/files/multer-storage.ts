@@ -10,7 +10,7 @@ import { Transform } from 'node:stream';
 import type { Request } from 'express';
 import type multer from 'multer';
 import type { FileStorage } from './storage';
-import type { StoredFile } from '../domain/types';
+import type { StoredFile } from '../model/types';
 import { detectBinaryType, SNIFF_BYTES, TextDetector } from './sniff';
 import { attachmentName } from './names';
 

@@ -8,7 +8,8 @@ import ejs from 'ejs';
 import type { Locale } from '../host';
 import type { Catalog } from '../i18n';
 import { formatSize } from '../i18n/format';
-import type { Attachment, Department, MailEnvelope, Message, NewOutboxItem, Ticket } from '../domain/types';
+import type { Attachment, Department, Message, Ticket } from '../model/types';
+import type { MailEnvelope, NewOutboxItem } from '../model/mail';
 
 export interface ComposerOptions {
   catalog: Catalog;
@@ -18,13 +19,9 @@ export interface ComposerOptions {
   defaultLocale: Locale;
   attachLimitBytes: number;
   /** Domain part of generated Message-IDs. */
-  messageIdDomain: string;
+  mailMessageIdDomain: string;
   confirmToCustomer: boolean;
 }
-
-/** Urgent mail is claimed before everything else that is due. */
-export const URGENT_PRIORITY = 0;
-export const NORMAL_PRIORITY = 1;
 
 /** One line, no CR/LF or other control characters: safe in a header. */
 export function oneLine(text: string): string {
@@ -34,8 +31,8 @@ export function oneLine(text: string): string {
 export function composer(options: ComposerOptions) {
   const render = (name: string, data: object, html: boolean): string => template(options.viewsDir, name, html)(data);
 
-  function newMessageId(ticketNumber: string): string {
-    return `<sr.${ticketNumber}.${crypto.randomBytes(9).toString('hex')}@${options.messageIdDomain}>`;
+  function newMailMessageId(ticketNumber: string): string {
+    return `<sr.${ticketNumber}.${crypto.randomBytes(9).toString('hex')}@${options.mailMessageIdDomain}>`;
   }
 
   function linkOf(ticket: Ticket): string {
@@ -107,14 +104,13 @@ export function composer(options: ComposerOptions) {
     });
   }
 
-  function departmentItem(kind: string, ticket: Ticket, department: Department, envelope: MailEnvelope, messageId: string): NewOutboxItem[] {
+  function departmentItem(kind: string, ticket: Ticket, department: Department, envelope: MailEnvelope, mailMessageId: string): NewOutboxItem[] {
     if (envelope.to.length === 0) return [];
-    const priority = department.urgent ? URGENT_PRIORITY : NORMAL_PRIORITY;
-    return [{ ticketId: ticket.id, ticketNumber: ticket.number, kind, priority, messageId, envelope }];
+    return [{ ticketId: ticket.id, ticketNumber: ticket.number, kind, urgent: department.urgent, mailMessageId, envelope }];
   }
 
   return {
-    newMessageId,
+    newMailMessageId,
 
     /**
      * The envelope with a note at the top, in its recipient's language, naming files that were
@@ -136,8 +132,7 @@ export function composer(options: ComposerOptions) {
 
     /** The department's notice of a new ticket, and the customer's confirmation. The first is the thread's start. */
     forNewTicket(ticket: Ticket, department: Department, message: Message): { items: NewOutboxItem[]; threadMessageId: string } {
-      const threadMessageId = newMessageId(ticket.number);
-      const priority = department.urgent ? URGENT_PRIORITY : NORMAL_PRIORITY;
+      const threadMessageId = newMailMessageId(ticket.number);
       const notice = departmentMail({ kind: 'new' }, ticket, department, message, [], null);
       const items = departmentItem('department-new', ticket, department, notice, threadMessageId);
       if (options.confirmToCustomer) {
@@ -149,7 +144,7 @@ export function composer(options: ComposerOptions) {
           departmentName: department.name[locale],
           customer: { name: oneLine(ticket.customerName) },
         }, { inReplyTo: threadMessageId, references: [threadMessageId] });
-        items.push({ ticketId: ticket.id, ticketNumber: ticket.number, kind: 'customer-confirmation', priority, messageId: newMessageId(ticket.number), envelope: confirmation });
+        items.push({ ticketId: ticket.id, ticketNumber: ticket.number, kind: 'customer-confirmation', urgent: department.urgent, mailMessageId: newMailMessageId(ticket.number), envelope: confirmation });
       }
       return { items, threadMessageId };
     },
@@ -157,7 +152,7 @@ export function composer(options: ComposerOptions) {
     /** The department's notice of a customer's reply, in the ticket's thread, with earlier messages for context. */
     forCustomerReply(ticket: Ticket, department: Department, message: Message, earlier: Message[]): NewOutboxItem[] {
       const mail = departmentMail({ kind: 'reply' }, ticket, department, message, earlier, ticket.threadMessageId);
-      return departmentItem('department-reply', ticket, department, mail, newMessageId(ticket.number));
+      return departmentItem('department-reply', ticket, department, mail, newMailMessageId(ticket.number));
     },
 
     /** The new department's notice of a transferred ticket: like an arrival, with the reason and the thread so far. */
@@ -165,7 +160,7 @@ export function composer(options: ComposerOptions) {
       const [latest, ...before] = [...thread].reverse();
       if (!latest) return [];
       const mail = departmentMail({ kind: 'transfer', from, reason }, ticket, to, latest, before, ticket.threadMessageId);
-      return departmentItem('department-transfer', ticket, to, mail, newMessageId(ticket.number));
+      return departmentItem('department-transfer', ticket, to, mail, newMailMessageId(ticket.number));
     },
 
     /** Tells the customer their answered request was closed after days of silence. */
@@ -179,7 +174,7 @@ export function composer(options: ComposerOptions) {
         link: linkOf(ticket),
         customer: { name: oneLine(ticket.customerName) },
       }, thread);
-      return [{ ticketId: ticket.id, ticketNumber: ticket.number, kind: 'customer-closed', priority: NORMAL_PRIORITY, messageId: newMessageId(ticket.number), envelope: mail }];
+      return [{ ticketId: ticket.id, ticketNumber: ticket.number, kind: 'customer-closed', urgent: false, mailMessageId: newMailMessageId(ticket.number), envelope: mail }];
     },
 
     /** A staff answer to the customer, in their language and the ticket's thread. */
@@ -196,12 +191,10 @@ export function composer(options: ComposerOptions) {
         departmentName: department.name[locale],
         customer: { name: oneLine(ticket.customerName) },
       }, { attachments: files.attached, ...thread });
-      return [{ ticketId: ticket.id, ticketNumber: ticket.number, kind: 'customer-reply', priority: NORMAL_PRIORITY, messageId: newMessageId(ticket.number), envelope: mail }];
+      return [{ ticketId: ticket.id, ticketNumber: ticket.number, kind: 'customer-reply', urgent: false, mailMessageId: newMailMessageId(ticket.number), envelope: mail }];
     },
   };
 }
-
-export type Composer = ReturnType<typeof composer>;
 
 /** Compiled templates, once per process. Text parts are not HTML-escaped; header values never come from them. */
 const compiled = new Map<string, ejs.TemplateFunction>();

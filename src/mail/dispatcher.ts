@@ -6,8 +6,7 @@
 // claims again a row it is still sending.
 import fs from 'node:fs';
 import type { HostLogger } from '../host';
-import type { MailEnvelope, OutboxItem } from '../domain/types';
-import type { HeldClaim, OutboxStore } from '../store/outbox';
+import type { HeldClaim, MailEnvelope, OutboxItem, OutboxStore } from '../model/mail';
 import type { FileStorage } from '../files/storage';
 import type { MailTransport } from './transport';
 import type { TransportHealth } from './health';
@@ -173,10 +172,9 @@ export class Dispatcher {
     const { logger } = this.options;
     try {
       // Urgent mail of a batch is on the wire before the rest of it starts.
-      const urgentPriority = batch[0]?.priority;
       const sent = [
-        ...(await Promise.all(batch.filter((item) => item.priority === urgentPriority).map((item) => this.deliver(item)))),
-        ...(await Promise.all(batch.filter((item) => item.priority !== urgentPriority).map((item) => this.deliver(item)))),
+        ...(await Promise.all(batch.filter((item) => item.urgent).map((item) => this.deliver(item)))),
+        ...(await Promise.all(batch.filter((item) => !item.urgent).map((item) => this.deliver(item)))),
       ].filter((item): item is OutboxItem => item !== null);
       await this.recordSent(sent);
       for (const item of sent) logger.info(`support-requests mail: sent ${labelOf(item)} to ${item.envelope.to.join(', ')} (attempt ${item.attempts})${missingOf(item)}`);
@@ -221,7 +219,7 @@ export class Dispatcher {
         text: envelope.text,
         html: envelope.html,
         headers: envelope.headers,
-        messageId: item.messageId,
+        messageId: item.mailMessageId,
         inReplyTo: envelope.inReplyTo,
         references: envelope.references,
         attachments: envelope.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, path: storage.pathOf(a.storageKey) })),
@@ -270,7 +268,7 @@ export class Dispatcher {
 }
 
 function labelOf(item: OutboxItem): string {
-  return `#${item.ticketNumber ?? '-'} ${item.kind} ${item.messageId}`;
+  return `#${item.ticketNumber ?? '-'} ${item.kind} ${item.mailMessageId}`;
 }
 
 function missingOf(item: OutboxItem): string {

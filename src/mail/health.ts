@@ -4,21 +4,9 @@
 // stopped answering (attempts under way for long with none finished). Per process: each
 // instance reports its own sends.
 import type { HostLogger } from '../host';
+import type { DeliveryActivity, MailHealth, TransportState } from '../model/mail';
 import type { MailTransport } from './transport';
 import { describeFailure } from './retry-policy';
-
-export type TransportState =
-  | { state: 'none' }
-  | { state: 'unchecked' }
-  | { state: 'ok'; checkedAt: number }
-  | { state: 'error'; checkedAt: number; error: string };
-
-export interface DeliveryActivity {
-  lastSentAt: number | null;
-  lastFailure: { at: number; error: string } | null;
-  /** Set when attempts have been under way since then for longer than `notAnsweringAfterMs`, and none finished meanwhile. */
-  notAnsweringSince: number | null;
-}
 
 export interface HealthOptions {
   /** How long attempts may be under way with none finishing before the server counts as not answering. */
@@ -26,7 +14,7 @@ export interface HealthOptions {
   now?: () => number;
 }
 
-export class TransportHealth {
+export class TransportHealth implements MailHealth {
   private current: TransportState;
   private lastSentAt: number | null = null;
   private lastFailure: DeliveryActivity['lastFailure'] = null;

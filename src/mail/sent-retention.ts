@@ -1,7 +1,7 @@
 // Keeps the outbox from growing forever: e-mails sent more than `keepDays` ago are deleted, a
 // chunk at a time so no delete holds locks for long. Failed and waiting e-mails are never touched.
 import type { HostLogger } from '../host';
-import type { OutboxStore } from '../store/outbox';
+import type { OutboxStore } from '../model/mail';
 import type { Chore } from './dispatcher';
 
 const CHUNK = 1000;

@@ -1,12 +1,11 @@
 // Canned replies: a department's ready answers.
 import type { Knex } from 'knex';
-import type { CannedReply } from '../domain/types';
+import type { CannedReply } from '../model/types';
+import type { CannedReplyFields, CannedReplyStore } from '../model/store';
 import type { Locale } from '../host';
 import type { TableNames } from './tables';
 import { insertReturningId, num } from './dialect';
-
-/** What an admin writes; times are the store's. */
-export type CannedReplyFields = Pick<CannedReply, 'departmentId' | 'title' | 'body' | 'locale'>;
+import { withRefusals } from './refusals';
 
 function toReply(row: Record<string, unknown>): CannedReply {
   return {
@@ -22,7 +21,7 @@ function toReply(row: Record<string, unknown>): CannedReply {
 
 const toRow = (fields: CannedReplyFields) => ({ department_id: fields.departmentId, title: fields.title, body: fields.body, locale: fields.locale });
 
-export function cannedReplyStore(knex: Knex, t: TableNames) {
+export function cannedReplyStore(knex: Knex, t: TableNames): CannedReplyStore {
   return {
     /** One department's replies, or every department's when departmentId is null; by title. */
     async list(departmentId: number | null): Promise<CannedReply[]> {
@@ -37,12 +36,12 @@ export function cannedReplyStore(knex: Knex, t: TableNames) {
     },
 
     create(fields: CannedReplyFields, at: number): Promise<number> {
-      return insertReturningId(knex, t.cannedReplies, { ...toRow(fields), created_at: at, updated_at: at });
+      return withRefusals({ missing: 'cannedDepartment' }, () => insertReturningId(knex, t.cannedReplies, { ...toRow(fields), created_at: at, updated_at: at }));
     },
 
     /** False when there is no such reply. */
     async update(id: number, fields: CannedReplyFields, at: number): Promise<boolean> {
-      return (await knex(t.cannedReplies).where('id', id).update({ ...toRow(fields), updated_at: at })) > 0;
+      return (await withRefusals({ missing: 'cannedDepartment' }, () => knex(t.cannedReplies).where('id', id).update({ ...toRow(fields), updated_at: at }))) > 0;
     },
 
     async remove(id: number): Promise<boolean> {
@@ -50,5 +49,3 @@ export function cannedReplyStore(knex: Knex, t: TableNames) {
     },
   };
 }
-
-export type CannedReplyStore = ReturnType<typeof cannedReplyStore>;

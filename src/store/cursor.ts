@@ -1,7 +1,7 @@
 // Opaque keyset cursors: a tuple of numbers as base64url text. Anything malformed reads as
 // "first page" rather than an error, since cursors come from URLs people can edit. That includes
 // a number too big for its column, which PostgreSQL would refuse with an error.
-import { MAX_ID } from '../domain/ids';
+import { MAX_ID } from '../model/types';
 
 /** The largest value of each kind of column a cursor carries. */
 export const CURSOR_LIMITS = {

@@ -4,10 +4,11 @@
 // on SQLite it is an UPDATE, which takes the database's write lock at once, so a deferred BEGIN
 // never has to upgrade a read lock.
 import type { Knex } from 'knex';
+import type { CustomerGateStore } from '../model/store';
 import type { TableNames } from './tables';
 import { dialectOf } from './dialect';
 
-export function customerGateStore(knex: Knex, t: TableNames) {
+export function customerGateStore(knex: Knex, t: TableNames): CustomerGateStore {
   return {
     /**
      * Makes sure the customer's row exists. Call it outside the transaction: as a statement of
@@ -25,5 +26,3 @@ export function customerGateStore(knex: Knex, t: TableNames) {
     },
   };
 }
-
-export type CustomerGateStore = ReturnType<typeof customerGateStore>;

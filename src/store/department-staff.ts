@@ -1,16 +1,16 @@
 // Staff membership of departments, kept by the plugin for hosts that do not give HostUser.departments.
 import type { Knex } from 'knex';
-import type { DepartmentMember } from '../domain/types';
+import type { DepartmentMember } from '../model/types';
+import type { DepartmentStaffStore, NewDepartmentMember } from '../model/store';
 import type { TableNames } from './tables';
 import { num } from './dialect';
-
-export type NewDepartmentMember = Omit<DepartmentMember, 'id'>;
+import { withRefusals } from './refusals';
 
 function toMember(row: Record<string, unknown>): DepartmentMember {
   return { id: num(row.id), departmentId: num(row.department_id), userId: String(row.user_id), name: String(row.name), email: String(row.email) };
 }
 
-export function departmentStaffStore(knex: Knex, t: TableNames) {
+export function departmentStaffStore(knex: Knex, t: TableNames): DepartmentStaffStore {
   return {
     /** Members of one department, or of all when departmentId is null; by name. */
     async list(departmentId: number | null): Promise<DepartmentMember[]> {
@@ -24,7 +24,9 @@ export function departmentStaffStore(knex: Knex, t: TableNames) {
     },
 
     async add(member: NewDepartmentMember): Promise<void> {
-      await knex(t.departmentStaff).insert({ department_id: member.departmentId, user_id: member.userId, name: member.name, email: member.email });
+      await withRefusals({ unique: 'memberUser', missing: 'memberDepartment' }, () =>
+        knex(t.departmentStaff).insert({ department_id: member.departmentId, user_id: member.userId, name: member.name, email: member.email }),
+      );
     },
 
     /** Removes one member row of a department; false when there was none. */
@@ -33,5 +35,3 @@ export function departmentStaffStore(knex: Knex, t: TableNames) {
     },
   };
 }
-
-export type DepartmentStaffStore = ReturnType<typeof departmentStaffStore>;

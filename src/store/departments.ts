@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
-import type { Department } from '../domain/types';
+import type { Department } from '../model/types';
+import type { DepartmentDefaults, DepartmentFields, DepartmentStore } from '../model/store';
 import type { Locale } from '../host';
-import type { DepartmentSettings } from '../manifest';
 import type { TableNames } from './tables';
 import { insertReturningId, num, numOrNull } from './dialect';
+import { withRefusals } from './refusals';
 
 interface DepartmentRow {
   id: number;
@@ -20,9 +21,6 @@ interface DepartmentRow {
   sort_order: number;
   edited_at: unknown;
 }
-
-/** What an admin sets on a department; the code is fixed once it exists. */
-export type DepartmentFields = Omit<Department, 'id' | 'code' | 'editedAt'>;
 
 function toDepartment(row: DepartmentRow): Department {
   return {
@@ -55,7 +53,7 @@ function toRow(fields: DepartmentFields) {
   };
 }
 
-export function departmentStore(knex: Knex, t: TableNames) {
+export function departmentStore(knex: Knex, t: TableNames): DepartmentStore {
   return {
     async list(options: { activeOnly: boolean }): Promise<Department[]> {
       const query = knex<DepartmentRow>(t.departments).orderBy([{ column: 'sort_order' }, { column: 'id' }]);
@@ -77,7 +75,7 @@ export function departmentStore(knex: Knex, t: TableNames) {
      * Applies a department's settings (addresses, language, urgency) to its row, unless an admin
      * has saved it on the Departments page since: then the page decides.
      */
-    async applySettings(code: string, settings: DepartmentSettings): Promise<void> {
+    async applySettings(code: string, settings: DepartmentDefaults): Promise<void> {
       const row: Record<string, unknown> = {
         emails: JSON.stringify(settings.emails),
         on_call_emails: JSON.stringify(settings.onCall),
@@ -88,7 +86,7 @@ export function departmentStore(knex: Knex, t: TableNames) {
     },
 
     create(code: string, fields: DepartmentFields, at: number): Promise<number> {
-      return insertReturningId(knex, t.departments, { code, ...toRow(fields), edited_at: at });
+      return withRefusals({ unique: 'departmentCode' }, () => insertReturningId(knex, t.departments, { code, ...toRow(fields), edited_at: at }));
     },
 
     async update(id: number, fields: DepartmentFields, at: number): Promise<void> {
@@ -103,7 +101,7 @@ export function departmentStore(knex: Knex, t: TableNames) {
     async remove(id: number): Promise<void> {
       await knex(t.departmentStaff).where('department_id', id).delete();
       await knex(t.cannedReplies).where('department_id', id).delete();
-      await knex(t.departments).where('id', id).delete();
+      await withRefusals({ referenced: 'ticketDepartment' }, () => knex(t.departments).where('id', id).delete());
     },
 
     /** Tickets per department id, closed ones included; departments without any are absent. */
@@ -117,5 +115,3 @@ export function departmentStore(knex: Knex, t: TableNames) {
     },
   };
 }
-
-export type DepartmentStore = ReturnType<typeof departmentStore>;

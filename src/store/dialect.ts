@@ -30,18 +30,6 @@ export function numOrNull(value: unknown): number | null {
   return value === null || value === undefined ? null : num(value);
 }
 
-/** A unique index refused the row: a double submission or a name taken meanwhile. */
-export function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; errno?: number };
-  return e?.code === '23505' || e?.code === 'ER_DUP_ENTRY' || e?.errno === 1062 || /UNIQUE constraint failed/.test(String((err as Error)?.message));
-}
-
-/** A foreign key refused the change: a row is still referenced (a ticket filed in a department). */
-export function isForeignKeyViolation(err: unknown): boolean {
-  const e = err as { code?: string; errno?: number };
-  return e?.code === '23503' || e?.errno === 1451 || e?.code === 'ER_ROW_IS_REFERENCED_2' || /FOREIGN KEY constraint failed/.test(String((err as Error)?.message));
-}
-
 /** A transaction the database aborted to break a lock cycle; running it again is safe. */
 export function isDeadlock(err: unknown): boolean {
   const e = err as { code?: string; errno?: number } | null;

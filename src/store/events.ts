@@ -1,29 +1,25 @@
 // The audit trail of staff actions on tickets.
 import type { Knex } from 'knex';
-import type { TicketEvent } from '../domain/types';
+import type { TicketEvent } from '../model/types';
+import type { EventStore, NewTicketEvent } from '../model/store';
 import type { TableNames } from './tables';
 import { num } from './dialect';
+import { withRefusals } from './refusals';
 
-export type NewTicketEvent = Omit<TicketEvent, 'id'> & {
-  /** The form submission that made it; the same submission twice is refused by a unique index. */
-  submissionKey?: string | null;
-};
-
-export function eventStore(knex: Knex, t: TableNames) {
+export function eventStore(knex: Knex, t: TableNames): EventStore {
   return {
     async record(events: NewTicketEvent[]): Promise<void> {
       if (events.length === 0) return;
-      await knex(t.events).insert(
-        events.map((e) => ({
-          ticket_id: e.ticketId,
-          actor_id: e.actorId,
-          actor_name: e.actorName,
-          action: e.action,
-          detail: JSON.stringify(e.detail),
-          created_at: e.createdAt,
-          submission_key: e.submissionKey ?? null,
-        })),
-      );
+      const rows = events.map((e) => ({
+        ticket_id: e.ticketId,
+        actor_id: e.actorId,
+        actor_name: e.actorName,
+        action: e.action,
+        detail: JSON.stringify(e.detail),
+        created_at: e.createdAt,
+        submission_key: e.submissionKey ?? null,
+      }));
+      await withRefusals({ unique: 'eventSubmission' }, () => knex(t.events).insert(rows));
     },
 
     /** Whether this actor's submission already made its change to the ticket. */

@@ -1,5 +1,7 @@
-// The storage layer as one object, so the domain can run the same calls inside a transaction.
+// The model's Store with knex: the table groups' stores as one object, so the domain can run
+// the same calls inside a transaction.
 import type { Knex } from 'knex';
+import type { Store } from '../model/store';
 import type { TableNames } from './tables';
 import { departmentStore } from './departments';
 import { ticketStore } from './tickets';
@@ -11,23 +13,7 @@ import { departmentStaffStore } from './department-staff';
 import { cannedReplyStore } from './canned-replies';
 import { customerGateStore } from './customer-gates';
 import { withDeadlockRetry } from './dialect';
-
-export interface Store {
-  departments: ReturnType<typeof departmentStore>;
-  tickets: ReturnType<typeof ticketStore>;
-  messages: ReturnType<typeof messageStore>;
-  outbox: ReturnType<typeof outboxStore>;
-  queue: ReturnType<typeof queueStore>;
-  events: ReturnType<typeof eventStore>;
-  members: ReturnType<typeof departmentStaffStore>;
-  canned: ReturnType<typeof cannedReplyStore>;
-  gates: ReturnType<typeof customerGateStore>;
-  /**
-   * Runs fn with a store bound to one transaction: all of it commits, or none of it. A deadlock
-   * victim is run again from the start, so fn must not have effects outside the database.
-   */
-  transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
-}
+import { isDatabaseUnavailable } from './unavailable';
 
 export function createStore(knex: Knex, tables: TableNames): Store {
   return {
@@ -41,5 +27,6 @@ export function createStore(knex: Knex, tables: TableNames): Store {
     canned: cannedReplyStore(knex, tables),
     gates: customerGateStore(knex, tables),
     transaction: (fn) => withDeadlockRetry(() => knex.transaction((trx) => fn(createStore(trx, tables)))),
+    isUnavailable: isDatabaseUnavailable,
   };
 }

@@ -1,7 +1,9 @@
 import type { Knex } from 'knex';
-import type { Attachment, Audience, AuthorKind, Message, StoredFile } from '../domain/types';
+import type { Attachment, Audience, AuthorKind, Message, StoredFile } from '../model/types';
+import type { MessageStore, NewMessage } from '../model/store';
 import type { TableNames } from './tables';
 import { insertReturningId, num } from './dialect';
+import { withRefusals } from './refusals';
 import { attachmentName } from '../files/names';
 
 interface MessageRow {
@@ -27,12 +29,6 @@ interface AttachmentRow {
   created_at: number | string;
 }
 
-export type NewMessageRow = Omit<Message, 'id' | 'attachments' | 'internal'> & {
-  internal?: boolean;
-  /** The form submission that made it; the same submission twice is one message. */
-  submissionKey?: string | null;
-};
-
 function toAttachment(row: AttachmentRow): Attachment {
   return {
     id: num(row.id),
@@ -48,10 +44,10 @@ function toAttachment(row: AttachmentRow): Attachment {
   };
 }
 
-export function messageStore(knex: Knex, t: TableNames) {
+export function messageStore(knex: Knex, t: TableNames): MessageStore {
   return {
-    async insert(message: NewMessageRow): Promise<number> {
-      return insertReturningId(knex, t.messages, {
+    async insert(message: NewMessage): Promise<number> {
+      return withRefusals({ unique: 'messageSubmission' }, () => insertReturningId(knex, t.messages, {
         ticket_id: message.ticketId,
         author_kind: message.authorKind,
         author_id: message.authorId,
@@ -60,24 +56,23 @@ export function messageStore(knex: Knex, t: TableNames) {
         created_at: message.createdAt,
         internal: message.internal ? 1 : 0,
         submission_key: message.submissionKey ?? null,
-      });
+      }));
     },
 
     /** Records a message's files and returns them as stored. */
     async attach(ticketId: number, messageId: number, files: StoredFile[], createdAt: number): Promise<Attachment[]> {
       if (files.length === 0) return [];
-      await knex(t.attachments).insert(
-        files.map((f) => ({
-          message_id: messageId,
-          ticket_id: ticketId,
-          original_name: f.originalName,
-          storage_key: f.storageKey,
-          size_bytes: f.size,
-          content_type: f.contentType,
-          sha256: f.sha256,
-          created_at: createdAt,
-        })),
-      );
+      const rows = files.map((f) => ({
+        message_id: messageId,
+        ticket_id: ticketId,
+        original_name: f.originalName,
+        storage_key: f.storageKey,
+        size_bytes: f.size,
+        content_type: f.contentType,
+        sha256: f.sha256,
+        created_at: createdAt,
+      }));
+      await withRefusals({ unique: 'attachmentStorageKey' }, () => knex(t.attachments).insert(rows));
       return (await knex<AttachmentRow>(t.attachments).where('message_id', messageId).orderBy('id')).map(toAttachment);
     },
 
@@ -131,15 +126,5 @@ export function messageStore(knex: Knex, t: TableNames) {
       const row = await knex(t.messages).where({ ticket_id: ticketId, submission_key: submissionKey }).first('id');
       return row ? num(row.id) : null;
     },
-
-    /** Id of the newest message the audience can see (0 for none): what a reply form was written against. */
-    async lastId(ticketId: number, audience: Audience): Promise<number> {
-      const query = knex(t.messages).where('ticket_id', ticketId).max({ id: 'id' });
-      if (audience === 'customer') query.where('internal', 0);
-      const row = (await query)[0] as { id: unknown } | undefined;
-      return row?.id == null ? 0 : num(row.id);
-    },
   };
 }
-
-export type MessageStore = ReturnType<typeof messageStore>;

@@ -4,7 +4,7 @@
 // A claim is known by the row's attempt count, which every claim raises: a dispatcher renews or
 // records only the claim it made, never one another instance made after its lease ran out.
 import type { Knex } from 'knex';
-import type { NewOutboxItem, OutboxItem, OutboxStatus } from '../domain/types';
+import type { HeldClaim, NewOutboxItem, OutboxCounts, OutboxItem, OutboxStatus, OutboxStore } from '../model/mail';
 import type { TableNames } from './tables';
 import { dialectOf, num, numOrNull, withDeadlockRetry } from './dialect';
 
@@ -13,6 +13,7 @@ interface OutboxRow {
   ticket_id: number | null;
   ticket_number: string | null;
   kind: string;
+  /** Claimed in this order: URGENT before NORMAL. */
   priority: number;
   status: string;
   message_id: string;
@@ -26,11 +27,8 @@ interface OutboxRow {
   missing_files: string | null;
 }
 
-/** One claim of a row by this process: the row and the attempt count its claim set. */
-export interface HeldClaim {
-  id: number;
-  attempts: number;
-}
+const URGENT = 0;
+const NORMAL = 1;
 
 function toItem(row: OutboxRow): OutboxItem {
   return {
@@ -38,9 +36,9 @@ function toItem(row: OutboxRow): OutboxItem {
     ticketId: numOrNull(row.ticket_id),
     ticketNumber: row.ticket_number,
     kind: row.kind,
-    priority: num(row.priority),
+    urgent: num(row.priority) === URGENT,
     status: row.status as OutboxStatus,
-    messageId: row.message_id,
+    mailMessageId: row.message_id,
     envelope: JSON.parse(row.envelope) as OutboxItem['envelope'],
     attempts: num(row.attempts),
     nextAttemptAt: num(row.next_attempt_at),
@@ -52,17 +50,7 @@ function toItem(row: OutboxRow): OutboxItem {
   };
 }
 
-export interface OutboxCounts {
-  pending: number;
-  sending: number;
-  sent: number;
-  failed: number;
-  /** Sent e-mails that went without a file that had gone from storage. */
-  sentWithMissingFiles: number;
-  oldestPendingAt: number | null;
-}
-
-export function outboxStore(knex: Knex, t: TableNames) {
+export function outboxStore(knex: Knex, t: TableNames): OutboxStore {
   return {
     async enqueue(items: NewOutboxItem[], now: number): Promise<void> {
       if (items.length === 0) return;
@@ -71,9 +59,9 @@ export function outboxStore(knex: Knex, t: TableNames) {
           ticket_id: item.ticketId,
           ticket_number: item.ticketNumber,
           kind: item.kind,
-          priority: item.priority,
+          priority: item.urgent ? URGENT : NORMAL,
           status: 'pending',
-          message_id: item.messageId,
+          message_id: item.mailMessageId,
           envelope: JSON.stringify(item.envelope),
           attempts: 0,
           next_attempt_at: now,
@@ -191,14 +179,8 @@ export function outboxStore(knex: Knex, t: TableNames) {
     async sentWithMissingFiles(limit: number): Promise<OutboxItem[]> {
       return (await knex<OutboxRow>(t.outbox).where('status', 'sent').whereNotNull('missing_files').orderBy('id', 'desc').limit(limit)).map(toItem);
     },
-
-    async forTicket(ticketId: number): Promise<OutboxItem[]> {
-      return (await knex<OutboxRow>(t.outbox).where('ticket_id', ticketId).orderBy('id')).map(toItem);
-    },
   };
 }
-
-export type OutboxStore = ReturnType<typeof outboxStore>;
 
 function groupByAttempts(held: HeldClaim[]): Map<number, number[]> {
   const groups = new Map<number, number[]>();

@@ -2,25 +2,12 @@
 // Keyset pages over (priority_rank, last_customer_at, id) follow the tk_q_* indexes, so a deep
 // page costs what the first one does, and tickets arriving between pages never shift a page.
 import type { Knex } from 'knex';
-import type { Page, Ticket, TicketPriority, TicketStatus } from '../domain/types';
-import { PRIORITY_RANK } from '../domain/types';
+import { PRIORITY_RANK, type Page, type Ticket } from '../model/types';
+import type { QueueFilter, QueueStore } from '../model/store';
 import type { TableNames } from './tables';
 import { toTicket, type TicketRow } from './tickets';
 import { CURSOR_LIMITS, decodeCursor, encodeCursor } from './cursor';
 import { foldForSearch } from './search-text';
-
-export interface QueueFilter {
-  /** The departments the reader may see; null means all (admins). */
-  departmentIds: number[] | null;
-  /** 'open' = anything not closed. */
-  status: TicketStatus | 'open' | 'all';
-  priority: TicketPriority | null;
-  serviceKind: string | null;
-  /** A staff id: only theirs; '' : only unassigned; null: anyone's. */
-  assignee: string | null;
-  /** A ticket number, a customer e-mail, or words of the subject. */
-  search: string;
-}
 
 const ORDER = [
   { column: 'priority_rank', order: 'asc' },
@@ -45,7 +32,7 @@ function applySearch(query: Knex.QueryBuilder, search: string): void {
   }
 }
 
-export function queueStore(knex: Knex, t: TableNames) {
+export function queueStore(knex: Knex, t: TableNames): QueueStore {
   function filtered(filter: QueueFilter): Knex.QueryBuilder {
     const query = knex<TicketRow>(t.tickets);
     if (filter.departmentIds) query.whereIn('department_id', filter.departmentIds);
@@ -89,5 +76,3 @@ export function queueStore(knex: Knex, t: TableNames) {
     },
   };
 }
-
-export type QueueStore = ReturnType<typeof queueStore>;

@@ -1,8 +1,11 @@
 import type { Knex } from 'knex';
-import { PRIORITY_RANK, type Page, type Ticket, type TicketPriority, type TicketStatus } from '../domain/types';
+import { PRIORITY_RANK, type Page, type Ticket, type TicketPriority, type TicketStatus } from '../model/types';
+import type { NewTicket, TicketChanges, TicketStore } from '../model/store';
+import type { UniqueRule } from '../model/errors';
 import type { TableNames } from './tables';
 import type { Locale } from '../host';
 import { dialectOf, insertReturningId, num, numOrNull } from './dialect';
+import { withRefusals } from './refusals';
 import { CURSOR_LIMITS, decodeCursor, encodeCursor } from './cursor';
 import { foldForSearch } from './search-text';
 
@@ -29,14 +32,6 @@ export interface TicketRow {
   service_kind: string | null;
   last_customer_at: number | string;
 }
-
-export type NewTicketRow = Omit<Ticket, 'id'> & {
-  /** The create form's submission; the same submission twice is one ticket. */
-  submissionKey?: string | null;
-};
-export type TicketChanges = Partial<
-  Pick<Ticket, 'status' | 'priority' | 'departmentId' | 'updatedAt' | 'lastReplyAt' | 'closedAt' | 'threadMessageId' | 'assigneeId' | 'assigneeName' | 'lastCustomerAt'>
->;
 
 export function toTicket(row: TicketRow): Ticket {
   return {
@@ -85,10 +80,13 @@ function derivedColumns(changes: TicketChanges): Record<string, unknown> {
   return row;
 }
 
-export function ticketStore(knex: Knex, t: TableNames) {
+/** Of the ticket's two unique indexes, the one a refusal names: its number, or the customer's submission. */
+const ticketRule = (key: string): UniqueRule => (/[._]number(_uq)?$/.test(key) ? 'ticketNumber' : 'ticketSubmission');
+
+export function ticketStore(knex: Knex, t: TableNames): TicketStore {
   return {
-    async insert(ticket: NewTicketRow): Promise<number> {
-      return insertReturningId(knex, t.tickets, {
+    async insert(ticket: NewTicket): Promise<number> {
+      return withRefusals({ unique: ticketRule, missing: 'ticketDepartment' }, () => insertReturningId(knex, t.tickets, {
         number: ticket.number,
         customer_id: ticket.customerId,
         customer_name: ticket.customerName,
@@ -112,7 +110,7 @@ export function ticketStore(knex: Knex, t: TableNames) {
         last_customer_at: ticket.lastCustomerAt,
         submission_key: ticket.submissionKey ?? null,
         ...derivedColumns(ticket),
-      });
+      }));
     },
 
     /** How many tickets the customer opened at or after `since` (updated_at ≥ created_at keeps it on the customer index). */
@@ -162,7 +160,7 @@ export function ticketStore(knex: Knex, t: TableNames) {
     async update(id: number, changes: TicketChanges): Promise<void> {
       const row: Record<string, unknown> = derivedColumns(changes);
       for (const [key, value] of Object.entries(changes)) row[columnOf[key as keyof TicketChanges]] = value;
-      await knex(t.tickets).where('id', id).update(row);
+      await withRefusals({ missing: 'ticketDepartment' }, () => knex(t.tickets).where('id', id).update(row));
     },
 
     /** The customer's tickets, newest activity first; keyset pages over (updated_at, id). */
@@ -184,5 +182,3 @@ export function ticketStore(knex: Knex, t: TableNames) {
     },
   };
 }
-
-export type TicketStore = ReturnType<typeof ticketStore>;

@@ -2,8 +2,8 @@
 // change and delete them. Staff pick them on the ticket page (staff-routes).
 import { Router, type Request, type Response } from 'express';
 import type { CannedReplies, CannedReplyInput } from '../domain/canned-replies';
-import type { Problem } from '../domain/errors';
-import type { CannedReply } from '../domain/types';
+import type { Problem } from '../model/errors';
+import type { CannedReply } from '../model/types';
 import { contextOf } from './context';
 import type { CsrfProtection } from './csrf';
 import { formBody, orShowAgain } from './forms';

@@ -2,9 +2,9 @@
 // per department (with its members) and one for a new department.
 import { Router, type Request, type Response } from 'express';
 import type { DepartmentAdmin } from '../domain/department-admin';
+import type { Problem } from '../model/errors';
+import type { Department } from '../model/types';
 import { localizedField, localizedFields, type DepartmentInput, type MemberInput } from '../domain/department-rules';
-import type { Problem } from '../domain/errors';
-import type { Department } from '../domain/types';
 import { contextOf } from './context';
 import type { CsrfProtection } from './csrf';
 import { formBody, orShowAgain } from './forms';

@@ -3,7 +3,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Settings } from '../manifest';
 import type { CustomerTickets } from '../domain/customer-tickets';
-import type { Problem } from '../domain/errors';
+import type { Problem } from '../model/errors';
 import type { HostUser } from '../host';
 import type { FileStorage } from '../files/storage';
 import { contextOf } from './context';

@@ -1,7 +1,7 @@
 // Sends a stored attachment so the browser saves it and never renders it as one of our pages.
 import fs from 'node:fs';
 import type { Response } from 'express';
-import type { Attachment } from '../domain/types';
+import type { Attachment } from '../model/types';
 import type { FileStorage } from '../files/storage';
 
 export function sendAttachment(res: Response, storage: FileStorage, attachment: Attachment): void {

@@ -2,7 +2,7 @@
 // caused by the request itself (a path that is not percent-encoded, a body that is cut short,
 // too big or not a form) carry their 4xx status from the parser that found them; the request
 // made them, so they answer that status and leave one short line, never a stack.
-import { NotFoundError } from '../domain/errors';
+import { NotFoundError } from '../model/errors';
 import { isCsrfError } from './csrf';
 
 export interface ErrorAnswer {

@@ -1,8 +1,8 @@
 // What every form shares: the body parser of plain (not multipart) forms, which runs after the
 // CSRF check; the one way a form is shown again with its problems; one-time submission keys.
 import crypto from 'node:crypto';
+import { ValidationError, type Problem } from '../model/errors';
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import { ValidationError, type Problem } from '../domain/errors';
 import { formField, refuseUnreadable, urlencodedBytesCheck } from './text-input';
 import { uploadProblemOf } from './uploads';
 

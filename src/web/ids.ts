@@ -2,7 +2,7 @@
 // names no row is a page that does not exist; a form or query field gets null, for its own error.
 // A ticket's number in a path is checked by the domain, which answers "not found" for any other.
 import type { Request } from 'express';
-import { NotFoundError } from '../domain/errors';
+import { NotFoundError } from '../model/errors';
 import { parseId } from '../domain/ids';
 import { formField, queryText } from './text-input';
 

@@ -2,12 +2,12 @@
 import path from 'node:path';
 import type { Request, Response } from 'express';
 import ejs from 'ejs';
-import type { Problem } from '../domain/errors';
+import type { Problem } from '../model/errors';
 import { LIMITS } from '../domain/field-rules';
 import type { SupportHost } from '../host';
 import { contextOf } from './context';
 import { formatDuration, formatSize, formatTime } from '../i18n/format';
-import { LOCALES } from '../i18n/locales';
+import { LOCALES } from '../model/locales';
 import type { Stylesheet } from './stylesheet';
 
 export interface Renderer {

@@ -7,7 +7,6 @@ import type { Renderer } from './render';
 import type { Catalog } from '../i18n';
 import type { Locale } from '../host';
 import { STYLESHEET_PATH, type Stylesheet } from './stylesheet';
-import { isDatabaseUnavailable } from '../store/unavailable';
 import { isStorageUnavailable } from '../files/unavailable';
 import { answerUnavailable } from './unavailable';
 
@@ -21,9 +20,11 @@ export interface RouterParts {
   staff: Router;
   stylesheet: Stylesheet;
   logger: HostLogger;
+  /** Whether an error means the database is not there right now (the store's classifier). */
+  isDatabaseUnavailable(err: unknown): boolean;
 }
 
-export function pluginRouter({ host, catalog, defaultLocale, render, customer, admin, staff, stylesheet, logger }: RouterParts): Router {
+export function pluginRouter({ host, catalog, defaultLocale, render, customer, admin, staff, stylesheet, logger, isDatabaseUnavailable }: RouterParts): Router {
   const router = Router();
   // Static and the same for everyone, so before who is asking is looked up.
   router.get(STYLESHEET_PATH, stylesheet.serve);

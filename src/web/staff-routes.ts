@@ -3,9 +3,9 @@
 import { Router, type Request, type Response } from 'express';
 import type { Settings } from '../manifest';
 import type { QueueQuery, StaffTickets } from '../domain/staff-tickets';
-import { NotFoundError, type Problem } from '../domain/errors';
+import { NotFoundError, type Problem } from '../model/errors';
+import { PRIORITIES, type Message, type TicketStatus } from '../model/types';
 import { LIMITS } from '../domain/field-rules';
-import { PRIORITIES, type Message, type TicketStatus } from '../domain/types';
 import type { HostUser } from '../host';
 import type { FileStorage } from '../files/storage';
 import { contextOf } from './context';

@@ -14,7 +14,7 @@
 // forms by refuseUnreadable before the change runs, the queue's text filters on its page.
 import type { IncomingMessage } from 'node:http';
 import type { Request } from 'express';
-import { ValidationError, type Problem } from '../domain/errors';
+import { ValidationError, type Problem } from '../model/errors';
 
 /** C0 controls except tab, LF and CR; DEL; C1 controls. */
 const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;

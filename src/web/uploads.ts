@@ -3,8 +3,8 @@
 // the text fields parsed so far kept (file inputs come last in our forms).
 import type { NextFunction, Request, Response } from 'express';
 import multer from 'multer';
-import type { Problem } from '../domain/errors';
-import type { StoredFile } from '../domain/types';
+import type { Problem } from '../model/errors';
+import type { StoredFile } from '../model/types';
 import type { FileStorage } from '../files/storage';
 import { streamingStorage, type UploadedFile } from '../files/multer-storage';
 import { LIMITS } from '../domain/field-rules';

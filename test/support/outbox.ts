@@ -1,7 +1,7 @@
 // The mail outbox as tests see it: e-mails queued straight into it, and waiting until the
 // dispatchers have nothing left to do (instead of sleeping and hoping nothing more arrives).
 import type { Knex } from 'knex';
-import type { NewOutboxItem } from '../../src/domain/types';
+import type { NewOutboxItem } from '../../src/model/mail';
 import type { TableNames } from '../../src/store/tables';
 import { waitUntil } from './smtp-sink';
 
@@ -14,8 +14,8 @@ export function queuedMail(i: number, tag = 'load'): NewOutboxItem {
     ticketId: null,
     ticketNumber: number,
     kind: 'department-new',
-    priority: 1,
-    messageId: `<${tag}.${i}.${Date.now()}@panel.example>`,
+    urgent: false,
+    mailMessageId: `<${tag}.${i}.${Date.now()}@panel.example>`,
     envelope: { to: [`dept-${i % 3}@panel.example`], subject: `[#${number}] ${tag} ${i}`, text: `mail ${i}`, html: `<p>mail ${i}</p>`, headers: {}, attachments: [] },
   };
 }

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { checkText, LIMITS } from '../../src/domain/field-rules';
 import { CODE_PATTERN } from '../../src/domain/department-rules';
-import type { Problem } from '../../src/domain/errors';
+import type { Problem } from '../../src/model/errors';
 import { MANIFEST_PATH, PLUGIN_ROOT } from '../../src/paths';
 
 /** Every view, with its text. */

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { acceptedLocales, chooseLocale, loadCatalog } from '../../src/i18n';
-import { LOCALES } from '../../src/i18n/locales';
+import { LOCALES } from '../../src/model/locales';
 import { MANIFEST_PATH, PLUGIN_ROOT } from '../../src/paths';
 import { forEachDatabase } from '../support/databases';
 import { startPlugin, type TestPlugin } from '../support/test-host';
-import { PRIORITIES, type TicketEvent, type TicketStatus } from '../../src/domain/types';
+import { PRIORITIES, type TicketEvent, type TicketStatus } from '../../src/model/types';
 import type { MailTransport } from '../../src/mail/transport';
 
 /** Every file under a folder with one of these extensions. */

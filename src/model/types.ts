@@ -1,5 +1,12 @@
-// The plugin's vocabulary. Plain data, no database or web types.
+// The plugin's vocabulary: what a ticket, a message, a department are. Plain data, no database,
+// mail or web types; the ground floor every other part of the plugin builds on.
 import type { Locale } from '../host';
+
+/** The time in milliseconds since the epoch; Date.now, or a test's own clock. */
+export type Clock = () => number;
+
+/** The largest value of a signed 32-bit integer column, the type of every id column. */
+export const MAX_ID = 2_147_483_647;
 
 export type TicketStatus = 'new' | 'answered' | 'waiting' | 'closed';
 export type TicketPriority = 'low' | 'normal' | 'high' | 'urgent';
@@ -131,43 +138,3 @@ export interface Page<T> {
   items: T[];
   next: string | null;
 }
-
-/** An e-mail as queued: everything needed to send it, fixed when its cause is committed. */
-export interface MailEnvelope {
-  to: string[];
-  subject: string;
-  text: string;
-  html: string;
-  /** Extra headers (X-Priority, Importance...). */
-  headers: Record<string, string>;
-  inReplyTo?: string;
-  references?: string[];
-  /** Files to attach from storage when the e-mail is sent. */
-  attachments: Array<{ storageKey: string; filename: string; contentType: string }>;
-  /** The recipient's language, for what is added at send time (a missing file's note). Absent in mail queued by older versions. */
-  locale?: Locale;
-}
-
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
-
-export interface OutboxItem {
-  id: number;
-  ticketId: number | null;
-  ticketNumber: string | null;
-  kind: string;
-  /** 0 = urgent, sent before everything else that is due. */
-  priority: number;
-  status: OutboxStatus;
-  messageId: string;
-  envelope: MailEnvelope;
-  attempts: number;
-  nextAttemptAt: number;
-  leaseUntil: number | null;
-  lastError: string | null;
-  createdAt: number;
-  sentAt: number | null;
-  /** Attachments that had gone from storage when the e-mail was sent without them. */
-  missingFiles: string[];
-}
-
-export type NewOutboxItem = Pick<OutboxItem, 'ticketId' | 'ticketNumber' | 'kind' | 'priority' | 'messageId' | 'envelope'>;

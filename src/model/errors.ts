@@ -1,0 +1,68 @@
+// The domain's errors. Each carries a code; input that breaks a rule carries message keys, which
+// the web layer turns into a localized message next to the field, others into a status page. The
+// store raises the refusals of its unique indexes and foreign keys as errors of this file too, so
+// the domain never sees a driver's error.
+
+/** A message key with its parameters, looked up in locales/*.json. */
+export interface Problem {
+  key: string;
+  params?: Record<string, string | number>;
+}
+
+/** Input that breaks a rule; `fields` maps each form field to what is wrong with it. */
+export class ValidationError extends Error {
+  readonly code = 'VALIDATION';
+  constructor(readonly fields: Record<string, Problem>) {
+    super(`invalid input: ${Object.keys(fields).join(', ')}`);
+    this.name = 'ValidationError';
+  }
+}
+
+/** Not there, or not the caller's: both answer the same, so existence is never confirmed. */
+export class NotFoundError extends Error {
+  readonly code = 'NOT_FOUND';
+  constructor(what = 'not found') {
+    super(what);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** What a unique index keeps from repeating, named for what it means rather than for the index. */
+export type UniqueRule =
+  | 'departmentCode'
+  | 'memberUser'
+  | 'ticketNumber'
+  | 'ticketSubmission'
+  | 'messageSubmission'
+  | 'eventSubmission'
+  | 'attachmentStorageKey';
+
+/** A row refers to another: a ticket to its department, a member or a canned reply to theirs. */
+export type Reference = 'ticketDepartment' | 'memberDepartment' | 'cannedDepartment';
+
+/** The store refused a row that already exists (a double submission, a code taken meanwhile). */
+export class ConflictError extends Error {
+  readonly code = 'CONFLICT';
+  constructor(readonly rule: UniqueRule, options?: ErrorOptions) {
+    super(`already exists: ${rule}`, options);
+    this.name = 'ConflictError';
+  }
+}
+
+/** The store refused to delete a row others still refer to (a department with tickets). */
+export class StillReferencedError extends Error {
+  readonly code = 'STILL_REFERENCED';
+  constructor(readonly reference: Reference, options?: ErrorOptions) {
+    super(`still referenced: ${reference}`, options);
+    this.name = 'StillReferencedError';
+  }
+}
+
+/** The store refused a row that refers to one that is gone (a department deleted meanwhile). */
+export class ReferenceMissingError extends Error {
+  readonly code = 'REFERENCE_MISSING';
+  constructor(readonly reference: Reference, options?: ErrorOptions) {
+    super(`refers to a missing row: ${reference}`, options);
+    this.name = 'ReferenceMissingError';
+  }
+}

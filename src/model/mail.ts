@@ -1,0 +1,128 @@
+// The mail a ticket's changes cause, as the domain and the dispatcher see it: the envelope queued
+// with its cause, the outbox that holds it until it is sent, what builds it, and how the last
+// deliveries went. The mail/ floor implements the building and the sending, store/ the outbox.
+import type { Locale } from '../host';
+import type { Department, Message, Ticket } from './types';
+
+/** An e-mail as queued: everything needed to send it, fixed when its cause is committed. */
+export interface MailEnvelope {
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  /** Extra headers (X-Priority, Importance...). */
+  headers: Record<string, string>;
+  inReplyTo?: string;
+  references?: string[];
+  /** Files to attach from storage when the e-mail is sent. */
+  attachments: Array<{ storageKey: string; filename: string; contentType: string }>;
+  /** The recipient's language, for what is added at send time (a missing file's note). Absent in mail queued by older versions. */
+  locale?: Locale;
+}
+
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+
+export interface OutboxItem {
+  id: number;
+  ticketId: number | null;
+  ticketNumber: string | null;
+  kind: string;
+  /** Sent before everything else that is due. */
+  urgent: boolean;
+  status: OutboxStatus;
+  /** The e-mail's Message-ID header, given when it is queued, so a re-send is recognisably the same. */
+  mailMessageId: string;
+  envelope: MailEnvelope;
+  attempts: number;
+  nextAttemptAt: number;
+  leaseUntil: number | null;
+  lastError: string | null;
+  createdAt: number;
+  sentAt: number | null;
+  /** Attachments that had gone from storage when the e-mail was sent without them. */
+  missingFiles: string[];
+}
+
+export type NewOutboxItem = Pick<OutboxItem, 'ticketId' | 'ticketNumber' | 'kind' | 'urgent' | 'mailMessageId' | 'envelope'>;
+
+/** One claim of a row by this process: the row and the attempt count its claim set. */
+export interface HeldClaim {
+  id: number;
+  attempts: number;
+}
+
+export interface OutboxCounts {
+  pending: number;
+  sending: number;
+  sent: number;
+  failed: number;
+  /** Sent e-mails that went without a file that had gone from storage. */
+  sentWithMissingFiles: number;
+  oldestPendingAt: number | null;
+}
+
+/**
+ * The mail outbox. Rows are claimed with a lease, and a claim is known by the row's attempt
+ * count, which every claim raises: a dispatcher renews or records only the claim it made.
+ */
+export interface OutboxStore {
+  enqueue(items: NewOutboxItem[], now: number): Promise<void>;
+  /**
+   * Reserves up to `limit` due e-mails, urgent first, for `leaseMs`; each claim counts as an
+   * attempt. `exclude`: rows this process is still sending, never taken again even if their lease ran out.
+   */
+  claim(now: number, leaseMs: number, limit: number, exclude?: number[]): Promise<OutboxItem[]>;
+  /** Extends the leases of rows still held by these claims; returns how many were renewed. */
+  renewLeases(held: HeldClaim[], leaseUntil: number): Promise<number>;
+  markSent(ids: number[], now: number): Promise<void>;
+  /** Puts a claimed e-mail back for a later attempt, unless another instance has claimed it since. */
+  reschedule(claim: HeldClaim, at: number, error: string): Promise<void>;
+  markFailed(claim: HeldClaim, error: string): Promise<void>;
+  /** Records the files an e-mail goes without because they are gone from storage. */
+  noteMissingFiles(id: number, names: string[]): Promise<void>;
+  /**
+   * Puts a failed e-mail back in the queue for one more round of attempts; false when it is not
+   * failed, unless `retryKey` (the admin form's submission) already did so.
+   */
+  retryFailed(id: number, now: number, retryKey: string): Promise<boolean>;
+  /** Deletes up to `limit` e-mails sent before `cutoff`, oldest first; returns how many went. */
+  deleteSentBefore(cutoff: number, limit: number): Promise<number>;
+  counts(): Promise<OutboxCounts>;
+  /** The latest failed e-mails, newest first. */
+  failed(limit: number): Promise<OutboxItem[]>;
+  /** The latest sent e-mails that went without a file, newest first. */
+  sentWithMissingFiles(limit: number): Promise<OutboxItem[]>;
+}
+
+/** The e-mails each change of a ticket causes, built to be queued in the change's own transaction. */
+export interface TicketMail {
+  /** The department's notice of a new ticket (the thread's start) and the customer's confirmation. */
+  forNewTicket(ticket: Ticket, department: Department, message: Message): { items: NewOutboxItem[]; threadMessageId: string };
+  /** The department's notice of a customer's reply, with earlier messages (newest first) for context. */
+  forCustomerReply(ticket: Ticket, department: Department, message: Message, earlier: Message[]): NewOutboxItem[];
+  /** The new department's notice of a transferred ticket, with the reason and the thread so far. */
+  forTransfer(ticket: Ticket, from: Department, to: Department, reason: string, thread: Message[]): NewOutboxItem[];
+  /** Tells the customer their answered request was closed after days of silence. */
+  forAutoClose(ticket: Ticket, days: number): NewOutboxItem[];
+  /** A staff answer to the customer. */
+  forStaffReply(ticket: Ticket, department: Department, message: Message): NewOutboxItem[];
+}
+
+export type TransportState =
+  | { state: 'none' }
+  | { state: 'unchecked' }
+  | { state: 'ok'; checkedAt: number }
+  | { state: 'error'; checkedAt: number; error: string };
+
+export interface DeliveryActivity {
+  lastSentAt: number | null;
+  lastFailure: { at: number; error: string } | null;
+  /** Set when attempts have been under way since then for longer than `notAnsweringAfterMs`, and none finished meanwhile. */
+  notAnsweringSince: number | null;
+}
+
+/** Whether the mail transport works: its check at start, and what the real deliveries since showed. */
+export interface MailHealth {
+  readonly status: TransportState;
+  readonly activity: DeliveryActivity;
+}

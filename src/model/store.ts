@@ -1,0 +1,183 @@
+// What the domain needs from storage, as interfaces: store/ implements them with knex, tests
+// with memory (test/support/memory-store.ts). Refusals of unique indexes and foreign keys come
+// back as the model's errors (ConflictError, StillReferencedError, ReferenceMissingError).
+import type { Locale } from '../host';
+import type { OutboxStore } from './mail';
+import type {
+import type { DepartmentSettings } from './settings';
+  Attachment,
+  Audience,
+  CannedReply,
+  Department,
+  DepartmentMember,
+  Message,
+  Page,
+  StoredFile,
+  Ticket,
+  TicketEvent,
+  TicketPriority,
+  TicketStatus,
+} from './types';
+
+export type NewTicket = Omit<Ticket, 'id'> & {
+  /** The create form's submission; the same submission twice is one ticket (ConflictError 'ticketSubmission'). */
+  submissionKey?: string | null;
+};
+
+/** What a change to a ticket may set. */
+export type TicketChanges = Partial<
+  Pick<Ticket, 'status' | 'priority' | 'departmentId' | 'updatedAt' | 'lastReplyAt' | 'closedAt' | 'threadMessageId' | 'assigneeId' | 'assigneeName' | 'lastCustomerAt'>
+>;
+
+export interface TicketStore {
+  insert(ticket: NewTicket): Promise<number>;
+  /** How many tickets the customer opened at or after `since`. */
+  countOpenedSince(customerId: string, since: number): Promise<number>;
+  /** The ticket a create form submission of this customer made, if it was made. */
+  findBySubmission(customerId: string, submissionKey: string): Promise<Ticket | null>;
+  numberTaken(number: string): Promise<boolean>;
+  /** The customer's own ticket by its public number; null for anyone else's. */
+  findForCustomer(number: string, customerId: string): Promise<Ticket | null>;
+  /** Any ticket by its public number, for staff (the domain decides who may see it). */
+  findByNumber(number: string): Promise<Ticket | null>;
+  /** Inside a transaction: re-reads a ticket and holds it until the end, so two changes to it take turns. */
+  lock(id: number): Promise<Ticket>;
+  /** Answered tickets whose last staff answer is older than `before`, oldest first. */
+  answeredBefore(before: number, limit: number): Promise<Ticket[]>;
+  update(id: number, changes: TicketChanges): Promise<void>;
+  /** The customer's tickets, newest activity first, a page at a time. */
+  listForCustomer(customerId: string, cursor: string | null, limit: number): Promise<Page<Ticket>>;
+}
+
+export type NewMessage = Omit<Message, 'id' | 'attachments' | 'internal'> & {
+  internal?: boolean;
+  /** The form submission that made it; the same submission twice is one message (ConflictError 'messageSubmission'). */
+  submissionKey?: string | null;
+};
+
+export interface MessageStore {
+  insert(message: NewMessage): Promise<number>;
+  /** Records a message's files and returns them as stored. */
+  attach(ticketId: number, messageId: number, files: StoredFile[], createdAt: number): Promise<Attachment[]>;
+  /** The thread as the audience may see it, oldest first, each message with its attachments. */
+  thread(ticketId: number, audience: Audience): Promise<Message[]>;
+  /** A file of the ticket; a customer never reaches the files of an internal note. */
+  findAttachment(ticketId: number, attachmentId: number, audience: Audience): Promise<Attachment | null>;
+  /** Which of these storage keys an attachment points to. */
+  referencedKeys(keys: string[]): Promise<Set<string>>;
+  /** Id of the message a submission already made, if it was made. */
+  findBySubmission(ticketId: number, submissionKey: string): Promise<number | null>;
+}
+
+/** What an admin sets on a department; the code is fixed once it exists. */
+export type DepartmentFields = Omit<Department, 'id' | 'code' | 'editedAt'>;
+
+/** What the plugin's settings say about a department, applied until an admin saves it on the Departments page. */
+/** What settings.departments gives a department before an admin edits it (generated from plugin.json). */
+export type DepartmentDefaults = DepartmentSettings;
+
+export interface DepartmentStore {
+  list(options: { activeOnly: boolean }): Promise<Department[]>;
+  find(id: number): Promise<Department | null>;
+  findByCode(code: string): Promise<Department | null>;
+  /** Applies the defaults to a department no admin has saved on the Departments page yet. */
+  applySettings(code: string, defaults: DepartmentDefaults): Promise<void>;
+  /** ConflictError 'departmentCode' when the code is taken. */
+  create(code: string, fields: DepartmentFields, at: number): Promise<number>;
+  update(id: number, fields: DepartmentFields, at: number): Promise<void>;
+  /** Removes a department with its members and canned replies; StillReferencedError 'ticketDepartment' while a ticket is filed there. */
+  remove(id: number): Promise<void>;
+  /** Tickets per department id, closed ones included; departments without any are absent. */
+  ticketCounts(): Promise<Map<number, number>>;
+  hasTickets(id: number): Promise<boolean>;
+}
+
+export type NewDepartmentMember = Omit<DepartmentMember, 'id'>;
+
+/** Staff membership of departments, kept by the plugin for hosts that do not give HostUser.departments. */
+export interface DepartmentStaffStore {
+  /** Members of one department, or of all when departmentId is null; by name. */
+  list(departmentId: number | null): Promise<DepartmentMember[]>;
+  departmentIdsOf(userId: string): Promise<number[]>;
+  /** ConflictError 'memberUser' when the user is a member already. */
+  add(member: NewDepartmentMember): Promise<void>;
+  /** Removes one member row of a department; false when there was none. */
+  remove(departmentId: number, id: number): Promise<boolean>;
+}
+
+/** What an admin writes; times are the store's. */
+export type CannedReplyFields = Pick<CannedReply, 'departmentId' | 'title' | 'body' | 'locale'>;
+
+export interface CannedReplyStore {
+  /** One department's replies, or every department's when departmentId is null; by title. */
+  list(departmentId: number | null): Promise<CannedReply[]>;
+  find(id: number): Promise<CannedReply | null>;
+  create(fields: CannedReplyFields, at: number): Promise<number>;
+  /** False when there is no such reply. */
+  update(id: number, fields: CannedReplyFields, at: number): Promise<boolean>;
+  remove(id: number): Promise<boolean>;
+}
+
+export interface QueueFilter {
+  /** The departments the reader may see; null means all (admins). */
+  departmentIds: number[] | null;
+  /** 'open' = anything not closed. */
+  status: TicketStatus | 'open' | 'all';
+  priority: TicketPriority | null;
+  serviceKind: string | null;
+  /** A staff id: only theirs; '' : only unassigned; null: anyone's. */
+  assignee: string | null;
+  /** A ticket number, a customer e-mail, or words of the subject. */
+  search: string;
+}
+
+/** The staff queue: open tickets, most urgent first, then the customer who has waited longest. */
+export interface QueueStore {
+  page(filter: QueueFilter, cursor: string | null, limit: number): Promise<Page<Ticket>>;
+  /** Tickets waiting for a staff answer (new or customer replied) in these departments, counted up to `cap`. */
+  waitingCount(departmentIds: number[] | null, cap: number): Promise<number>;
+}
+
+export type NewTicketEvent = Omit<TicketEvent, 'id'> & {
+  /** The form submission that made it; the same submission twice is refused (ConflictError 'eventSubmission'). */
+  submissionKey?: string | null;
+};
+
+/** The audit trail of changes to tickets. */
+export interface EventStore {
+  record(events: NewTicketEvent[]): Promise<void>;
+  /** Whether this actor's submission already made its change to the ticket. */
+  madeBySubmission(ticketId: number, actorId: string, submissionKey: string): Promise<boolean>;
+  forTicket(ticketId: number): Promise<TicketEvent[]>;
+}
+
+/** One row per customer that a transaction holds to act for that customer alone. */
+export interface CustomerGateStore {
+  /** Makes sure the customer's row exists; called outside a transaction. */
+  ensure(customerId: string, at: number): Promise<void>;
+  /** Inside a transaction: waits for, then holds until the end, this customer's row; false if it does not exist. */
+  hold(customerId: string, at: number): Promise<boolean>;
+}
+
+/** The storage as one object, so the domain can run the same calls inside a transaction. */
+export interface Store {
+  departments: DepartmentStore;
+  tickets: TicketStore;
+  messages: MessageStore;
+  outbox: OutboxStore;
+  queue: QueueStore;
+  events: EventStore;
+  members: DepartmentStaffStore;
+  canned: CannedReplyStore;
+  gates: CustomerGateStore;
+  /**
+   * Runs fn with a store bound to one transaction: all of it commits, or none of it. A deadlock
+   * victim is run again from the start, so fn must not have effects outside the database.
+   */
+  transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
+  /**
+   * Whether an error means the database is not there right now (down, unreachable, out of
+   * connections or disk), so a change it interrupted may or may not have committed.
+   */
+  isUnavailable(err: unknown): boolean;
+}

@@ -1,0 +1,144 @@
+// The customer's rules on the memory store: what a create needs, the hourly limit, one ticket
+// per form submission, and a reply that commits unseen. No database, no HTTP.
+import assert from 'node:assert/strict';
+import { NotFoundError } from '../../src/model/errors';
+import { domainWorld, ivan, olga, problemsOf, storedFile } from '../support/domain-world';
+
+const HOUR = 3_600_000;
+
+describe('domain: customer tickets', () => {
+  it('a create makes the ticket, its first message and files, and queues its mail in one go', async () => {
+    const w = await domainWorld();
+    const file = storedFile();
+    const ticket = await w.open(ivan, 'technical', { serviceId: 'vps-1', files: [file] });
+    assert.equal(ticket.status, 'new');
+    assert.equal(ticket.priority, 'normal');
+    assert.equal(ticket.serviceKind, 'vps');
+    const [message] = await w.store.messages.thread(ticket.id, 'customer');
+    assert.equal(message?.attachments[0]?.storageKey, file.storageKey);
+    assert.deepEqual(w.mail.calls, [`department-new #${ticket.number}`]);
+    assert.equal((await w.store.tickets.findByNumber(ticket.number))?.threadMessageId, w.store.data.outbox[0]?.mailMessageId);
+    assert.equal(w.nudges(), 1, 'the dispatcher is nudged after the commit');
+    assert.deepEqual(w.discarded, []);
+  });
+
+  it('a request to an urgent department is urgent, and so is its mail', async () => {
+    const w = await domainWorld();
+    const ticket = await w.open(ivan, 'emergency');
+    assert.equal(ticket.priority, 'urgent');
+    assert.equal(w.store.data.outbox[0]?.urgent, true);
+  });
+
+  it('the hourly limit refuses one request too many, until the hour has passed', async () => {
+    const w = await domainWorld({ newTicketsPerHour: 2 });
+    await w.open(ivan);
+    await w.open(ivan);
+    const file = storedFile();
+    assert.deepEqual(await problemsOf(w.open(ivan, 'technical', { files: [file] })), { form: 'errors.tooManyNew' });
+    assert.deepEqual(w.discarded, [file.storageKey], 'the refused request keeps no file');
+    await w.open(olga);
+    // The hour counts its first millisecond too.
+    w.clock.advance(HOUR);
+    await problemsOf(w.open(ivan));
+    w.clock.advance(1);
+    await w.open(ivan);
+    assert.equal(w.store.data.tickets.length, 4);
+  });
+
+  it('no limit when newTicketsPerHour is 0', async () => {
+    const w = await domainWorld({ newTicketsPerHour: 0 });
+    for (let i = 0; i < 5; i++) await w.open(ivan);
+    assert.equal(w.store.data.tickets.length, 5);
+  });
+
+  it('the same form sent twice is one ticket, and the second copy keeps no files', async () => {
+    const w = await domainWorld();
+    const first = await w.open(ivan, 'technical', { key: 'form-1', files: [storedFile()] });
+    const again = storedFile();
+    const second = await w.open(ivan, 'technical', { key: 'form-1', files: [again] });
+    assert.equal(second.number, first.number);
+    assert.equal(w.store.data.tickets.length, 1);
+    assert.deepEqual(w.discarded, [again.storageKey]);
+    assert.equal(w.mail.calls.length, 1, 'one e-mail');
+  });
+
+  it('two copies of one form at the same time are one ticket', async () => {
+    const w = await domainWorld();
+    const [a, b] = await Promise.all([w.open(ivan, 'technical', { key: 'form-2' }), w.open(ivan, 'technical', { key: 'form-2' })]);
+    assert.equal(a.number, b.number);
+    assert.equal(w.store.data.tickets.length, 1);
+  });
+
+  it("a service must be the customer's own, and the department an active one", async () => {
+    const w = await domainWorld();
+    const file = storedFile();
+    assert.deepEqual(await problemsOf(w.open(ivan, 'technical', { serviceId: 'dom-7', files: [file] })), { serviceId: 'errors.service.unknown' });
+    assert.deepEqual(await problemsOf(w.open(ivan, 'archive')), { departmentId: 'errors.department.unknown' });
+    assert.deepEqual(w.discarded, [file.storageKey]);
+    assert.equal(w.store.data.tickets.length, 0);
+  });
+
+  it("another customer's ticket does not exist for them", async () => {
+    const w = await domainWorld();
+    const ticket = await w.open(ivan);
+    await assert.rejects(w.customer.view(olga, ticket.number), NotFoundError);
+    await assert.rejects(w.customer.reply(olga, ticket.number, 'Это мой?', [], 'r-1'), NotFoundError);
+    await assert.rejects(w.customer.view(ivan, 'not-a-number'), NotFoundError);
+    assert.equal((await w.customer.view(ivan, ticket.number)).ticket.id, ticket.id);
+  });
+
+  it('a reply reopens a closed ticket as waiting; an unanswered one stays new', async () => {
+    const w = await domainWorld();
+    const ticket = await w.open(ivan);
+    await w.customer.reply(ivan, ticket.number, 'Ещё одна деталь.', [], 'r-1');
+    assert.equal((await w.store.tickets.findByNumber(ticket.number))?.status, 'new');
+    await w.customer.close(ivan, ticket.number);
+    assert.equal((await w.store.tickets.findByNumber(ticket.number))?.status, 'closed');
+    w.clock.advance(60_000);
+    await w.customer.reply(ivan, ticket.number, 'Снова не работает.', [], 'r-2');
+    const reopened = await w.store.tickets.findByNumber(ticket.number);
+    assert.equal(reopened?.status, 'waiting');
+    assert.equal(reopened?.closedAt, null);
+    assert.equal(reopened?.lastCustomerAt, w.clock.now());
+  });
+
+  it('the same reply sent twice is one message', async () => {
+    const w = await domainWorld();
+    const ticket = await w.open(ivan);
+    const first = await w.customer.reply(ivan, ticket.number, 'Ответ', [], 'r-1');
+    const second = await w.customer.reply(ivan, ticket.number, 'Ответ', [], 'r-1');
+    assert.equal(second, first);
+    assert.equal((await w.store.messages.thread(ticket.id, 'customer')).length, 2);
+  });
+
+  it('a reply whose commit went unanswered but was made answers with it and keeps its files', async () => {
+    const w = await domainWorld();
+    const ticket = await w.open(ivan);
+    const file = storedFile();
+    w.store.loseNextCommit(true);
+    const id = await w.customer.reply(ivan, ticket.number, 'Связь оборвалась', [file], 'r-lost');
+    assert.equal((await w.store.messages.thread(ticket.id, 'customer')).at(-1)?.id, id);
+    assert.deepEqual(w.discarded, [], 'the message refers to its file');
+  });
+
+  it('a reply the database lost without committing fails, and its files go', async () => {
+    const w = await domainWorld();
+    const ticket = await w.open(ivan);
+    const file = storedFile();
+    w.store.loseNextCommit(false);
+    await assert.rejects(w.customer.reply(ivan, ticket.number, 'Не дошло', [file], 'r-gone'), (err) => w.store.isUnavailable(err));
+    assert.equal((await w.store.messages.thread(ticket.id, 'customer')).length, 1);
+    assert.deepEqual(w.discarded, [file.storageKey]);
+  });
+
+  it('when even the look-up fails after an outage, the files stay for the orphan sweep', async () => {
+    const w = await domainWorld();
+    const ticket = await w.open(ivan);
+    const file = storedFile();
+    w.store.loseNextCommit(true);
+    // The change looks its key up once inside its transaction; the look-up after the outage fails.
+    w.store.failNext('messages', 'findBySubmission', 1);
+    await assert.rejects(w.customer.reply(ivan, ticket.number, 'Не знаю, дошло ли', [file], 'r-unknown'));
+    assert.deepEqual(w.discarded, []);
+  });
+});

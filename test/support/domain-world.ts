@@ -1,0 +1,133 @@
+// A small world for unit tests of the domain: the memory store with four departments, a clock
+// the test moves, mail that is recorded instead of composed, and the files the domain discarded.
+import assert from 'node:assert/strict';
+import type { HostService, HostUser } from '../../src/host';
+import { ValidationError } from '../../src/model/errors';
+import type { NewOutboxItem, TicketMail } from '../../src/model/mail';
+import type { DepartmentFields } from '../../src/model/store';
+import type { Department, StoredFile } from '../../src/model/types';
+import { customerTickets } from '../../src/domain/customer-tickets';
+import { staffTickets } from '../../src/domain/staff-tickets';
+import { memoryStore } from './memory-store';
+
+export const ivan: HostUser = { id: 'c-ivan', role: 'client', name: 'Иван Петров', email: 'ivan@example.ru' };
+export const olga: HostUser = { id: 'c-olga', role: 'client', name: 'Ольга', email: 'olga@example.ru' };
+/** Staff of the technical department, by the plugin's membership table. */
+export const petr: HostUser = { id: 's-petr', role: 'staff', name: 'Пётр', email: 'petr@panel.example' };
+/** Staff whose host names their departments (client relations only). */
+export const anna: HostUser = { id: 's-anna', role: 'staff', name: 'Anna', email: 'anna@panel.example', departments: ['client_relations'] };
+export const admin: HostUser = { id: 'a-root', role: 'admin', name: 'Admin', email: 'admin@panel.example' };
+
+const SERVICES: Record<string, HostService[]> = {
+  [ivan.id]: [{ id: 'vps-1', label: 'VPS vps-1', status: 'active', kind: 'vps' }],
+  [olga.id]: [{ id: 'dom-7', label: 'example.ru', status: 'active', kind: 'domain' }],
+};
+
+function department(code: string, order: number, extra: Partial<DepartmentFields> = {}): DepartmentFields & { code: string } {
+  return {
+    code,
+    name: { ru: code, en: code },
+    guidance: { ru: '', en: '' },
+    emails: [`${code}@panel.example`],
+    onCall: [],
+    mailLocale: null,
+    urgent: false,
+    active: true,
+    order,
+    ...extra,
+  };
+}
+
+/** Mail as the domain asks for it: one item per call, named after the call. */
+export function recordingMail(): TicketMail & { calls: string[] } {
+  let n = 0;
+  const calls: string[] = [];
+  const item = (kind: string, ticket: { id: number; number: string }, urgent = false): NewOutboxItem => ({
+    ticketId: ticket.id,
+    ticketNumber: ticket.number,
+    kind,
+    urgent,
+    mailMessageId: `<${kind}.${++n}@test>`,
+    envelope: { to: ['someone@example.ru'], subject: kind, text: '', html: '', headers: {}, attachments: [] },
+  });
+  const record = (kind: string, ticket: { id: number; number: string }, urgent = false) => {
+    calls.push(`${kind} #${ticket.number}`);
+    return [item(kind, ticket, urgent)];
+  };
+  return {
+    calls,
+    forNewTicket(ticket, department) {
+      const items = record('department-new', ticket, department.urgent);
+      return { items, threadMessageId: (items[0] as NewOutboxItem).mailMessageId };
+    },
+    forCustomerReply: (ticket) => record('department-reply', ticket),
+    forTransfer: (ticket, _from, to) => record('department-transfer', ticket, to.urgent),
+    forAutoClose: (ticket) => record('customer-closed', ticket),
+    forStaffReply: (ticket) => record('customer-reply', ticket),
+  };
+}
+
+/** The problems a ValidationError names, by field: their message keys. Fails when the work does not refuse. */
+export async function problemsOf(work: Promise<unknown>): Promise<Record<string, string>> {
+  const err = await work.then(
+    () => assert.fail('expected a ValidationError'),
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof ValidationError, String(err));
+  return Object.fromEntries(Object.entries(err.fields).map(([field, problem]) => [field, problem.key]));
+}
+
+let fileCount = 0;
+
+/** A file as the upload step leaves it in storage. */
+export function storedFile(name = 'screen.png', contentType = 'image/png', size = 1200): StoredFile {
+  return { storageKey: `key-${++fileCount}`, originalName: name, size, contentType, sha256: 'ab'.repeat(32) };
+}
+
+export async function domainWorld(options: { newTicketsPerHour?: number } = {}) {
+  const store = memoryStore();
+  let time = Date.UTC(2026, 0, 12, 9, 0);
+  const clock = { now: () => time, advance: (ms: number) => void (time += ms) };
+  const mail = recordingMail();
+  const discarded: string[] = [];
+  let nudges = 0;
+
+  const departments: Record<string, Department> = {};
+  const seeds = [department('technical', 1), department('client_relations', 2), department('emergency', 3, { urgent: true }), department('archive', 4, { active: false })];
+  for (const { code, ...fields } of seeds) {
+    const id = await store.departments.create(code, fields, time);
+    departments[code] = (await store.departments.find(id)) as Department;
+  }
+  await store.members.add({ departmentId: departments.technical!.id, userId: petr.id, name: petr.name, email: petr.email });
+  await store.members.add({ departmentId: departments.technical!.id, userId: 's-kolya', name: 'Коля', email: 'kolya@panel.example' });
+
+  const deps = {
+    store,
+    servicesOf: async (customerId: string) => SERVICES[customerId] ?? [],
+    discardFiles: async (keys: string[]) => void discarded.push(...keys),
+    uploads: { maxFiles: 3, allowedTypes: ['image/png', 'application/pdf', 'text/plain'] },
+    newTicketsPerHour: options.newTicketsPerHour ?? 0,
+    mail,
+    mailQueued: () => void nudges++,
+    now: clock.now,
+  };
+  const customer = customerTickets(deps);
+  const staff = staffTickets(deps);
+
+  /** Opens a ticket as a customer would; the department by code. */
+  const open = (who: HostUser, code = 'technical', extra: { subject?: string; message?: string; serviceId?: string; key?: string; files?: StoredFile[] } = {}) =>
+    customer.create(
+      who,
+      {
+        subject: extra.subject ?? 'Сервер не отвечает',
+        message: extra.message ?? 'С 10:00 не отвечает по SSH, ping проходит.',
+        serviceId: extra.serviceId ?? '',
+        departmentId: String(departments[code]!.id),
+      },
+      extra.files ?? [],
+      'ru',
+      extra.key ?? `key-${Math.random()}`,
+    );
+
+  return { store, clock, mail, discarded, departments, customer, staff, open, nudges: () => nudges };
+}
