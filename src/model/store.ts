@@ -3,8 +3,8 @@
 // back as the model's errors (ConflictError, StillReferencedError, ReferenceMissingError).
 import type { Locale } from '../host';
 import type { OutboxStore } from './mail';
-import type {
 import type { DepartmentSettings } from './settings';
+import type {
   Attachment,
   Audience,
   CannedReply,
