@@ -1,7 +1,6 @@
 // What the domain needs from storage, as interfaces: store/ implements them with knex, tests
 // with memory (test/support/memory-store.ts). Refusals of unique indexes and foreign keys come
 // back as the model's errors (ConflictError, StillReferencedError, ReferenceMissingError).
-import type { Locale } from '../host';
 import type { OutboxStore } from './mail';
 import type { DepartmentSettings } from './settings';
 import type {

@@ -123,9 +123,10 @@ describe('the list of languages', () => {
   it("is plugin.json's locales.supported", () => assert.deepEqual(LOCALES, manifest.locales.supported));
 
   it('is written nowhere else in src/ and views/', () => {
-    // manifest.ts checks plugin.json, where the list comes from, against the languages the code is written for.
+    // model/locales.ts is the list (held equal to plugin.json's above); manifest.ts checks plugin.json against the languages the code is written for.
+    const theList = [path.join('src', 'model', 'locales.ts'), path.join('src', 'manifest.ts')];
     const written = codeFiles()
-      .filter((file) => path.relative(PLUGIN_ROOT, file) !== path.join('src', 'manifest.ts'))
+      .filter((file) => !theList.includes(path.relative(PLUGIN_ROOT, file)))
       .flatMap((file) => [...fs.readFileSync(file, 'utf8').matchAll(/['"](?:ru|en)['"]\s*,\s*['"](?:ru|en)['"]/g)].map((m) => `${path.relative(PLUGIN_ROOT, file)}: ${m[0]}`));
     assert.deepEqual(written, []);
   });
