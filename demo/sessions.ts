@@ -7,7 +7,7 @@ import session from 'express-session';
 import createMemoryStore from 'memorystore';
 import type { SessionState } from 'support-requests';
 
-export const SESSION_COOKIE = 'panel_sid';
+const SESSION_COOKIE = 'panel_sid';
 
 declare module 'express-session' {
   interface SessionData {

@@ -10,7 +10,7 @@ export interface PluginAddress {
 }
 
 /** What links in e-mail point to when neither the settings nor the host name the panel's address. */
-export const FALLBACK_BASE_URL = 'http://localhost';
+const FALLBACK_BASE_URL = 'http://localhost';
 
 export function pluginAddress(publicBaseUrl: string | undefined, mountPath: string, logger: HostLogger): PluginAddress {
   let base = publicBaseUrl?.replace(/\/+$/, '');

@@ -39,7 +39,9 @@ describe('installing the plugin in the demo panel', () => {
       const menu = { add: () => assert.fail('no menu entry for a refused plugin') };
       await assert.rejects(
         installPlugin({ folder: PLUGIN_FOLDER, host, settings: {}, app: Router(), menu }),
-        new RegExp(`^Error: plugin "support-requests" \\d+\\.\\d+\\.\\d+ needs host API \\^1\\.0\\.0; this panel implements ${version.replace(/\./g, '\\.')}$`),
+        new RegExp(
+          `^Error: plugin "support-requests" \\d+\\.\\d+\\.\\d+ needs host API \\^1\\.0\\.0; this panel implements ${version.replace(/\./g, '\\.')}$`,
+        ),
       );
     });
   }

@@ -13,7 +13,8 @@ import { postForm } from '../support/forms';
 import { SmtpSink } from '../support/smtp-sink';
 import { png } from '../support/samples';
 
-const NO_ADDRESS = /^warn support-requests: no publicBaseUrl \(neither in the settings nor from the host\): links in e-mails point to http:\/\/localhost\/support\/requests/;
+const NO_ADDRESS =
+  /^warn support-requests: no publicBaseUrl \(neither in the settings nor from the host\): links in e-mails point to http:\/\/localhost\/support\/requests/;
 
 forEachDatabase('host boundary', (db) => {
   let t: TestPlugin | undefined;
@@ -35,7 +36,10 @@ forEachDatabase('host boundary', (db) => {
   it('does not warn when the host gives publicBaseUrl, and links e-mails to it', async () => {
     const log: string[] = [];
     sink = await SmtpSink.started();
-    const settings = { departments: { technical: { emails: ['tech@panel.example'] } }, mail: sink.settings({ confirmToCustomer: false, pollSeconds: 0.05 }) };
+    const settings = {
+      departments: { technical: { emails: ['tech@panel.example'] } },
+      mail: sink.settings({ confirmToCustomer: false, pollSeconds: 0.05 }),
+    };
     t = await startPlugin(db, settings, { log, hostPublicBaseUrl: 'https://panel.example' });
     assert.ok(!log.some((line) => line.includes('publicBaseUrl')), log.join('\n'));
     const number = await createTicket(t, t.as('ivan'));
@@ -73,7 +77,10 @@ forEachDatabase('host boundary', (db) => {
       next();
     });
     app.use(t.plugin.mountPath, t.plugin.router);
-    const as = (url: string) => request(app).get(t!.plugin.mountPath + url).set('x-test-user', 'ivan');
+    const as = (url: string) =>
+      request(app)
+        .get(t!.plugin.mountPath + url)
+        .set('x-test-user', 'ivan');
     const form = await as('/new').expect(200);
     const token = decodeURIComponent(/_csrf=([^"&]+)/.exec(form.text)?.[1] ?? '');
     // Two files where one is allowed: the upload's problem comes back next to the field.
