@@ -1,6 +1,6 @@
 // Reads the host's users and services; turns them into the contract's shapes.
 import type { Knex } from 'knex';
-import type { HostService, UserRole } from '../src/host';
+import type { HostService, UserRole } from 'support-requests';
 
 export interface PanelUser {
   id: string;

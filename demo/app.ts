@@ -4,12 +4,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import knexFactory, { type Knex } from 'knex';
-import { HOST_API_VERSION, type ActivatedPlugin, type HostLogger, type SupportHost } from '../src/host';
+import type { ActivatedPlugin, HostLogger, SupportHost } from 'support-requests';
 import { servicesOf } from './accounts';
 import { defaultDatabaseUrl, knexConfig, prepareDatabase } from './database';
 import { strings } from './i18n';
 import { Identity } from './identity';
-import { installPlugin } from './install-plugin';
+import { installPlugin, PANEL_HOST_API_VERSION } from './install-plugin';
 import { Layout, Views } from './layout';
 import { MailCatcher } from './mail-catcher';
 import { DemoStartError } from './start-error';
@@ -17,7 +17,7 @@ import type { DemoMail, SmtpSettings } from './mail-config';
 import { MAILBOX_PATH, mailboxRoutes } from './mailbox-routes';
 import { PanelMenu } from './menu';
 import { hostRoutes } from './routes';
-import { SessionStore } from './sessions';
+import { PanelSessions } from './sessions';
 
 /** The plugin's package folder: the repository root (this file runs from dist/demo). */
 export const PLUGIN_FOLDER = path.resolve(__dirname, '..', '..');
@@ -94,7 +94,7 @@ export async function createDemoApp(options: DemoOptions): Promise<DemoApp> {
   const dataDir = path.resolve(options.dataDir);
   fs.mkdirSync(dataDir, { recursive: true });
   const knex = knexFactory(knexConfig(options.databaseUrl ?? defaultDatabaseUrl(dataDir)));
-  const sessions = new SessionStore();
+  const sessions = new PanelSessions();
   const logger = options.logger ?? consoleLogger;
   let catcher: MailCatcher | null = null;
   try {
@@ -122,7 +122,7 @@ export async function createDemoApp(options: DemoOptions): Promise<DemoApp> {
 
     const publicBaseUrl = `http://localhost:${options.port ?? 3000}`;
     const host: SupportHost = {
-      apiVersion: HOST_API_VERSION,
+      apiVersion: PANEL_HOST_API_VERSION,
       knex,
       currentUser: (req) => identity.currentUser(req),
       servicesOf: (customerId) => servicesOf(knex, customerId),
@@ -188,7 +188,7 @@ export async function createDemoApp(options: DemoOptions): Promise<DemoApp> {
           // The plugin first: it finishes the sends in flight and closes its SMTP pool.
           await plugin.close();
         } finally {
-          sessions.clear();
+          sessions.close();
           await catcher?.close();
           await knex.destroy();
         }

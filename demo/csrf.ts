@@ -1,7 +1,7 @@
 // The host's own CSRF protection for its forms (sign-in, sign-out, language): a per-session
 // token in a hidden "_csrf" field, compared on POST. The plugin protects its forms itself.
 import crypto from 'node:crypto';
-import type { SessionState } from '../src/host';
+import type { SessionState } from 'support-requests';
 
 const KEY = 'panel.csrf';
 

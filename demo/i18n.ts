@@ -1,5 +1,5 @@
 // The host's own strings in Russian and English, and the choice of language for a request.
-import type { Locale, UserRole } from '../src/host';
+import type { Locale, UserRole } from 'support-requests';
 
 export const LOCALES: readonly Locale[] = ['ru', 'en'];
 export const PANEL_NAME = 'Billing panel (demo)';

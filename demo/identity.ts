@@ -1,11 +1,11 @@
 // Who is signed in: the user id and the chosen language kept in the session, the user read once
 // per request from panel_users, and the contract's HostUser made from them.
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Knex } from 'knex';
-import type { HostUser, Locale } from '../src/host';
+import type { HostUser, Locale } from 'support-requests';
 import { findAccount, type PanelUser } from './accounts';
 import { acceptedLanguages, asLocale, pickLocale } from './i18n';
-import type { SessionStore } from './sessions';
+import type { PanelSessions } from './sessions';
 
 const USER_KEY = 'panel.userId';
 const LANGUAGE_KEY = 'panel.language';
@@ -15,7 +15,7 @@ export class Identity {
 
   constructor(
     private readonly knex: Knex,
-    private readonly sessions: SessionStore,
+    private readonly sessions: PanelSessions,
   ) {}
 
   /** Reads the signed-in user for the request (after the session middleware). */
@@ -63,14 +63,14 @@ export class Identity {
     this.sessions.state(req).set(LANGUAGE_KEY, locale);
   }
 
-  signIn(req: Request, res: Response, user: PanelUser): void {
-    this.sessions.regenerate(req, res, [LANGUAGE_KEY]);
+  async signIn(req: Request, user: PanelUser): Promise<void> {
+    await this.sessions.regenerate(req, [LANGUAGE_KEY]);
     this.sessions.state(req).set(USER_KEY, user.id);
     this.users.set(req, user);
   }
 
-  signOut(req: Request, res: Response): void {
-    this.sessions.regenerate(req, res, [LANGUAGE_KEY]);
+  async signOut(req: Request): Promise<void> {
+    await this.sessions.regenerate(req, [LANGUAGE_KEY]);
     this.users.set(req, null);
   }
 

@@ -4,7 +4,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import semver from 'semver';
 import type { Router } from 'express';
-import { HOST_API_VERSION, type ActivatedPlugin, type HostUser, type MenuEntry, type SupportHost } from '../src/host';
+import type { ActivatedPlugin, HostUser, MenuEntry, SupportHost } from 'support-requests';
+
+/**
+ * The version of the plugin host contract this panel implements (1.1: menu badges). It is the
+ * panel's own promise, written here, never read from the plugin: a plugin whose plugin.json
+ * hostApi range does not cover it is refused before any of its code runs.
+ */
+export const PANEL_HOST_API_VERSION = '1.1.0';
 
 /** The part of plugin.json the host reads before loading any code. */
 export interface PluginManifest {
@@ -55,8 +62,8 @@ export async function installPlugin({ folder, host, settings, app, menu }: Insta
   if (!semver.validRange(manifest.hostApi)) {
     throw new Error(`${who}: plugin.json/hostApi "${manifest.hostApi}" is not a semver range`);
   }
-  if (!semver.satisfies(HOST_API_VERSION, manifest.hostApi)) {
-    throw new Error(`${who} needs host API ${manifest.hostApi}; this panel implements ${HOST_API_VERSION}`);
+  if (!semver.satisfies(host.apiVersion, manifest.hostApi)) {
+    throw new Error(`${who} needs host API ${manifest.hostApi}; this panel implements ${host.apiVersion}`);
   }
 
   // Only now does plugin code run.

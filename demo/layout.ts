@@ -4,12 +4,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ejs from 'ejs';
 import type { Request, Response } from 'express';
-import type { PluginPage } from '../src/host';
+import type { PluginPage } from 'support-requests';
 import { csrfToken } from './csrf';
 import { LOCALES, PANEL_NAME, strings } from './i18n';
 import type { Identity } from './identity';
 import type { PanelMenu } from './menu';
-import type { SessionStore } from './sessions';
+import type { PanelSessions } from './sessions';
 
 /** demo/views: beside this file when run from source, two folders up from dist/demo. */
 function viewsDir(): string {
@@ -37,7 +37,7 @@ export interface LayoutParts {
   views: Views;
   menu: PanelMenu;
   identity: Identity;
-  sessions: SessionStore;
+  sessions: PanelSessions;
 }
 
 export class Layout {

@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
-import type { HostLogger } from '../src/host';
+import type { HostLogger } from 'support-requests';
 
 export interface CaughtAttachment {
   filename: string;

@@ -1,7 +1,7 @@
 // The demo's Mailbox: what the SMTP catcher received, as a list, one e-mail, and its attachments.
 // A demo tool, open to every signed-in role; a real panel has no such page.
 import { Router, type Request, type Response } from 'express';
-import type { Locale } from '../src/host';
+import type { Locale } from 'support-requests';
 import { strings } from './i18n';
 import type { Identity } from './identity';
 import type { Layout } from './layout';

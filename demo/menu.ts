@@ -1,6 +1,6 @@
 // The host's left menu: its own entries and the plugins', grouped by section, filtered by role,
 // labelled in the user's language, with the current page marked.
-import type { HostUser, Locale, MenuEntry, UserRole } from '../src/host';
+import type { HostUser, Locale, MenuEntry, UserRole } from 'support-requests';
 
 /** A number next to a menu item for this user (e.g. requests waiting), or null. */
 export type MenuBadge = (user: HostUser) => Promise<number | null>;

@@ -7,12 +7,12 @@ import { csrfValid } from './csrf';
 import { asLocale, strings } from './i18n';
 import type { Identity } from './identity';
 import type { Layout } from './layout';
-import type { SessionStore } from './sessions';
+import type { PanelSessions } from './sessions';
 
 export interface HostRoutesParts {
   knex: Knex;
   identity: Identity;
-  sessions: SessionStore;
+  sessions: PanelSessions;
   layout: Layout;
 }
 
@@ -49,12 +49,12 @@ export function hostRoutes({ knex, identity, sessions, layout }: HostRoutesParts
     const userId = field(req, 'userId');
     const user = typeof userId === 'string' ? await findAccount(knex, userId) : null;
     if (!user) return layout.message(req, res, 400, 'badRequest');
-    identity.signIn(req, res, user);
+    await identity.signIn(req, user);
     res.redirect(303, localPath(field(req, 'next')) ?? '/services');
   });
 
-  router.post('/logout', form, checkCsrf, (req, res) => {
-    identity.signOut(req, res);
+  router.post('/logout', form, checkCsrf, async (req, res) => {
+    await identity.signOut(req);
     res.redirect(303, '/login');
   });
 

@@ -1,6 +1,8 @@
 // The host contract: everything the plugin takes from the billing panel it is installed in.
 // This is the only file that names host things; the rest of the plugin sees the host through
-// these types alone, so any panel that can fill them in can run the plugin.
+// these types alone, so any panel that can fill them in can run the plugin. Nothing else is
+// assumed: the plugin reads no environment variable (not even NODE_ENV: its views are package
+// files, compiled once), and keeps its per-request state to itself (nothing in res.locals).
 import type { Request, Response, Router } from 'express';
 import type { Knex } from 'knex';
 import type { Transporter } from 'nodemailer';
@@ -83,12 +85,18 @@ export interface SupportHost {
   session(req: Request): SessionState;
   /** Sends a plugin page wrapped in the host's layout (menu, header, styles). */
   render(req: Request, res: Response, page: PluginPage): void;
-  /** The panel's public address, used in links inside e-mails (settings.publicBaseUrl wins). */
+  /**
+   * The panel's public address: scheme, host and any path the panel is served under, e.g.
+   * "https://panel.example" (settings.publicBaseUrl wins). The plugin's pages are at this
+   * address + mountPath: e-mail links point there, and pages link to its path. Without either,
+   * e-mail links point to http://localhost and the plugin warns through the logger at activate().
+   */
   publicBaseUrl?: string;
   /** A folder the host gives the plugin for its files (attachments go under it unless settings.storageDir is set). */
   dataDir: string;
   /** The host's own mail settings; when present they win over the plugin's SMTP settings. */
   mail?: { transport: Transporter; from?: string };
+  /** Where the plugin's log lines go; the console without one. */
   logger?: HostLogger;
 }
 
@@ -104,7 +112,10 @@ export interface ActivateOptions {
 
 /** What activate() returns to the host. */
 export interface ActivatedPlugin {
-  /** Mount at mountPath. */
+  /**
+   * Mount at mountPath, in the app served at publicBaseUrl, so the pages' links (publicBaseUrl's
+   * path + mountPath) and the e-mails' links (publicBaseUrl + mountPath) both reach it.
+   */
   router: Router;
   mountPath: string;
   /** Menu entries to add to the host's left menu. */

@@ -28,8 +28,13 @@ import { customerRoutes } from './web/customer-routes';
 import { adminRoutes } from './web/admin-routes';
 import { staffRoutes } from './web/staff-routes';
 import { pluginRouter } from './web/router';
+import { pluginAddress } from './public-address';
 
 export type * from './host';
+/**
+ * The contract version this release's types describe, for tools and tests. A host declares the
+ * version it implements itself: copying this one would make the hostApi check always pass.
+ */
 export { HOST_API_VERSION } from './host';
 export { ManifestError } from './manifest';
 
@@ -54,11 +59,12 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
   const catalog = loadCatalog(path.join(PLUGIN_ROOT, manifest.locales.directory), manifest.locales.supported);
   const viewsDir = path.join(PLUGIN_ROOT, manifest.views);
   const stylesheet = loadStylesheet(path.join(PLUGIN_ROOT, manifest.stylesheet));
-  const render = renderer(host, viewsDir, stylesheet, process.env.NODE_ENV === 'production');
-  const csrf = csrfProtection(host);
-  const publicBaseUrl = (settings.publicBaseUrl ?? host.publicBaseUrl ?? 'http://localhost').replace(/\/+$/, '');
+  // Pages and e-mail links both point here.
+  const address = pluginAddress(settings.publicBaseUrl ?? host.publicBaseUrl, manifest.mountPath, logger);
+  const render = renderer((req, res, page) => host.render(req, res, page), viewsDir, stylesheet, address.path);
+  const csrf = csrfProtection((req) => host.session(req));
 
-  const transport = createTransport(host, settings.mail);
+  const transport = createTransport(host.mail, settings.mail);
   // Half the SMTP timeout: a working server answers every step well within it.
   const health = new TransportHealth(transport, logger, { notAnsweringAfterMs: (settings.mail.timeoutSeconds * 1000) / 2, now });
   let transportCheck: Promise<unknown> = Promise.resolve();
@@ -85,7 +91,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
   const mail = composer({
     catalog,
     viewsDir,
-    ticketsUrl: publicBaseUrl + manifest.mountPath,
+    ticketsUrl: address.url,
     defaultLocale: settings.defaultLocale,
     attachLimitBytes: settings.mail.attachLimitMb * 1024 * 1024,
     mailMessageIdDomain: transport.from.address.split('@')[1] ?? 'localhost',
@@ -113,7 +119,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
   const departments = departmentAdmin({ store, now });
 
   const router = pluginRouter({
-    host,
+    currentUser: (req) => host.currentUser(req),
     stylesheet,
     catalog,
     defaultLocale: settings.defaultLocale,

@@ -18,9 +18,10 @@ export interface MailTransport {
 /** The plugin's own SMTP pool; a host's transport is assumed to send as many at once (nodemailer's pool default). */
 export const SMTP_CONNECTIONS = 5;
 
-export function createTransport(host: SupportHost, settings: MailSettings): MailTransport {
-  if (host.mail?.transport) {
-    return { transporter: host.mail.transport, from: parseFrom(host.mail.from) ?? settings.from, source: 'host', owned: false, connections: SMTP_CONNECTIONS };
+/** @param hostMail the host's own mail settings (the contract's `mail`), which win over the plugin's */
+export function createTransport(hostMail: SupportHost['mail'], settings: MailSettings): MailTransport {
+  if (hostMail?.transport) {
+    return { transporter: hostMail.transport, from: parseFrom(hostMail.from) ?? settings.from, source: 'host', owned: false, connections: SMTP_CONNECTIONS };
   }
   const smtp = settings.smtp;
   if (!smtp) return { transporter: null, from: settings.from, source: 'none', owned: false, connections: SMTP_CONNECTIONS };

@@ -28,7 +28,7 @@ export function cannedAdminRoutes({ canned, render, csrf }: Deps): Router {
   // A body of 20,000 characters, url-encoded (up to 12 bytes a character), with room to spare.
   const form = formBody('256kb', 10);
   const idOf = (req: Request) => pathId(req, 'id');
-  const listUrl = (req: Request, departmentId: string | number, notice: string) => `${req.baseUrl}/admin/canned?department=${departmentId}&${notice}=1`;
+  const listUrl = (departmentId: string | number, notice: string) => `${render.base}/admin/canned?department=${departmentId}&${notice}=1`;
 
   /** The form of a new reply (id null) or of an existing one. */
   async function showForm(req: Request, res: Response, id: number | null, values?: CannedReplyInput, problems: Record<string, Problem> = {}) {
@@ -67,7 +67,7 @@ export function cannedAdminRoutes({ canned, render, csrf }: Deps): Router {
     await orShowAgain(
       req,
       res,
-      async () => res.redirect(303, listUrl(req, (await canned.create(values)).departmentId, 'saved')),
+      async () => res.redirect(303, listUrl((await canned.create(values)).departmentId, 'saved')),
       (problems) => showForm(req, res, null, values, problems),
     );
   });
@@ -79,7 +79,7 @@ export function cannedAdminRoutes({ canned, render, csrf }: Deps): Router {
     await orShowAgain(
       req,
       res,
-      async () => res.redirect(303, listUrl(req, (await canned.update(idOf(req), values)).departmentId, 'saved')),
+      async () => res.redirect(303, listUrl((await canned.update(idOf(req), values)).departmentId, 'saved')),
       (problems) => showForm(req, res, idOf(req), values, problems),
     );
   });
@@ -87,7 +87,7 @@ export function cannedAdminRoutes({ canned, render, csrf }: Deps): Router {
   router.post('/admin/canned/:id/delete', csrf.protect, async (req, res) => {
     const reply = await canned.get(idOf(req));
     await canned.remove(reply.id);
-    res.redirect(303, listUrl(req, reply.departmentId, 'deleted'));
+    res.redirect(303, listUrl(reply.departmentId, 'deleted'));
   });
 
   return router;

@@ -55,7 +55,7 @@ export function departmentAdminRoutes({ departments, render, csrf }: Deps): Rout
   const router = Router();
   const form = formBody('64kb');
   const idOf = (req: Request) => pathId(req, 'id');
-  const listUrl = (req: Request) => `${req.baseUrl}/admin/departments`;
+  const listUrl = `${render.base}/admin/departments`;
 
   /** The form of a new department (id null) or of an existing one with its members. */
   async function showForm(req: Request, res: Response, id: number | null, values?: DepartmentInput, problems: Record<string, Problem> = {}, member = NO_MEMBER) {
@@ -90,7 +90,7 @@ export function departmentAdminRoutes({ departments, render, csrf }: Deps): Rout
     await orShowAgain(
       req,
       res,
-      async () => res.redirect(303, `${listUrl(req)}/${await departments.create(values)}?saved=1`),
+      async () => res.redirect(303, `${listUrl}/${await departments.create(values)}?saved=1`),
       (problems) => showForm(req, res, null, values, problems),
     );
   });
@@ -104,7 +104,7 @@ export function departmentAdminRoutes({ departments, render, csrf }: Deps): Rout
       res,
       async () => {
         await departments.update(idOf(req), values);
-        res.redirect(303, `${listUrl(req)}?saved=1`);
+        res.redirect(303, `${listUrl}?saved=1`);
       },
       (problems) => showForm(req, res, idOf(req), values, problems),
     );
@@ -116,7 +116,7 @@ export function departmentAdminRoutes({ departments, render, csrf }: Deps): Rout
       res,
       async () => {
         await departments.remove(idOf(req));
-        res.redirect(303, `${listUrl(req)}?deleted=1`);
+        res.redirect(303, `${listUrl}?deleted=1`);
       },
       (problems) => showForm(req, res, idOf(req), undefined, problems),
     );
@@ -129,7 +129,7 @@ export function departmentAdminRoutes({ departments, render, csrf }: Deps): Rout
       res,
       async () => {
         await departments.addMember(idOf(req), member);
-        res.redirect(303, `${listUrl(req)}/${idOf(req)}?member=1#members`);
+        res.redirect(303, `${listUrl}/${idOf(req)}?member=1#members`);
       },
       (problems) => showForm(req, res, idOf(req), undefined, problems, member),
     );
@@ -137,7 +137,7 @@ export function departmentAdminRoutes({ departments, render, csrf }: Deps): Rout
 
   router.post('/admin/departments/:id/members/:memberId/delete', csrf.protect, async (req, res) => {
     await departments.removeMember(idOf(req), pathId(req, 'memberId'));
-    res.redirect(303, `${listUrl(req)}/${idOf(req)}#members`);
+    res.redirect(303, `${listUrl}/${idOf(req)}#members`);
   });
 
   return router;

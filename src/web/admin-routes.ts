@@ -38,7 +38,7 @@ export function adminRoutes({ mail, departments, canned, render, csrf }: Deps): 
 
   router.post('/admin/mail/:id/retry', csrf.protect, formBody('1kb', 2), async (req, res) => {
     await mail.retry(pathId(req, 'id'), submissionKeyOf(req));
-    res.redirect(303, `${req.baseUrl}/admin/mail?retried=1`);
+    res.redirect(303, `${render.base}/admin/mail?retried=1`);
   });
 
   return router;

@@ -9,16 +9,19 @@ export interface RequestContext {
   t: Translate;
 }
 
+// Kept beside the response rather than in the host's res.locals, which stay the host's.
+const contexts = new WeakMap<Response, RequestContext>();
+
 export function contextOf(res: Response): RequestContext {
-  return res.locals.support as RequestContext;
+  return contexts.get(res) as RequestContext;
 }
 
-export function attachContext(host: SupportHost, catalog: Catalog, defaultLocale: Locale) {
+/** @param currentUser the host's currentUser() */
+export function attachContext(currentUser: SupportHost['currentUser'], catalog: Catalog, defaultLocale: Locale) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const user = await host.currentUser(req);
+    const user = await currentUser(req);
     const locale = chooseLocale(user?.locale, req.get('accept-language'), catalog.supported, defaultLocale);
-    const context: RequestContext = { user, locale, t: catalog.translator(locale) };
-    res.locals.support = context;
+    contexts.set(res, { user, locale, t: catalog.translator(locale) });
     // Forms carry their CSRF token in the action URL; keep it out of Referer headers.
     res.set('Referrer-Policy', 'same-origin');
     res.set('Content-Language', locale);

@@ -7,10 +7,11 @@ import type { SupportHost } from '../host';
 
 const SESSION_KEY = 'support-requests.csrf';
 
-export function csrfProtection(host: SupportHost) {
+/** @param session the host's session(): the token is kept in the browser's session */
+export function csrfProtection(session: SupportHost['session']) {
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
-    getTokenFromState: (req) => host.session(req).get(SESSION_KEY),
-    storeTokenInState: (req, token) => host.session(req).set(SESSION_KEY, token ?? undefined),
+    getTokenFromState: (req) => session(req).get(SESSION_KEY),
+    storeTokenInState: (req, token) => session(req).set(SESSION_KEY, token ?? undefined),
     getTokenFromRequest: (req) => {
       const fromHeader = req.get('x-csrf-token');
       const fromQuery = typeof req.query._csrf === 'string' ? req.query._csrf : undefined;

@@ -90,7 +90,7 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
         // Set only by the "send as it is" button the form shows with a copied-subject warning.
         const subjectConfirmed = formField(req, 'subjectConfirmed') === '1';
         const ticket = await tickets.create(customer(res), { ...values, subjectConfirmed }, files, contextOf(res).locale, submissionKeyOf(req));
-        res.redirect(303, `${req.baseUrl}/${ticket.number}?created=1`);
+        res.redirect(303, `${render.base}/${ticket.number}?created=1`);
       },
       (problems) => showForm(req, res, values, problems, filesLost),
     );
@@ -107,7 +107,7 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
       res,
       async () => {
         const messageId = await tickets.reply(customer(res), number, body, files, submissionKeyOf(req));
-        res.redirect(303, `${req.baseUrl}/${number}?replied=1#m${messageId}`);
+        res.redirect(303, `${render.base}/${number}?replied=1#m${messageId}`);
       },
       (problems) => showTicket(req, res, number, body, problems, filesLost),
     );
@@ -116,7 +116,7 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
   router.post('/:number/close', csrf.protect, async (req, res) => {
     const number = ticketNumberOf(req);
     await tickets.close(customer(res), number);
-    res.redirect(303, `${req.baseUrl}/${number}`);
+    res.redirect(303, `${render.base}/${number}`);
   });
 
   router.get('/:number/files/:attachmentId', async (req, res) => {

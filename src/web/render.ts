@@ -11,12 +11,18 @@ import { LOCALES } from '../model/locales';
 import type { Stylesheet } from './stylesheet';
 
 export interface Renderer {
+  /** Where the plugin's pages are (see public-address.ts): every link and redirect starts with it. */
+  base: string;
   page(req: Request, res: Response, view: string, title: string, data: object, status?: number): Promise<void>;
   /** A short page with a title and a sentence, for 401/403/404/500. */
   message(req: Request, res: Response, status: number, key: string): Promise<void>;
 }
 
-export function renderer(host: SupportHost, viewsDir: string, stylesheet: Stylesheet, cache: boolean): Renderer {
+/**
+ * @param show the host's render(): wraps a page in the panel's layout
+ * @param base where the plugin's pages are (see public-address.ts); every link in a page starts with it
+ */
+export function renderer(show: SupportHost['render'], viewsDir: string, stylesheet: Stylesheet, base: string): Renderer {
   async function page(req: Request, res: Response, view: string, title: string, data: object, status = 200): Promise<void> {
     const { t, locale, user } = contextOf(res);
     const html = await ejs.renderFile(
@@ -26,7 +32,7 @@ export function renderer(host: SupportHost, viewsDir: string, stylesheet: Styles
         t,
         locale,
         user,
-        base: req.baseUrl,
+        base,
         // Every view reads its maxlength attributes and its lists of languages from here.
         limits: LIMITS,
         locales: LOCALES,
@@ -34,13 +40,15 @@ export function renderer(host: SupportHost, viewsDir: string, stylesheet: Styles
         size: (bytes: number) => formatSize(bytes, locale),
         duration: (ms: number) => formatDuration(ms, locale),
       },
-      { cache, async: false },
+      // The views are files of the package: compiled once, whatever the host's NODE_ENV.
+      { cache: true, async: false },
     );
     // A stylesheet link is allowed in the body, so this works with any host layout.
-    host.render(req, res, { title, html: `${stylesheet.link(req.baseUrl)}\n${html}`, status });
+    show(req, res, { title, html: `${stylesheet.link(base)}\n${html}`, status });
   }
 
   return {
+    base,
     page,
     message(req, res, status, key) {
       const { t } = contextOf(res);

@@ -11,7 +11,8 @@ import { isStorageUnavailable } from '../files/unavailable';
 import { answerUnavailable } from './unavailable';
 
 export interface RouterParts {
-  host: SupportHost;
+  /** The host's currentUser(). */
+  currentUser: SupportHost['currentUser'];
   catalog: Catalog;
   defaultLocale: Locale;
   render: Renderer;
@@ -24,11 +25,11 @@ export interface RouterParts {
   isDatabaseUnavailable(err: unknown): boolean;
 }
 
-export function pluginRouter({ host, catalog, defaultLocale, render, customer, admin, staff, stylesheet, logger, isDatabaseUnavailable }: RouterParts): Router {
+export function pluginRouter({ currentUser, catalog, defaultLocale, render, customer, admin, staff, stylesheet, logger, isDatabaseUnavailable }: RouterParts): Router {
   const router = Router();
   // Static and the same for everyone, so before who is asking is looked up.
   router.get(STYLESHEET_PATH, stylesheet.serve);
-  router.use(attachContext(host, catalog, defaultLocale));
+  router.use(attachContext(currentUser, catalog, defaultLocale));
 
   router.use((req, res, next) => {
     const { user } = contextOf(res);

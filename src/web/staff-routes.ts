@@ -62,7 +62,7 @@ export function staffRoutes({ tickets, storage, settings, render, csrf, now }: D
   const form = formBody('16kb', 10);
   const fileRules = fileRulesOf(settings);
   const staff = (res: Response) => contextOf(res).user as HostUser;
-  const back = (req: Request, anchor = '') => `${req.baseUrl}/${ticketNumberOf(req)}${anchor}`;
+  const back = (req: Request, anchor = '') => `${render.base}/${ticketNumberOf(req)}${anchor}`;
 
   /** The ticket page; cannedId puts that canned reply of the ticket's department in the reply box. */
   async function showTicket(req: Request, res: Response, drafts: Drafts = {}, cannedId: number | null = null) {
@@ -201,7 +201,7 @@ export function staffRoutes({ tickets, storage, settings, render, csrf, now }: D
       async () => {
         await tickets.transfer(staff(res), ticketNumberOf(req), formId(req, 'departmentId'), reason, submissionKeyOf(req));
         // The ticket may now be outside this user's departments: back to the queue.
-        res.redirect(303, `${req.baseUrl}/?transferred=${encodeURIComponent(ticketNumberOf(req))}`);
+        res.redirect(303, `${render.base}/?transferred=${encodeURIComponent(ticketNumberOf(req))}`);
       },
       (problems) => showTicket(req, res, { reason, errors: problems }),
     );

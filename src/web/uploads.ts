@@ -23,6 +23,9 @@ const MAX_FIELDS = 10;
 /** A problem met while the form was read, with the field it belongs next to. */
 export type UploadProblem = Problem & { field: string };
 
+/** Each response's UploadProblem; kept here, not in the host's res.locals. */
+const uploadProblems = new WeakMap<Response, UploadProblem>();
+
 function problemFor(err: multer.MulterError, limits: UploadLimits): UploadProblem {
   switch (err.code) {
     case 'LIMIT_FILE_SIZE':
@@ -94,7 +97,7 @@ export function fileUploads(storage: FileStorage, limits: UploadLimits) {
     const { files } = uploadsOf(req, res);
     req.files = [];
     await storage.remove(files.map((f) => f.storageKey));
-    res.locals.uploadProblem = { field, ...problem };
+    uploadProblems.set(res, { field, ...problem });
   }
 
   return (req: Request, res: Response, next: NextFunction): void => {
@@ -102,7 +105,7 @@ export function fileUploads(storage: FileStorage, limits: UploadLimits) {
       if (!err) return refuseUnreadableText(req, res).then(() => next(), next);
       if (err instanceof multer.MulterError) {
         // multer has already removed every file of this request.
-        res.locals.uploadProblem = problemFor(err, limits);
+        uploadProblems.set(res, problemFor(err, limits));
         req.files = [];
         return next();
       }
@@ -115,7 +118,7 @@ export function fileUploads(storage: FileStorage, limits: UploadLimits) {
 
 /** The problem a limit (or text that was not UTF-8) caused while the form was read; its files are gone then. */
 export function uploadProblemOf(res: Response): UploadProblem | undefined {
-  return res.locals.uploadProblem as UploadProblem | undefined;
+  return uploadProblems.get(res);
 }
 
 /**

@@ -123,6 +123,31 @@ describe('demo billing panel', () => {
     await ivan.get('/services').expect(303);
   });
 
+  it('starts a new session at sign-in and at sign-out, keeping only the chosen language', async () => {
+    const sessionCookie = (res: request.Response) => /panel_sid=[^;]+/.exec(String(res.headers['set-cookie'] ?? ''))?.[0];
+    const agent = request.agent(demo.app);
+    const login = await agent.get('/login').expect(200);
+    const anonymous = sessionCookie(login);
+    assert.ok(anonymous, 'a session from the first page');
+    await agent.post('/language').type('form').send({ _csrf: hiddenField(login.text, '_csrf'), lang: 'en', returnTo: '/login' }).expect(303);
+    const english = await agent.get('/login').expect(200);
+    const signedIn = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: hiddenField(english.text, '_csrf'), userId: await userId(demo, 'ivan@example.ru') })
+      .expect(303);
+    const signedInCookie = sessionCookie(signedIn);
+    assert.ok(signedInCookie && signedInCookie !== anonymous, 'a new session id at sign-in');
+    await request(demo.app).get('/services').set('Cookie', anonymous).expect(303).expect('Location', /^\/login/);
+    const services = await agent.get('/services').expect(200);
+    assert.match(services.text, /<html lang="en">/);
+
+    const out = await agent.post('/logout').type('form').send({ _csrf: hiddenField(services.text, '_csrf') }).expect(303);
+    assert.ok(sessionCookie(out) && sessionCookie(out) !== signedInCookie, 'a new session id at sign-out');
+    await request(demo.app).get('/services').set('Cookie', signedInCookie).expect(303).expect('Location', /^\/login/);
+    assert.match((await agent.get('/login').expect(200)).text, /<html lang="en">/);
+  });
+
   it('seeds the accounts only once', async () => {
     const count = async (d: DemoApp, table: string) => Number(((await d.knex(table).count({ n: '*' }).first()) as { n: number | string }).n);
     const users = await count(demo, 'panel_users');

@@ -38,12 +38,15 @@ function startDemo(env: Record<string, string>, dataDir: string): Demo {
   return { child, output: () => out, errors: () => err, exited };
 }
 
-/** Waits for the start message; returns the URL it printed. */
+/**
+ * Waits for the start message, through its "Listening on" line (a separate write, which may
+ * arrive in a later chunk); returns the URL it printed.
+ */
 async function started(demo: Demo, ms = 20_000): Promise<URL> {
   const until = Date.now() + ms;
   for (;;) {
     const url = /^Billing panel demo: (http:\/\/\S+\/)$/m.exec(demo.output())?.[1];
-    if (url) return new URL(url);
+    if (url && /^Listening on /m.test(demo.output() + demo.errors())) return new URL(url);
     if (demo.child.exitCode !== null || Date.now() > until) throw new Error(`the demo did not start: ${demo.output()} ${demo.errors()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -67,6 +67,8 @@ export interface StartOptions {
   at?: { prefix: string; dataDir: string };
   /** The plugin's clock (activate's `now`), e.g. a TestClock the test moves forward. */
   now?: () => number;
+  /** The host's publicBaseUrl (the contract member; settings.publicBaseUrl is a setting). */
+  hostPublicBaseUrl?: string;
 }
 
 /** Real time plus an offset a test can move forward, so timed rules run without sleeping. */
@@ -102,6 +104,7 @@ export async function startPlugin(db: TestDatabase, settings: Record<string, unk
       res.status(page.status ?? 200).type('html').send(`<!doctype html><title>${page.title}</title><main>${page.html}</main>`);
     },
     ...(options.hostMail ? { mail: options.hostMail } : {}),
+    ...(options.hostPublicBaseUrl ? { publicBaseUrl: options.hostPublicBaseUrl } : {}),
     logger: {
       info: (m) => log?.push(`info ${m}`),
       warn: (m) => log?.push(`warn ${m}`),
