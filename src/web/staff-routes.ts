@@ -2,7 +2,8 @@
 // on it. Each action is a CSRF-checked POST; the domain decides who may touch which ticket.
 import { Router, type Request, type Response } from 'express';
 import type { Settings } from '../manifest';
-import type { QueueQuery, StaffTickets } from '../domain/staff-tickets';
+import type { StaffTickets } from '../domain/staff-tickets';
+import type { QueueQuery } from '../domain/staff-queue';
 import { NotFoundError, type Problem } from '../model/errors';
 import { PRIORITIES, type Message, type TicketStatus } from '../model/types';
 import { LIMITS } from '../domain/field-rules';

@@ -2,7 +2,7 @@
 // an assignment and a transfer change, and what each records and e-mails.
 import assert from 'node:assert/strict';
 import { NotFoundError } from '../../src/model/errors';
-import type { QueueQuery } from '../../src/domain/staff-tickets';
+import type { QueueQuery } from '../../src/domain/staff-queue';
 import { admin, anna, domainWorld, ivan, petr, problemsOf, storedFile } from '../support/domain-world';
 
 const ALL: QueueQuery = { departmentId: null, status: 'open', priority: null, serviceKind: null, assignee: null, search: '' };

@@ -1,0 +1,159 @@
+// What staff change on a ticket in their reach: closing or reopening, priority, assignment and a
+// transfer to another department. Every change is recorded in the audit trail in the same
+// transaction as the change itself; a transfer's e-mail to the new department is queued there too.
+import type { HostUser } from '../host';
+import type { TicketMail } from '../model/mail';
+import type { NewTicketEvent, Store, TicketChanges } from '../model/store';
+import type { Clock, Ticket, TicketEvent, TicketPriority } from '../model/types';
+import { PRIORITIES } from '../model/types';
+import { ValidationError, type Problem } from '../model/errors';
+import { checkText, LIMITS } from './field-rules';
+import { isTicketNumber } from './ticket-number';
+import { DuplicateSubmission, oncePerSubmission, underTicketLock } from './submissions';
+import type { StaffAccess } from './staff-access';
+
+export interface StaffActionDeps {
+  store: Store;
+  discardFiles(keys: string[]): Promise<void>;
+  mail: TicketMail;
+  mailQueued?: () => void;
+  now?: Clock;
+}
+
+/** An audit-trail entry of something a staff member did to a ticket. */
+export function auditEntry(
+  user: HostUser,
+  ticket: Ticket,
+  action: TicketEvent['action'],
+  detail: TicketEvent['detail'],
+  at: number,
+): NewTicketEvent {
+  return { ticketId: ticket.id, actorId: user.id, actorName: user.name, action, detail, createdAt: at };
+}
+
+export function staffActions(deps: StaffActionDeps, access: StaffAccess) {
+  const { store } = deps;
+  const { reachable } = access;
+  const now = deps.now ?? Date.now;
+
+  /** Applies a change to a ticket under its row lock, with its audit entries; returns what changed. */
+  async function change(
+    user: HostUser,
+    number: string,
+    apply: (ticket: Ticket, at: number) => { changes: TicketChanges; events: NewTicketEvent[] } | null,
+  ): Promise<void> {
+    const found = await reachable(user, number);
+    await store.transaction(async (tx) => {
+      const ticket = await tx.tickets.lock(found.id);
+      const at = now();
+      const result = apply(ticket, at);
+      if (!result || result.events.length === 0) return;
+      await tx.tickets.update(ticket.id, { ...result.changes, updatedAt: at });
+      await tx.events.record(result.events);
+    });
+  }
+
+  return {
+    /** Closes a ticket, or reopens it as waiting for staff. */
+    setOpen(user: HostUser, number: string, open: boolean): Promise<void> {
+      return change(user, number, (ticket, at) => {
+        const to = open ? 'waiting' : 'closed';
+        if ((ticket.status === 'closed') === !open) return null;
+        return {
+          changes: { status: to, closedAt: open ? null : at },
+          events: [auditEntry(user, ticket, 'status', { from: ticket.status, to }, at)],
+        };
+      });
+    },
+
+    setPriority(user: HostUser, number: string, priority: string): Promise<void> {
+      if (!PRIORITIES.includes(priority as TicketPriority)) throw new ValidationError({ priority: { key: 'errors.priority.invalid' } });
+      return change(user, number, (ticket, at) =>
+        ticket.priority === priority
+          ? null
+          : {
+              changes: { priority: priority as TicketPriority },
+              events: [auditEntry(user, ticket, 'priority', { from: ticket.priority, to: priority }, at)],
+            },
+      );
+    },
+
+    /** Assigns to the user themself, to a member of the ticket's department, or to nobody (null). */
+    async assign(user: HostUser, number: string, assigneeId: string | null): Promise<void> {
+      let assignee: { id: string; name: string } | null = null;
+      if (assigneeId === user.id) assignee = { id: user.id, name: user.name };
+      else if (assigneeId !== null) {
+        const ticket = await reachable(user, number);
+        const member = (await store.members.list(ticket.departmentId)).find((m) => m.userId === assigneeId);
+        if (!member) throw new ValidationError({ assignee: { key: 'errors.assignee.unknown' } });
+        assignee = { id: member.userId, name: member.name };
+      }
+      return change(user, number, (ticket, at) =>
+        ticket.assigneeId === (assignee?.id ?? null)
+          ? null
+          : {
+              changes: { assigneeId: assignee?.id ?? null, assigneeName: assignee?.name ?? null },
+              events: [auditEntry(user, ticket, 'assignee', { from: ticket.assigneeName, to: assignee?.name ?? null }, at)],
+            },
+      );
+    },
+
+    /**
+     * Moves a ticket to another department with a reason; that department is e-mailed like a new
+     * arrival (departmentId null: none was chosen). The submission key makes a double click one transfer: a repeat answers as done
+     * even though the ticket may now be out of the user's reach.
+     */
+    transfer(user: HostUser, number: string, departmentId: number | null, reason: string, submissionKey: string): Promise<void> {
+      return oncePerSubmission(store, {
+        files: [],
+        discard: deps.discardFiles,
+        made: async () => {
+          const ticket = isTicketNumber(number) ? await store.tickets.findByNumber(number) : null;
+          // A transfer returns nothing: undefined says "made", null "not made".
+          return ticket && (await underTicketLock(store, ticket.id, (tx) => tx.events.madeBySubmission(ticket.id, user.id, submissionKey)))
+            ? undefined
+            : null;
+        },
+        change: async () => {
+          const found = await reachable(user, number);
+          const problems: Record<string, Problem> = {};
+          const target = departmentId === null ? null : await store.departments.find(departmentId);
+          if (!target || !target.active || target.id === found.departmentId) problems.departmentId = { key: 'errors.transfer.department' };
+          checkText(problems, 'reason', reason, {
+            max: LIMITS.transferReason,
+            required: 'errors.transfer.reasonRequired',
+            tooLong: 'errors.transfer.reasonTooLong',
+            asTyped: true,
+          });
+          if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+          await store.transaction(async (tx) => {
+            const ticket = await tx.tickets.lock(found.id);
+            if (await tx.events.madeBySubmission(ticket.id, user.id, submissionKey)) throw new DuplicateSubmission();
+            // Someone else moved it there meanwhile: nothing left to do, and no second e-mail.
+            if (ticket.departmentId === target!.id) throw new ValidationError({ departmentId: { key: 'errors.transfer.department' } });
+            const from = await tx.departments.find(ticket.departmentId);
+            const at = now();
+            const priority = target!.urgent ? 'urgent' : ticket.priority;
+            await tx.tickets.update(ticket.id, { departmentId: target!.id, assigneeId: null, assigneeName: null, priority, updatedAt: at });
+            const events: NewTicketEvent[] = [
+              {
+                ...auditEntry(user, ticket, 'department', { from: from?.code ?? null, to: target!.code, reason: reason.trim() }, at),
+                submissionKey,
+              },
+            ];
+            if (ticket.assigneeId) events.push(auditEntry(user, ticket, 'assignee', { from: ticket.assigneeName, to: null }, at));
+            await tx.events.record(events);
+            if (from) {
+              const moved = { ...ticket, departmentId: target!.id, priority };
+              await tx.outbox.enqueue(
+                deps.mail.forTransfer(moved, from, target!, reason.trim(), await tx.messages.thread(ticket.id, 'customer')),
+                at,
+              );
+            }
+          });
+          deps.mailQueued?.();
+        },
+      });
+    },
+  };
+}

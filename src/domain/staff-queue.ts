@@ -1,0 +1,34 @@
+// The staff queue: the tickets of the departments a staff member reaches, filtered and a page at a
+// time, and the menu badge's count of those waiting for an answer.
+import type { HostUser } from '../host';
+import type { QueueFilter, Store } from '../model/store';
+import type { Page, Ticket } from '../model/types';
+import type { StaffAccess } from './staff-access';
+
+export const STAFF_PAGE_SIZE = 25;
+/** The menu badge counts this far; a host shows it as "99+" or the like. */
+export const BADGE_CAP = 100;
+
+export type QueueQuery = Omit<QueueFilter, 'departmentIds'> & { departmentId: number | null };
+
+export function staffQueue(store: Store, access: StaffAccess) {
+  return {
+    async queue(user: HostUser, query: QueueQuery, cursor: string | null): Promise<Page<Ticket>> {
+      const allowed = await access.reach(user);
+      let departmentIds = allowed;
+      if (query.departmentId !== null) {
+        departmentIds = !allowed || allowed.includes(query.departmentId) ? [query.departmentId] : [];
+      }
+      if (departmentIds && departmentIds.length === 0) return { items: [], next: null };
+      const { departmentId: _ignored, ...filter } = query;
+      return store.queue.page({ ...filter, departmentIds }, cursor, STAFF_PAGE_SIZE);
+    },
+
+    /** Tickets waiting for an answer in the user's departments, for the menu badge; BADGE_CAP means "that many or more". */
+    async waitingCount(user: HostUser): Promise<number> {
+      const allowed = await access.reach(user);
+      if (allowed && allowed.length === 0) return 0;
+      return store.queue.waitingCount(allowed, BADGE_CAP);
+    },
+  };
+}

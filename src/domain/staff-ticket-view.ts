@@ -1,0 +1,50 @@
+// One ticket as staff read it: the thread with internal notes, the audit trail, the linked service
+// as the host knows it now, and what the page's forms offer; and its files. Both only in reach.
+import type { HostService, HostUser } from '../host';
+import type { Store } from '../model/store';
+import type { Attachment, CannedReply, Department, DepartmentMember, Message, Ticket, TicketEvent } from '../model/types';
+import { NotFoundError } from '../model/errors';
+import type { StaffAccess } from './staff-access';
+
+export interface StaffTicketView {
+  ticket: Ticket;
+  department: Department | null;
+  departments: Department[];
+  messages: Message[];
+  events: TicketEvent[];
+  /** The linked service as the host knows it now; `missing` when it no longer exists. */
+  service: HostService | 'missing' | null;
+  /** The newest message id: what a reply form is written against. */
+  lastMessageId: number;
+  /** The ticket's department's canned replies: the only ones its reply form may take. */
+  canned: CannedReply[];
+  /** The ticket's department's members (its admin page lists them): whom it can be assigned to. */
+  members: DepartmentMember[];
+}
+
+export function staffTicketView(store: Store, servicesOf: (customerId: string) => Promise<HostService[]>, access: StaffAccess) {
+  return {
+    async view(user: HostUser, number: string): Promise<StaffTicketView> {
+      const ticket = await access.reachable(user, number);
+      const [department, departments, messages, events, canned, members, services] = await Promise.all([
+        store.departments.find(ticket.departmentId),
+        store.departments.list({ activeOnly: false }),
+        store.messages.thread(ticket.id, 'staff'),
+        store.events.forTicket(ticket.id),
+        store.canned.list(ticket.departmentId),
+        store.members.list(ticket.departmentId),
+        ticket.serviceId ? servicesOf(ticket.customerId) : Promise.resolve([]),
+      ]);
+      const service = ticket.serviceId ? (services.find((s) => s.id === ticket.serviceId) ?? 'missing') : null;
+      const lastMessageId = messages.reduce((max, m) => Math.max(max, m.id), 0);
+      return { ticket, department, departments, messages, events, service, lastMessageId, canned, members };
+    },
+
+    async attachment(user: HostUser, number: string, attachmentId: number): Promise<Attachment> {
+      const ticket = await access.reachable(user, number);
+      const attachment = await store.messages.findAttachment(ticket.id, attachmentId, 'staff');
+      if (!attachment) throw new NotFoundError('attachment');
+      return attachment;
+    },
+  };
+}

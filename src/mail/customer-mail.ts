@@ -1,0 +1,91 @@
+// The e-mails a customer gets about their request: the confirmation of a new one, a staff answer,
+// and the notice that it was closed after days of silence. They are one envelope, in the
+// customer's language and the ticket's thread; only the template, the subject and what the
+// template shows differ.
+import type { Department, Message, Ticket } from '../model/types';
+import type { NewOutboxItem } from '../model/mail';
+import { oneLine, type Envelopes } from './envelope';
+
+interface CustomerNotice {
+  /** The outbox kind, which is also the template's name under views/mail. */
+  kind: 'customer-confirmation' | 'customer-reply' | 'customer-closed';
+  subjectKey: string;
+  /** The Message-ID the e-mail answers; none for a ticket older than threading. */
+  thread: string | null;
+  urgent: boolean;
+  department?: Department;
+  /** A message to quote, with its files. */
+  message?: Message;
+  days?: number;
+}
+
+export function customerMail(kit: Envelopes) {
+  function item(ticket: Ticket, notice: CustomerNotice): NewOutboxItem[] {
+    const locale = ticket.customerLocale ?? kit.defaultLocale;
+    const t = kit.translator(locale);
+    const files = kit.filesFor(ticket, notice.message?.attachments ?? []);
+    const subject = t(notice.subjectKey, { number: ticket.number, subject: oneLine(ticket.subject) });
+    const envelope = kit.envelope(
+      notice.kind,
+      locale,
+      [ticket.customerEmail],
+      subject,
+      {
+        ticket,
+        message: notice.message,
+        days: notice.days,
+        link: kit.linkOf(ticket),
+        listed: files.listed,
+        departmentName: notice.department?.name[locale],
+        customer: { name: oneLine(ticket.customerName) },
+      },
+      { attachments: files.attached, ...(notice.thread ? { inReplyTo: notice.thread, references: [notice.thread] } : {}) },
+    );
+    return [
+      {
+        ticketId: ticket.id,
+        ticketNumber: ticket.number,
+        kind: notice.kind,
+        urgent: notice.urgent,
+        mailMessageId: kit.newMailMessageId(ticket.number),
+        envelope,
+      },
+    ];
+  }
+
+  return {
+    /** "We received your request", answering the department's notice that started the thread. */
+    forNewTicket(ticket: Ticket, department: Department, threadMessageId: string): NewOutboxItem[] {
+      return item(ticket, {
+        kind: 'customer-confirmation',
+        subjectKey: 'mail.confirmationSubject',
+        thread: threadMessageId,
+        urgent: department.urgent,
+        department,
+      });
+    },
+
+    /** A staff answer, with its files. */
+    forStaffReply(ticket: Ticket, department: Department, message: Message): NewOutboxItem[] {
+      return item(ticket, {
+        kind: 'customer-reply',
+        subjectKey: 'mail.replySubject',
+        thread: ticket.threadMessageId,
+        urgent: false,
+        department,
+        message,
+      });
+    },
+
+    /** Tells the customer their answered request was closed after days of silence. */
+    forAutoClose(ticket: Ticket, days: number): NewOutboxItem[] {
+      return item(ticket, {
+        kind: 'customer-closed',
+        subjectKey: 'mail.closedSubject',
+        thread: ticket.threadMessageId,
+        urgent: false,
+        days: Math.round(days * 10) / 10,
+      });
+    },
+  };
+}

@@ -1,0 +1,82 @@
+// The e-mails a department gets about a ticket: a new one, a customer's reply, one transferred to
+// it. One notice in the department's language, with the customer's message and the files; urgent
+// departments' mail is flagged, prefixed and copied to their on-call addresses.
+import type { Department, Message, Ticket } from '../model/types';
+import type { MailEnvelope, NewOutboxItem } from '../model/mail';
+import { oneLine, type Envelopes } from './envelope';
+
+type Why = { kind: 'new' } | { kind: 'reply' } | { kind: 'transfer'; from: Department; reason: string };
+
+export function departmentMail(kit: Envelopes) {
+  function notice(
+    why: Why,
+    ticket: Ticket,
+    department: Department,
+    message: Message,
+    earlier: Message[],
+    threadId: string | null,
+  ): MailEnvelope {
+    const locale = department.mailLocale ?? kit.defaultLocale;
+    const t = kit.translator(locale);
+    // A transfer is the new department's first sight of the ticket: every file so far, not only the latest message's.
+    const files = kit.filesFor(ticket, why.kind === 'transfer' ? [...earlier, message].flatMap((m) => m.attachments) : message.attachments);
+    const prefix = department.urgent ? `${t('mail.emergencyPrefix')} ` : '';
+    const subject = `${prefix}[#${ticket.number}] ${oneLine(ticket.subject)} (${department.name[locale]})`;
+    const to = department.urgent ? [...department.emails, ...department.onCall] : department.emails;
+    const headline =
+      why.kind === 'new'
+        ? t('mail.newTicket', { department: department.name[locale] })
+        : why.kind === 'reply'
+          ? t('mail.customerReply', { number: ticket.number })
+          : t('mail.transferred', { number: ticket.number, from: why.from.name[locale] });
+    return kit.envelope(
+      'department',
+      locale,
+      to,
+      subject,
+      {
+        headline,
+        reason: why.kind === 'transfer' ? why.reason : '',
+        ticket,
+        department,
+        message,
+        earlier,
+        link: kit.linkOf(ticket),
+        listed: files.listed,
+        customer: { name: oneLine(ticket.customerName), email: ticket.customerEmail },
+      },
+      {
+        attachments: files.attached,
+        headers: department.urgent ? { 'X-Priority': '1 (Highest)', Importance: 'high' } : {},
+        ...(threadId ? { inReplyTo: threadId, references: [threadId] } : {}),
+      },
+    );
+  }
+
+  /** Nothing to queue for a department without addresses. */
+  function item(kind: string, ticket: Ticket, department: Department, envelope: MailEnvelope, mailMessageId: string): NewOutboxItem[] {
+    if (envelope.to.length === 0) return [];
+    return [{ ticketId: ticket.id, ticketNumber: ticket.number, kind, urgent: department.urgent, mailMessageId, envelope }];
+  }
+
+  return {
+    /** The notice of a new ticket; its Message-ID is the thread's start. */
+    forNewTicket(ticket: Ticket, department: Department, message: Message, threadMessageId: string): NewOutboxItem[] {
+      return item('department-new', ticket, department, notice({ kind: 'new' }, ticket, department, message, [], null), threadMessageId);
+    },
+
+    /** The notice of a customer's reply, in the ticket's thread, with earlier messages for context. */
+    forCustomerReply(ticket: Ticket, department: Department, message: Message, earlier: Message[]): NewOutboxItem[] {
+      const mail = notice({ kind: 'reply' }, ticket, department, message, earlier, ticket.threadMessageId);
+      return item('department-reply', ticket, department, mail, kit.newMailMessageId(ticket.number));
+    },
+
+    /** The new department's notice of a transferred ticket: like an arrival, with the reason and the thread so far. */
+    forTransfer(ticket: Ticket, from: Department, to: Department, reason: string, thread: Message[]): NewOutboxItem[] {
+      const [latest, ...before] = [...thread].reverse();
+      if (!latest) return [];
+      const mail = notice({ kind: 'transfer', from, reason }, ticket, to, latest, before, ticket.threadMessageId);
+      return item('department-transfer', ticket, to, mail, kit.newMailMessageId(ticket.number));
+    },
+  };
+}
