@@ -54,7 +54,7 @@ const consoleLogger: HostLogger = {
   error: (m) => console.error(m),
 };
 
-export function demoPluginSettings(publicBaseUrl: string): Record<string, unknown> {
+function demoPluginSettings(publicBaseUrl: string): Record<string, unknown> {
   return {
     publicBaseUrl,
     departments: {
@@ -161,7 +161,7 @@ export async function createDemoApp(options: DemoOptions): Promise<DemoApp> {
     const { plugin } = await installPlugin({ folder: PLUGIN_FOLDER, host, settings, app, menu });
 
     app.use((req, res) => layout.message(req, res, 404, 'notFound'));
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    // Four parameters: express knows an error handler by its arity.
     app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
       // The path only: a form's query string carries its CSRF token.
       const where = `${req.method} ${req.originalUrl.split('?')[0]}`;

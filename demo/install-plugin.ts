@@ -47,7 +47,7 @@ export function readManifest(folder: string): PluginManifest {
   try {
     data = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`plugin at ${folder}: cannot read plugin.json: ${(err as Error).message}`);
+    throw new Error(`plugin at ${folder}: cannot read plugin.json: ${(err as Error).message}`, { cause: err });
   }
   const m = data as Partial<PluginManifest> | null;
   for (const key of ['id', 'name', 'version', 'hostApi', 'main'] as const) {
@@ -68,7 +68,7 @@ export async function installPlugin({ folder, host, settings, app, menu }: Insta
 
   // Only now does plugin code run.
   const entry = path.resolve(folder, manifest.main);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the plugin's entry is named by its plugin.json, read at run time
   const exports = require(entry) as { activate?: unknown };
   if (typeof exports.activate !== 'function') throw new Error(`${who}: ${entry} does not export activate()`);
   const plugin = await (exports.activate as ActivateFn)(host, settings);

@@ -5,7 +5,7 @@ import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 's
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import type { HostLogger } from 'support-requests';
 
-export interface CaughtAttachment {
+interface CaughtAttachment {
   filename: string;
   contentType: string;
   size: number;

@@ -16,7 +16,7 @@ export type DemoMail =
   /** Start the catcher on this port (0: any free one) and send to it. */
   | { catcherPort: number };
 
-export const DEFAULT_CATCHER_PORT = 2525;
+const DEFAULT_CATCHER_PORT = 2525;
 
 type Env = Record<string, string | undefined>;
 

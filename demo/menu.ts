@@ -5,7 +5,7 @@ import type { HostUser, Locale, MenuEntry, UserRole } from 'support-requests';
 /** A number next to a menu item for this user (e.g. requests waiting), or null. */
 export type MenuBadge = (user: HostUser) => Promise<number | null>;
 
-export interface MenuItemView {
+interface MenuItemView {
   label: string;
   path: string;
   current: boolean;

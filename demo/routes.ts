@@ -17,7 +17,7 @@ export interface HostRoutesParts {
 }
 
 /** A path inside this panel ("/x?y"), never another site ("//evil", "/\\evil", "https://..."). */
-export function localPath(value: unknown): string | undefined {
+function localPath(value: unknown): string | undefined {
   if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//')) return undefined;
   if (/[\\\u0000-\u001f\u007f]/.test(value)) return undefined;
   return value;

@@ -30,7 +30,7 @@ export interface TicketView {
   messages: Message[];
 }
 
-export const CUSTOMER_PAGE_SIZE = 20;
+const CUSTOMER_PAGE_SIZE = 20;
 
 export function customerTickets(deps: CustomerTicketDeps) {
   const { store } = deps;

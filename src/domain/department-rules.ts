@@ -11,7 +11,7 @@ export const CODE_PATTERN = new RegExp(`^[a-z][a-z0-9_]{0,${LIMITS.departmentCod
 const ADDRESSES_STORED_MAX = 2000;
 
 /** One address, no display name, no spaces or line breaks (it ends up in a header). */
-export function isEmailAddress(text: string): boolean {
+function isEmailAddress(text: string): boolean {
   return text.length <= LIMITS.emailAddress && /^[^\s@<>()[\]\\,;:"]+@[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?)+$/u.test(text);
 }
 

@@ -28,8 +28,6 @@ export const LIMITS = {
   serviceKind: 32,
 } as const;
 
-export type Limits = typeof LIMITS;
-
 /** How one text field is checked: its limit and the message keys of its two problems. */
 export interface TextRule {
   max: number;

@@ -13,8 +13,8 @@ export interface MailOverview {
   transport: { source: string; from: string; status: TransportState; activity: DeliveryActivity };
 }
 
-export const FAILED_SHOWN = 100;
-export const MISSING_FILES_SHOWN = 20;
+const FAILED_SHOWN = 100;
+const MISSING_FILES_SHOWN = 20;
 
 export interface MailAdminDeps {
   outbox: OutboxStore;

@@ -5,9 +5,9 @@ import type { QueueFilter, Store } from '../model/store';
 import type { Page, Ticket } from '../model/types';
 import type { StaffAccess } from './staff-access';
 
-export const STAFF_PAGE_SIZE = 25;
+const STAFF_PAGE_SIZE = 25;
 /** The menu badge counts this far; a host shows it as "99+" or the like. */
-export const BADGE_CAP = 100;
+const BADGE_CAP = 100;
 
 export type QueueQuery = Omit<QueueFilter, 'departmentIds'> & { departmentId: number | null };
 

@@ -10,7 +10,7 @@ export const LONG_SUBJECT_WORDS = 8;
 export const LONG_SUBJECT_CHARS = 60;
 
 /** Words as compared: case, punctuation, spacing and ё/е do not make two texts different. */
-export function wordsOf(text: string): string[] {
+function wordsOf(text: string): string[] {
   const normalized = text.toLowerCase().replace(/ё/g, 'е').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
   return normalized ? normalized.split(' ') : [];
 }
@@ -20,7 +20,7 @@ export function wordsOf(text: string): string[] {
  * order) and at most FEW_WORDS more, none of them a number, as a time, an error code or an
  * address is always news ("Сайт не работает, помогите!" adds nothing; "VPS down since 09:40" does).
  */
-export function messageAddsNothing(subject: string, message: string): boolean {
+function messageAddsNothing(subject: string, message: string): boolean {
   const subjectWords = wordsOf(subject);
   if (subjectWords.length === 0) return false;
   const rest = wordsOf(message);
@@ -33,7 +33,7 @@ export function messageAddsNothing(subject: string, message: string): boolean {
 }
 
 /** True when a long subject is a run of the message's words copied, such as its first sentence. */
-export function subjectCopiedFromMessage(subject: string, message: string): boolean {
+function subjectCopiedFromMessage(subject: string, message: string): boolean {
   const subjectWords = wordsOf(subject);
   const long = subjectWords.length > LONG_SUBJECT_WORDS || subject.trim().length > LONG_SUBJECT_CHARS;
   return long && ` ${wordsOf(message).join(' ')} `.includes(` ${subjectWords.join(' ')} `);

@@ -22,7 +22,7 @@ export function isPermanent(err: unknown): boolean {
 }
 
 /** Delay before attempt n+1 after n failed ones: exponential from min to max, ±20 % jitter. */
-export function backoffMs(attempts: number, settings: RetrySettings, random: () => number = Math.random): number {
+function backoffMs(attempts: number, settings: RetrySettings, random: () => number = Math.random): number {
   const base = Math.min(settings.minDelaySeconds * 2 ** Math.max(0, attempts - 1), settings.maxDelaySeconds) * 1000;
   return Math.round(base * (0.8 + 0.4 * random()));
 }

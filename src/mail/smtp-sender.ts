@@ -15,7 +15,7 @@ export interface MailSender {
 
 export type SmtpRequest = { id: number; op: 'send'; message: Mail.Options } | { id: number; op: 'verify' } | { op: 'close' };
 
-export interface SmtpFailure {
+interface SmtpFailure {
   message: string;
   code?: string;
   responseCode?: number;

@@ -16,7 +16,7 @@ export interface MailTransport {
 }
 
 /** The plugin's own SMTP pool; a host's transport is assumed to send as many at once (nodemailer's pool default). */
-export const SMTP_CONNECTIONS = 5;
+const SMTP_CONNECTIONS = 5;
 
 /** @param hostMail the host's own mail settings (the contract's `mail`), which win over the plugin's */
 export function createTransport(hostMail: SupportHost['mail'], settings: MailSettings): MailTransport {

@@ -8,7 +8,7 @@ import type { TableNames } from './tables';
 import { MigrationLockTimeout, withMigrationLock } from './migration-lock';
 
 /** How long migrate() waits for another instance that is migrating the same tables. */
-export const MIGRATION_LOCK_WAIT_MS = 60_000;
+const MIGRATION_LOCK_WAIT_MS = 60_000;
 const LOCK_POLL_MS = 250;
 
 interface MigrationModule {
@@ -28,7 +28,7 @@ class PluginMigrationSource implements Knex.MigrationSource<string> {
   }
 
   async getMigration(file: string): Promise<Knex.Migration> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a migration file is found at run time, by name
     const mod = require(path.join(this.directory, file)) as MigrationModule;
     return {
       up: (knex: Knex) => mod.up(knex, this.tables),

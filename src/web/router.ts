@@ -46,8 +46,8 @@ export function pluginRouter({ currentUser, catalog, defaultLocale, render, cust
 
   router.use((req, res, next) => void render.message(req, res, 404, 'errors.notFound').catch(next));
 
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+  // Four parameters: express knows an error handler by its arity.
+  router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return void res.destroy();
     // Should the page itself fail, a plain sentence still answers: never the host's stack page.
     const plainly = (status: number) => () => {

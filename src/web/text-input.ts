@@ -21,16 +21,16 @@ const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 /** The replacement character, or half of a surrogate pair without its other half. */
 const UNREADABLE = /\uFFFD|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-export const UNREADABLE_PROBLEM: Problem = { key: 'errors.text.unreadable' };
+const UNREADABLE_PROBLEM: Problem = { key: 'errors.text.unreadable' };
 
 /** Names of url-encoded fields whose raw bytes were not UTF-8, found by urlencodedBytesCheck. */
 const undecodable = new WeakMap<IncomingMessage, Set<string>>();
 
-export function stripControls(text: string): string {
+function stripControls(text: string): string {
   return text.replace(CONTROLS, '');
 }
 
-export function isReadable(text: string): boolean {
+function isReadable(text: string): boolean {
   return !UNREADABLE.test(text);
 }
 

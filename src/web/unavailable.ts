@@ -9,7 +9,7 @@ import { formField } from './text-input';
 /** The free-text fields of the plugin's forms, in the order they appear. */
 const TYPED_FIELDS = ['subject', 'message', 'note', 'reason'] as const;
 
-export type TypedField = (typeof TYPED_FIELDS)[number];
+type TypedField = (typeof TYPED_FIELDS)[number];
 
 function typedText(req: Request): Array<{ name: TypedField; value: string }> {
   return TYPED_FIELDS.map((name) => ({ name, value: formField(req, name) })).filter(({ value }) => value.trim() !== '');

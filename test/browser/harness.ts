@@ -9,7 +9,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { createDemoApp, type DemoApp } from '../../demo/app';
 import { memoryLogger } from '../demo/panel-session';
 
-export const SCREENSHOTS = path.resolve(__dirname, '..', '..', '..', 'test-output', 'screenshots');
+const SCREENSHOTS = path.resolve(__dirname, '..', '..', '..', 'test-output', 'screenshots');
 
 /** Debian's chromium package; CI installs it (.ci/run). Never a downloaded browser build. */
 function chromiumPath(): string {

@@ -39,7 +39,7 @@ function department(code: string, order: number, extra: Partial<DepartmentFields
 }
 
 /** Mail as the domain asks for it: one item per call, named after the call. */
-export function recordingMail(): TicketMail & { calls: string[] } {
+function recordingMail(): TicketMail & { calls: string[] } {
   let n = 0;
   const calls: string[] = [];
   const item = (kind: string, ticket: { id: number; number: string }, urgent = false): NewOutboxItem => ({

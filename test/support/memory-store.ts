@@ -9,7 +9,7 @@ import { memoryEvents, memoryMessages, memoryQueue, memoryTickets } from './memo
 import { emptyData, type MemoryData } from './memory-data';
 
 /** The database "went away": what the knex store's isUnavailable says of a dropped connection. */
-export class MemoryOutage extends Error {
+class MemoryOutage extends Error {
   constructor() {
     super('memory store: connection lost');
     this.name = 'MemoryOutage';

@@ -27,7 +27,7 @@ export async function outboxCount(t: WithOutbox, statuses: string[]): Promise<nu
 }
 
 /** Rows waiting to be sent or being sent. */
-export function unfinishedMail(t: WithOutbox): Promise<number> {
+function unfinishedMail(t: WithOutbox): Promise<number> {
   return outboxCount(t, ['pending', 'sending']);
 }
 

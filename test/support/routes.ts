@@ -9,9 +9,9 @@ import { createTicket, departmentId } from './tickets';
 import { postForm } from './forms';
 import { log } from './samples';
 
-export type Who = 'ivan' | 'tech' | 'admin';
+type Who = 'ivan' | 'tech' | 'admin';
 /** How the route reads a body: a multipart form, an url-encoded form, or not at all. */
-export type BodyKind = 'multipart' | 'form' | 'none';
+type BodyKind = 'multipart' | 'form' | 'none';
 
 export interface Route {
   who: Who;

@@ -21,7 +21,7 @@ export const users: Record<string, HostUser> = {
   admin: { id: 'a-root', role: 'admin', name: 'Admin', email: 'admin@panel.example', locale: 'en' },
 };
 
-export const services: Record<string, HostService[]> = {
+const services: Record<string, HostService[]> = {
   'c-ivan': [
     { id: 'svc-101', label: 'VPS Cloud-2 (Москва)', status: 'active', kind: 'vps' },
     { id: 'svc-102', label: 'petrov-shop.ru', status: 'active', kind: 'domain' },

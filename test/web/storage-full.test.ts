@@ -29,7 +29,7 @@ function mountSmallDisk(dir: string, kb: number): void {
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${kb}k`, 'tmpfs', dir], { stdio: 'pipe' });
   } catch (err) {
-    throw new Error(`this test mounts a small tmpfs to fill a disk for real and needs root: ${(err as Error).message}`);
+    throw new Error(`this test mounts a small tmpfs to fill a disk for real and needs root: ${(err as Error).message}`, { cause: err });
   }
 }
 
