@@ -1,10 +1,11 @@
 // Background jobs and the lease store the scheduler (src/jobs/) runs them with. A job is work
 // the plugin does by itself at an interval: auto-close, sent-mail retention, the orphan-upload
 // sweep, and later service-level timers, mailbox polling and reminders.
+import type { Clock } from './types';
 
 export interface JobContext {
   /** The plugin's clock (activate's `now`), for every time the job reads or stores. */
-  now: () => number;
+  now: Clock;
   /**
    * Aborted when the plugin stops, or when this run lost its lease (another instance took the
    * job over). A long job checks it between steps and returns early; what is left waits for
