@@ -17,6 +17,7 @@ export interface MigrationTables {
   events: string;
   outbox: string;
   customerGates: string;
+  jobLeases: string;
   /** An index or key name: prefix + a short suffix, so it stays under MySQL's 64 characters. */
   key(suffix: string): string;
 }

@@ -6,18 +6,20 @@ import { loadManifest, ManifestError, validateSettings } from './manifest';
 import { PLUGIN_ROOT } from './paths';
 import { tableNames } from './store/tables';
 import { createStore } from './store';
+import { jobLeaseStore } from './store/job-leases';
 import { migrateDownAll, migrateLatest } from './store/migrate';
 import { FileStorage } from './files/storage';
 import { orphanSweep } from './files/orphan-sweep';
 import { loadCatalog } from './i18n';
 import { customerTickets } from './domain/customer-tickets';
 import { staffTickets } from './domain/staff-tickets';
-import { closeSilentTickets } from './domain/auto-close';
+import { autoCloseJob } from './domain/auto-close';
 import { composer } from './mail/compose';
 import { createTransport } from './mail/transport';
 import { loadStylesheet } from './web/stylesheet';
 import { sentMailRetention } from './mail/sent-retention';
 import { Dispatcher } from './mail/dispatcher';
+import { Scheduler } from './jobs/scheduler';
 import { TransportHealth } from './mail/health';
 import { mailAdmin } from './domain/mail-admin';
 import { departmentAdmin } from './domain/department-admin';
@@ -81,11 +83,6 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
     leaseMs: settings.mail.leaseSeconds * 1000,
     batchSize: settings.mail.batchSize,
     now,
-    chores: [
-      ...(settings.autoClose.afterDays > 0 ? [{ name: 'auto-close', everyMs: settings.autoClose.checkMinutes * 60_000, run: () => autoClose() }] : []),
-      ...(settings.mail.keepSentDays > 0 ? [sentMailRetention(store.outbox, settings.mail.keepSentDays, logger, now)] : []),
-      orphanSweep({ storage, referencedKeys: (keys) => store.messages.referencedKeys(keys), logger, now }),
-    ],
   });
 
   const mail = composer({
@@ -108,13 +105,18 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
     now,
   };
   const tickets = customerTickets(ticketDeps);
-  const autoClose = async () => {
-    const closed = await closeSilentTickets({ store, mail, afterDays: settings.autoClose.afterDays, now });
-    if (closed > 0) {
-      logger.info(`support-requests: auto-closed ${closed} answered request(s) silent for ${settings.autoClose.afterDays} days`);
-      dispatcher.nudge();
-    }
-  };
+  const scheduler = new Scheduler({
+    jobs: [
+      ...(settings.autoClose.afterDays > 0
+        ? [autoCloseJob({ store, mail, afterDays: settings.autoClose.afterDays, everyMs: settings.autoClose.checkMinutes * 60_000, logger, mailQueued: () => dispatcher.nudge() })]
+        : []),
+      ...(settings.mail.keepSentDays > 0 ? [sentMailRetention(store.outbox, settings.mail.keepSentDays, logger)] : []),
+      orphanSweep({ storage, referencedKeys: (keys) => store.messages.referencedKeys(keys), logger }),
+    ],
+    leases: jobLeaseStore(host.knex, tables),
+    logger,
+    now,
+  });
   const staffWork = staffTickets(ticketDeps);
   const departments = departmentAdmin({ store, now });
 
@@ -161,12 +163,15 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
       }
       // Mail queued before a restart goes out as soon as the tables are known to be there.
       dispatcher.start();
+      // Background jobs too: their lease table is there now.
+      scheduler.start();
       // Not awaited: a slow or wrong SMTP server must not hold up the panel's start.
       transportCheck = health.check();
     },
     rollback: () => migrateDownAll(host.knex, migrationsDir, tables),
     async close() {
-      // Waits for e-mails in flight; the host's knex stays the host's to close.
+      // Waits for a running job, then for e-mails in flight; the host's knex stays the host's to close.
+      await scheduler.stop();
       await dispatcher.stop();
       await transportCheck;
       if (transport.owned) await transport.transporter?.close();

@@ -1,5 +1,7 @@
 // Closes requests that were answered and then heard nothing from the customer for a while,
-// telling the customer so. Run by the background worker that sends mail; off unless configured.
+// telling the customer so. A background job (src/jobs/); off unless configured.
+import type { HostLogger } from '../host';
+import type { Job } from '../model/jobs';
 import type { TicketMail } from '../model/mail';
 import type { Store } from '../model/store';
 import type { Clock } from '../model/types';
@@ -34,4 +36,26 @@ export async function closeSilentTickets(deps: AutoCloseDeps): Promise<number> {
     });
   }
   return closed;
+}
+
+export interface AutoCloseJobDeps extends Omit<AutoCloseDeps, 'now'> {
+  everyMs: number;
+  logger: HostLogger;
+  /** Called when closing queued notices, so they go out now rather than at the next poll. */
+  mailQueued: () => void;
+}
+
+/** Auto-close as a background job: on start, then every `everyMs` (settings.autoClose.checkMinutes). */
+export function autoCloseJob(deps: AutoCloseJobDeps): Job {
+  return {
+    name: 'auto-close',
+    everyMs: deps.everyMs,
+    runOnStart: true,
+    async run({ now }) {
+      const closed = await closeSilentTickets({ store: deps.store, mail: deps.mail, afterDays: deps.afterDays, now });
+      if (closed === 0) return;
+      deps.logger.info(`support-requests: auto-closed ${closed} answered request(s) silent for ${deps.afterDays} days`);
+      deps.mailQueued();
+    },
+  };
 }

@@ -4,7 +4,7 @@
 // seconds of its last byte, so an hour without a write and without a row means it never will be.
 // The hour also covers clock differences between instances that share the folder.
 import type { HostLogger } from '../host';
-import type { Chore } from '../mail/dispatcher';
+import type { Job } from '../model/jobs';
 import type { FileStorage, StoredEntry } from './storage';
 
 export const ORPHAN_AGE_MS = 3_600_000;
@@ -16,11 +16,13 @@ export interface OrphanSweepOptions {
   referencedKeys(keys: string[]): Promise<Set<string>>;
   logger: HostLogger;
   now?: () => number;
+  /** Stops the pass between chunks; the rest waits for the next one. */
+  signal?: AbortSignal;
 }
 
 /** One pass: returns how many files it removed. */
 export async function sweepOrphans(options: OrphanSweepOptions): Promise<number> {
-  const { storage, referencedKeys, now = Date.now } = options;
+  const { storage, referencedKeys, now = Date.now, signal } = options;
   const cutoff = now() - ORPHAN_AGE_MS;
   let removed = 0;
   let old: StoredEntry[] = [];
@@ -36,19 +38,22 @@ export async function sweepOrphans(options: OrphanSweepOptions): Promise<number>
   for await (const entry of storage.list()) {
     if (entry.modifiedAt >= cutoff) continue;
     old.push(entry);
-    if (old.length >= CHUNK) await removeUnreferenced();
+    if (old.length < CHUNK) continue;
+    await removeUnreferenced();
+    if (signal?.aborted) return removed;
   }
   await removeUnreferenced();
   return removed;
 }
 
-/** The sweep as a background chore: on start, then hourly. */
-export function orphanSweep(options: OrphanSweepOptions): Chore {
+/** The sweep as a background job: on start (a crash is what leaves orphans), then hourly. */
+export function orphanSweep(options: Omit<OrphanSweepOptions, 'now' | 'signal'>): Job {
   return {
-    name: 'orphan upload sweep',
+    name: 'orphan-upload-sweep',
     everyMs: ORPHAN_AGE_MS,
-    async run() {
-      const removed = await sweepOrphans(options);
+    runOnStart: true,
+    async run({ now, signal }) {
+      const removed = await sweepOrphans({ ...options, now, signal });
       if (removed > 0) {
         options.logger.info(`support-requests: removed ${removed} upload file(s) that no request refers to, untouched for ${ORPHAN_AGE_MS / 60_000} minutes (left by a crash)`);
       }

@@ -26,15 +26,7 @@ export interface DispatcherOptions {
   pollMs: number;
   leaseMs: number;
   batchSize: number;
-  /** Other background work on the same timer (auto-close), each at most every `everyMs`. */
-  chores?: Chore[];
   now?: () => number;
-}
-
-export interface Chore {
-  name: string;
-  everyMs: number;
-  run(): Promise<unknown>;
 }
 
 export class Dispatcher {
@@ -43,7 +35,6 @@ export class Dispatcher {
   private again = false;
   private stopped = true;
   private readonly now: () => number;
-  private readonly choreDoneAt = new Map<string, number>();
   /** The rows this process has claimed and not yet recorded as sent, retried or failed. */
   private readonly held = new Map<number, HeldClaim>();
   private heartbeat: NodeJS.Timeout | null = null;
@@ -73,7 +64,7 @@ export class Dispatcher {
       return;
     }
     this.clearTimer();
-    this.running = this.drain().finally(() => {
+    this.running = this.send().finally(() => {
       this.running = null;
       this.schedule(this.again ? 0 : this.options.pollMs);
       this.again = false;
@@ -112,24 +103,6 @@ export class Dispatcher {
   private clearTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-  }
-
-  private async drain(): Promise<void> {
-    await this.send();
-    await this.doChores();
-  }
-
-  private async doChores(): Promise<void> {
-    for (const chore of this.options.chores ?? []) {
-      const now = this.now();
-      if (this.stopped || now - (this.choreDoneAt.get(chore.name) ?? 0) < chore.everyMs) continue;
-      this.choreDoneAt.set(chore.name, now);
-      try {
-        await chore.run();
-      } catch (err) {
-        this.options.logger.error(`support-requests: ${chore.name} failed: ${describeFailure(err)}`);
-      }
-    }
   }
 
   /**

@@ -15,6 +15,8 @@ export interface TableNames {
   cannedReplies: string;
   /** One row per customer, locked while their new request is counted against the hourly limit. */
   customerGates: string;
+  /** One row per background job: when it is next due and which run holds its lease. */
+  jobLeases: string;
   /** An index or key name: prefix + a short suffix. */
   key(suffix: string): string;
 }
@@ -32,6 +34,7 @@ export function tableNames(prefix: string, migrationsTemplate = '{prefix}migrati
     departmentStaff: `${prefix}department_staff`,
     cannedReplies: `${prefix}canned_replies`,
     customerGates: `${prefix}customer_gates`,
+    jobLeases: `${prefix}job_leases`,
     key: (suffix) => `${prefix}${suffix}`,
   };
 }

@@ -45,8 +45,8 @@ forEachDatabase('migrations', (db) => {
   // runner passes them (TableNames) must have every one (a compile error here otherwise).
   const t: MigrationTables = tableNames(prefix);
   const indexed = [t.departments, t.departmentStaff, t.cannedReplies, t.tickets, t.messages, t.attachments, t.events, t.outbox];
-  /** customer_gates has its primary key alone. */
-  const tables = [...indexed, t.customerGates];
+  /** customer_gates and job_leases have their primary key alone. */
+  const tables = [...indexed, t.customerGates, t.jobLeases];
 
   before(async () => {
     connection = db.connect();
@@ -70,7 +70,7 @@ forEachDatabase('migrations', (db) => {
     const done = await connection.knex(`${prefix}migrations`).select('name').orderBy('id');
     assert.deepEqual(done.map((r) => r.name), [
       '001_departments.js', '002_department_staff.js', '003_canned_replies.js', '004_tickets.js', '005_messages.js',
-      '006_attachments.js', '007_ticket_events.js', '008_outbox.js', '009_customer_gates.js',
+      '006_attachments.js', '007_ticket_events.js', '008_outbox.js', '009_customer_gates.js', '010_job_leases.js',
     ]);
   });
 

@@ -21,11 +21,20 @@ async function answer(t: TestPlugin, number: string): Promise<void> {
 }
 
 /**
- * Waits for the worker's next round of chores after the clock moved: sent-mail retention (kept a
- * day here) runs after auto-close in the same round, so once sent mail is gone auto-close has run.
+ * Waits until every background job (auto-close among them) has run since the clock moved: each
+ * job's next due time is past the clock's now, and no run holds its lease.
  */
-async function waitForChores(t: TestPlugin): Promise<void> {
-  await waitUntil(async () => (await outboxCount(t, ['sent'])) === 0, 5000, 'the worker to delete sent mail older than a day');
+async function waitForJobs(t: TestPlugin, clock: TestClock): Promise<void> {
+  await waitUntil(
+    async () => {
+      const jobs = await t.knex(t.tables.jobLeases).select('due_at', 'lease_until');
+      return jobs.length > 0 && jobs.every((job) => Number(job.due_at) > clock.now() && job.lease_until === null);
+    },
+    5000,
+    'every background job to run at the moved clock',
+  );
+  // Sent mail kept a day: gone once the jobs ran two days on.
+  assert.equal(await outboxCount(t, ['sent']), 0);
 }
 
 async function statusOf(t: TestPlugin, number: string): Promise<string> {
@@ -45,7 +54,6 @@ forEachDatabase('auto-close and the menu badge', (db) => {
 
   it('closes answered requests silent for the configured time, tells the customer, and leaves the rest', async () => {
     const clock = new TestClock();
-    // Sent mail kept for a day: its deletion shows the worker has done its chores, auto-close first.
     t = await startPlugin(db, { departments, autoClose: { afterDays: 3 }, mail: sink.settings({ pollSeconds: 0.05, confirmToCustomer: false, keepSentDays: 1 }) }, { now: clock.now });
     const answered = await createTicket(t, t.as('ivan'), { subject: 'Ответили и тишина', department: 'technical' });
     const unanswered = await createTicket(t, t.as('ivan'), { subject: 'Ещё без ответа', department: 'technical' });
@@ -53,7 +61,7 @@ forEachDatabase('auto-close and the menu badge', (db) => {
     await waitForIdleOutbox(t);
 
     clock.advance(2 * DAY);
-    await waitForChores(t);
+    await waitForJobs(t, clock);
     assert.equal(await statusOf(t, answered), 'answered', 'two silent days of three: still open');
 
     clock.advance(DAY + 60_000);
@@ -75,7 +83,7 @@ forEachDatabase('auto-close and the menu badge', (db) => {
     await answer(t, number);
     await waitForIdleOutbox(t);
     clock.advance(365 * DAY);
-    await waitForChores(t);
+    await waitForJobs(t, clock);
     assert.equal(await statusOf(t, number), 'answered');
   });
 
