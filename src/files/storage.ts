@@ -77,10 +77,6 @@ export class FileStorage {
       }
     }
   }
-
-  exists(key: string): boolean {
-    return fs.existsSync(this.pathOf(key));
-  }
 }
 
 /** A folder's entries; none when it does not exist (yet, or any more). */
