@@ -25,7 +25,6 @@ export interface Manifest {
   settings: object;
 }
 
-export type { Settings, DepartmentSettings, MailSettings } from './model/settings';
 
 export class ManifestError extends Error {
   constructor(message: string) {

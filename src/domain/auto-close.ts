@@ -6,9 +6,9 @@ import type { TicketMail } from '../model/mail';
 import type { Store } from '../model/store';
 import type { Clock } from '../model/types';
 
-export const AUTO_CLOSE_BATCH = 100;
+const AUTO_CLOSE_BATCH = 100;
 /** The audit trail's actor for what the plugin does by itself. */
-export const SYSTEM_ACTOR = { id: 'system', name: 'auto-close' };
+const SYSTEM_ACTOR = { id: 'system', name: 'auto-close' };
 
 export interface AutoCloseDeps {
   store: Store;

@@ -1,7 +1,7 @@
 // The mail transport: the host's own when it hands one over, else a pooled SMTP transport from
 // the plugin's settings (in its own thread), else none (mail stays queued and the admin page says why).
 import type { SupportHost } from '../host';
-import type { MailSettings } from '../manifest';
+import type { MailSettings } from '../model/settings';
 import { SmtpSender, type MailSender } from './smtp-sender';
 
 export interface MailTransport {

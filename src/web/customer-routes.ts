@@ -1,7 +1,7 @@
 // The customer's Support → Requests: list, create, thread, reply, close, download.
 // Every handler works for the signed-in customer only; the domain answers NotFound otherwise.
 import { Router, type Request, type Response } from 'express';
-import type { Settings } from '../manifest';
+import type { Settings } from '../model/settings';
 import type { CustomerTickets } from '../domain/customer-tickets';
 import type { Problem } from '../model/errors';
 import type { HostUser } from '../host';

@@ -1,7 +1,7 @@
 // Staff and admin pages: the queue, a ticket with its thread and audit trail, and every action
 // on it. Each action is a CSRF-checked POST; the domain decides who may touch which ticket.
 import { Router, type Request, type Response } from 'express';
-import type { Settings } from '../manifest';
+import type { Settings } from '../model/settings';
 import type { StaffTickets } from '../domain/staff-tickets';
 import type { QueueQuery } from '../domain/staff-queue';
 import { NotFoundError, type Problem } from '../model/errors';
