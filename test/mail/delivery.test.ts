@@ -82,7 +82,8 @@ forEachDatabase('mail delivery', (db) => {
     assert.equal(Number(row.attempts), 1, 'a permanent refusal is not retried');
     assert.match(row.last_error, /550/);
     assert.equal(sink.received.length, 0);
-    assert.ok(log.some((line) => line.startsWith('error') && line.includes(`failed #${number}`)));
+    // The dispatcher logs right after it records the failure: wait for the line, not just the row.
+    await waitUntil(async () => log.some((line) => line.startsWith('error') && line.includes(`failed #${number}`)), 5000, 'the failure in the log');
 
     const admin = t.as('admin');
     const page = await admin.get('/admin/mail');
