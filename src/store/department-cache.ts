@@ -63,13 +63,15 @@ export function cachedDepartments(inner: DepartmentStore, cache: DepartmentCache
 
 /** The store with `done` called after each write, whether it went through or not. */
 export function afterWrites(inner: DepartmentStore, done: () => void): DepartmentStore {
-  const noted = <A extends unknown[], R>(write: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
-    try {
-      return await write(...args);
-    } finally {
-      done();
-    }
-  };
+  const noted =
+    <A extends unknown[], R>(write: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await write(...args);
+      } finally {
+        done();
+      }
+    };
   return {
     ...inner,
     applySettings: noted(inner.applySettings),
