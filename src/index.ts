@@ -56,7 +56,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
   const logger = host.logger ?? consoleLogger;
   const tables = tableNames(settings.tablePrefix, manifest.migrations.table);
   const migrationsDir = path.join(PLUGIN_ROOT, manifest.migrations.directory);
-  const store = createStore(host.knex, tables);
+  const store = createStore(host.knex, tables, now);
   const storage = new FileStorage(settings.storageDir ?? path.join(host.dataDir, 'support-requests'));
   const catalog = loadCatalog(path.join(PLUGIN_ROOT, manifest.locales.directory), manifest.locales.supported);
   const viewsDir = path.join(PLUGIN_ROOT, manifest.views);

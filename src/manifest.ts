@@ -2,7 +2,7 @@
 // so a wrong file or setting stops the load with one message that names the field.
 import fs from 'node:fs';
 import path from 'node:path';
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { MANIFEST_PATH, PLUGIN_ROOT } from './paths';
 import type { Locale, UserRole } from './host';
@@ -84,10 +84,32 @@ const manifestSchema = {
   },
 };
 
-function newAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: false, useDefaults: true, strict: false });
-  addFormats(ajv);
-  return ajv;
+/** One Ajv for the process: each instance costs a good deal to make, and its formats to add. */
+let shared: Ajv | null = null;
+function ajvInstance(): Ajv {
+  if (!shared) {
+    shared = new Ajv({ allErrors: false, useDefaults: true, strict: false });
+    addFormats(shared);
+  }
+  return shared;
+}
+
+/** The settings check of each parsed manifest, compiled once. */
+const settingsChecks = new WeakMap<Manifest, ValidateFunction>();
+
+function settingsCheckOf(manifest: Manifest): ValidateFunction {
+  let check = settingsChecks.get(manifest);
+  if (!check) {
+    const ajv = ajvInstance();
+    try {
+      check = ajv.compile(manifest.settings);
+    } finally {
+      // The compiled function stays with the manifest; Ajv's cache would keep every parsed schema for good.
+      ajv.removeSchema(manifest.settings);
+    }
+    settingsChecks.set(manifest, check);
+  }
+  return check;
 }
 
 /** "settings/uploads/maxFiles must be <= 20": the first error, with the field's full path. */
@@ -109,14 +131,14 @@ export function parseManifest(text: string, packageVersion?: string): Manifest {
   } catch (err) {
     throw new ManifestError(`plugin.json is not valid JSON: ${(err as Error).message}`);
   }
-  const ajv = newAjv();
+  const ajv = ajvInstance();
   if (!ajv.validate(manifestSchema, data)) throw new ManifestError(describe('plugin.json', ajv.errors?.[0]));
   const manifest = data as Manifest;
   if (packageVersion !== undefined && manifest.version !== packageVersion) {
     throw new ManifestError(`plugin.json/version "${manifest.version}" differs from package.json's "${packageVersion}"`);
   }
   try {
-    newAjv().compile(manifest.settings);
+    settingsCheckOf(manifest);
   } catch (err) {
     throw new ManifestError(`plugin.json/settings is not a valid JSON Schema: ${(err as Error).message}`);
   }
@@ -131,7 +153,7 @@ export function loadManifest(): Manifest {
 /** Checks the host's settings against the manifest's schema and fills in the defaults. */
 export function validateSettings(manifest: Manifest, input: unknown): Settings {
   const settings = structuredClone(input ?? {}) as Record<string, unknown>;
-  const ajv = newAjv();
-  if (!ajv.validate(manifest.settings, settings)) throw new ManifestError(describe('settings', ajv.errors?.[0]));
+  const check = settingsCheckOf(manifest);
+  if (!check(settings)) throw new ManifestError(describe('settings', check.errors?.[0]));
   return settings as unknown as Settings;
 }

@@ -4,7 +4,7 @@ import type { HostService, HostUser, Locale } from '../host';
 import type { TicketMail } from '../model/mail';
 import type { Store } from '../model/store';
 import type { Attachment, Clock, Department, Message, Page, StoredFile, Ticket } from '../model/types';
-import { NotFoundError, ValidationError, type Problem } from '../model/errors';
+import { ConflictError, NotFoundError, ValidationError, type Problem } from '../model/errors';
 import { checkFiles, checkMessage, checkNewTicket, type NewTicketInput, type UploadRules } from './ticket-rules';
 import { isTicketNumber, randomTicketNumber } from './ticket-number';
 import { DuplicateSubmission, keepingFilesOnlyOnSuccess, oncePerSubmission, underTicketLock } from './submissions';
@@ -32,6 +32,20 @@ export interface TicketView {
 
 const CUSTOMER_PAGE_SIZE = 20;
 
+/**
+ * Runs a create again while the random ticket number it drew was taken. Of 90 million numbers a
+ * collision is rare, so trying the insert is cheaper than looking the number up every time.
+ */
+async function withFreshNumber<T>(create: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await create();
+    } catch (err) {
+      if (attempt >= 5 || !(err instanceof ConflictError) || err.rule !== 'ticketNumber') throw err;
+    }
+  }
+}
+
 export function customerTickets(deps: CustomerTicketDeps) {
   const { store } = deps;
   const now = deps.now ?? Date.now;
@@ -40,14 +54,6 @@ export function customerTickets(deps: CustomerTicketDeps) {
     const ticket = isTicketNumber(number) ? await store.tickets.findForCustomer(number, customer.id) : null;
     if (!ticket) throw new NotFoundError('ticket');
     return ticket;
-  }
-
-  async function unusedNumber(): Promise<string> {
-    // 90 million numbers: a collision is rare, and the unique index catches a race.
-    for (;;) {
-      const number = randomTicketNumber();
-      if (!(await store.tickets.numberTaken(number))) return number;
-    }
   }
 
   /**
@@ -100,10 +106,8 @@ export function customerTickets(deps: CustomerTicketDeps) {
 
           const department = departments.find((d) => String(d.id) === input.departmentId) as Department;
           const service = services.find((s) => s.id === input.serviceId) ?? null;
-          const number = await unusedNumber();
           const at = now();
-          const fields: Omit<Ticket, 'id'> = {
-            number,
+          const fields: Omit<Ticket, 'id' | 'number' | 'threadMessageId'> = {
             customerId: customer.id,
             customerName: customer.name,
             customerEmail: customer.email,
@@ -118,7 +122,6 @@ export function customerTickets(deps: CustomerTicketDeps) {
             updatedAt: at,
             lastReplyAt: null,
             closedAt: null,
-            threadMessageId: null,
             assigneeId: null,
             assigneeName: null,
             serviceKind: service?.kind ?? null,
@@ -130,20 +133,21 @@ export function customerTickets(deps: CustomerTicketDeps) {
             // A second copy of this form is not looked for here: its insert breaks the unique
             // (customer, submission key) index, and oncePerSubmission answers with the first.
             await checkOpeningRate(tx, customer, at);
-            const id = await tx.tickets.insert({ ...fields, submissionKey });
-            const first = { ticketId: id, authorKind: 'customer' as const, authorId: customer.id, authorName: customer.name, body: input.message, createdAt: at };
+            // The number is not looked up first: its unique index refuses a taken one (see below).
+            // The thread's Message-ID is made now, so the ticket is stored with it in one statement.
+            const number = randomTicketNumber();
+            const ticket: Ticket = { id: 0, number, threadMessageId: deps.mail.newThreadMessageId(number), ...fields };
+            ticket.id = await tx.tickets.insert({ ...ticket, submissionKey });
+            const first = { ticketId: ticket.id, authorKind: 'customer' as const, authorId: customer.id, authorName: customer.name, body: input.message, createdAt: at };
             const messageId = await tx.messages.insert(first);
-            const attachments = await tx.messages.attach(id, messageId, files, at);
-            const ticket: Ticket = { id, ...fields };
-            const { items, threadMessageId } = deps.mail.forNewTicket(ticket, department, { id: messageId, ...first, internal: false, attachments });
-            await tx.tickets.update(id, { threadMessageId });
-            await tx.outbox.enqueue(items, at);
-            return { ...ticket, threadMessageId };
+            const attachments = await tx.messages.attach(ticket.id, messageId, files, at);
+            await tx.outbox.enqueue(deps.mail.forNewTicket(ticket, department, { id: messageId, ...first, internal: false, attachments }), at);
+            return ticket;
           });
-          let created = await createUnderGate();
+          let created = await withFreshNumber(createUnderGate);
           if (!created) {
             await store.gates.ensure(customer.id, at);
-            created = await createUnderGate();
+            created = await withFreshNumber(createUnderGate);
             if (!created) throw new Error('support-requests: customer gate row missing');
           }
           deps.mailQueued?.();

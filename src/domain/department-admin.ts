@@ -29,14 +29,14 @@ export function departmentAdmin(deps: DepartmentAdminDeps) {
   const now = deps.now ?? Date.now;
 
   async function existing(id: number): Promise<Department> {
-    const department = Number.isSafeInteger(id) ? await store.departments.find(id) : null;
+    const department = Number.isSafeInteger(id) ? await store.departments.find(id, { current: true }) : null;
     if (!department) throw new NotFoundError('department');
     return department;
   }
 
   return {
     async overview(): Promise<DepartmentOverview[]> {
-      const [departments, counts, members] = await Promise.all([store.departments.list({ activeOnly: false }), store.departments.ticketCounts(), store.members.list(null)]);
+      const [departments, counts, members] = await Promise.all([store.departments.list({ activeOnly: false, current: true }), store.departments.ticketCounts(), store.members.list(null)]);
       return departments.map((department) => ({
         department,
         tickets: counts.get(department.id) ?? 0,

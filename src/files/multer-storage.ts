@@ -38,8 +38,8 @@ export function streamingStorage(storage: FileStorage): multer.StorageEngine {
       });
       let out: fs.WriteStream | null = null;
       storage
-        .prepare(key)
-        .then((target) => pipeline(file.stream, inspect, (out = fs.createWriteStream(target, { flags: 'wx' }))))
+        .openPart(key)
+        .then((handle) => pipeline(file.stream, inspect, (out = handle.createWriteStream())))
         .then(() => storage.complete(key))
         .then(() => {
           const contentType = detectBinaryType(head) ?? (size > 0 && text.isText() ? 'text/plain' : 'application/octet-stream');

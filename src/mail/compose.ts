@@ -37,12 +37,14 @@ export function composer(options: ComposerOptions): Composer {
       };
     },
 
+    newThreadMessageId: kit.newMailMessageId,
+
     /** The department's notice of a new ticket, and the customer's confirmation. The first is the thread's start. */
     forNewTicket(ticket, dept, message) {
-      const threadMessageId = kit.newMailMessageId(ticket.number);
+      const threadMessageId = ticket.threadMessageId ?? kit.newMailMessageId(ticket.number);
       const items = department.forNewTicket(ticket, dept, message, threadMessageId);
       if (options.confirmToCustomer) items.push(...customer.forNewTicket(ticket, dept, threadMessageId));
-      return { items, threadMessageId };
+      return items;
     },
     forCustomerReply: department.forCustomerReply,
     forTransfer: department.forTransfer,

@@ -96,8 +96,10 @@ export interface OutboxStore {
 
 /** The e-mails each change of a ticket causes, built to be queued in the change's own transaction. */
 export interface TicketMail {
-  /** The department's notice of a new ticket (the thread's start) and the customer's confirmation. */
-  forNewTicket(ticket: Ticket, department: Department, message: Message): { items: NewOutboxItem[]; threadMessageId: string };
+  /** A new ticket's thread Message-ID: made before the ticket is stored, so it is stored with it. */
+  newThreadMessageId(ticketNumber: string): string;
+  /** The department's notice of a new ticket (its Message-ID is the ticket's threadMessageId) and the customer's confirmation. */
+  forNewTicket(ticket: Ticket, department: Department, message: Message): NewOutboxItem[];
   /** The department's notice of a customer's reply, with earlier messages (newest first) for context. */
   forCustomerReply(ticket: Ticket, department: Department, message: Message, earlier: Message[]): NewOutboxItem[];
   /** The new department's notice of a transferred ticket, with the reason and the thread so far. */

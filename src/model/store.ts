@@ -34,7 +34,6 @@ export interface TicketStore {
   countOpenedSince(customerId: string, since: number): Promise<number>;
   /** The ticket a create form submission of this customer made, if it was made. */
   findBySubmission(customerId: string, submissionKey: string): Promise<Ticket | null>;
-  numberTaken(number: string): Promise<boolean>;
   /** The customer's own ticket by its public number; null for anyone else's. */
   findForCustomer(number: string, customerId: string): Promise<Ticket | null>;
   /** Any ticket by its public number, for staff (the domain decides who may see it). */
@@ -75,9 +74,17 @@ export type DepartmentFields = Omit<Department, 'id' | 'code' | 'editedAt'>;
 /** What settings.departments gives a department before an admin edits it (generated from plugin.json). */
 export type DepartmentDefaults = DepartmentSettings;
 
+/**
+ * Reads may come from a copy a few seconds old (store/department-cache.ts says how old at most);
+ * `current` reads the database itself, for the Departments page, which shows what was just saved.
+ */
+export interface DepartmentReadOptions {
+  current?: boolean;
+}
+
 export interface DepartmentStore {
-  list(options: { activeOnly: boolean }): Promise<Department[]>;
-  find(id: number): Promise<Department | null>;
+  list(options: { activeOnly: boolean } & DepartmentReadOptions): Promise<Department[]>;
+  find(id: number, options?: DepartmentReadOptions): Promise<Department | null>;
   findByCode(code: string): Promise<Department | null>;
   /** Applies the defaults to a department no admin has saved on the Departments page yet. */
   applySettings(code: string, defaults: DepartmentDefaults): Promise<void>;

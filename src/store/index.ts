@@ -2,8 +2,10 @@
 // the same calls inside a transaction.
 import type { Knex } from 'knex';
 import type { Store } from '../model/store';
+import type { Clock } from '../model/types';
 import type { TableNames } from './tables';
 import { departmentStore } from './departments';
+import { afterWrites, cachedDepartments, departmentCache, type DepartmentCache } from './department-cache';
 import { ticketStore } from './tickets';
 import { messageStore } from './messages';
 import { outboxStore } from './outbox';
@@ -15,9 +17,20 @@ import { customerGateStore } from './customer-gates';
 import { withDeadlockRetry } from './dialect';
 import { isDatabaseUnavailable } from './unavailable';
 
-export function createStore(knex: Knex, tables: TableNames): Store {
+/** `now` is the clock that ages the departments' copy (department-cache.ts). */
+export function createStore(knex: Knex, tables: TableNames, now: Clock = Date.now): Store {
+  return storeOn(knex, tables, departmentCache(now));
+}
+
+/**
+ * Outside a transaction departments are read from the copy; inside one from the database, and a
+ * department written there clears the copy once the transaction has ended (committed or not),
+ * so no read in between can keep what the change replaced.
+ */
+function storeOn(knex: Knex, tables: TableNames, cache: DepartmentCache, inTransaction?: { wrote: boolean }): Store {
+  const departments = departmentStore(knex, tables);
   return {
-    departments: departmentStore(knex, tables),
+    departments: inTransaction ? afterWrites(departments, () => (inTransaction.wrote = true)) : cachedDepartments(departments, cache),
     tickets: ticketStore(knex, tables),
     messages: messageStore(knex, tables),
     outbox: outboxStore(knex, tables),
@@ -26,7 +39,15 @@ export function createStore(knex: Knex, tables: TableNames): Store {
     members: departmentStaffStore(knex, tables),
     canned: cannedReplyStore(knex, tables),
     gates: customerGateStore(knex, tables),
-    transaction: (fn) => withDeadlockRetry(() => knex.transaction((trx) => fn(createStore(trx, tables)))),
+    async transaction(fn) {
+      // A nested transaction reports to the outermost one, which alone ends with a commit.
+      const state = inTransaction ?? { wrote: false };
+      try {
+        return await withDeadlockRetry(() => knex.transaction((trx) => fn(storeOn(trx, tables, cache, state))));
+      } finally {
+        if (!inTransaction && state.wrote) cache.clear();
+      }
+    },
     isUnavailable: isDatabaseUnavailable,
   };
 }

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Attachment, Audience, AuthorKind, Message, StoredFile } from '../model/types';
 import type { MessageStore, NewMessage } from '../model/store';
 import type { TableNames } from './tables';
-import { insertReturningId, num } from './dialect';
+import { dialectOf, insertReturningId, num } from './dialect';
 import { withRefusals } from './refusals';
 import { attachmentName } from '../files/names';
 
@@ -72,8 +72,12 @@ export function messageStore(knex: Knex, t: TableNames): MessageStore {
         sha256: f.sha256,
         created_at: createdAt,
       }));
-      await withRefusals({ unique: 'attachmentStorageKey' }, () => knex(t.attachments).insert(rows));
-      return (await knex<AttachmentRow>(t.attachments).where('message_id', messageId).orderBy('id')).map(toAttachment);
+      // PostgreSQL and SQLite give the stored rows back with the insert; MySQL needs a second statement.
+      const returned = await withRefusals({ unique: 'attachmentStorageKey' }, () =>
+        dialectOf(knex) === 'mysql' ? knex(t.attachments).insert(rows).then(() => null) : knex(t.attachments).insert(rows, '*') as Promise<AttachmentRow[]>,
+      );
+      const stored = returned ?? (await knex<AttachmentRow>(t.attachments).where('message_id', messageId));
+      return stored.map(toAttachment).sort((a, b) => a.id - b.id);
     },
 
     /** The thread as the audience may see it, oldest first, each message with its attachments. */

@@ -125,10 +125,6 @@ export function ticketStore(knex: Knex, t: TableNames): TicketStore {
       return row ? toTicket(row) : null;
     },
 
-    async numberTaken(number: string): Promise<boolean> {
-      return (await knex(t.tickets).where('number', number).first('id')) !== undefined;
-    },
-
     /** The customer's own ticket by its public number; null for anyone else's. */
     async findForCustomer(number: string, customerId: string): Promise<Ticket | null> {
       const row = await knex<TicketRow>(t.tickets).where({ number, customer_id: customerId }).first();

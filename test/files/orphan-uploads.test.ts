@@ -139,7 +139,11 @@ forEachDatabase('orphan upload files', (db) => {
     const ticket = await t.knex(t.tables.tickets).where('number', number).first('id');
     const message = await t.knex(t.tables.messages).where('ticket_id', ticket.id).first('id');
     const keys = Array.from({ length: 1200 }, () => storage.newKey());
-    for (const key of keys) fs.writeFileSync(await storage.prepare(key), 'x');
+    for (const key of keys) {
+      const part = await storage.openPart(key);
+      await part.writeFile('x');
+      await part.close();
+    }
     for (const key of keys) await storage.complete(key);
     const kept = keys.filter((_, i) => i % 2 === 0);
     for (let i = 0; i < kept.length; i += 100) {

@@ -56,10 +56,9 @@ function recordingMail(): TicketMail & { calls: string[] } {
   };
   return {
     calls,
-    forNewTicket(ticket, department) {
-      const items = record('department-new', ticket, department.urgent);
-      return { items, threadMessageId: (items[0] as NewOutboxItem).mailMessageId };
-    },
+    newThreadMessageId: (number) => `<department-new.${number}@test>`,
+    // The thread starts with the department's notice, as in mail/compose.ts.
+    forNewTicket: (ticket, department) => record('department-new', ticket, department.urgent).map((i) => ({ ...i, mailMessageId: ticket.threadMessageId ?? i.mailMessageId })),
     forCustomerReply: (ticket) => record('department-reply', ticket),
     forTransfer: (ticket, _from, to) => record('department-transfer', ticket, to.urgent),
     forAutoClose: (ticket) => record('customer-closed', ticket),

@@ -36,9 +36,6 @@ export function memoryTickets(data: MemoryData): TicketStore {
       const found = data.tickets.find((t) => t.customerId === customerId && t.submissionKey === submissionKey);
       return found ? copyOf(found) : null;
     },
-    async numberTaken(number) {
-      return data.tickets.some((t) => t.number === number);
-    },
     async findForCustomer(number, customerId) {
       const found = data.tickets.find((t) => t.number === number && t.customerId === customerId);
       return found ? copyOf(found) : null;
