@@ -66,7 +66,10 @@ export async function startHost({ knex, tablePrefix, dataDir, users, settings = 
       return { get: (k) => state.get(k), set: (k, v) => void (v === undefined ? state.delete(k) : state.set(k, v)) };
     },
     render(_req, res, page) {
-      res.status(page.status ?? 200).type('html').send(`<!doctype html><title>${page.title}</title><main>${page.html}</main>`);
+      res
+        .status(page.status ?? 200)
+        .type('html')
+        .send(`<!doctype html><title>${page.title}</title><main>${page.html}</main>`);
     },
     mail: { transport: nodemailer.createTransport({ jsonTransport: true }), from: 'support@bench.example' },
     logger: { info: () => {}, warn: () => {}, error: (m) => void errorsLogged.push(m) },

@@ -128,7 +128,10 @@ function bareApp(knex: Knex, table: string, fileDir: string, before: express.Req
   app.use(before);
   let sequence = 10_000_000;
   const storeFile = multer({
-    storage: multer.diskStorage({ destination: fileDir, filename: (_req, _file, done) => done(null, crypto.randomBytes(16).toString('hex')) }),
+    storage: multer.diskStorage({
+      destination: fileDir,
+      filename: (_req, _file, done) => done(null, crypto.randomBytes(16).toString('hex')),
+    }),
     limits: { files: 1, fileSize: 10 * 1024 * 1024 },
   }).single('files');
 
@@ -317,7 +320,6 @@ function shorten(logged: string): string {
   return [text, stack.find((l) => l.trim().startsWith('at '))?.trim()].filter(Boolean).join(' | ');
 }
 
-
 // ---------------------------------------------------------------------------------------------
 
 interface SignedIn {
@@ -355,7 +357,9 @@ function ticketFields(who: SignedIn, i: number): Record<string, string> {
 const log = sampleLog(FILE_SIZE);
 
 function withFile(parts: Part[], withFile: boolean, i: number): Part[] {
-  return withFile ? [...parts, { name: 'files', value: { filename: `nginx-error-${i}.log`, contentType: 'text/plain', data: log } }] : parts;
+  return withFile
+    ? [...parts, { name: 'files', value: { filename: `nginx-error-${i}.log`, contentType: 'text/plain', data: log } }]
+    : parts;
 }
 
 /** A create through the plugin mounted at `mount`; null when it answered as expected, else why not. */
@@ -365,7 +369,12 @@ function pluginCreate(mount: string, signedIn: SignedIn[], mountPath: string, fi
     const who = signedIn[i % signedIn.length] as SignedIn;
     const parts = Object.entries(ticketFields(who, i)).map(([name, value]) => ({ name, value }));
     const { body, contentType } = multipart(withFile(parts, file, i));
-    const res = await send(`${mount}/?_csrf=${encodeURIComponent(who.csrf)}`, 'POST', { ...headers, Cookie: who.cookie, 'Content-Type': contentType }, body);
+    const res = await send(
+      `${mount}/?_csrf=${encodeURIComponent(who.csrf)}`,
+      'POST',
+      { ...headers, Cookie: who.cookie, 'Content-Type': contentType },
+      body,
+    );
     const location = res.headers.location ?? '';
     if (res.status === 303 && created.test(location)) return null;
     return `expected 303 to the new ticket, got ${res.status} ${location} ${excerpt(res.text)}`;
@@ -379,7 +388,13 @@ function bareCreate(base: string, signedIn: SignedIn[], file: boolean, headers: 
     const fields = { customer: who.customer.key, ...ticketFields(who, i) };
     let res;
     if (file) {
-      const { body, contentType } = multipart(withFile(Object.entries(fields).map(([name, value]) => ({ name, value })), true, i));
+      const { body, contentType } = multipart(
+        withFile(
+          Object.entries(fields).map(([name, value]) => ({ name, value })),
+          true,
+          i,
+        ),
+      );
       res = await send(base + BARE_FILE_PATH, 'POST', { ...headers, 'Content-Type': contentType }, body);
     } else {
       const body = Buffer.from(new URLSearchParams(fields).toString());
@@ -399,7 +414,11 @@ interface Counted {
   failed: number;
 }
 
-async function countStatements(counter: StatementCounter, label: string, one: (i: number, headers: Record<string, string>) => Promise<string | null>): Promise<Counted> {
+async function countStatements(
+  counter: StatementCounter,
+  label: string,
+  one: (i: number, headers: Record<string, string>) => Promise<string | null>,
+): Promise<Counted> {
   const counts: number[] = [];
   let first: string[] = [];
   let failed = 0;
@@ -432,14 +451,24 @@ async function main(): Promise<number> {
   let exitCode = 0;
 
   // A hard stop in case anything hangs; unref'd so it never keeps the process alive by itself.
-  setTimeout(() => {
-    console.error(`bench: still running ${TIME_LIMIT_S + 120} s after start, giving up`);
-    process.exit(3);
-  }, (TIME_LIMIT_S + 120) * 1000).unref();
+  setTimeout(
+    () => {
+      console.error(`bench: still running ${TIME_LIMIT_S + 120} s after start, giving up`);
+      process.exit(3);
+    },
+    (TIME_LIMIT_S + 120) * 1000,
+  ).unref();
 
   try {
     // Four customers open thousands of requests: no hourly limit.
-    const hostOptions = { knex: db.knex, tablePrefix: prefix, dataDir, users: customers, settings: { limits: { newTicketsPerHour: 0 } }, before: counter.middleware };
+    const hostOptions = {
+      knex: db.knex,
+      tablePrefix: prefix,
+      dataDir,
+      users: customers,
+      settings: { limits: { newTicketsPerHour: 0 } },
+      before: counter.middleware,
+    };
     host = await startHost(hostOptions);
     hosts.push(host);
     await host.plugin.migrate();
@@ -479,7 +508,11 @@ async function main(): Promise<number> {
     ];
     const fileLabel = `1 file ${FILE_SIZE / 1024} KB`;
     const [plainPair, filePair] = [
-      await sideBySide(counter, { label: 'plugin create (no files)', total: N, one: plugin(false), profile: 'plugin-create-no-files' }, { label: 'bare express+knex insert', total: N, one: bare(false) }),
+      await sideBySide(
+        counter,
+        { label: 'plugin create (no files)', total: N, one: plugin(false), profile: 'plugin-create-no-files' },
+        { label: 'bare express+knex insert', total: N, one: bare(false) },
+      ),
       await sideBySide(
         counter,
         { label: `plugin create (${fileLabel})`, total: N_FILES, one: plugin(true), profile: 'plugin-create-1-file' },
@@ -490,8 +523,10 @@ async function main(): Promise<number> {
     const [withFile, bareFile] = filePair!.map((p) => p.run) as [RunResult, RunResult];
 
     // One request at a time, after the timed runs so they are not disturbed.
-    const countingCreate = (file: boolean) => (i: number, headers: Record<string, string>) => pluginCreate(countingHttp.base + mountPath, signedInCounting, mountPath, file, headers)(i);
-    const countingBare = (file: boolean) => (i: number, headers: Record<string, string>) => bareCreate(bareHttp.base, signedIn, file, headers)(i);
+    const countingCreate = (file: boolean) => (i: number, headers: Record<string, string>) =>
+      pluginCreate(countingHttp.base + mountPath, signedInCounting, mountPath, file, headers)(i);
+    const countingBare = (file: boolean) => (i: number, headers: Record<string, string>) =>
+      bareCreate(bareHttp.base, signedIn, file, headers)(i);
     const counted = [
       await countStatements(counter, 'plugin create, no files', countingCreate(false)),
       await countStatements(counter, 'plugin create, 1 file', countingCreate(true)),
@@ -525,13 +560,18 @@ async function main(): Promise<number> {
     if (attachments !== okPluginFiles) checks.push(`${attachments} attachments in the database, ${okPluginFiles} uploaded`);
     if (files !== attachments) checks.push(`${files} files on disk for ${attachments} attachments`);
     if (rows !== okBare) checks.push(`${rows} bare rows, ${okBare} inserted`);
-    if (rowsWithFile !== okBareFiles || bareFiles !== okBareFiles) checks.push(`${rowsWithFile} bare rows with a file and ${bareFiles} files on disk, ${okBareFiles} stored`);
+    if (rowsWithFile !== okBareFiles || bareFiles !== okBareFiles)
+      checks.push(`${rowsWithFile} bare rows with a file and ${bareFiles} files on disk, ${okBareFiles} stored`);
 
     const failed = runs.reduce((sum, r) => sum + r.failed + r.notSent, 0) + counted.reduce((sum, c) => sum + c.failed, 0);
     const wal = await journalMode(db);
-    console.log(`node ${process.version}, ${os.platform()} ${os.arch()}, ${os.cpus().length} CPUs, NODE_ENV=${process.env.NODE_ENV ?? '(unset)'}`);
+    console.log(
+      `node ${process.version}, ${os.platform()} ${os.arch()}, ${os.cpus().length} CPUs, NODE_ENV=${process.env.NODE_ENV ?? '(unset)'}`,
+    );
     console.log(`database: ${db.description}${wal ? `, journal_mode=${wal}` : ''}`);
-    console.log(`N=${N} (with files: ${N_FILES}), C=${C}, ${ROUNDS} alternating rounds per pair, customers=${CUSTOMER_COUNT}, warm-up=${WARMUP}+${WARMUP} requests, ${WARMUP_FILES}+${WARMUP_FILES} with a file (not measured)`);
+    console.log(
+      `N=${N} (with files: ${N_FILES}), C=${C}, ${ROUNDS} alternating rounds per pair, customers=${CUSTOMER_COUNT}, warm-up=${WARMUP}+${WARMUP} requests, ${WARMUP_FILES}+${WARMUP_FILES} with a file (not measured)`,
+    );
     console.log(describe(plain, 'tickets'));
     console.log(describe(bareInsert, 'inserts'));
     console.log(describe(withFile, 'tickets'));
@@ -563,7 +603,8 @@ async function main(): Promise<number> {
         for (const sql of c.first) console.log(`  ${sql}`);
       }
     }
-    if (CPU_PROFILE_DIR) console.log(`CPU profiles of the plugin's timed runs written to ${CPU_PROFILE_DIR} (sum them up with dist/bench/profile-summary.js)`);
+    if (CPU_PROFILE_DIR)
+      console.log(`CPU profiles of the plugin's timed runs written to ${CPU_PROFILE_DIR} (sum them up with dist/bench/profile-summary.js)`);
     console.log(`errors: ${failed}${checks.length ? `, checks failed: ${checks.length}` : ''}`);
     for (const r of runs) for (const s of r.samples) console.log(`  ${r.label} ${s}`);
     for (const c of counted) if (c.failed) console.log(`  counting ${c.label}: ${c.failed} failed`);

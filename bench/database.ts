@@ -38,17 +38,30 @@ export function openDatabase(poolMax: number, tempPrefix = 'support-bench-db-'):
   if (!url) {
     const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), tempPrefix));
     const filename = path.join(tempDir, 'bench.sqlite');
-    const knex = knexFactory({ client: 'better-sqlite3', connection: { filename }, useNullAsDefault: true, pool: { afterCreate: sqliteWal } });
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename },
+      useNullAsDefault: true,
+      pool: { afterCreate: sqliteWal },
+    });
     return { kind: 'sqlite', description: `sqlite WAL, synchronous=NORMAL (${filename})`, knex, tempDir };
   }
   const pool = { min: 0, max: poolMax };
   if (/^postgres(ql)?:\/\//i.test(url)) {
-    return { kind: 'postgres', description: `postgres (${redact(url)}, pool ${pool.max})`, knex: knexFactory({ client: 'pg', connection: url, pool }) };
+    return {
+      kind: 'postgres',
+      description: `postgres (${redact(url)}, pool ${pool.max})`,
+      knex: knexFactory({ client: 'pg', connection: url, pool }),
+    };
   }
   if (/^(mysql|mariadb):\/\//i.test(url)) {
     const uri = url.replace(/^mariadb:/i, 'mysql:');
     const connection = { uri, charset: 'utf8mb4' } as Knex.MySql2ConnectionConfig;
-    return { kind: 'mysql', description: `mysql (${redact(url)}, pool ${pool.max})`, knex: knexFactory({ client: 'mysql2', connection, pool }) };
+    return {
+      kind: 'mysql',
+      description: `mysql (${redact(url)}, pool ${pool.max})`,
+      knex: knexFactory({ client: 'mysql2', connection, pool }),
+    };
   }
   throw new Error('DATABASE_URL must be a postgres://, postgresql://, mysql:// or mariadb:// URL (or unset for SQLite)');
 }

@@ -31,11 +31,25 @@ interface Profile {
 }
 
 const PACKAGES: Record<string, string> = {
-  knex: 'SQL: knex', tarn: 'SQL: knex', lodash: 'SQL: knex', 'better-sqlite3': 'SQL: driver', pg: 'SQL: driver', 'pg-protocol': 'SQL: driver',
-  'pg-types': 'SQL: driver', 'pg-pool': 'SQL: driver', 'postgres-array': 'SQL: driver', 'postgres-date': 'SQL: driver',
-  mysql2: 'SQL: driver', sqlstring: 'SQL: driver', 'named-placeholders': 'SQL: driver', denque: 'SQL: driver', 'lru.min': 'SQL: driver',
+  knex: 'SQL: knex',
+  tarn: 'SQL: knex',
+  lodash: 'SQL: knex',
+  'better-sqlite3': 'SQL: driver',
+  pg: 'SQL: driver',
+  'pg-protocol': 'SQL: driver',
+  'pg-types': 'SQL: driver',
+  'pg-pool': 'SQL: driver',
+  'postgres-array': 'SQL: driver',
+  'postgres-date': 'SQL: driver',
+  mysql2: 'SQL: driver',
+  sqlstring: 'SQL: driver',
+  'named-placeholders': 'SQL: driver',
+  denque: 'SQL: driver',
+  'lru.min': 'SQL: driver',
   nodemailer: 'mail: dispatcher + nodemailer',
-  multer: 'uploads: multer, busboy, storing', busboy: 'uploads: multer, busboy, storing', streamsearch: 'uploads: multer, busboy, storing',
+  multer: 'uploads: multer, busboy, storing',
+  busboy: 'uploads: multer, busboy, storing',
+  streamsearch: 'uploads: multer, busboy, storing',
   'append-field': 'uploads: multer, busboy, storing',
   'csrf-sync': 'CSRF + host session',
 };
@@ -84,12 +98,23 @@ export interface Summary {
 const SPOTS: Array<[string, (frame: CallFrame, parent: CallFrame | undefined, chain: CallFrame[]) => boolean]> = [
   [
     'better-sqlite3 prepare() (knex prepares every statement)',
-    (f, p) => (f.functionName === 'prepare' && f.url.includes('better-sqlite3/lib/')) || (f.functionName === 'Statement' && !f.url && p?.functionName === 'prepare'),
+    (f, p) =>
+      (f.functionName === 'prepare' && f.url.includes('better-sqlite3/lib/')) ||
+      (f.functionName === 'Statement' && !f.url && p?.functionName === 'prepare'),
   ],
-  ['better-sqlite3 run()/all() (executing)', (f, p) => (f.functionName === 'run' || f.functionName === 'all') && !f.url && !!p?.url.includes('knex/lib/dialects/better-sqlite3')],
-  ['EJS compile (template cache miss)', (f) => f.url.includes('node_modules/ejs/') && /^(compile|generateSource|parseTemplateText|scanLine|Template)$/.test(f.functionName)],
+  [
+    'better-sqlite3 run()/all() (executing)',
+    (f, p) => (f.functionName === 'run' || f.functionName === 'all') && !f.url && !!p?.url.includes('knex/lib/dialects/better-sqlite3'),
+  ],
+  [
+    'EJS compile (template cache miss)',
+    (f) => f.url.includes('node_modules/ejs/') && /^(compile|generateSource|parseTemplateText|scanLine|Template)$/.test(f.functionName),
+  ],
   ['fs mkdir (mkdir -p per upload)', (f) => /mkdir/i.test(f.functionName)],
-  ['i18n/format: an Intl formatter built per call (inclusive)', (_f, _p, chain) => chain.some((c) => c.url.endsWith('/dist/src/i18n/format.js'))],
+  [
+    'i18n/format: an Intl formatter built per call (inclusive)',
+    (_f, _p, chain) => chain.some((c) => c.url.endsWith('/dist/src/i18n/format.js')),
+  ],
 ];
 
 export function summarize(files: string[]): Summary {
@@ -115,10 +140,13 @@ function addProfile(summary: Summary, self: Map<string, number>, profile: Profil
     // Rendering owns everything a template calls (the t() and time/duration helpers, escaping,
     // includes): e-mail when the mail composer or a mail template is on the stack, a page otherwise.
     if (chain.some((f) => f.url.includes('node_modules/ejs/') || f.url.includes('/views/'))) {
-      bucket = chain.some((f) => f.url.endsWith('/dist/src/mail/compose.js') || f.url.includes('/views/mail/')) ? 'mail: rendering (compose, EJS)' : 'page rendering (EJS)';
+      bucket = chain.some((f) => f.url.endsWith('/dist/src/mail/compose.js') || f.url.includes('/views/mail/'))
+        ? 'mail: rendering (compose, EJS)'
+        : 'page rendering (EJS)';
     }
     for (let i = 0; i < chain.length && !bucket; i++) bucket = partOf(chain[i]!);
-    if (!bucket) bucket = chain.some((f) => f.url === 'node:_http_client') ? 'bench client (same process)' : 'node: http, net, streams (unattributed)';
+    if (!bucket)
+      bucket = chain.some((f) => f.url === 'node:_http_client') ? 'bench client (same process)' : 'node: http, net, streams (unattributed)';
     bucketOf.set(node.id, bucket);
     chainOf.set(node.id, chain);
   }
@@ -145,7 +173,9 @@ function print(s: Summary): void {
   const server = s.busy - client;
   const pct = (n: number, of: number) => `${((100 * n) / Math.max(1, of)).toFixed(1).padStart(5)} %`;
   const names = s.files.map((f) => path.basename(f));
-  console.log(`\n${names.length > 2 ? `${names[0]} … ${names[names.length - 1]} (${names.length} files)` : names.join(', ')}: ${s.busy} busy samples (${pct(s.busy, s.busy + s.idle).trim()} of the run), ${server} of them the server's (not the bench client's)`);
+  console.log(
+    `\n${names.length > 2 ? `${names[0]} … ${names[names.length - 1]} (${names.length} files)` : names.join(', ')}: ${s.busy} busy samples (${pct(s.busy, s.busy + s.idle).trim()} of the run), ${server} of them the server's (not the bench client's)`,
+  );
   console.log(`  ${'bucket'.padEnd(44)} ${'of busy'.padStart(7)}  ${'of server'.padStart(9)}`);
   const sql = [...s.buckets].filter(([k]) => k.startsWith('SQL')).reduce((sum, [, n]) => sum + n, 0);
   for (const [bucket, n] of [...s.buckets].sort((a, b) => b[1] - a[1])) {
@@ -163,6 +193,5 @@ if (require.main === module) {
   if (files.length === 0) {
     console.error('usage: node dist/bench/profile-summary.js <file.cpuprofile>…');
     process.exitCode = 2;
-  }
-  else print(summarize(files));
+  } else print(summarize(files));
 }

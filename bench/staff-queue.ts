@@ -126,7 +126,10 @@ async function deepCursor(knex: Knex, t: TableNames, departmentIds: number[] | n
   if (openOnly) base.where('is_open', 1);
   const [{ n }] = (await base.clone().count({ n: '*' })) as Array<{ n: unknown }>;
   const offset = Math.max(0, Math.min(Math.floor(Number(n) * 0.9), Number(n) - PAGE - 1));
-  const row = await base.orderBy([{ column: 'priority_rank' }, { column: 'last_customer_at' }, { column: 'id' }]).offset(offset).first('priority_rank', 'last_customer_at', 'id');
+  const row = await base
+    .orderBy([{ column: 'priority_rank' }, { column: 'last_customer_at' }, { column: 'id' }])
+    .offset(offset)
+    .first('priority_rank', 'last_customer_at', 'id');
   return encodeCursor([Number(row.priority_rank), Number(row.last_customer_at), Number(row.id)]);
 }
 
@@ -138,11 +141,16 @@ const STAFF: BenchUser = {
   user: { id: 's-tech', role: 'staff', name: 'Tech Staff', email: 'tech@bench.example', locale: 'en', departments: ['technical'] },
   services: [],
 };
-const ADMIN: BenchUser = { key: 'admin', user: { id: 's-admin', role: 'admin', name: 'Admin', email: 'admin@bench.example', locale: 'en' }, services: [] };
+const ADMIN: BenchUser = {
+  key: 'admin',
+  user: { id: 's-admin', role: 'admin', name: 'Admin', email: 'admin@bench.example', locale: 'en' },
+  services: [],
+};
 
 /**
- * The plugin in the bench host with EJS's template cache on or off. The plugin turns it on when
- * NODE_ENV is "production" at activate() (src/index.ts), so both are made here side by side.
+ * The plugin in the bench host activated with NODE_ENV=production or without it. Up to 3beb1e6
+ * the plugin cached its EJS templates only with NODE_ENV=production, and pages were about 1.5×
+ * slower without; side by side, the two show whether that still depends on the host's NODE_ENV.
  */
 async function hostWithEjsCache(cache: boolean, options: Parameters<typeof startHost>[0]): Promise<BenchHost> {
   const saved = process.env.NODE_ENV;
@@ -181,19 +189,34 @@ interface PageTarget {
   cookies: Map<string, string>;
 }
 
-async function pageFigures(knex: Knex, t: TableNames, counter: StatementCounter, pages: { cached: PageTarget; uncached: PageTarget }, cases: PageCase[], size: number): Promise<void> {
+async function pageFigures(
+  knex: Knex,
+  t: TableNames,
+  counter: StatementCounter,
+  pages: { cached: PageTarget; uncached: PageTarget },
+  cases: PageCase[],
+  size: number,
+): Promise<void> {
   const client = httpClient(1);
   try {
-    const get = (target: PageTarget, c: PageCase, headers: Record<string, string> = {}) => async () => {
-      const reply = await client.send(`${target.url}/${c.query}`, 'GET', { ...headers, Cookie: target.cookies.get(c.who.key)! });
-      if (reply.status !== 200) throw new Error(`${c.name}: ${reply.status} ${excerpt(reply.text)}`);
-      return reply;
-    };
+    const get =
+      (target: PageTarget, c: PageCase, headers: Record<string, string> = {}) =>
+      async () => {
+        const reply = await client.send(`${target.url}/${c.query}`, 'GET', { ...headers, Cookie: target.cookies.get(c.who.key)! });
+        if (reply.status !== 200) throw new Error(`${c.name}: ${reply.status} ${excerpt(reply.text)}`);
+        return reply;
+      };
     console.log(`  page over HTTP (host session, access checks, rendering) and its queue query alone, p50 of ${REPEAT}:`);
-    console.log(`    ${'case'.padEnd(30)} ${'page'.padStart(9)} ${'query'.padStart(9)} ${'ratio'.padStart(6)}   ${'no EJS cache'.padStart(12)} ${'ratio'.padStart(6)}   statements`);
+    console.log(
+      `    ${'case'.padEnd(30)} ${'page'.padStart(9)} ${'query'.padStart(9)} ${'ratio'.padStart(6)}   ${'no EJS cache'.padStart(12)} ${'ratio'.padStart(6)}   statements`,
+    );
     for (const c of cases) {
       const { statements, raw } = await counter.record(`${c.name}@${size}`, (headers) => get(pages.cached, c, headers)());
-      const [page, query, uncached] = await timeSideBySide([get(pages.cached, c), runAlone(knex, queueQueryOf(raw, t)), get(pages.uncached, c)]) as [Timing, Timing, Timing];
+      const [page, query, uncached] = (await timeSideBySide([
+        get(pages.cached, c),
+        runAlone(knex, queueQueryOf(raw, t)),
+        get(pages.uncached, c),
+      ])) as [Timing, Timing, Timing];
       const ms = (v: number) => `${v.toFixed(2)} ms`.padStart(9);
       console.log(
         `    ${c.name.padEnd(30)} ${ms(page.p50)} ${ms(query.p50)} ${(page.p50 / query.p50).toFixed(1).padStart(6)}   ` +
@@ -222,7 +245,9 @@ async function main(): Promise<void> {
   const servers: http.Server[] = [];
   const hosts: BenchHost[] = [];
   const wal = await journalMode(db);
-  console.log(`node ${process.version}, ${os.cpus().length} CPUs, NODE_ENV=${process.env.NODE_ENV ?? '(unset)'}, database: ${db.description}${wal ? `, journal_mode=${wal}` : ''}`);
+  console.log(
+    `node ${process.version}, ${os.cpus().length} CPUs, NODE_ENV=${process.env.NODE_ENV ?? '(unset)'}, database: ${db.description}${wal ? `, journal_mode=${wal}` : ''}`,
+  );
   console.log(`sizes ${SIZES.join(', ')}, ${REPEAT} timed reads each`);
   await migrateLatest(knex, migrations, t);
   const store = createStore(knex, t);
@@ -249,7 +274,15 @@ async function main(): Promise<void> {
     const departments = await store.departments.list({ activeOnly: false });
     const technical = departments.find((d) => d.code === 'technical')!.id;
     const all = departments.map((d) => d.id);
-    const filter = (over: Partial<QueueFilter>): QueueFilter => ({ departmentIds: [technical], status: 'open', priority: null, serviceKind: null, assignee: null, search: '', ...over });
+    const filter = (over: Partial<QueueFilter>): QueueFilter => ({
+      departmentIds: [technical],
+      status: 'open',
+      priority: null,
+      serviceKind: null,
+      assignee: null,
+      search: '',
+      ...over,
+    });
     let seeded = 0;
     const results: Record<string, Record<number, Timing>> = {};
     for (const size of SIZES) {

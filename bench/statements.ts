@@ -42,7 +42,10 @@ export class StatementCounter {
   /** Every statement on this knex, whoever issued it. */
   total = 0;
 
-  constructor(knex: Knex, private readonly tablePrefix: string) {
+  constructor(
+    knex: Knex,
+    private readonly tablePrefix: string,
+  ) {
     knex.on('query', (query: { sql?: string; bindings?: unknown[] }) => {
       this.total++;
       const recording = this.context.getStore();
@@ -73,7 +76,10 @@ export class StatementCounter {
    * Sends one request tagged with an id (header `x-bench-request`) and resolves with the
    * statements it made, normalized and as sent, once both its answer and its recording are complete.
    */
-  async record<T>(id: string, send: (headers: Record<string, string>) => Promise<T>): Promise<{ reply: T; statements: string[]; raw: RawStatement[] }> {
+  async record<T>(
+    id: string,
+    send: (headers: Record<string, string>) => Promise<T>,
+  ): Promise<{ reply: T; statements: string[]; raw: RawStatement[] }> {
     const recorded = new Promise<RawStatement[]>((resolve) => this.finished.set(id, resolve));
     try {
       const reply = await send({ 'x-bench-request': id });
