@@ -1,22 +1,31 @@
-// Throughput and latency of creating tickets through the plugin over real HTTP, compared with a
-// bare express + knex route that inserts one row of the same columns on the same database.
+// Throughput and latency of creating tickets through the plugin over real HTTP, compared with
+// bare express routes that do the least the same request needs, on the same database:
+//   (a) without files: the plugin's create against a bare express + knex insert of one row;
+//   (b) with one 100 KB file: against a bare express + multer + knex route that stores the file.
+// It also counts the SQL statements one create makes (knex's 'query' event), and can profile
+// the CPU of the plugin's runs.
 //
 //   npm run build && node dist/bench/create-tickets.js
 //   N=500 C=8 DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node dist/bench/create-tickets.js
+//   STATEMENTS=1 node dist/bench/create-tickets.js         # also list the statements of one create
+//   CPU_PROFILE=/tmp/prof node dist/bench/create-tickets.js # .cpuprofile of the plugin's runs
 //
 // Everything runs in this one process on 127.0.0.1: a minimal host with the plugin mounted, the
-// baseline app, and a keep-alive http.Agent client. See bench/README.md for how to read the output.
+// bare app, and a keep-alive http.Agent client. See bench/README.md for how to read the output.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import express from 'express';
-import knexFactory, { type Knex } from 'knex';
-import nodemailer from 'nodemailer';
-import { activate, HOST_API_VERSION, type ActivatedPlugin, type HostService, type HostUser, type SupportHost } from '../src';
-import { closeServer, excerpt, percentile, redact, runMain } from './common';
+import type { Knex } from 'knex';
+import multer from 'multer';
+import { closeServer, excerpt, percentile, runMain } from './common';
+import { journalMode, openDatabase, type DbKind } from './database';
+import { httpClient, listen, multipart, type Part } from './http-client';
+import { signIn, startHost, type BenchHost, type BenchUser } from './bench-host';
+import { StatementCounter } from './statements';
+import { profiled } from './cpu-profile';
 
 // ---------------------------------------------------------------------------------------------
 // Settings from the environment
@@ -33,55 +42,24 @@ function intFromEnv(name: string, fallback: number, max: number): number {
 
 const N = intFromEnv('N', 2000, 1_000_000);
 const C = intFromEnv('C', 16, 1024);
-const N_FILES = Math.max(1, Math.floor(N / 10));
+const N_FILES = intFromEnv('N_FILES', Math.max(1, Math.floor(N / 10)), 1_000_000);
 const WARMUP = Math.min(N, intFromEnv('WARMUP', 50, 100_000));
+const WARMUP_FILES = Math.min(N_FILES, WARMUP);
 /** The whole measurement stops issuing requests after this many seconds (what was not sent counts as failed). */
 const TIME_LIMIT_S = intFromEnv('TIME_LIMIT', 600, 86_400);
-const REQUEST_TIMEOUT_MS = 30_000;
+/** Creates sent one at a time to count their statements, of each kind. */
+const COUNTED = intFromEnv('COUNTED', 10, 1000);
+/** Each pair (plugin, bare) runs in this many alternating rounds, so both see the same background load. */
+const ROUNDS = intFromEnv('ROUNDS', 4, 100);
+const LIST_STATEMENTS = process.env.STATEMENTS === '1';
+const CPU_PROFILE_DIR = process.env.CPU_PROFILE || undefined;
 const CUSTOMER_COUNT = 4;
 const FILE_SIZE = 100 * 1024;
 
-type DbKind = 'sqlite' | 'postgres' | 'mysql';
-
-interface Database {
-  kind: DbKind;
-  /** For the report: never contains a password. */
-  description: string;
-  knex: Knex;
-  /** A folder to remove at the end (SQLite's), if any. */
-  tempDir?: string;
-}
-
-function openDatabase(): Database {
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'support-bench-db-'));
-    const filename = path.join(tempDir, 'bench.sqlite');
-    const knex = knexFactory({ client: 'better-sqlite3', connection: { filename }, useNullAsDefault: true });
-    return { kind: 'sqlite', description: `sqlite (${filename})`, knex, tempDir };
-  }
-  const pool = { min: 0, max: 10 };
-  if (/^postgres(ql)?:\/\//i.test(url)) {
-    return { kind: 'postgres', description: `postgres (${redact(url)}, pool ${pool.max})`, knex: knexFactory({ client: 'pg', connection: url, pool }) };
-  }
-  if (/^(mysql|mariadb):\/\//i.test(url)) {
-    const uri = url.replace(/^mariadb:/i, 'mysql:');
-    const connection = { uri, charset: 'utf8mb4' } as Knex.MySql2ConnectionConfig;
-    return { kind: 'mysql', description: `mysql (${redact(url)}, pool ${pool.max})`, knex: knexFactory({ client: 'mysql2', connection, pool }) };
-  }
-  throw new Error('DATABASE_URL must be a postgres://, postgresql://, mysql:// or mariadb:// URL (or unset for SQLite)');
-}
-
 // ---------------------------------------------------------------------------------------------
-// The customers and a minimal host: cookie sessions kept in memory, the plugin's page in a bare layout.
+// The customers, signed in to the bench host (bench-host.ts).
 
-interface Customer {
-  key: string;
-  user: HostUser;
-  services: HostService[];
-}
-
-const customers: Customer[] = Array.from({ length: CUSTOMER_COUNT }, (_, i) => ({
+const customers: BenchUser[] = Array.from({ length: CUSTOMER_COUNT }, (_, i) => ({
   key: `cust${i + 1}`,
   user: {
     id: `bench-c${i + 1}`,
@@ -96,75 +74,13 @@ const customers: Customer[] = Array.from({ length: CUSTOMER_COUNT }, (_, i) => (
   ],
 }));
 
-const SESSION_COOKIE = 'bench_sid';
-
-interface Session {
-  user: HostUser;
-  state: Map<string, string>;
-}
-
-interface Host {
-  app: express.Express;
-  plugin: ActivatedPlugin;
-  errorsLogged: string[];
-}
-
-function cookie(req: express.Request, name: string): string | undefined {
-  for (const part of (req.get('cookie') ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
-  }
-  return undefined;
-}
-
-async function startHost(knex: Knex, tablePrefix: string, dataDir: string): Promise<Host> {
-  const sessions = new Map<string, Session>();
-  const sessionOf = (req: express.Request): Session | undefined => {
-    const sid = cookie(req, SESSION_COOKIE);
-    return sid === undefined ? undefined : sessions.get(sid);
-  };
-  const errorsLogged: string[] = [];
-  const host: SupportHost = {
-    apiVersion: HOST_API_VERSION,
-    knex,
-    dataDir,
-    currentUser: (req) => sessionOf(req)?.user ?? null,
-    servicesOf: async (customerId) => customers.find((c) => c.user.id === customerId)?.services ?? [],
-    session(req) {
-      const state = sessionOf(req)?.state ?? new Map<string, string>();
-      return { get: (k) => state.get(k), set: (k, v) => void (v === undefined ? state.delete(k) : state.set(k, v)) };
-    },
-    render(_req, res, page) {
-      res.status(page.status ?? 200).type('html').send(`<!doctype html><title>${page.title}</title><main>${page.html}</main>`);
-    },
-    // Mail the plugin sends goes nowhere: serialised in memory, no network.
-    mail: { transport: nodemailer.createTransport({ jsonTransport: true }), from: 'support@bench.example' },
-    logger: { info: () => {}, warn: () => {}, error: (m) => void errorsLogged.push(m) },
-  };
-  // Migrations are run by the caller, once it holds the plugin (so a failed migrate is still rolled back).
-  // Four customers open thousands of requests: no hourly limit.
-  const plugin = await activate(host, { tablePrefix, limits: { newTicketsPerHour: 0 } });
-
-  const app = express();
-  app.disable('x-powered-by');
-  // The host's sign-in: a new session for a known customer.
-  app.post('/login/:key', (req, res) => {
-    const customer = customers.find((c) => c.key === req.params.key);
-    if (!customer) return void res.sendStatus(404);
-    const sid = crypto.randomBytes(16).toString('hex');
-    sessions.set(sid, { user: customer.user, state: new Map() });
-    res.set('Set-Cookie', `${SESSION_COOKIE}=${sid}; Path=/; HttpOnly; SameSite=Lax`).sendStatus(204);
-  });
-  app.use(plugin.mountPath, plugin.router);
-  return { app, plugin, errorsLogged };
-}
-
 // ---------------------------------------------------------------------------------------------
-// The baseline: a bare express app with one POST route inserting one row of the same columns.
+// The bare app: the least an express + knex route does for the same request, on the same database.
 
-const BASELINE_PATH = '/baseline/tickets';
+const BARE_PATH = '/baseline/tickets';
+const BARE_FILE_PATH = '/baseline/tickets-with-file';
 
-async function createBaselineTable(knex: Knex, table: string, kind: DbKind): Promise<void> {
+async function createBareTable(knex: Knex, table: string, kind: DbKind): Promise<void> {
   await knex.schema.createTable(table, (t) => {
     if (kind === 'mysql') {
       t.charset('utf8mb4');
@@ -187,21 +103,39 @@ async function createBaselineTable(knex: Knex, table: string, kind: DbKind): Pro
     t.bigInteger('updated_at').notNullable();
     t.bigInteger('last_reply_at').nullable();
     t.bigInteger('closed_at').nullable();
-    // ...and its first message's.
+    // ...its first message's...
     t.string('author_kind', 16).notNullable();
     t.string('author_id', 64).notNullable();
     t.string('author_name', 200).notNullable();
     t.text('body', 'mediumtext').notNullable();
+    // ...and its file's, when it has one.
+    t.string('file_key', 64).nullable();
+    t.string('file_name', 255).nullable();
+    t.integer('file_size').nullable();
     t.unique(['number'], { indexName: `${table}_num_uq` });
     t.index(['customer_id', 'updated_at', 'id'], `${table}_cust`);
   });
 }
 
-function baselineApp(knex: Knex, table: string): express.Express {
+/**
+ * Two routes answering 303 like the plugin: a urlencoded form inserted as one row in a
+ * transaction (a), and a multipart form whose one file multer writes to disk before the row is
+ * inserted (b). No sessions, no CSRF, no reads, no hashing or sniffing of the file.
+ */
+function bareApp(knex: Knex, table: string, fileDir: string, before: express.RequestHandler): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(before);
   let sequence = 10_000_000;
-  app.post(BASELINE_PATH, express.urlencoded({ extended: false, limit: '200kb' }), async (req, res) => {
+  const storeFile = multer({
+    storage: multer.diskStorage({
+      destination: fileDir,
+      filename: (_req, _file, done) => done(null, crypto.randomBytes(16).toString('hex')),
+    }),
+    limits: { files: 1, fileSize: 10 * 1024 * 1024 },
+  }).single('files');
+
+  async function insert(req: express.Request, res: express.Response, file: Express.Multer.File | undefined): Promise<void> {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const field = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
     const customer = customers.find((c) => c.key === field('customer'));
@@ -233,74 +167,24 @@ function baselineApp(knex: Knex, table: string): express.Express {
         author_id: customer.user.id,
         author_name: customer.user.name,
         body: message,
+        file_key: file?.filename ?? null,
+        file_name: file?.originalname ?? null,
+        file_size: file?.size ?? null,
       }),
     );
-    res.redirect(303, `${BASELINE_PATH}/${number}`);
-  });
+    res.redirect(303, `${BARE_PATH}/${number}`);
+  }
+
+  app.post(BARE_PATH, express.urlencoded({ extended: false, limit: '200kb' }), (req, res) => insert(req, res, undefined));
+  app.post(BARE_FILE_PATH, storeFile, (req, res) => insert(req, res, req.file));
   return app;
 }
 
 // ---------------------------------------------------------------------------------------------
-// HTTP: servers on ephemeral ports, one keep-alive agent for every request.
+// HTTP: one keep-alive agent for every request.
 
-async function listen(app: express.Express): Promise<{ server: http.Server; base: string }> {
-  const server = http.createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return { server, base: `http://127.0.0.1:${port}` };
-}
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: C, maxFreeSockets: C });
-
-interface Reply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  text: string;
-}
-
-function send(url: string, method: string, headers: http.OutgoingHttpHeaders, body?: Buffer): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, agent, headers: body ? { ...headers, 'Content-Length': body.length } : headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`no answer in ${REQUEST_TIMEOUT_MS} ms`)));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-interface Part {
-  name: string;
-  value: string | { filename: string; contentType: string; data: Buffer };
-}
-
-/** multipart/form-data, as a browser sends the create form. */
-function multipart(parts: Part[]): { body: Buffer; contentType: string } {
-  const boundary = `----support-bench-${crypto.randomBytes(12).toString('hex')}`;
-  const chunks: Buffer[] = [];
-  for (const part of parts) {
-    if (typeof part.value === 'string') {
-      chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"\r\n\r\n${part.value}\r\n`));
-    } else {
-      chunks.push(
-        Buffer.from(
-          `--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"; filename="${part.value.filename}"\r\n` +
-            `Content-Type: ${part.value.contentType}\r\n\r\n`,
-        ),
-        part.value.data,
-        Buffer.from('\r\n'),
-      );
-    }
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
-}
+const client = httpClient(C);
+const send = client.send;
 
 /** A ~100 KB server log: plain UTF-8 text, as customers attach. */
 function sampleLog(size: number): Buffer {
@@ -376,6 +260,50 @@ function ok(r: RunResult): number {
   return r.done - r.failed;
 }
 
+/** Rounds of one load as one run: their requests, failures and seconds added up. */
+function merged(label: string, rounds: RunResult[]): RunResult {
+  const sum = (f: (r: RunResult) => number) => rounds.reduce((total, r) => total + f(r), 0);
+  return {
+    label,
+    planned: sum((r) => r.planned),
+    done: sum((r) => r.done),
+    failed: sum((r) => r.failed),
+    notSent: sum((r) => r.notSent),
+    seconds: sum((r) => r.seconds),
+    latenciesMs: rounds.flatMap((r) => r.latenciesMs),
+    samples: rounds.flatMap((r) => r.samples).slice(0, 5),
+  };
+}
+
+interface Load {
+  label: string;
+  total: number;
+  one: (i: number) => Promise<string | null>;
+  /** File name of its CPU profiles (one per round), when CPU_PROFILE is set. */
+  profile?: string;
+}
+
+/**
+ * The plugin's load and its bare counterpart in ROUNDS alternating rounds, so a change in the
+ * machine's background load (other processes share its CPUs) falls on both. Also returns how
+ * many statements the database ran during the plugin's rounds and during the bare ones.
+ */
+async function sideBySide(counter: StatementCounter, a: Load, b: Load): Promise<Array<{ run: RunResult; statements: number }>> {
+  const results = [a, b].map(() => ({ rounds: [] as RunResult[], statements: 0 }));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [k, load] of [a, b].entries()) {
+      const from = Math.floor((load.total * round) / ROUNDS);
+      const count = Math.floor((load.total * (round + 1)) / ROUNDS) - from;
+      if (count === 0) continue;
+      const before = counter.total;
+      const run = () => runLoad(load.label, count, (i) => load.one(from + i));
+      results[k]!.rounds.push(await profiled(load.profile && CPU_PROFILE_DIR, `${load.profile}-${round + 1}`, run));
+      results[k]!.statements += counter.total - before;
+    }
+  }
+  return results.map((r, k) => ({ run: merged([a, b][k]!.label, r.rounds), statements: r.statements }));
+}
+
 function describe(r: RunResult, unit: string): string {
   const sorted = [...r.latenciesMs].sort((a, b) => a - b);
   const ms = (v: number) => (Number.isNaN(v) ? 'n/a' : v < 10 ? v.toFixed(2) : v.toFixed(1));
@@ -394,87 +322,175 @@ function shorten(logged: string): string {
 
 // ---------------------------------------------------------------------------------------------
 
-interface Signedin {
-  customer: Customer;
+interface SignedIn {
+  customer: BenchUser;
   cookie: string;
   csrf: string;
   departmentId: string;
 }
 
+/** Each customer signs in once and reads the create form once, as a browser would. */
+async function signInAll(base: string, mountPath: string): Promise<SignedIn[]> {
+  const signedIn: SignedIn[] = [];
+  for (const customer of customers) {
+    const sessionCookie = await signIn(client, base, customer.key);
+    const form = await send(`${base}${mountPath}/new`, 'GET', { Cookie: sessionCookie });
+    if (form.status !== 200) throw new Error(`GET ${mountPath}/new answered ${form.status}: ${excerpt(form.text)}`);
+    const csrf = /action="[^"]*[?&](?:amp;)?_csrf=([^"&]+)"/.exec(form.text)?.[1];
+    const departmentId = /name="departmentId"\s+value="(\d+)"/.exec(form.text)?.[1];
+    if (!csrf || !departmentId) throw new Error('the create form has no CSRF token in its action URL or no department to choose');
+    signedIn.push({ customer, cookie: sessionCookie, csrf: decodeURIComponent(csrf), departmentId });
+  }
+  return signedIn;
+}
+
+/** The i-th ticket's text fields, the same for the plugin and the bare routes. */
+function ticketFields(who: SignedIn, i: number): Record<string, string> {
+  return {
+    subject: `Bench ticket ${i}: сайт не открывается`,
+    serviceId: who.customer.services[i % 2]?.id ?? '',
+    departmentId: who.departmentId,
+    message: `С утра сайт отдаёт 502, request ${i}. Since this morning the site answers 502; nginx log attached.`,
+  };
+}
+
+const log = sampleLog(FILE_SIZE);
+
+function withFile(parts: Part[], withFile: boolean, i: number): Part[] {
+  return withFile
+    ? [...parts, { name: 'files', value: { filename: `nginx-error-${i}.log`, contentType: 'text/plain', data: log } }]
+    : parts;
+}
+
+/** A create through the plugin mounted at `mount`; null when it answered as expected, else why not. */
+function pluginCreate(mount: string, signedIn: SignedIn[], mountPath: string, file: boolean, headers: Record<string, string> = {}) {
+  const created = new RegExp(`^${mountPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/\\d+\\?created=1$`);
+  return async (i: number): Promise<string | null> => {
+    const who = signedIn[i % signedIn.length] as SignedIn;
+    const parts = Object.entries(ticketFields(who, i)).map(([name, value]) => ({ name, value }));
+    const { body, contentType } = multipart(withFile(parts, file, i));
+    const res = await send(
+      `${mount}/?_csrf=${encodeURIComponent(who.csrf)}`,
+      'POST',
+      { ...headers, Cookie: who.cookie, 'Content-Type': contentType },
+      body,
+    );
+    const location = res.headers.location ?? '';
+    if (res.status === 303 && created.test(location)) return null;
+    return `expected 303 to the new ticket, got ${res.status} ${location} ${excerpt(res.text)}`;
+  };
+}
+
+/** The same fields to the bare app: urlencoded without a file, multipart with one. */
+function bareCreate(base: string, signedIn: SignedIn[], file: boolean, headers: Record<string, string> = {}) {
+  return async (i: number): Promise<string | null> => {
+    const who = signedIn[i % signedIn.length] as SignedIn;
+    const fields = { customer: who.customer.key, ...ticketFields(who, i) };
+    let res;
+    if (file) {
+      const { body, contentType } = multipart(
+        withFile(
+          Object.entries(fields).map(([name, value]) => ({ name, value })),
+          true,
+          i,
+        ),
+      );
+      res = await send(base + BARE_FILE_PATH, 'POST', { ...headers, 'Content-Type': contentType }, body);
+    } else {
+      const body = Buffer.from(new URLSearchParams(fields).toString());
+      res = await send(base + BARE_PATH, 'POST', { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' }, body);
+    }
+    if (res.status === 303 && /^\/baseline\/tickets\/\d+$/.test(res.headers.location ?? '')) return null;
+    return `expected 303, got ${res.status} ${res.headers.location ?? ''} ${excerpt(res.text)}`;
+  };
+}
+
+/** Statements per request of one kind, counted one request at a time. */
+interface Counted {
+  label: string;
+  counts: number[];
+  /** The first request's statements. */
+  first: string[];
+  failed: number;
+}
+
+async function countStatements(
+  counter: StatementCounter,
+  label: string,
+  one: (i: number, headers: Record<string, string>) => Promise<string | null>,
+): Promise<Counted> {
+  const counts: number[] = [];
+  let first: string[] = [];
+  let failed = 0;
+  for (let i = 0; i < COUNTED && !stopping; i++) {
+    const { reply, statements } = await counter.record(`${label}#${i}`, (headers) => one(1_000_000 + i, headers));
+    if (reply !== null) failed++;
+    counts.push(statements.length);
+    if (i === 0) first = statements;
+  }
+  return { label, counts, first, failed };
+}
+
+function range(values: number[]): string {
+  if (values.length === 0) return 'n/a';
+  const [min, max] = [Math.min(...values), Math.max(...values)];
+  return min === max ? String(min) : `${min}–${max}`;
+}
+
 async function main(): Promise<number> {
-  const db = openDatabase();
   const prefix = `b${crypto.randomBytes(4).toString('hex')}_`;
-  const baselineTable = `${prefix}bench_baseline`;
+  const db = openDatabase(10);
+  const counter = new StatementCounter(db.knex, prefix);
+  const bareTable = `${prefix}bench_baseline`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'support-bench-data-'));
+  const bareFileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'support-bench-bare-'));
   const servers: http.Server[] = [];
-  let host: Host | undefined;
-  let baselineCreated = false;
+  const hosts: BenchHost[] = [];
+  let host: BenchHost | undefined;
+  let bareCreated = false;
   let exitCode = 0;
 
   // A hard stop in case anything hangs; unref'd so it never keeps the process alive by itself.
-  setTimeout(() => {
-    console.error(`bench: still running ${TIME_LIMIT_S + 120} s after start, giving up`);
-    process.exit(3);
-  }, (TIME_LIMIT_S + 120) * 1000).unref();
+  setTimeout(
+    () => {
+      console.error(`bench: still running ${TIME_LIMIT_S + 120} s after start, giving up`);
+      process.exit(3);
+    },
+    (TIME_LIMIT_S + 120) * 1000,
+  ).unref();
 
   try {
-    host = await startHost(db.knex, prefix, dataDir);
+    // Four customers open thousands of requests: no hourly limit.
+    const hostOptions = {
+      knex: db.knex,
+      tablePrefix: prefix,
+      dataDir,
+      users: customers,
+      settings: { limits: { newTicketsPerHour: 0 } },
+      before: counter.middleware,
+    };
+    host = await startHost(hostOptions);
+    hosts.push(host);
     await host.plugin.migrate();
-    await createBaselineTable(db.knex, baselineTable, db.kind);
-    baselineCreated = true;
+    // A second instance on the same tables, for counting statements: never migrated, so its
+    // dispatcher never starts, and every statement it runs during a create is the create's own.
+    // (The first instance's dispatcher sends what it queues.)
+    const counting = await startHost(hostOptions);
+    hosts.push(counting);
+    await createBareTable(db.knex, bareTable, db.kind);
+    bareCreated = true;
     const hostHttp = await listen(host.app);
     servers.push(hostHttp.server);
-    const baseHttp = await listen(baselineApp(db.knex, baselineTable));
-    servers.push(baseHttp.server);
-    const mount = hostHttp.base + host.plugin.mountPath;
+    const countingHttp = await listen(counting.app);
+    servers.push(countingHttp.server);
+    const bareHttp = await listen(bareApp(db.knex, bareTable, bareFileDir, counter.middleware));
+    servers.push(bareHttp.server);
+    const { mountPath } = host.plugin;
 
-    // Each customer signs in once and reads the create form once, as a browser would.
-    const signedIn: Signedin[] = [];
-    for (const customer of customers) {
-      const login = await send(`${hostHttp.base}/login/${customer.key}`, 'POST', {});
-      const setCookie = login.headers['set-cookie']?.[0];
-      if (login.status !== 204 || !setCookie) throw new Error(`sign-in of ${customer.key} answered ${login.status}`);
-      const sessionCookie = setCookie.split(';')[0] as string;
-      const form = await send(`${mount}/new`, 'GET', { Cookie: sessionCookie });
-      if (form.status !== 200) throw new Error(`GET ${host.plugin.mountPath}/new answered ${form.status}: ${excerpt(form.text)}`);
-      const csrf = /action="[^"]*[?&](?:amp;)?_csrf=([^"&]+)"/.exec(form.text)?.[1];
-      const departmentId = /name="departmentId"\s+value="(\d+)"/.exec(form.text)?.[1];
-      if (!csrf || !departmentId) throw new Error('the create form has no CSRF token in its action URL or no department to choose');
-      signedIn.push({ customer, cookie: sessionCookie, csrf: decodeURIComponent(csrf), departmentId });
-    }
-
-    const created = new RegExp(`^${host.plugin.mountPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/\\d+\\?created=1$`);
-    const log = sampleLog(FILE_SIZE);
-    const createTicket = (withFile: boolean) => async (i: number): Promise<string | null> => {
-      const who = signedIn[i % signedIn.length] as Signedin;
-      const parts: Part[] = [
-        { name: 'subject', value: `Bench ticket ${i}: сайт не открывается` },
-        { name: 'serviceId', value: who.customer.services[i % 2]?.id ?? '' },
-        { name: 'departmentId', value: who.departmentId },
-        { name: 'message', value: `С утра сайт отдаёт 502, request ${i}. Since this morning the site answers 502; nginx log attached.` },
-      ];
-      if (withFile) parts.push({ name: 'files', value: { filename: `nginx-error-${i}.log`, contentType: 'text/plain', data: log } });
-      const { body, contentType } = multipart(parts);
-      const res = await send(`${mount}/?_csrf=${encodeURIComponent(who.csrf)}`, 'POST', { Cookie: who.cookie, 'Content-Type': contentType }, body);
-      const location = res.headers.location ?? '';
-      if (res.status === 303 && created.test(location)) return null;
-      return `expected 303 to the new ticket, got ${res.status} ${location} ${excerpt(res.text)}`;
-    };
-    const baselineInsert = async (i: number): Promise<string | null> => {
-      const who = signedIn[i % signedIn.length] as Signedin;
-      const body = Buffer.from(
-        new URLSearchParams({
-          customer: who.customer.key,
-          subject: `Bench ticket ${i}: сайт не открывается`,
-          serviceId: who.customer.services[i % 2]?.id ?? '',
-          departmentId: who.departmentId,
-          message: `С утра сайт отдаёт 502, request ${i}. Since this morning the site answers 502; nginx log attached.`,
-        }).toString(),
-      );
-      const res = await send(baseHttp.base + BASELINE_PATH, 'POST', { 'Content-Type': 'application/x-www-form-urlencoded' }, body);
-      if (res.status === 303 && /^\/baseline\/tickets\/\d+$/.test(res.headers.location ?? '')) return null;
-      return `expected 303, got ${res.status} ${res.headers.location ?? ''} ${excerpt(res.text)}`;
-    };
+    const signedIn = await signInAll(hostHttp.base, mountPath);
+    const signedInCounting = await signInAll(countingHttp.base, mountPath);
+    const plugin = (file: boolean) => pluginCreate(hostHttp.base + mountPath, signedIn, mountPath, file);
+    const bare = (file: boolean) => bareCreate(bareHttp.base, signedIn, file);
 
     process.once('SIGINT', () => {
       console.error('bench: interrupted, finishing the requests in flight and cleaning up (Ctrl-C again to quit at once)');
@@ -484,44 +500,122 @@ async function main(): Promise<number> {
     deadline = Date.now() + TIME_LIMIT_S * 1000;
 
     // Warm-up (not measured): JIT, template cache, connection pool, keep-alive sockets.
-    const warm = [await runLoad('warm-up plugin', WARMUP, createTicket(false)), await runLoad('warm-up baseline', WARMUP, baselineInsert)];
-    const plain = await runLoad('plugin create (no files)', N, createTicket(false));
-    const withFile = await runLoad(`plugin create (1 file ${FILE_SIZE / 1024} KB)`, N_FILES, createTicket(true));
-    const baseline = await runLoad('baseline express+knex insert', N, baselineInsert);
-    const runs = [...warm, plain, withFile, baseline];
+    const warm = [
+      await runLoad('warm-up plugin', WARMUP, plugin(false)),
+      await runLoad('warm-up bare', WARMUP, bare(false)),
+      await runLoad('warm-up plugin (1 file)', WARMUP_FILES, plugin(true)),
+      await runLoad('warm-up bare (1 file)', WARMUP_FILES, bare(true)),
+    ];
+    const fileLabel = `1 file ${FILE_SIZE / 1024} KB`;
+    const [plainPair, filePair] = [
+      await sideBySide(
+        counter,
+        { label: 'plugin create (no files)', total: N, one: plugin(false), profile: 'plugin-create-no-files' },
+        { label: 'bare express+knex insert', total: N, one: bare(false) },
+      ),
+      await sideBySide(
+        counter,
+        { label: `plugin create (${fileLabel})`, total: N_FILES, one: plugin(true), profile: 'plugin-create-1-file' },
+        { label: `bare express+multer+knex (${fileLabel})`, total: N_FILES, one: bare(true) },
+      ),
+    ] as Array<Array<{ run: RunResult; statements: number }>>;
+    const [plain, bareInsert] = plainPair!.map((p) => p.run) as [RunResult, RunResult];
+    const [withFile, bareFile] = filePair!.map((p) => p.run) as [RunResult, RunResult];
+
+    // One request at a time, after the timed runs so they are not disturbed.
+    const countingCreate = (file: boolean) => (i: number, headers: Record<string, string>) =>
+      pluginCreate(countingHttp.base + mountPath, signedInCounting, mountPath, file, headers)(i);
+    const countingBare = (file: boolean) => (i: number, headers: Record<string, string>) =>
+      bareCreate(bareHttp.base, signedIn, file, headers)(i);
+    const counted = [
+      await countStatements(counter, 'plugin create, no files', countingCreate(false)),
+      await countStatements(counter, 'plugin create, 1 file', countingCreate(true)),
+      await countStatements(counter, 'bare insert, no files', countingBare(false)),
+      await countStatements(counter, 'bare insert, 1 file', countingBare(true)),
+    ];
+    counter.stopRecording();
+    const [countedPlain, countedFile, countedBare, countedBareFile] = counted as [Counted, Counted, Counted, Counted];
+    const runs = [...warm, plain, bareInsert, withFile, bareFile];
 
     // What the database and the disk hold must match what was answered.
     const checks: string[] = [];
-    const count = async (table: string) => Number(Object.values((await db.knex(table).count({ n: '*' }))[0] ?? {})[0] ?? NaN);
-    const okPlugin = ok(warm[0]!) + ok(plain) + ok(withFile);
-    const okBaseline = ok(warm[1]!) + ok(baseline);
+    const count = async (table: string, where?: (q: Knex.QueryBuilder) => void) => {
+      const query = db.knex(table).count({ n: '*' });
+      where?.(query);
+      return Number(Object.values((await query)[0] ?? {})[0] ?? NaN);
+    };
+    const countedOk = (c: Counted) => c.counts.length - c.failed;
+    const okPlugin = ok(warm[0]!) + ok(warm[2]!) + ok(plain) + ok(withFile) + countedOk(countedPlain) + countedOk(countedFile);
+    const okPluginFiles = ok(warm[2]!) + ok(withFile) + countedOk(countedFile);
+    const okBare = ok(warm[1]!) + ok(warm[3]!) + ok(bareInsert) + ok(bareFile) + countedOk(countedBare) + countedOk(countedBareFile);
+    const okBareFiles = ok(warm[3]!) + ok(bareFile) + countedOk(countedBareFile);
     const tickets = await count(`${prefix}tickets`);
     const attachments = await count(`${prefix}attachments`);
-    const rows = await count(baselineTable);
-    const files = fs.readdirSync(dataDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+    const rows = await count(bareTable);
+    const rowsWithFile = await count(bareTable, (q) => q.whereNotNull('file_key'));
+    const filesIn = (dir: string) => fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+    const files = filesIn(dataDir);
+    const bareFiles = filesIn(bareFileDir);
     if (tickets !== okPlugin) checks.push(`${tickets} tickets in the database, ${okPlugin} created`);
-    if (attachments !== ok(withFile)) checks.push(`${attachments} attachments in the database, ${ok(withFile)} uploaded`);
+    if (attachments !== okPluginFiles) checks.push(`${attachments} attachments in the database, ${okPluginFiles} uploaded`);
     if (files !== attachments) checks.push(`${files} files on disk for ${attachments} attachments`);
-    if (rows !== okBaseline) checks.push(`${rows} baseline rows, ${okBaseline} inserted`);
+    if (rows !== okBare) checks.push(`${rows} bare rows, ${okBare} inserted`);
+    if (rowsWithFile !== okBareFiles || bareFiles !== okBareFiles)
+      checks.push(`${rowsWithFile} bare rows with a file and ${bareFiles} files on disk, ${okBareFiles} stored`);
 
-    const failed = runs.reduce((sum, r) => sum + r.failed + r.notSent, 0);
-    console.log(`node ${process.version}, ${os.platform()} ${os.arch()}, ${os.cpus().length} CPUs, NODE_ENV=${process.env.NODE_ENV ?? '(unset)'}`);
-    console.log(`database: ${db.description}`);
-    console.log(`N=${N} (with files: ${N_FILES}), C=${C}, customers=${CUSTOMER_COUNT}, warm-up=${WARMUP}+${WARMUP} requests (not measured)`);
+    const failed = runs.reduce((sum, r) => sum + r.failed + r.notSent, 0) + counted.reduce((sum, c) => sum + c.failed, 0);
+    const wal = await journalMode(db);
+    console.log(
+      `node ${process.version}, ${os.platform()} ${os.arch()}, ${os.cpus().length} CPUs, NODE_ENV=${process.env.NODE_ENV ?? '(unset)'}`,
+    );
+    console.log(`database: ${db.description}${wal ? `, journal_mode=${wal}` : ''}`);
+    console.log(
+      `N=${N} (with files: ${N_FILES}), C=${C}, ${ROUNDS} alternating rounds per pair, customers=${CUSTOMER_COUNT}, warm-up=${WARMUP}+${WARMUP} requests, ${WARMUP_FILES}+${WARMUP_FILES} with a file (not measured)`,
+    );
     console.log(describe(plain, 'tickets'));
+    console.log(describe(bareInsert, 'inserts'));
     console.log(describe(withFile, 'tickets'));
-    console.log(describe(baseline, 'inserts'));
-    const ratio = throughput(plain) / throughput(baseline);
-    console.log(`plugin/baseline ratio: ${Number.isFinite(ratio) ? ratio.toFixed(2) : 'n/a'}`);
+    console.log(describe(bareFile, 'inserts'));
+    const ratio = (a: RunResult, b: RunResult) => {
+      const value = throughput(a) / throughput(b);
+      return Number.isFinite(value) ? value.toFixed(2) : 'n/a';
+    };
+    console.log(`(a) plugin/bare ratio, no files: ${ratio(plain, bareInsert)} (target ≥ 0.6)`);
+    console.log(`(b) plugin/bare ratio, 1 file ${FILE_SIZE / 1024} KB: ${ratio(withFile, bareFile)} (target ≥ 0.8)`);
+    console.log(
+      `statements per request, ${COUNTED} requests one at a time, BEGIN/COMMIT included: ` +
+        counted.map((c) => `${c.label} ${range(c.counts)}`).join(', '),
+    );
+    // The dispatcher works in the background, so some of its statements for the plugin's tickets
+    // fall into the bare rounds: count the pair's statements, less the bare route's own.
+    const perTicket = (pair: Array<{ run: RunResult; statements: number }>, bareCounted: Counted) => {
+      const [p, b] = pair as [{ run: RunResult; statements: number }, { run: RunResult; statements: number }];
+      const bareOwn = b.run.done * (bareCounted.counts[0] ?? 0);
+      return ((p.statements + b.statements - bareOwn) / Math.max(1, ok(p.run))).toFixed(1);
+    };
+    console.log(
+      `statements on the database per ticket during the timed runs, the dispatcher's claims and marks included: ` +
+        `no files ${perTicket(plainPair!, countedBare)}, 1 file ${perTicket(filePair!, countedBareFile)}`,
+    );
+    if (LIST_STATEMENTS) {
+      for (const c of counted) {
+        console.log(`statements of one ${c.label}:`);
+        for (const sql of c.first) console.log(`  ${sql}`);
+      }
+    }
+    if (CPU_PROFILE_DIR)
+      console.log(`CPU profiles of the plugin's timed runs written to ${CPU_PROFILE_DIR} (sum them up with dist/bench/profile-summary.js)`);
     console.log(`errors: ${failed}${checks.length ? `, checks failed: ${checks.length}` : ''}`);
     for (const r of runs) for (const s of r.samples) console.log(`  ${r.label} ${s}`);
+    for (const c of counted) if (c.failed) console.log(`  counting ${c.label}: ${c.failed} failed`);
     for (const c of checks) console.log(`  check: ${c}`);
-    if (host.errorsLogged.length > 0) console.log(`plugin logged ${host.errorsLogged.length} error(s), first ones:`);
-    for (const e of host.errorsLogged.slice(0, 3)) console.log(`  ${shorten(e)}`);
+    const errorsLogged = hosts.flatMap((h) => h.errorsLogged);
+    if (errorsLogged.length > 0) console.log(`plugin logged ${errorsLogged.length} error(s), first ones:`);
+    for (const e of errorsLogged.slice(0, 3)) console.log(`  ${shorten(e)}`);
     if (failed > 0 || checks.length > 0) exitCode = 1;
   } catch (err) {
     console.error(`bench failed: ${(err as Error)?.stack ?? String(err)}`);
-    for (const e of host?.errorsLogged.slice(0, 3) ?? []) console.error(`  plugin logged: ${shorten(e)}`);
+    for (const e of hosts.flatMap((h) => h.errorsLogged).slice(0, 3)) console.error(`  plugin logged: ${shorten(e)}`);
     exitCode = 1;
   } finally {
     // Clean up whatever was started, each step on its own so one failure does not skip the rest.
@@ -533,15 +627,15 @@ async function main(): Promise<number> {
         exitCode = exitCode || 1;
       }
     };
-    agent.destroy();
+    client.destroy();
     for (const server of servers) await step('close server', () => closeServer(server));
-    if (host) await step('plugin.close()', () => host!.plugin.close());
+    for (const h of hosts) await step('plugin.close()', () => h.plugin.close());
     if (db.kind !== 'sqlite') {
-      if (baselineCreated) await step('drop baseline table', () => db.knex.schema.dropTableIfExists(baselineTable));
+      if (bareCreated) await step('drop bare table', () => db.knex.schema.dropTableIfExists(bareTable));
       if (host) await step('plugin.rollback()', () => host!.plugin.rollback());
     }
     await step('knex.destroy()', () => db.knex.destroy());
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    for (const dir of [dataDir, bareFileDir]) fs.rmSync(dir, { recursive: true, force: true });
     if (db.tempDir) fs.rmSync(db.tempDir, { recursive: true, force: true });
   }
   return exitCode;

@@ -1,42 +1,43 @@
-// How the staff queue scales: seeds 1,000 and then 1,000,000 tickets and times the queue's
+// How the staff queue scales: seeds 1,000 and then 100,000 tickets (SIZES=1000,1000000 for the
+// documented 1M figures: seeding 1M takes minutes) and times the queue's
 // first page and a deep page (keyset cursor 90 % into the list) for a staff member of one
 // department and for an admin, plus a search and a filter. Target: latency at 1M ≤ 1.5× at 1k.
+// Then the whole page over HTTP (host session, access checks, rendering) next to its own queue
+// query run alone with the same values. Target (c): the page within 4× of its query.
 //
 //   npm run build && node dist/bench/staff-queue.js
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node dist/bench/staff-queue.js
-//   SIZES=1000,100000 REPEAT=30 node dist/bench/staff-queue.js
+//   SIZES=1000,1000000 REPEAT=100 NODE_ENV=production node dist/bench/staff-queue.js
 //
 // Tickets are inserted in bulk straight into the plugin's tables (after its migrations), shaped
 // like a real panel's history: three departments, most tickets closed, a tenth open, priorities
-// mostly normal. The pages are read through the plugin's own queue store, the code the staff
-// page calls.
+// mostly normal. The store cases read through the plugin's own queue store, the code the staff
+// page calls; the page cases go through the plugin mounted in the bench host (bench-host.ts).
 import fs from 'node:fs';
+import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import knexFactory, { type Knex } from 'knex';
+import type { Knex } from 'knex';
 import { migrateDownAll, migrateLatest } from '../src/store/migrate';
 import { tableNames, type TableNames } from '../src/store/tables';
 import { createStore } from '../src/store';
 import type { QueueFilter } from '../src/model/store';
 import { encodeCursor } from '../src/store/cursor';
 import { PRIORITY_RANK, type TicketPriority } from '../src/model/types';
+import { closeServer, excerpt } from './common';
+import { journalMode, openDatabase, type Database } from './database';
+import { httpClient, listen } from './http-client';
+import { signIn, startHost, type BenchHost, type BenchUser } from './bench-host';
+import { StatementCounter, type RawStatement } from './statements';
+import { profiled } from './cpu-profile';
 
-const SIZES = (process.env.SIZES ?? '1000,1000000').split(',').map(Number);
+const SIZES = (process.env.SIZES ?? '1000,100000').split(',').map(Number);
 const REPEAT = Number(process.env.REPEAT ?? 50);
+const LIST_STATEMENTS = process.env.STATEMENTS === '1';
+const CPU_PROFILE_DIR = process.env.CPU_PROFILE || undefined;
 const PAGE = 25;
 const BATCH = 500;
-
-function connect(): { knex: Knex; label: string; cleanup: () => void } {
-  const url = process.env.DATABASE_URL;
-  if (url?.startsWith('postgres')) return { knex: knexFactory({ client: 'pg', connection: url, pool: { min: 1, max: 4 } }), label: 'postgres', cleanup: () => {} };
-  if (url?.startsWith('mysql') || url?.startsWith('mariadb')) {
-    return { knex: knexFactory({ client: 'mysql2', connection: { uri: url.replace(/^mariadb:/, 'mysql:'), charset: 'utf8mb4' }, pool: { min: 1, max: 4 } }), label: 'mysql', cleanup: () => {} };
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-queue-'));
-  const knex = knexFactory({ client: 'better-sqlite3', connection: { filename: path.join(dir, 'queue.sqlite') }, useNullAsDefault: true });
-  return { knex, label: 'sqlite (file)', cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
-}
 
 const PRIORITY_MIX: TicketPriority[] = ['normal', 'normal', 'normal', 'normal', 'normal', 'normal', 'low', 'high', 'high', 'urgent'];
 
@@ -79,16 +80,40 @@ async function seed(knex: Knex, t: TableNames, departmentIds: number[], from: nu
   if (/mysql/.test(String(knex.client.config.client))) await knex.raw('ANALYZE TABLE ??', [t.tickets]);
 }
 
-async function time(run: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
-  for (let i = 0; i < 5; i++) await run();
-  const samples: number[] = [];
-  for (let i = 0; i < REPEAT; i++) {
-    const started = process.hrtime.bigint();
-    await run();
-    samples.push(Number(process.hrtime.bigint() - started) / 1e6);
-  }
+interface Timing {
+  p50: number;
+  p95: number;
+}
+
+function percentiles(samples: number[]): Timing {
   samples.sort((a, b) => a - b);
   return { p50: samples[Math.floor(samples.length * 0.5)] as number, p95: samples[Math.floor(samples.length * 0.95)] as number };
+}
+
+async function elapsedMs(run: () => Promise<unknown>): Promise<number> {
+  const started = process.hrtime.bigint();
+  await run();
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+/** Runs of one kind in a row, between turns: the first of each is not timed (see timeSideBySide). */
+const BLOCK = 10;
+
+/**
+ * REPEAT timed runs of each, taking turns in blocks so a change in the machine's load falls on
+ * all of them alike. Each block starts with one untimed run: the run before it (a page that
+ * left garbage to collect and sockets to tidy) would otherwise be paid for by a lone query.
+ */
+async function timeSideBySide(runs: Array<() => Promise<unknown>>): Promise<Timing[]> {
+  for (let i = 0; i < 5; i++) for (const run of runs) await run();
+  const samples = runs.map(() => [] as number[]);
+  for (let done = 0; done < REPEAT; done += BLOCK) {
+    for (const [k, run] of runs.entries()) {
+      await run();
+      for (let i = done; i < Math.min(REPEAT, done + BLOCK); i++) samples[k]!.push(await elapsedMs(run));
+    }
+  }
+  return samples.map(percentiles);
 }
 
 /**
@@ -101,30 +126,173 @@ async function deepCursor(knex: Knex, t: TableNames, departmentIds: number[] | n
   if (openOnly) base.where('is_open', 1);
   const [{ n }] = (await base.clone().count({ n: '*' })) as Array<{ n: unknown }>;
   const offset = Math.max(0, Math.min(Math.floor(Number(n) * 0.9), Number(n) - PAGE - 1));
-  const row = await base.orderBy([{ column: 'priority_rank' }, { column: 'last_customer_at' }, { column: 'id' }]).offset(offset).first('priority_rank', 'last_customer_at', 'id');
+  const row = await base
+    .orderBy([{ column: 'priority_rank' }, { column: 'last_customer_at' }, { column: 'id' }])
+    .offset(offset)
+    .first('priority_rank', 'last_customer_at', 'id');
   return encodeCursor([Number(row.priority_rank), Number(row.last_customer_at), Number(row.id)]);
 }
 
+// ---------------------------------------------------------------------------------------------
+// The page over HTTP, next to its own query.
+
+const STAFF: BenchUser = {
+  key: 'tech',
+  user: { id: 's-tech', role: 'staff', name: 'Tech Staff', email: 'tech@bench.example', locale: 'en', departments: ['technical'] },
+  services: [],
+};
+const ADMIN: BenchUser = {
+  key: 'admin',
+  user: { id: 's-admin', role: 'admin', name: 'Admin', email: 'admin@bench.example', locale: 'en' },
+  services: [],
+};
+
+/**
+ * The plugin in the bench host activated with NODE_ENV=production or without it. Up to 3beb1e6
+ * the plugin cached its EJS templates only with NODE_ENV=production, and pages were about 1.5×
+ * slower without; side by side, the two show whether that still depends on the host's NODE_ENV.
+ */
+async function hostWithEjsCache(cache: boolean, options: Parameters<typeof startHost>[0]): Promise<BenchHost> {
+  const saved = process.env.NODE_ENV;
+  if (cache) process.env.NODE_ENV = 'production';
+  else delete process.env.NODE_ENV;
+  try {
+    return await startHost(options);
+  } finally {
+    if (saved === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = saved;
+  }
+}
+
+/** The queue's own statement among a page's: the select on tickets in queue order. */
+function queueQueryOf(raw: RawStatement[], t: TableNames): RawStatement {
+  const found = raw.find((s) => s.sql.includes(t.tickets) && /order by .priority_rank/i.test(s.sql));
+  if (!found) throw new Error('the page ran no queue query');
+  return found;
+}
+
+/** The statement as knex.raw takes it again: knex's "?" placeholders (pg's "$n" become "?"). */
+function runAlone(knex: Knex, statement: RawStatement): () => Promise<unknown> {
+  const sql = statement.sql.replace(/\$\d+/g, '?');
+  return () => knex.raw(sql, statement.bindings as Knex.RawBinding[]);
+}
+
+interface PageCase {
+  name: string;
+  who: BenchUser;
+  query: string;
+}
+
+/** A plugin instance's queue page address and the session cookie of each user signed in there. */
+interface PageTarget {
+  url: string;
+  cookies: Map<string, string>;
+}
+
+async function pageFigures(
+  knex: Knex,
+  t: TableNames,
+  counter: StatementCounter,
+  pages: { cached: PageTarget; uncached: PageTarget },
+  cases: PageCase[],
+  size: number,
+): Promise<void> {
+  const client = httpClient(1);
+  try {
+    const get =
+      (target: PageTarget, c: PageCase, headers: Record<string, string> = {}) =>
+      async () => {
+        const reply = await client.send(`${target.url}/${c.query}`, 'GET', { ...headers, Cookie: target.cookies.get(c.who.key)! });
+        if (reply.status !== 200) throw new Error(`${c.name}: ${reply.status} ${excerpt(reply.text)}`);
+        return reply;
+      };
+    console.log(`  page over HTTP (host session, access checks, rendering) and its queue query alone, p50 of ${REPEAT}:`);
+    console.log(
+      `    ${'case'.padEnd(30)} ${'page'.padStart(9)} ${'query'.padStart(9)} ${'ratio'.padStart(6)}   ${'no EJS cache'.padStart(12)} ${'ratio'.padStart(6)}   statements`,
+    );
+    for (const c of cases) {
+      const { statements, raw } = await counter.record(`${c.name}@${size}`, (headers) => get(pages.cached, c, headers)());
+      const [page, query, uncached] = (await timeSideBySide([
+        get(pages.cached, c),
+        runAlone(knex, queueQueryOf(raw, t)),
+        get(pages.uncached, c),
+      ])) as [Timing, Timing, Timing];
+      const ms = (v: number) => `${v.toFixed(2)} ms`.padStart(9);
+      console.log(
+        `    ${c.name.padEnd(30)} ${ms(page.p50)} ${ms(query.p50)} ${(page.p50 / query.p50).toFixed(1).padStart(6)}   ` +
+          `${ms(uncached.p50).padStart(12)} ${(uncached.p50 / query.p50).toFixed(1).padStart(6)}   ${statements.length}`,
+      );
+      if (LIST_STATEMENTS) for (const sql of statements) console.log(`      ${sql}`);
+    }
+    // One profile of the first case's page, cache on, for where a page's time goes.
+    const first = cases[0]!;
+    await profiled(CPU_PROFILE_DIR, `staff-queue-page-${size}`, async () => {
+      for (let i = 0; i < REPEAT * 4; i++) await get(pages.cached, first)();
+    });
+  } finally {
+    client.destroy();
+  }
+}
+
 async function main(): Promise<void> {
-  const { knex, label, cleanup } = connect();
+  const db: Database = openDatabase(4, 'bench-queue-');
+  const { knex } = db;
   const prefix = `q${crypto.randomBytes(3).toString('hex')}_`;
   const t = tableNames(prefix);
   const migrations = path.resolve(__dirname, '..', 'migrations');
-  console.log(`node ${process.version}, ${os.cpus().length} CPUs, database: ${label}, sizes ${SIZES.join(', ')}, ${REPEAT} timed reads each`);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-queue-data-'));
+  const counter = new StatementCounter(knex, prefix);
+  const servers: http.Server[] = [];
+  const hosts: BenchHost[] = [];
+  const wal = await journalMode(db);
+  console.log(
+    `node ${process.version}, ${os.cpus().length} CPUs, NODE_ENV=${process.env.NODE_ENV ?? '(unset)'}, database: ${db.description}${wal ? `, journal_mode=${wal}` : ''}`,
+  );
+  console.log(`sizes ${SIZES.join(', ')}, ${REPEAT} timed reads each`);
   await migrateLatest(knex, migrations, t);
   const store = createStore(knex, t);
   try {
+    // Two plugin instances on these tables, never migrated through the plugin (the bench did it),
+    // so no dispatcher runs beside the reads.
+    const hostOptions = { knex, tablePrefix: prefix, dataDir, users: [STAFF, ADMIN], before: counter.middleware };
+    const cachedHost = await hostWithEjsCache(true, hostOptions);
+    const uncachedHost = await hostWithEjsCache(false, hostOptions);
+    hosts.push(cachedHost, uncachedHost);
+    const cachedHttp = await listen(cachedHost.app);
+    const uncachedHttp = await listen(uncachedHost.app);
+    servers.push(cachedHttp.server, uncachedHttp.server);
+    // Each instance keeps its own sessions: both users sign in to both.
+    const signInClient = httpClient(1);
+    const target = async (base: string): Promise<PageTarget> => {
+      const cookies = new Map<string, string>();
+      for (const who of [STAFF, ADMIN]) cookies.set(who.key, await signIn(signInClient, base, who.key));
+      return { url: base + cachedHost.plugin.mountPath, cookies };
+    };
+    const pages = { cached: await target(cachedHttp.base), uncached: await target(uncachedHttp.base) };
+    signInClient.destroy();
+
     const departments = await store.departments.list({ activeOnly: false });
     const technical = departments.find((d) => d.code === 'technical')!.id;
     const all = departments.map((d) => d.id);
-    const filter = (over: Partial<QueueFilter>): QueueFilter => ({ departmentIds: [technical], status: 'open', priority: null, serviceKind: null, assignee: null, search: '', ...over });
+    const filter = (over: Partial<QueueFilter>): QueueFilter => ({
+      departmentIds: [technical],
+      status: 'open',
+      priority: null,
+      serviceKind: null,
+      assignee: null,
+      search: '',
+      ...over,
+    });
     let seeded = 0;
-    const results: Record<string, Record<number, { p50: number; p95: number }>> = {};
+    const results: Record<string, Record<number, Timing>> = {};
     for (const size of SIZES) {
       const started = Date.now();
       await seed(knex, t, all, seeded, size);
       seeded = size;
       console.log(`\n${size.toLocaleString('en')} tickets (seeded in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      const deepStaff = await deepCursor(knex, t, [technical], true);
+      const deepStaffAll = await deepCursor(knex, t, [technical], false);
+      const deepAdmin = await deepCursor(knex, t, null, true);
       const cases: Array<[string, () => Promise<unknown>]> = [
         ['staff, open, first page', () => store.queue.page(filter({}), null, PAGE)],
         ['staff, open, deep page', async () => store.queue.page(filter({}), deepStaff, PAGE)],
@@ -135,14 +303,17 @@ async function main(): Promise<void> {
         ['staff, search by e-mail', () => store.queue.page(filter({ status: 'all', search: 'c-42@example.com' }), null, PAGE)],
         ['waiting count (menu badge)', () => store.queue.waitingCount([technical], 100)],
       ];
-      const deepStaff = await deepCursor(knex, t, [technical], true);
-      const deepStaffAll = await deepCursor(knex, t, [technical], false);
-      const deepAdmin = await deepCursor(knex, t, null, true);
       for (const [name, run] of cases) {
-        const r = await time(run);
+        const [r] = (await timeSideBySide([run])) as [Timing];
         (results[name] ??= {})[size] = r;
         console.log(`  ${name.padEnd(34)} p50 ${r.p50.toFixed(2)} ms   p95 ${r.p95.toFixed(2)} ms`);
       }
+      const pageCases: PageCase[] = [
+        { name: 'staff, open, first page', who: STAFF, query: '' },
+        { name: 'staff, open, deep page', who: STAFF, query: `?after=${encodeURIComponent(deepStaff)}` },
+        { name: 'admin, open, first page', who: ADMIN, query: '' },
+      ];
+      await pageFigures(knex, t, counter, pages, pageCases, size);
     }
     if (SIZES.length > 1) {
       const [small, big] = [SIZES[0] as number, SIZES[SIZES.length - 1] as number];
@@ -151,10 +322,15 @@ async function main(): Promise<void> {
         console.log(`  ${name.padEnd(34)} ${(bySize[big]!.p50 / bySize[small]!.p50).toFixed(2)}`);
       }
     }
+    const errors = hosts.flatMap((h) => h.errorsLogged);
+    if (errors.length > 0) console.log(`plugin logged ${errors.length} error(s), first: ${errors[0]}`);
   } finally {
+    for (const server of servers) await closeServer(server);
+    for (const h of hosts) await h.plugin.close();
     await migrateDownAll(knex, migrations, t);
     await knex.destroy();
-    cleanup();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (db.tempDir) fs.rmSync(db.tempDir, { recursive: true, force: true });
   }
 }
 
