@@ -21,7 +21,10 @@ export function redact(url: string): string {
 
 /** A page's text without tags, shortened: enough to see why a request failed. */
 export function excerpt(text: string): string {
-  const plain = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const plain = text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return plain.length > 160 ? `${plain.slice(0, 160)}…` : plain;
 }
 

@@ -59,7 +59,8 @@ const ROUNDS = numberSetting('rounds', 'ROUNDS', 1, 1, 20);
 /** Offered load in tickets/s over all customers; 0 = each customer sends its next request as soon as the last is answered. */
 const RATE = numberSetting('rate', 'RATE', 0, 0, 100_000, false);
 const MODES = (setting('modes', 'MODES') ?? 'off,on').split(',').map((m) => m.trim());
-if (MODES.length === 0 || MODES.some((m) => m !== 'off' && m !== 'on')) throw new Error('--modes / MODES is a comma-separated list of "off" and "on"');
+if (MODES.length === 0 || MODES.some((m) => m !== 'off' && m !== 'on'))
+  throw new Error('--modes / MODES is a comma-separated list of "off" and "on"');
 const DEPARTMENT = setting('department', 'DEPARTMENT') ?? 'technical';
 const CONFIRM = (setting('confirm', 'CONFIRM') ?? '1') !== '0';
 const LOG = (setting('log', 'LOG') ?? '0') === '1';
@@ -120,7 +121,6 @@ function out(line = ''): void {
 // The SMTP sink: smtp-server in a worker thread (smtp-sink-thread.ts), which tells this thread
 // when each message's DATA ended and which ticket it is about.
 
-
 interface Arrival {
   number: string | null;
   kind: MailKind;
@@ -143,7 +143,9 @@ class Sink {
 
   /** The SMTP server runs in a worker thread: a mail server never shares the panel's event loop. */
   async start(): Promise<void> {
-    const worker = new Worker(path.join(__dirname, 'smtp-sink-thread.js'), { workerData: { departmentAddresses: [...departmentAddressSet] } });
+    const worker = new Worker(path.join(__dirname, 'smtp-sink-thread.js'), {
+      workerData: { departmentAddresses: [...departmentAddressSet] },
+    });
     this.worker = worker;
     this.port = await new Promise<number>((resolve, reject) => {
       worker.once('error', reject);
@@ -201,7 +203,9 @@ function send(agent: http.Agent, url: string, method: string, headers: http.Outg
     const req = http.request(url, { method, agent, headers: body ? { ...headers, 'Content-Length': body.length } : headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8'), at: performance.now() }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8'), at: performance.now() }),
+      );
       res.on('error', reject);
     });
     req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`no answer in ${REQUEST_TIMEOUT_MS} ms`)));
@@ -213,7 +217,9 @@ function send(agent: http.Agent, url: string, method: string, headers: http.Outg
 /** multipart/form-data, as a browser sends the create form. */
 function multipart(fields: Record<string, string>): { body: Buffer; contentType: string } {
   const boundary = `----mail-bench-${crypto.randomBytes(12).toString('hex')}`;
-  const parts = Object.entries(fields).map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`);
+  const parts = Object.entries(fields).map(
+    ([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+  );
   return { body: Buffer.from(`${parts.join('')}--${boundary}--\r\n`), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
@@ -248,7 +254,13 @@ async function addCustomers(knex: Knex, runId: string): Promise<BenchCustomer[]>
   const emails = Array.from({ length: CUSTOMERS }, (_, i) => customerEmail(runId, i + 1));
   await knex.batchInsert(
     'panel_users',
-    emails.map((email, i) => ({ name: i % 2 === 0 ? `Клиент Бенч ${i + 1}` : `Bench Customer ${i + 1}`, email, role: 'client', locale: i % 2 === 0 ? 'ru' : 'en', departments: null })),
+    emails.map((email, i) => ({
+      name: i % 2 === 0 ? `Клиент Бенч ${i + 1}` : `Bench Customer ${i + 1}`,
+      email,
+      role: 'client',
+      locale: i % 2 === 0 ? 'ru' : 'en',
+      departments: null,
+    })),
     100,
   );
   const users = (await knex('panel_users').whereIn('email', emails).select('id', 'email')) as Array<{ id: number | string; email: string }>;
@@ -258,7 +270,12 @@ async function addCustomers(knex: Knex, runId: string): Promise<BenchCustomer[]>
     users.map((u) => ({ user_id: Number(u.id), label: `VPS Bench-${String(u.id)}`, kind: 'vps', status: 'active' })),
     100,
   );
-  const services = (await knex('panel_services').whereIn('user_id', users.map((u) => Number(u.id))).select('id', 'user_id')) as Array<{ id: number | string; user_id: number | string }>;
+  const services = (await knex('panel_services')
+    .whereIn(
+      'user_id',
+      users.map((u) => Number(u.id)),
+    )
+    .select('id', 'user_id')) as Array<{ id: number | string; user_id: number | string }>;
   const serviceOf = new Map(services.map((s) => [String(s.user_id), String(s.id)]));
   return users.map((u) => ({ userId: String(u.id), serviceId: serviceOf.get(String(u.id)) ?? '' }));
 }
@@ -277,14 +294,23 @@ async function signIn(agent: http.Agent, base: string, mountPath: string, custom
   const page = await send(agent, `${base}/login`, 'GET', {});
   const preCookie = cookieFrom(page, 'panel_sid');
   const hostCsrf = /name="_csrf"\s+value="([^"]+)"/.exec(page.text)?.[1];
-  if (page.status !== 200 || !preCookie || !hostCsrf) throw new Error(`GET /login answered ${page.status} without a session cookie or CSRF token`);
+  if (page.status !== 200 || !preCookie || !hostCsrf)
+    throw new Error(`GET /login answered ${page.status} without a session cookie or CSRF token`);
   const form = new URLSearchParams({ _csrf: hostCsrf, userId: customer.userId, next: `${mountPath}/new` }).toString();
-  const login = await send(agent, `${base}/login`, 'POST', { Cookie: preCookie, 'Content-Type': 'application/x-www-form-urlencoded' }, Buffer.from(form));
+  const login = await send(
+    agent,
+    `${base}/login`,
+    'POST',
+    { Cookie: preCookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+    Buffer.from(form),
+  );
   const cookie = cookieFrom(login, 'panel_sid');
-  if (login.status !== 303 || !cookie) throw new Error(`POST /login as user ${customer.userId} answered ${login.status}: ${excerpt(login.text)}`);
+  if (login.status !== 303 || !cookie)
+    throw new Error(`POST /login as user ${customer.userId} answered ${login.status}: ${excerpt(login.text)}`);
   const create = await send(agent, `${base}${mountPath}/new`, 'GET', { Cookie: cookie });
   const csrf = /action="[^"]*[?&](?:amp;)?_csrf=([^"&]+)"/.exec(create.text)?.[1];
-  if (create.status !== 200 || !csrf) throw new Error(`GET ${mountPath}/new answered ${create.status} without a CSRF token: ${excerpt(create.text)}`);
+  if (create.status !== 200 || !csrf)
+    throw new Error(`GET ${mountPath}/new answered ${create.status} without a CSRF token: ${excerpt(create.text)}`);
   return { customer, cookie, csrf: decodeURIComponent(csrf) };
 }
 
@@ -418,7 +444,8 @@ async function run(ctx: RunContext, mode: Mode, round: number): Promise<RunResul
     const mountPath = demo.plugin.mountPath;
     const outboxTable = `${tablePrefix}outbox`;
 
-    const department = (await demo.knex(`${tablePrefix}departments`).where({ code: DEPARTMENT }).first('id', 'is_urgent')) as { id: number | string; is_urgent: unknown } | undefined;
+    const department = (await demo.knex(`${tablePrefix}departments`).where({ code: DEPARTMENT }).first('id', 'is_urgent')) as
+      { id: number | string; is_urgent: unknown } | undefined;
     if (!department) throw new Error(`no department "${DEPARTMENT}" in ${tablePrefix}departments`);
     const departmentId = String(department.id);
 
@@ -463,7 +490,13 @@ async function run(ctx: RunContext, mode: Mode, round: number): Promise<RunResul
             const t0 = performance.now();
             let problem: string | null = null;
             try {
-              const res = await send(agent, `${base}${mountPath}/?_csrf=${encodeURIComponent(who.csrf)}`, 'POST', { Cookie: who.cookie, 'Content-Type': contentType }, body);
+              const res = await send(
+                agent,
+                `${base}${mountPath}/?_csrf=${encodeURIComponent(who.csrf)}`,
+                'POST',
+                { Cookie: who.cookie, 'Content-Type': contentType },
+                body,
+              );
               const number = createdPath.exec(res.headers.location ?? '')?.[1];
               if (res.status === 303 && number) {
                 created.set(number, { at: res.at, measured });
@@ -508,7 +541,8 @@ async function run(ctx: RunContext, mode: Mode, round: number): Promise<RunResul
     const end = performance.now();
     const cpuWindow = process.cpuUsage(cpuStart);
     const machineEnd = machineCpu();
-    const machineBusy = machineStart && machineEnd ? (machineEnd.busy - machineStart.busy) / Math.max(1, machineEnd.total - machineStart.total) : NaN;
+    const machineBusy =
+      machineStart && machineEnd ? (machineEnd.busy - machineStart.busy) / Math.max(1, machineEnd.total - machineStart.total) : NaN;
     loopDelay.disable();
     const mailInWindow = sink.arrivals.filter((a) => a.at >= start && a.at <= end).length;
     const measuredNumbers = [...created].filter(([, c]) => c.measured);
@@ -614,7 +648,10 @@ function describeRun(r: RunResult): string[] {
     `  during the window: this process ${ms(r.cpuPerTicketMs)} CPU per ticket, event-loop delay p50 ${ms(r.loopDelayMs[0])}, p99 ${ms(r.loopDelayMs[1])}` +
       (Number.isNaN(r.machineBusy) ? '' : `; machine ${(r.machineBusy * 100).toFixed(0)} % busy (${os.cpus().length} CPUs, every process)`),
   ];
-  const outbox = Object.entries(r.outbox).map(([s, n]) => `${n} ${s}`).join(', ') || 'empty';
+  const outbox =
+    Object.entries(r.outbox)
+      .map(([s, n]) => `${n} ${s}`)
+      .join(', ') || 'empty';
   if (r.mode === 'off') {
     lines.push(`  outbox after the run: ${outbox}${r.outbox.sent ? '  <-- e-mail was NOT off: something sent it' : ''}`);
     return lines;
@@ -624,12 +661,17 @@ function describeRun(r: RunResult): string[] {
   lines.push(
     `  department e-mail arrival after the create response: p50 ${ms(percentile(a, 50))}, p99 ${ms(percentile(a, 99))}, max ${ms(a[a.length - 1] ?? NaN)} (min ${ms(a[0] ?? NaN)}, ${a.length} e-mails)`,
   );
-  if (CONFIRM) lines.push(`  customer confirmation arrival:                       p50 ${ms(percentile(c, 50))}, p99 ${ms(percentile(c, 99))}, max ${ms(c[c.length - 1] ?? NaN)}`);
+  if (CONFIRM)
+    lines.push(
+      `  customer confirmation arrival:                       p50 ${ms(percentile(c, 50))}, p99 ${ms(percentile(c, 99))}, max ${ms(c[c.length - 1] ?? NaN)}`,
+    );
   lines.push(
     `  e-mails: ${r.measuredTickets} tickets, ${r.arrivalMs.length} department e-mails (${r.missingDepartment} missing, ${r.duplicateDepartment} duplicate)` +
-      (CONFIRM ? `, ${r.confirmationMs.length} confirmations (${r.missingConfirmation} missing, ${r.duplicateConfirmation} duplicate)` : '') +
+      (CONFIRM
+        ? `, ${r.confirmationMs.length} confirmations (${r.missingConfirmation} missing, ${r.duplicateConfirmation} duplicate)`
+        : '') +
       (r.strayMail ? `, ${r.strayMail} stray` : ''),
-    `  delivery: ${r.mailPerSecond.toFixed(0)} e-mails/s arrived during the window (${(r.ok * (CONFIRM ? 2 : 1) / r.seconds).toFixed(0)}/s queued); ` +
+    `  delivery: ${r.mailPerSecond.toFixed(0)} e-mails/s arrived during the window (${((r.ok * (CONFIRM ? 2 : 1)) / r.seconds).toFixed(0)}/s queued); ` +
       `${r.backlogAtEnd} department e-mails not yet arrived at the window's end; ${r.drained ? `drained in ${r.drainSeconds.toFixed(1)} s` : `NOT drained after ${DRAIN_S} s`}` +
       (Number.isNaN(r.cpuPerDrainedMailMs) ? '' : ` (${ms(r.cpuPerDrainedMailMs)} CPU per e-mail while draining)`),
     `  outbox after the run: ${outbox}; plugin log: ${r.logged.sent} sent, ${r.logged.retry} retry, ${r.logged.failed} failed`,
@@ -647,10 +689,13 @@ async function main(): Promise<number> {
   let exitCode = 0;
 
   const perRun = WARMUP_S + DURATION_S + 2 * DRAIN_S + 60;
-  setTimeout(() => {
-    console.error(`bench: still running ${perRun * ROUNDS * MODES.length} s after start, giving up`);
-    process.exit(3);
-  }, perRun * ROUNDS * MODES.length * 1000).unref();
+  setTimeout(
+    () => {
+      console.error(`bench: still running ${perRun * ROUNDS * MODES.length} s after start, giving up`);
+      process.exit(3);
+    },
+    perRun * ROUNDS * MODES.length * 1000,
+  ).unref();
   process.once('SIGINT', () => {
     process.stderr.write('bench: interrupted, finishing the requests in flight and cleaning up (Ctrl-C again to quit at once)\n');
     stopping = true;
@@ -658,12 +703,16 @@ async function main(): Promise<number> {
   });
 
   out(`node ${process.version}, ${os.platform()} ${os.arch()}, ${os.cpus().length} CPUs, NODE_ENV=${process.env.NODE_ENV ?? '(unset)'}`);
-  out(`database: ${kind === 'sqlite' ? `sqlite (a new file per run under ${tempDir})` : `${kind} (${redact(databaseUrl as string)}, pool 10), plugin tables prefixed m${runId}<run>_`}`);
+  out(
+    `database: ${kind === 'sqlite' ? `sqlite (a new file per run under ${tempDir})` : `${kind} (${redact(databaseUrl as string)}, pool 10), plugin tables prefixed m${runId}<run>_`}`,
+  );
   out(
     `customers=${CUSTOMERS} (one signed-in session each, all at once), duration=${DURATION_S} s per run, warm-up=${WARMUP_S} s (not measured), ` +
       `${RATE > 0 ? `offered load ${RATE} tickets/s, ` : ''}department=${DEPARTMENT}, confirmation to customer ${CONFIRM ? 'on' : 'off'}, runs: ${Array.from({ length: ROUNDS }, () => MODES.join(' ')).join(' | ')}`,
   );
-  out(`mail settings: ${Object.keys(mailOverrides).length ? JSON.stringify(mailOverrides) : 'plugin defaults (batchSize 50, pollSeconds 5, leaseSeconds 120)'}; SMTP sink: smtp-server in a worker thread`);
+  out(
+    `mail settings: ${Object.keys(mailOverrides).length ? JSON.stringify(mailOverrides) : 'plugin defaults (batchSize 50, pollSeconds 5, leaseSeconds 120)'}; SMTP sink: smtp-server in a worker thread`,
+  );
 
   try {
     await sink.start();
@@ -683,21 +732,29 @@ async function main(): Promise<number> {
     };
     const off = sum('off');
     const on = sum('on');
-    const arrivals = results.filter((r) => r.mode === 'on').flatMap((r) => r.arrivalMs).sort((a, b) => a - b);
+    const arrivals = results
+      .filter((r) => r.mode === 'on')
+      .flatMap((r) => r.arrivalMs)
+      .sort((a, b) => a - b);
     out('summary:');
     out(`  tickets/s: e-mail off ${off.toFixed(0)}, e-mail on ${on.toFixed(0)}`);
     const ratio = on / off;
-    if (Number.isFinite(ratio)) out(`  throughput with e-mail / without: ${ratio.toFixed(2)} (target >= 0.80: ${ratio >= 0.8 ? 'met' : 'MISSED'})`);
+    if (Number.isFinite(ratio))
+      out(`  throughput with e-mail / without: ${ratio.toFixed(2)} (target >= 0.80: ${ratio >= 0.8 ? 'met' : 'MISSED'})`);
     if (arrivals.length > 0) {
       const p99 = percentile(arrivals, 99);
-      out(`  department e-mail arrival: p50 ${ms(percentile(arrivals, 50))}, p99 ${ms(p99)}, max ${ms(arrivals[arrivals.length - 1] as number)} (target p99 < 1000 ms: ${p99 < 1000 ? 'met' : 'MISSED'})`);
+      out(
+        `  department e-mail arrival: p50 ${ms(percentile(arrivals, 50))}, p99 ${ms(p99)}, max ${ms(arrivals[arrivals.length - 1] as number)} (target p99 < 1000 ms: ${p99 < 1000 ? 'met' : 'MISSED'})`,
+      );
     }
     const failed = results.reduce((s, r) => s + r.failed, 0);
     const lost = results.reduce((s, r) => s + r.missingDepartment + r.missingConfirmation, 0);
     const dup = results.reduce((s, r) => s + r.duplicateDepartment + r.duplicateConfirmation, 0);
     const notOff = results.filter((r) => r.mode === 'off' && r.outbox.sent).length;
     // After the drain, every outbox row of an "on" run must be sent: pending means retries, failed means refused.
-    const unsent = results.filter((r) => r.mode === 'on').reduce((s, r) => s + Object.entries(r.outbox).reduce((n, [status, c]) => n + (status === 'sent' ? 0 : c), 0), 0);
+    const unsent = results
+      .filter((r) => r.mode === 'on')
+      .reduce((s, r) => s + Object.entries(r.outbox).reduce((n, [status, c]) => n + (status === 'sent' ? 0 : c), 0), 0);
     out(
       `errors: ${failed} failed requests, ${lost} e-mails missing, ${dup} duplicates, ${unsent} outbox rows not sent after the drain` +
         (notOff ? `, ${notOff} "off" run(s) sent mail` : ''),

@@ -35,7 +35,10 @@ function subjectOf(raw: Buffer): string {
     bytes.push(
       /b/i.test(w[2] as string)
         ? Buffer.from(text, 'base64')
-        : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1'),
+        : Buffer.from(
+            text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+            'latin1',
+          ),
     );
     last = (w.index ?? 0) + w[0].length;
   }

@@ -57,13 +57,17 @@ export async function listAccounts(knex: Knex): Promise<PanelUser[]> {
 
 export async function findAccount(knex: Knex, id: string): Promise<PanelUser | null> {
   if (!/^\d{1,15}$/.test(id)) return null;
-  const row = (await knex('panel_users').where({ id: Number(id) }).first()) as UserRow | undefined;
+  const row = (await knex('panel_users')
+    .where({ id: Number(id) })
+    .first()) as UserRow | undefined;
   return row ? toUser(row) : null;
 }
 
 export async function servicesOf(knex: Knex, customerId: string): Promise<HostService[]> {
   if (!/^\d{1,15}$/.test(customerId)) return [];
-  const rows = (await knex('panel_services').where({ user_id: Number(customerId) }).orderBy('id')) as Array<{
+  const rows = (await knex('panel_services')
+    .where({ user_id: Number(customerId) })
+    .orderBy('id')) as Array<{
     id: number | string;
     label: string;
     kind: string | null;

@@ -86,7 +86,9 @@ async function startCatcher(port: number, logger: HostLogger): Promise<MailCatch
     return await MailCatcher.start({ port, logger });
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'the port is in use' : (err as Error).message;
-    throw new DemoStartError(`cannot start the mail catcher on 127.0.0.1:${port} (SMTP_PORT): ${reason}; set SMTP_PORT to a free port, or 0 for any`);
+    throw new DemoStartError(
+      `cannot start the mail catcher on 127.0.0.1:${port} (SMTP_PORT): ${reason}; set SMTP_PORT to a free port, or 0 for any`,
+    );
   }
 }
 
@@ -174,7 +176,10 @@ export async function createDemoApp(options: DemoOptions): Promise<DemoApp> {
         else if (status !== null) layout.message(req, res, status, 'unreadable');
         else layout.message(req, res, 500, 'server');
       } catch {
-        res.status(status ?? 500).type('text').send(`Error ${status ?? 500}`);
+        res
+          .status(status ?? 500)
+          .type('text')
+          .send(`Error ${status ?? 500}`);
       }
     });
 

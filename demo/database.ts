@@ -95,7 +95,13 @@ const seedUsers: SeedUser[] = [
       { label: 'Shared hosting Pro', kind: 'hosting', status: 'active' },
     ],
   },
-  { name: 'Ольга (отдел по работе с клиентами)', email: 'olga@panel.example', role: 'staff', locale: 'ru', departments: ['client_relations'] },
+  {
+    name: 'Ольга (отдел по работе с клиентами)',
+    email: 'olga@panel.example',
+    role: 'staff',
+    locale: 'ru',
+    departments: ['client_relations'],
+  },
   { name: 'Tech: Sergey', email: 'sergey@panel.example', role: 'staff', locale: 'en', departments: ['technical'] },
   { name: 'Дежурный инженер Павел', email: 'pavel@panel.example', role: 'staff', locale: 'ru', departments: ['emergency'] },
   { name: 'Администратор', email: 'admin@panel.example', role: 'admin', locale: 'ru' },
@@ -140,7 +146,8 @@ async function seedOnce(knex: Knex): Promise<void> {
     );
     // Ids are looked up by e-mail: "returning" differs between the three databases.
     const ids = new Map<string, number>();
-    for (const r of (await trx('panel_users').select('id', 'email')) as Array<{ id: number; email: string }>) ids.set(r.email, Number(r.id));
+    for (const r of (await trx('panel_users').select('id', 'email')) as Array<{ id: number; email: string }>)
+      ids.set(r.email, Number(r.id));
     const services = seedUsers.flatMap((u) => (u.services ?? []).map((s) => ({ ...s, user_id: ids.get(u.email) })));
     await trx('panel_services').insert(services);
   });

@@ -59,7 +59,10 @@ function addresses(value: AddressObject | AddressObject[] | undefined): string {
 /** A header as sent: mailparser folds X-Priority and Importance into one "priority" word. */
 function rawHeader(parsed: ParsedMail, name: string): string {
   const line = parsed.headerLines.find((h) => h.key === name)?.line ?? '';
-  return line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+  return line
+    .slice(line.indexOf(':') + 1)
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .trim();
 }
 
 function toCaught(id: number, parsed: ParsedMail, session: SMTPServerSession): CaughtMail {
@@ -158,7 +161,11 @@ export class MailCatcher {
     // A port it cannot take rejects start() (the caller says why in one line) and is not logged.
     const port = await new Promise<number>((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException) =>
-        reject(Object.assign(new Error(`mail catcher: cannot listen on 127.0.0.1:${options.port}: ${err.message}`, { cause: err }), { code: err.code }));
+        reject(
+          Object.assign(new Error(`mail catcher: cannot listen on 127.0.0.1:${options.port}: ${err.message}`, { cause: err }), {
+            code: err.code,
+          }),
+        );
       server.once('error', onError);
       server.listen(options.port, '127.0.0.1', () => {
         server.off('error', onError);

@@ -25,7 +25,11 @@ const MAILBOX_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data
 /** A file name safe for Content-Disposition and the user's disk: no paths, no control characters. */
 export function safeFilename(name: string, fallback: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  const clean = base.replace(/[\u0000-\u001f\u007f"]+/g, '').trim().replace(/^\.+/, '').slice(0, 200);
+  const clean = base
+    .replace(/[\u0000-\u001f\u007f"]+/g, '')
+    .trim()
+    .replace(/^\.+/, '')
+    .slice(0, 200);
   return clean || fallback;
 }
 

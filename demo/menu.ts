@@ -39,9 +39,7 @@ export class PanelMenu {
       .sort((a, b) => a.entry.order - b.entry.order || a.index - b.index)
       .map(({ entry }) => entry);
     // The current item is the one with the longest matching path, so nested paths win.
-    const current = entries
-      .filter((e) => matches(e.path, currentPath))
-      .sort((a, b) => b.path.length - a.path.length)[0];
+    const current = entries.filter((e) => matches(e.path, currentPath)).sort((a, b) => b.path.length - a.path.length)[0];
     const sections = new Map<string, MenuSectionView>();
     for (const entry of entries) {
       const key = entry.section.en;

@@ -108,7 +108,16 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
   const scheduler = new Scheduler({
     jobs: [
       ...(settings.autoClose.afterDays > 0
-        ? [autoCloseJob({ store, mail, afterDays: settings.autoClose.afterDays, everyMs: settings.autoClose.checkMinutes * 60_000, logger, mailQueued: () => dispatcher.nudge() })]
+        ? [
+            autoCloseJob({
+              store,
+              mail,
+              afterDays: settings.autoClose.afterDays,
+              everyMs: settings.autoClose.checkMinutes * 60_000,
+              logger,
+              mailQueued: () => dispatcher.nudge(),
+            }),
+          ]
         : []),
       ...(settings.mail.keepSentDays > 0 ? [sentMailRetention(store.outbox, settings.mail.keepSentDays, logger)] : []),
       orphanSweep({ storage, referencedKeys: (keys) => store.messages.referencedKeys(keys), logger }),
@@ -159,7 +168,9 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
       await migrateLatest(host.knex, migrationsDir, tables);
       // Settings seed a department until an admin saves it on the Departments page; then the page decides.
       for (const code of await departments.applySettings(settings.departments)) {
-        logger.warn(`support-requests: settings.departments.${code} is not applied: an admin has edited that department on the Departments page, which now decides its addresses, language and urgency`);
+        logger.warn(
+          `support-requests: settings.departments.${code} is not applied: an admin has edited that department on the Departments page, which now decides its addresses, language and urgency`,
+        );
       }
       // Mail queued before a restart goes out as soon as the tables are known to be there.
       dispatcher.start();

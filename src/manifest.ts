@@ -25,7 +25,6 @@ export interface Manifest {
   settings: object;
 }
 
-
 export class ManifestError extends Error {
   constructor(message: string) {
     super(message);
@@ -41,7 +40,21 @@ const localized = {
 
 const manifestSchema = {
   type: 'object',
-  required: ['id', 'name', 'version', 'description', 'hostApi', 'main', 'mountPath', 'menu', 'views', 'stylesheet', 'locales', 'migrations', 'settings'],
+  required: [
+    'id',
+    'name',
+    'version',
+    'description',
+    'hostApi',
+    'main',
+    'mountPath',
+    'menu',
+    'views',
+    'stylesheet',
+    'locales',
+    'migrations',
+    'settings',
+  ],
   properties: {
     id: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' },
     name: { type: 'string', minLength: 1 },

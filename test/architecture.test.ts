@@ -53,17 +53,36 @@ const floorOf = (file: string): string => (file.includes('/') ? (file.split('/')
 
 /** The rules, each a check of one import; a message names what is wrong, or null when it is allowed. */
 const RULES: Array<(i: Import) => string | null> = [
-  (i) => (floorOf(i.from) === 'model' && i.ours && !(floorOf(i.to) === 'model' || (i.to === 'host.ts' && i.typeOnly)) ? 'model/ imports nothing of ours but host types' : null),
+  (i) =>
+    floorOf(i.from) === 'model' && i.ours && !(floorOf(i.to) === 'model' || (i.to === 'host.ts' && i.typeOnly))
+      ? 'model/ imports nothing of ours but host types'
+      : null,
   (i) => (floorOf(i.from) === 'model' && !i.ours ? 'model/ imports no package' : null),
-  (i) => (floorOf(i.from) === 'domain' && i.ours && !['model', 'domain'].includes(floorOf(i.to)) && !(i.to === 'host.ts' && i.typeOnly) ? 'domain/ imports only model/, domain/ and host types' : null),
+  (i) =>
+    floorOf(i.from) === 'domain' && i.ours && !['model', 'domain'].includes(floorOf(i.to)) && !(i.to === 'host.ts' && i.typeOnly)
+      ? 'domain/ imports only model/, domain/ and host types'
+      : null,
   (i) => (floorOf(i.from) === 'domain' && !i.ours && !i.to.startsWith('node:') ? 'domain/ imports no package (no express, no knex)' : null),
-  (i) => (['store', 'mail', 'files', 'jobs'].includes(floorOf(i.from)) && ['domain', 'web', 'index.ts'].includes(floorOf(i.to)) ? 'store/, mail/, files/ and jobs/ implement the model: they never import domain/ or web/' : null),
-  (i) => (['store', 'domain', 'model'].includes(floorOf(i.from)) && i.to === 'manifest.ts' ? 'the settings reach store/ and domain/ as plain values, never through manifest.ts' : null),
-  (i) => (floorOf(i.from) === 'web' && floorOf(i.to) === 'store' ? 'web/ reaches the store only through the domain and what index.ts wires' : null),
+  (i) =>
+    ['store', 'mail', 'files', 'jobs'].includes(floorOf(i.from)) && ['domain', 'web', 'index.ts'].includes(floorOf(i.to))
+      ? 'store/, mail/, files/ and jobs/ implement the model: they never import domain/ or web/'
+      : null,
+  (i) =>
+    ['store', 'domain', 'model'].includes(floorOf(i.from)) && i.to === 'manifest.ts'
+      ? 'the settings reach store/ and domain/ as plain values, never through manifest.ts'
+      : null,
+  (i) =>
+    floorOf(i.from) === 'web' && floorOf(i.to) === 'store'
+      ? 'web/ reaches the store only through the domain and what index.ts wires'
+      : null,
 ];
 
 export function violations(imports: Import[]): string[] {
-  return imports.flatMap((i) => RULES.map((rule) => rule(i)).filter((broken): broken is string => broken !== null).map((broken) => `${i.from} → ${i.to}: ${broken}`));
+  return imports.flatMap((i) =>
+    RULES.map((rule) => rule(i))
+      .filter((broken): broken is string => broken !== null)
+      .map((broken) => `${i.from} → ${i.to}: ${broken}`),
+  );
 }
 
 /** One import cycle among our files, as a path that returns to its start, or null. */
@@ -96,8 +115,14 @@ describe('architecture: the floors of src/', () => {
   const imports = sourceFiles(SRC).flatMap((file) => importsOf(file));
 
   it('reads the import lines it checks', () => {
-    assert.ok(imports.some((i) => i.from === 'domain/staff-actions.ts' && i.to === 'model/store.ts'), 'a known import is found');
-    assert.ok(imports.some((i) => i.from === 'store/index.ts' && i.to === 'knex' && i.typeOnly), 'a package import, type only');
+    assert.ok(
+      imports.some((i) => i.from === 'domain/staff-actions.ts' && i.to === 'model/store.ts'),
+      'a known import is found',
+    );
+    assert.ok(
+      imports.some((i) => i.from === 'store/index.ts' && i.to === 'knex' && i.typeOnly),
+      'a package import, type only',
+    );
   });
 
   it('every import points down or sideways', () => {
@@ -117,7 +142,10 @@ describe('architecture: the floors of src/', () => {
     assert.equal(violations(fake('store/x.ts', "import type { Settings } from '../manifest';")).length, 1);
     assert.equal(violations(fake('mail/x.ts', "export { customerTickets } from '../domain/customer-tickets';")).length, 1);
     assert.equal(violations(fake('web/x.ts', "import {\n  createStore,\n} from '../store';")).length, 1, 'a multi-line import');
-    assert.equal(violations(fake('domain/x.ts', "import type { Store } from '../model/store';\nimport type { HostUser } from '../host';")).length, 0);
+    assert.equal(
+      violations(fake('domain/x.ts', "import type { Store } from '../model/store';\nimport type { HostUser } from '../host';")).length,
+      0,
+    );
     const a = fake('model/types.ts', "import type { Store } from './store';");
     const b = fake('model/store.ts', "import type { Ticket } from './types';");
     assert.deepEqual(cycleIn([...a, ...b]), ['model/types.ts', 'model/store.ts', 'model/types.ts']);

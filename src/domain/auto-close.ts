@@ -30,7 +30,16 @@ export async function closeSilentTickets(deps: AutoCloseDeps): Promise<number> {
       const ticket = await tx.tickets.lock(candidate.id);
       if (ticket.status !== 'answered' || (ticket.lastReplyAt ?? 0) >= before) return 0;
       await tx.tickets.update(ticket.id, { status: 'closed', closedAt: now, updatedAt: now });
-      await tx.events.record([{ ticketId: ticket.id, actorId: SYSTEM_ACTOR.id, actorName: SYSTEM_ACTOR.name, action: 'status', detail: { from: 'answered', to: 'closed' }, createdAt: now }]);
+      await tx.events.record([
+        {
+          ticketId: ticket.id,
+          actorId: SYSTEM_ACTOR.id,
+          actorName: SYSTEM_ACTOR.name,
+          action: 'status',
+          detail: { from: 'answered', to: 'closed' },
+          createdAt: now,
+        },
+      ]);
       await tx.outbox.enqueue(deps.mail.forAutoClose(ticket, deps.afterDays), now);
       return 1;
     });

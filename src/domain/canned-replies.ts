@@ -38,8 +38,17 @@ export function cannedReplies(deps: CannedReplyDeps) {
     if (departmentId === null || !(await store.departments.find(departmentId))) {
       problems.departmentId = { key: 'errors.canned.department' };
     }
-    const title = checkText(problems, 'title', input.title, { max: LIMITS.cannedTitle, required: 'errors.canned.titleRequired', tooLong: 'errors.canned.titleTooLong' });
-    const body = checkText(problems, 'body', input.body, { max: LIMITS.message, required: 'errors.canned.bodyRequired', tooLong: 'errors.canned.bodyTooLong', asTyped: true });
+    const title = checkText(problems, 'title', input.title, {
+      max: LIMITS.cannedTitle,
+      required: 'errors.canned.titleRequired',
+      tooLong: 'errors.canned.titleTooLong',
+    });
+    const body = checkText(problems, 'body', input.body, {
+      max: LIMITS.message,
+      required: 'errors.canned.bodyRequired',
+      tooLong: 'errors.canned.bodyTooLong',
+      asTyped: true,
+    });
     const locale = checkLocale(input.locale, problems, 'locale');
     if (Object.keys(problems).length > 0) throw new ValidationError(problems);
     // A null id was reported above.

@@ -98,7 +98,9 @@ export function customerTickets(deps: CustomerTicketDeps) {
         // Under the customer's gate: a create whose connection died still holds it until the
         // server has committed or rolled it back, so the answer is final.
         made: () =>
-          store.transaction(async (tx) => ((await tx.gates.hold(customer.id, now())) ? tx.tickets.findBySubmission(customer.id, submissionKey) : null)),
+          store.transaction(async (tx) =>
+            (await tx.gates.hold(customer.id, now())) ? tx.tickets.findBySubmission(customer.id, submissionKey) : null,
+          ),
         change: async () => {
           const { departments, services } = await formChoices(customer);
           const problems = checkNewTicket(input, files, { services, departments, uploads: deps.uploads });
@@ -128,22 +130,33 @@ export function customerTickets(deps: CustomerTicketDeps) {
             lastCustomerAt: at,
           };
           // null when the customer has no gate row yet (their first request): made once, then tried again.
-          const createUnderGate = () => store.transaction(async (tx) => {
-            if (!(await tx.gates.hold(customer.id, at))) return null;
-            // A second copy of this form is not looked for here: its insert breaks the unique
-            // (customer, submission key) index, and oncePerSubmission answers with the first.
-            await checkOpeningRate(tx, customer, at);
-            // The number is not looked up first: its unique index refuses a taken one (see below).
-            // The thread's Message-ID is made now, so the ticket is stored with it in one statement.
-            const number = randomTicketNumber();
-            const ticket: Ticket = { id: 0, number, threadMessageId: deps.mail.newThreadMessageId(number), ...fields };
-            ticket.id = await tx.tickets.insert({ ...ticket, submissionKey });
-            const first = { ticketId: ticket.id, authorKind: 'customer' as const, authorId: customer.id, authorName: customer.name, body: input.message, createdAt: at };
-            const messageId = await tx.messages.insert(first);
-            const attachments = await tx.messages.attach(ticket.id, messageId, files, at);
-            await tx.outbox.enqueue(deps.mail.forNewTicket(ticket, department, { id: messageId, ...first, internal: false, attachments }), at);
-            return ticket;
-          });
+          const createUnderGate = () =>
+            store.transaction(async (tx) => {
+              if (!(await tx.gates.hold(customer.id, at))) return null;
+              // A second copy of this form is not looked for here: its insert breaks the unique
+              // (customer, submission key) index, and oncePerSubmission answers with the first.
+              await checkOpeningRate(tx, customer, at);
+              // The number is not looked up first: its unique index refuses a taken one (see below).
+              // The thread's Message-ID is made now, so the ticket is stored with it in one statement.
+              const number = randomTicketNumber();
+              const ticket: Ticket = { id: 0, number, threadMessageId: deps.mail.newThreadMessageId(number), ...fields };
+              ticket.id = await tx.tickets.insert({ ...ticket, submissionKey });
+              const first = {
+                ticketId: ticket.id,
+                authorKind: 'customer' as const,
+                authorId: customer.id,
+                authorName: customer.name,
+                body: input.message,
+                createdAt: at,
+              };
+              const messageId = await tx.messages.insert(first);
+              const attachments = await tx.messages.attach(ticket.id, messageId, files, at);
+              await tx.outbox.enqueue(
+                deps.mail.forNewTicket(ticket, department, { id: messageId, ...first, internal: false, attachments }),
+                at,
+              );
+              return ticket;
+            });
           let created = await withFreshNumber(createUnderGate);
           if (!created) {
             await store.gates.ensure(customer.id, at);
@@ -158,7 +171,10 @@ export function customerTickets(deps: CustomerTicketDeps) {
 
     async view(customer: HostUser, number: string): Promise<TicketView> {
       const ticket = await ownTicket(customer, number);
-      const [department, messages] = await Promise.all([store.departments.find(ticket.departmentId), store.messages.thread(ticket.id, 'customer')]);
+      const [department, messages] = await Promise.all([
+        store.departments.find(ticket.departmentId),
+        store.messages.thread(ticket.id, 'customer'),
+      ]);
       return { ticket, department, messages };
     },
 
@@ -183,7 +199,14 @@ export function customerTickets(deps: CustomerTicketDeps) {
             await tx.tickets.lock(ticket.id);
             if (await tx.messages.findBySubmission(ticket.id, submissionKey)) throw new DuplicateSubmission();
             const earlier = await tx.messages.thread(ticket.id, 'customer');
-            const reply = { ticketId: ticket.id, authorKind: 'customer' as const, authorId: customer.id, authorName: customer.name, body, createdAt: at };
+            const reply = {
+              ticketId: ticket.id,
+              authorKind: 'customer' as const,
+              authorId: customer.id,
+              authorName: customer.name,
+              body,
+              createdAt: at,
+            };
             const id = await tx.messages.insert({ ...reply, submissionKey });
             const attachments = await tx.messages.attach(ticket.id, id, files, at);
             // Still unanswered stays "new"; otherwise the ball is in the staff's court again.
@@ -195,7 +218,12 @@ export function customerTickets(deps: CustomerTicketDeps) {
             });
             const department = await tx.departments.find(ticket.departmentId);
             if (department) {
-              const items = deps.mail.forCustomerReply(ticket, department, { id, ...reply, internal: false, attachments }, earlier.reverse());
+              const items = deps.mail.forCustomerReply(
+                ticket,
+                department,
+                { id, ...reply, internal: false, attachments },
+                earlier.reverse(),
+              );
               await tx.outbox.enqueue(items, at);
               // A ticket without mail so far starts its thread here.
               if (!ticket.threadMessageId && items[0]) await tx.tickets.update(ticket.id, { threadMessageId: items[0].mailMessageId });

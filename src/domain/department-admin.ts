@@ -36,7 +36,11 @@ export function departmentAdmin(deps: DepartmentAdminDeps) {
 
   return {
     async overview(): Promise<DepartmentOverview[]> {
-      const [departments, counts, members] = await Promise.all([store.departments.list({ activeOnly: false, current: true }), store.departments.ticketCounts(), store.members.list(null)]);
+      const [departments, counts, members] = await Promise.all([
+        store.departments.list({ activeOnly: false, current: true }),
+        store.departments.ticketCounts(),
+        store.members.list(null),
+      ]);
       return departments.map((department) => ({
         department,
         tickets: counts.get(department.id) ?? 0,

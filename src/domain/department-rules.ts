@@ -12,7 +12,10 @@ const ADDRESSES_STORED_MAX = 2000;
 
 /** One address, no display name, no spaces or line breaks (it ends up in a header). */
 function isEmailAddress(text: string): boolean {
-  return text.length <= LIMITS.emailAddress && /^[^\s@<>()[\]\\,;:"]+@[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?)+$/u.test(text);
+  return (
+    text.length <= LIMITS.emailAddress &&
+    /^[^\s@<>()[\]\\,;:"]+@[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?)+$/u.test(text)
+  );
 }
 
 /** A form field of one language: nameRu, guidanceEn. */
@@ -64,7 +67,8 @@ function checkAddresses(value: string, field: string, problems: Record<string, P
     }
     if (!addresses.some((a) => a.toLowerCase() === address.toLowerCase())) addresses.push(address);
   }
-  if (addresses.length > LIMITS.departmentAddresses) problems[field] = { key: 'errors.department.emailsTooMany', params: { max: LIMITS.departmentAddresses } };
+  if (addresses.length > LIMITS.departmentAddresses)
+    problems[field] = { key: 'errors.department.emailsTooMany', params: { max: LIMITS.departmentAddresses } };
   else if (JSON.stringify(addresses).length > ADDRESSES_STORED_MAX) problems[field] = { key: 'errors.department.emailsTooLong' };
   return addresses;
 }
@@ -74,17 +78,24 @@ export function checkDepartment(input: DepartmentInput, isNew: boolean): { field
   const problems: Record<string, Problem> = {};
   if (isNew) {
     if (!input.code.trim()) problems.code = { key: 'errors.department.codeRequired' };
-    else if (!CODE_PATTERN.test(input.code.trim())) problems.code = { key: 'errors.department.codeInvalid', params: { max: LIMITS.departmentCode } };
+    else if (!CODE_PATTERN.test(input.code.trim()))
+      problems.code = { key: 'errors.department.codeInvalid', params: { max: LIMITS.departmentCode } };
   }
   /** The text in each language, each checked next to its own field. */
   const perLocale = (text: 'name' | 'guidance', rule: TextRule) =>
-    Object.fromEntries(LOCALES.map((l) => [l, checkText(problems, localizedField(text, l), input[localizedField(text, l)], rule)])) as Record<Locale, string>;
+    Object.fromEntries(
+      LOCALES.map((l) => [l, checkText(problems, localizedField(text, l), input[localizedField(text, l)], rule)]),
+    ) as Record<Locale, string>;
   const order = input.order.trim();
   // Digits only, at most as many as the limit has: 0 to departmentOrder.
   const orderValue = /^\d+$/.test(order) && order.length <= String(LIMITS.departmentOrder).length ? Number(order) : null;
   if (orderValue === null) problems.order = { key: 'errors.department.order', params: { max: LIMITS.departmentOrder } };
   const fields: DepartmentFields = {
-    name: perLocale('name', { max: LIMITS.departmentName, required: 'errors.department.nameRequired', tooLong: 'errors.department.nameTooLong' }),
+    name: perLocale('name', {
+      max: LIMITS.departmentName,
+      required: 'errors.department.nameRequired',
+      tooLong: 'errors.department.nameTooLong',
+    }),
     guidance: perLocale('guidance', { max: LIMITS.departmentGuidance, tooLong: 'errors.department.guidanceTooLong' }),
     emails: checkAddresses(input.emails, 'emails', problems),
     onCall: checkAddresses(input.onCall, 'onCall', problems),
@@ -100,12 +111,22 @@ export function checkDepartment(input: DepartmentInput, isNew: boolean): { field
 export function checkMember(input: MemberInput): { member: MemberInput; problems: Record<string, Problem> } {
   const problems: Record<string, Problem> = {};
   const member = {
-    userId: checkText(problems, 'userId', input.userId, { max: LIMITS.userId, required: 'errors.member.userIdRequired', tooLong: 'errors.member.userIdTooLong' }),
-    name: checkText(problems, 'memberName', input.name, { max: LIMITS.memberName, required: 'errors.department.nameRequired', tooLong: 'errors.department.nameTooLong' }),
+    userId: checkText(problems, 'userId', input.userId, {
+      max: LIMITS.userId,
+      required: 'errors.member.userIdRequired',
+      tooLong: 'errors.member.userIdTooLong',
+    }),
+    name: checkText(problems, 'memberName', input.name, {
+      max: LIMITS.memberName,
+      required: 'errors.department.nameRequired',
+      tooLong: 'errors.department.nameTooLong',
+    }),
     email: input.email.trim(),
   };
   if (!isEmailAddress(member.email)) {
-    problems.memberEmail = member.email ? { key: 'errors.department.emailInvalid', params: { address: member.email.slice(0, 100) } } : { key: 'errors.member.emailRequired' };
+    problems.memberEmail = member.email
+      ? { key: 'errors.department.emailInvalid', params: { address: member.email.slice(0, 100) } }
+      : { key: 'errors.member.emailRequired' };
   }
   return { member, problems };
 }

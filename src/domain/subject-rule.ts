@@ -11,7 +11,11 @@ export const LONG_SUBJECT_CHARS = 60;
 
 /** Words as compared: case, punctuation, spacing and ё/е do not make two texts different. */
 function wordsOf(text: string): string[] {
-  const normalized = text.toLowerCase().replace(/ё/g, 'е').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  const normalized = text
+    .toLowerCase()
+    .replace(/ё/g, 'е')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
   return normalized ? normalized.split(' ') : [];
 }
 
@@ -41,7 +45,10 @@ function subjectCopiedFromMessage(subject: string, message: string): boolean {
 
 /** Advice with an example subject that fits the department; neutral for departments an admin added. */
 const ADVICE = new Map<string, { refused: Problem; warning: Problem }>([
-  ['client_relations', { refused: { key: 'errors.subject.repeatsMessage.clientRelations' }, warning: { key: 'subjectWarning.copied.clientRelations' } }],
+  [
+    'client_relations',
+    { refused: { key: 'errors.subject.repeatsMessage.clientRelations' }, warning: { key: 'subjectWarning.copied.clientRelations' } },
+  ],
   ['technical', { refused: { key: 'errors.subject.repeatsMessage.technical' }, warning: { key: 'subjectWarning.copied.technical' } }],
   ['emergency', { refused: { key: 'errors.subject.repeatsMessage.emergency' }, warning: { key: 'subjectWarning.copied.emergency' } }],
 ]);

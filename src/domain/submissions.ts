@@ -64,7 +64,11 @@ export function underTicketLock<T>(store: Store, ticketId: number, find: (tx: St
  * Uploaded files belong to the work that brought them: if it fails, they are removed. For checks
  * made before a submission's change (oncePerSubmission, which also knows "maybe committed").
  */
-export async function keepingFilesOnlyOnSuccess<T>(discard: (keys: string[]) => Promise<void>, files: StoredFile[], work: () => Promise<T>): Promise<T> {
+export async function keepingFilesOnlyOnSuccess<T>(
+  discard: (keys: string[]) => Promise<void>,
+  files: StoredFile[],
+  work: () => Promise<T>,
+): Promise<T> {
   try {
     return await work();
   } catch (err) {

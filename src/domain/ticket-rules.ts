@@ -20,7 +20,12 @@ export interface UploadRules {
 }
 
 export function checkMessage(message: string, problems: Record<string, Problem>, field = 'message'): void {
-  checkText(problems, field, message, { max: LIMITS.message, required: 'errors.message.required', tooLong: 'errors.message.tooLong', asTyped: true });
+  checkText(problems, field, message, {
+    max: LIMITS.message,
+    required: 'errors.message.required',
+    tooLong: 'errors.message.tooLong',
+    asTyped: true,
+  });
 }
 
 export function checkFiles(files: StoredFile[], rules: UploadRules, problems: Record<string, Problem>): void {
@@ -49,7 +54,11 @@ export interface NewTicketContext {
  */
 export function checkNewTicket(input: NewTicketInput, files: StoredFile[], ctx: NewTicketContext): Record<string, Problem> {
   const problems: Record<string, Problem> = {};
-  const subject = checkText(problems, 'subject', input.subject, { max: LIMITS.subject, required: 'errors.subject.required', tooLong: 'errors.subject.tooLong' });
+  const subject = checkText(problems, 'subject', input.subject, {
+    max: LIMITS.subject,
+    required: 'errors.subject.required',
+    tooLong: 'errors.subject.tooLong',
+  });
   const department = ctx.departments.find((d) => String(d.id) === input.departmentId);
   const subjectRule = checkSubject(subject, input.message, department?.code ?? null, input.subjectConfirmed === true);
   // The subject rule speaks only of a subject that is there and short enough.

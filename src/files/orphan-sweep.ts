@@ -55,7 +55,9 @@ export function orphanSweep(options: Omit<OrphanSweepOptions, 'now' | 'signal'>)
     async run({ now, signal }) {
       const removed = await sweepOrphans({ ...options, now, signal });
       if (removed > 0) {
-        options.logger.info(`support-requests: removed ${removed} upload file(s) that no request refers to, untouched for ${ORPHAN_AGE_MS / 60_000} minutes (left by a crash)`);
+        options.logger.info(
+          `support-requests: removed ${removed} upload file(s) that no request refers to, untouched for ${ORPHAN_AGE_MS / 60_000} minutes (left by a crash)`,
+        );
       }
     },
   };

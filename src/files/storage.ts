@@ -62,9 +62,7 @@ export class FileStorage {
 
   /** Removes files, whole or partial. */
   async remove(keys: string[]): Promise<void> {
-    await Promise.all(
-      keys.flatMap((key) => [this.pathOf(key), this.partPathOf(key)]).map((file) => fs.promises.rm(file, { force: true })),
-    );
+    await Promise.all(keys.flatMap((key) => [this.pathOf(key), this.partPathOf(key)]).map((file) => fs.promises.rm(file, { force: true })));
   }
 
   /** Removes one entry, partial or whole, as list() gave it. */

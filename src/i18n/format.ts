@@ -19,7 +19,9 @@ function formatter<F extends Intl.NumberFormat | Intl.DateTimeFormat>(key: strin
 }
 
 export function formatTime(ms: number, locale: Locale): string {
-  return formatter(`time|${locale}`, () => new Intl.DateTimeFormat(intlLocale[locale], { dateStyle: 'medium', timeStyle: 'short' })).format(new Date(ms));
+  return formatter(`time|${locale}`, () => new Intl.DateTimeFormat(intlLocale[locale], { dateStyle: 'medium', timeStyle: 'short' })).format(
+    new Date(ms),
+  );
 }
 
 export function formatSize(bytes: number, locale: Locale): string {
@@ -39,6 +41,15 @@ export function formatSize(bytes: number, locale: Locale): string {
 export function formatDuration(ms: number, locale: Locale): string {
   const seconds = Math.floor(ms / 1000);
   const [value, unit] =
-    seconds < 60 ? [seconds, 'second'] : seconds < 3600 ? [Math.floor(seconds / 60), 'minute'] : seconds < 86400 ? [Math.floor(seconds / 3600), 'hour'] : [Math.floor(seconds / 86400), 'day'];
-  return formatter(`duration|${locale}|${unit}`, () => new Intl.NumberFormat(intlLocale[locale], { style: 'unit', unit, unitDisplay: 'long' })).format(value as number);
+    seconds < 60
+      ? [seconds, 'second']
+      : seconds < 3600
+        ? [Math.floor(seconds / 60), 'minute']
+        : seconds < 86400
+          ? [Math.floor(seconds / 3600), 'hour']
+          : [Math.floor(seconds / 86400), 'day'];
+  return formatter(
+    `duration|${locale}|${unit}`,
+    () => new Intl.NumberFormat(intlLocale[locale], { style: 'unit', unit, unitDisplay: 'long' }),
+  ).format(value as number);
 }

@@ -56,7 +56,12 @@ export function acceptedLocales(header: string | undefined): string[] {
 }
 
 /** The user's own language, else the browser's, else the configured default. */
-export function chooseLocale(userLocale: string | undefined, acceptLanguage: string | undefined, supported: Locale[], fallback: Locale): Locale {
+export function chooseLocale(
+  userLocale: string | undefined,
+  acceptLanguage: string | undefined,
+  supported: Locale[],
+  fallback: Locale,
+): Locale {
   const candidates = [userLocale?.toLowerCase().split(/[-_]/)[0], ...acceptedLocales(acceptLanguage)];
   return (candidates.find((c) => supported.includes(c as Locale)) as Locale | undefined) ?? fallback;
 }

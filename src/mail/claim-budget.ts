@@ -16,7 +16,11 @@ export class ClaimBudget {
   private readonly finished: number[] = [];
   private readonly windowMs: number;
 
-  constructor(private readonly connections: number, private readonly batchSize: number, private readonly leaseMs: number) {
+  constructor(
+    private readonly connections: number,
+    private readonly batchSize: number,
+    private readonly leaseMs: number,
+  ) {
     this.windowMs = Math.min(WINDOW_MS, leaseMs / 2);
   }
 

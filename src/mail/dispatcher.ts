@@ -150,7 +150,10 @@ export class Dispatcher {
         ...(await Promise.all(batch.filter((item) => !item.urgent).map((item) => this.deliver(item)))),
       ].filter((item): item is OutboxItem => item !== null);
       await this.recordSent(sent);
-      for (const item of sent) logger.info(`support-requests mail: sent ${labelOf(item)} to ${item.envelope.to.join(', ')} (attempt ${item.attempts})${missingOf(item)}`);
+      for (const item of sent)
+        logger.info(
+          `support-requests mail: sent ${labelOf(item)} to ${item.envelope.to.join(', ')} (attempt ${item.attempts})${missingOf(item)}`,
+        );
     } catch (err) {
       // Sent but not marked for a whole lease: they go again, with the same Message-IDs.
       logger.error(`support-requests mail: recording a batch failed: ${describeFailure(err)}`);
@@ -167,7 +170,10 @@ export class Dispatcher {
     const giveUpAt = Date.now() + leaseMs;
     for (let pause = 100; ; pause = Math.min(pause * 2, 5000)) {
       try {
-        return await outbox.markSent(sent.map((item) => item.id), this.now());
+        return await outbox.markSent(
+          sent.map((item) => item.id),
+          this.now(),
+        );
       } catch (err) {
         if (Date.now() + pause >= giveUpAt) throw err;
         logger.warn(`support-requests mail: recording sent e-mails failed, trying again: ${describeFailure(err)}`);
@@ -195,7 +201,11 @@ export class Dispatcher {
         messageId: item.mailMessageId,
         inReplyTo: envelope.inReplyTo,
         references: envelope.references,
-        attachments: envelope.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, path: storage.pathOf(a.storageKey) })),
+        attachments: envelope.attachments.map((a) => ({
+          filename: a.filename,
+          contentType: a.contentType,
+          path: storage.pathOf(a.storageKey),
+        })),
       });
       health.attemptSucceeded(attempt);
       this.budget.recordFinished(this.now());
@@ -210,7 +220,9 @@ export class Dispatcher {
       try {
         if (next.retry) {
           await outbox.reschedule(item, next.at, reason);
-          logger.warn(`support-requests mail: retry ${labelOf(item)} at ${new Date(next.at).toISOString()} after attempt ${item.attempts}: ${reason}`);
+          logger.warn(
+            `support-requests mail: retry ${labelOf(item)} at ${new Date(next.at).toISOString()} after attempt ${item.attempts}: ${reason}`,
+          );
         } else {
           await outbox.markFailed(item, reason);
           logger.error(`support-requests mail: failed ${labelOf(item)} after attempt ${item.attempts}: ${reason}`);
@@ -230,7 +242,14 @@ export class Dispatcher {
   private async withoutMissingFiles(item: OutboxItem): Promise<OutboxItem> {
     const { storage, outbox, logger, noteMissingFiles } = this.options;
     const attachments = item.envelope.attachments;
-    const present = await Promise.all(attachments.map((a) => fs.promises.access(storage.pathOf(a.storageKey)).then(() => true, () => false)));
+    const present = await Promise.all(
+      attachments.map((a) =>
+        fs.promises.access(storage.pathOf(a.storageKey)).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
     const missing = attachments.filter((_, i) => !present[i]).map((a) => a.filename);
     if (missing.length === 0) return item;
     await outbox.noteMissingFiles(item.id, missing);

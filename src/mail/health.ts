@@ -24,7 +24,11 @@ export class TransportHealth implements MailHealth {
   private nextToken = 1;
   private readonly now: () => number;
 
-  constructor(private readonly transport: MailTransport, private readonly logger: HostLogger, private readonly options: HealthOptions) {
+  constructor(
+    private readonly transport: MailTransport,
+    private readonly logger: HostLogger,
+    private readonly options: HealthOptions,
+  ) {
     this.current = transport.transporter ? { state: 'unchecked' } : { state: 'none' };
     this.now = options.now ?? Date.now;
   }

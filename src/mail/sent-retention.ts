@@ -20,7 +20,8 @@ export function sentMailRetention(outbox: OutboxStore, keepDays: number, logger:
         deleted += chunk;
         if (chunk < CHUNK || signal.aborted) break;
       }
-      if (deleted > 0) logger.info(`support-requests mail: deleted ${deleted} e-mail(s) sent more than ${keepDays} day(s) ago from the outbox`);
+      if (deleted > 0)
+        logger.info(`support-requests mail: deleted ${deleted} e-mail(s) sent more than ${keepDays} day(s) ago from the outbox`);
     },
   };
 }

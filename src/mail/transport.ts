@@ -21,7 +21,13 @@ const SMTP_CONNECTIONS = 5;
 /** @param hostMail the host's own mail settings (the contract's `mail`), which win over the plugin's */
 export function createTransport(hostMail: SupportHost['mail'], settings: MailSettings): MailTransport {
   if (hostMail?.transport) {
-    return { transporter: hostMail.transport, from: parseFrom(hostMail.from) ?? settings.from, source: 'host', owned: false, connections: SMTP_CONNECTIONS };
+    return {
+      transporter: hostMail.transport,
+      from: parseFrom(hostMail.from) ?? settings.from,
+      source: 'host',
+      owned: false,
+      connections: SMTP_CONNECTIONS,
+    };
   }
   const smtp = settings.smtp;
   if (!smtp) return { transporter: null, from: settings.from, source: 'none', owned: false, connections: SMTP_CONNECTIONS };

@@ -29,13 +29,7 @@ export class NotFoundError extends Error {
 
 /** What a unique index keeps from repeating, named for what it means rather than for the index. */
 export type UniqueRule =
-  | 'departmentCode'
-  | 'memberUser'
-  | 'ticketNumber'
-  | 'ticketSubmission'
-  | 'messageSubmission'
-  | 'eventSubmission'
-  | 'attachmentStorageKey';
+  'departmentCode' | 'memberUser' | 'ticketNumber' | 'ticketSubmission' | 'messageSubmission' | 'eventSubmission' | 'attachmentStorageKey';
 
 /** A row refers to another: a ticket to its department, a member or a canned reply to theirs. */
 export type Reference = 'ticketDepartment' | 'memberDepartment' | 'cannedDepartment';
@@ -43,7 +37,10 @@ export type Reference = 'ticketDepartment' | 'memberDepartment' | 'cannedDepartm
 /** The store refused a row that already exists (a double submission, a code taken meanwhile). */
 export class ConflictError extends Error {
   readonly code = 'CONFLICT';
-  constructor(readonly rule: UniqueRule, options?: ErrorOptions) {
+  constructor(
+    readonly rule: UniqueRule,
+    options?: ErrorOptions,
+  ) {
     super(`already exists: ${rule}`, options);
     this.name = 'ConflictError';
   }
@@ -52,7 +49,10 @@ export class ConflictError extends Error {
 /** The store refused to delete a row others still refer to (a department with tickets). */
 export class StillReferencedError extends Error {
   readonly code = 'STILL_REFERENCED';
-  constructor(readonly reference: Reference, options?: ErrorOptions) {
+  constructor(
+    readonly reference: Reference,
+    options?: ErrorOptions,
+  ) {
     super(`still referenced: ${reference}`, options);
     this.name = 'StillReferencedError';
   }
@@ -61,7 +61,10 @@ export class StillReferencedError extends Error {
 /** The store refused a row that refers to one that is gone (a department deleted meanwhile). */
 export class ReferenceMissingError extends Error {
   readonly code = 'REFERENCE_MISSING';
-  constructor(readonly reference: Reference, options?: ErrorOptions) {
+  constructor(
+    readonly reference: Reference,
+    options?: ErrorOptions,
+  ) {
     super(`refers to a missing row: ${reference}`, options);
     this.name = 'ReferenceMissingError';
   }

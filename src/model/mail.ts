@@ -111,10 +111,7 @@ export interface TicketMail {
 }
 
 export type TransportState =
-  | { state: 'none' }
-  | { state: 'unchecked' }
-  | { state: 'ok'; checkedAt: number }
-  | { state: 'error'; checkedAt: number; error: string };
+  { state: 'none' } | { state: 'unchecked' } | { state: 'ok'; checkedAt: number } | { state: 'error'; checkedAt: number; error: string };
 
 export interface DeliveryActivity {
   lastSentAt: number | null;

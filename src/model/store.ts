@@ -25,7 +25,19 @@ export type NewTicket = Omit<Ticket, 'id'> & {
 
 /** What a change to a ticket may set. */
 export type TicketChanges = Partial<
-  Pick<Ticket, 'status' | 'priority' | 'departmentId' | 'updatedAt' | 'lastReplyAt' | 'closedAt' | 'threadMessageId' | 'assigneeId' | 'assigneeName' | 'lastCustomerAt'>
+  Pick<
+    Ticket,
+    | 'status'
+    | 'priority'
+    | 'departmentId'
+    | 'updatedAt'
+    | 'lastReplyAt'
+    | 'closedAt'
+    | 'threadMessageId'
+    | 'assigneeId'
+    | 'assigneeName'
+    | 'lastCustomerAt'
+  >
 >;
 
 export interface TicketStore {
@@ -78,7 +90,7 @@ export type DepartmentDefaults = DepartmentSettings;
  * Reads may come from a copy a few seconds old (store/department-cache.ts says how old at most);
  * `current` reads the database itself, for the Departments page, which shows what was just saved.
  */
-export interface DepartmentReadOptions {
+interface DepartmentReadOptions {
   current?: boolean;
 }
 

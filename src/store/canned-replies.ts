@@ -19,7 +19,12 @@ function toReply(row: Record<string, unknown>): CannedReply {
   };
 }
 
-const toRow = (fields: CannedReplyFields) => ({ department_id: fields.departmentId, title: fields.title, body: fields.body, locale: fields.locale });
+const toRow = (fields: CannedReplyFields) => ({
+  department_id: fields.departmentId,
+  title: fields.title,
+  body: fields.body,
+  locale: fields.locale,
+});
 
 export function cannedReplyStore(knex: Knex, t: TableNames): CannedReplyStore {
   return {
@@ -36,12 +41,20 @@ export function cannedReplyStore(knex: Knex, t: TableNames): CannedReplyStore {
     },
 
     create(fields: CannedReplyFields, at: number): Promise<number> {
-      return withRefusals({ missing: 'cannedDepartment' }, () => insertReturningId(knex, t.cannedReplies, { ...toRow(fields), created_at: at, updated_at: at }));
+      return withRefusals({ missing: 'cannedDepartment' }, () =>
+        insertReturningId(knex, t.cannedReplies, { ...toRow(fields), created_at: at, updated_at: at }),
+      );
     },
 
     /** False when there is no such reply. */
     async update(id: number, fields: CannedReplyFields, at: number): Promise<boolean> {
-      return (await withRefusals({ missing: 'cannedDepartment' }, () => knex(t.cannedReplies).where('id', id).update({ ...toRow(fields), updated_at: at }))) > 0;
+      return (
+        (await withRefusals({ missing: 'cannedDepartment' }, () =>
+          knex(t.cannedReplies)
+            .where('id', id)
+            .update({ ...toRow(fields), updated_at: at }),
+        )) > 0
+      );
     },
 
     async remove(id: number): Promise<boolean> {

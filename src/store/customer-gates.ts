@@ -21,7 +21,8 @@ export function customerGateStore(knex: Knex, t: TableNames): CustomerGateStore 
 
     /** Inside a transaction: waits for, then holds until the end, this customer's row; false if it does not exist. */
     async hold(customerId: string, at: number): Promise<boolean> {
-      if (dialectOf(knex) === 'sqlite') return (await knex(t.customerGates).where('customer_id', customerId).update({ locked_at: at })) === 1;
+      if (dialectOf(knex) === 'sqlite')
+        return (await knex(t.customerGates).where('customer_id', customerId).update({ locked_at: at })) === 1;
       return (await knex(t.customerGates).where('customer_id', customerId).forUpdate().first('customer_id')) !== undefined;
     },
   };

@@ -7,7 +7,13 @@ import { num } from './dialect';
 import { withRefusals } from './refusals';
 
 function toMember(row: Record<string, unknown>): DepartmentMember {
-  return { id: num(row.id), departmentId: num(row.department_id), userId: String(row.user_id), name: String(row.name), email: String(row.email) };
+  return {
+    id: num(row.id),
+    departmentId: num(row.department_id),
+    userId: String(row.user_id),
+    name: String(row.name),
+    email: String(row.email),
+  };
 }
 
 export function departmentStaffStore(knex: Knex, t: TableNames): DepartmentStaffStore {
@@ -25,7 +31,12 @@ export function departmentStaffStore(knex: Knex, t: TableNames): DepartmentStaff
 
     async add(member: NewDepartmentMember): Promise<void> {
       await withRefusals({ unique: 'memberUser', missing: 'memberDepartment' }, () =>
-        knex(t.departmentStaff).insert({ department_id: member.departmentId, user_id: member.userId, name: member.name, email: member.email }),
+        knex(t.departmentStaff).insert({
+          department_id: member.departmentId,
+          user_id: member.userId,
+          name: member.name,
+          email: member.email,
+        }),
       );
     },
 

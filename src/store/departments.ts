@@ -86,11 +86,15 @@ export function departmentStore(knex: Knex, t: TableNames): DepartmentStore {
     },
 
     create(code: string, fields: DepartmentFields, at: number): Promise<number> {
-      return withRefusals({ unique: 'departmentCode' }, () => insertReturningId(knex, t.departments, { code, ...toRow(fields), edited_at: at }));
+      return withRefusals({ unique: 'departmentCode' }, () =>
+        insertReturningId(knex, t.departments, { code, ...toRow(fields), edited_at: at }),
+      );
     },
 
     async update(id: number, fields: DepartmentFields, at: number): Promise<void> {
-      await knex(t.departments).where('id', id).update({ ...toRow(fields), edited_at: at });
+      await knex(t.departments)
+        .where('id', id)
+        .update({ ...toRow(fields), edited_at: at });
     },
 
     /**
@@ -106,7 +110,10 @@ export function departmentStore(knex: Knex, t: TableNames): DepartmentStore {
 
     /** Tickets per department id, closed ones included; departments without any are absent. */
     async ticketCounts(): Promise<Map<number, number>> {
-      const rows = (await knex(t.tickets).select('department_id').count({ n: '*' }).groupBy('department_id')) as Array<{ department_id: unknown; n: unknown }>;
+      const rows = (await knex(t.tickets).select('department_id').count({ n: '*' }).groupBy('department_id')) as Array<{
+        department_id: unknown;
+        n: unknown;
+      }>;
       return new Map(rows.map((r) => [num(r.department_id), num(r.n)]));
     },
 

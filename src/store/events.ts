@@ -24,7 +24,9 @@ export function eventStore(knex: Knex, t: TableNames): EventStore {
 
     /** Whether this actor's submission already made its change to the ticket. */
     async madeBySubmission(ticketId: number, actorId: string, submissionKey: string): Promise<boolean> {
-      return (await knex(t.events).where({ ticket_id: ticketId, actor_id: actorId, submission_key: submissionKey }).first('id')) !== undefined;
+      return (
+        (await knex(t.events).where({ ticket_id: ticketId, actor_id: actorId, submission_key: submissionKey }).first('id')) !== undefined
+      );
     },
 
     async forTicket(ticketId: number): Promise<TicketEvent[]> {

@@ -47,16 +47,18 @@ function toAttachment(row: AttachmentRow): Attachment {
 export function messageStore(knex: Knex, t: TableNames): MessageStore {
   return {
     async insert(message: NewMessage): Promise<number> {
-      return withRefusals({ unique: 'messageSubmission' }, () => insertReturningId(knex, t.messages, {
-        ticket_id: message.ticketId,
-        author_kind: message.authorKind,
-        author_id: message.authorId,
-        author_name: message.authorName,
-        body: message.body,
-        created_at: message.createdAt,
-        internal: message.internal ? 1 : 0,
-        submission_key: message.submissionKey ?? null,
-      }));
+      return withRefusals({ unique: 'messageSubmission' }, () =>
+        insertReturningId(knex, t.messages, {
+          ticket_id: message.ticketId,
+          author_kind: message.authorKind,
+          author_id: message.authorId,
+          author_name: message.authorName,
+          body: message.body,
+          created_at: message.createdAt,
+          internal: message.internal ? 1 : 0,
+          submission_key: message.submissionKey ?? null,
+        }),
+      );
     },
 
     /** Records a message's files and returns them as stored. */
@@ -74,7 +76,11 @@ export function messageStore(knex: Knex, t: TableNames): MessageStore {
       }));
       // PostgreSQL and SQLite give the stored rows back with the insert; MySQL needs a second statement.
       const returned = await withRefusals({ unique: 'attachmentStorageKey' }, () =>
-        dialectOf(knex) === 'mysql' ? knex(t.attachments).insert(rows).then(() => null) : knex(t.attachments).insert(rows, '*') as Promise<AttachmentRow[]>,
+        dialectOf(knex) === 'mysql'
+          ? knex(t.attachments)
+              .insert(rows)
+              .then(() => null)
+          : (knex(t.attachments).insert(rows, '*') as Promise<AttachmentRow[]>),
       );
       const stored = returned ?? (await knex<AttachmentRow>(t.attachments).where('message_id', messageId));
       return stored.map(toAttachment).sort((a, b) => a.id - b.id);
@@ -84,7 +90,10 @@ export function messageStore(knex: Knex, t: TableNames): MessageStore {
     async thread(ticketId: number, audience: Audience): Promise<Message[]> {
       const messages = knex<MessageRow>(t.messages).where('ticket_id', ticketId).orderBy('id');
       if (audience === 'customer') messages.where('internal', 0);
-      const [rows, attachmentRows] = await Promise.all([messages, knex<AttachmentRow>(t.attachments).where('ticket_id', ticketId).orderBy('id')]);
+      const [rows, attachmentRows] = await Promise.all([
+        messages,
+        knex<AttachmentRow>(t.attachments).where('ticket_id', ticketId).orderBy('id'),
+      ]);
       const byMessage = new Map<number, Attachment[]>();
       for (const a of attachmentRows.map(toAttachment)) {
         byMessage.set(a.messageId, [...(byMessage.get(a.messageId) ?? []), a]);
@@ -119,7 +128,9 @@ export function messageStore(knex: Knex, t: TableNames): MessageStore {
       const found = new Set<string>();
       // Chunks stay under every database's limit on bound parameters.
       for (let i = 0; i < keys.length; i += 500) {
-        const rows = await knex(t.attachments).whereIn('storage_key', keys.slice(i, i + 500)).select<{ storage_key: string }[]>('storage_key');
+        const rows = await knex(t.attachments)
+          .whereIn('storage_key', keys.slice(i, i + 500))
+          .select<{ storage_key: string }[]>('storage_key');
         for (const row of rows) found.add(row.storage_key);
       }
       return found;

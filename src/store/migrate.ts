@@ -17,10 +17,16 @@ interface MigrationModule {
 }
 
 class PluginMigrationSource implements Knex.MigrationSource<string> {
-  constructor(private readonly directory: string, private readonly tables: TableNames) {}
+  constructor(
+    private readonly directory: string,
+    private readonly tables: TableNames,
+  ) {}
 
   async getMigrations(): Promise<string[]> {
-    return fs.readdirSync(this.directory).filter((f) => /^\d+_[\w-]+\.js$/.test(f)).sort();
+    return fs
+      .readdirSync(this.directory)
+      .filter((f) => /^\d+_[\w-]+\.js$/.test(f))
+      .sort();
   }
 
   getMigrationName(file: string): string {

@@ -25,7 +25,9 @@ export async function withMigrationLock<T>(knex: Knex, name: string, waitMs: num
   inProcessTurns.set(knex, turns);
   const before = turns.get(name) ?? Promise.resolve();
   const started = Date.now();
-  const mine = bounded(before, waitMs, () => timeout(name, waitMs)).then(() => withDatabaseLock(knex, name, waitMs - (Date.now() - started), work));
+  const mine = bounded(before, waitMs, () => timeout(name, waitMs)).then(() =>
+    withDatabaseLock(knex, name, waitMs - (Date.now() - started), work),
+  );
   turns.set(name, mine);
   try {
     return await mine;
@@ -41,7 +43,13 @@ async function bounded(turn: Promise<unknown>, ms: number, onTimeout: () => Erro
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(onTimeout()), ms)));
   try {
-    await Promise.race([turn.then(() => {}, () => {}), expired]);
+    await Promise.race([
+      turn.then(
+        () => {},
+        () => {},
+      ),
+      expired,
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -78,26 +78,33 @@ export function outboxStore(knex: Knex, t: TableNames): OutboxStore {
       if (limit <= 0) return [];
       // READ COMMITTED keeps MySQL from taking gap locks that would make new outbox inserts wait.
       const isolation = dialectOf(knex) === 'sqlite' ? {} : { isolationLevel: 'read committed' as const };
-      return withDeadlockRetry(() => knex.transaction(async (trx) => {
-        const due = trx<OutboxRow>(t.outbox)
-          .where((q) =>
-            q
-              .where((p) => p.where('status', 'pending').andWhere('next_attempt_at', '<=', now))
-              .orWhere((s) => s.where('status', 'sending').andWhere('lease_until', '<=', now)),
-          )
-          .orderBy([{ column: 'priority' }, { column: 'next_attempt_at' }, { column: 'id' }])
-          .limit(limit);
-        if (exclude.length > 0) due.whereNotIn('id', exclude);
-        // SQLite has no row locks: one process dispatches there, and its transaction is enough.
-        if (dialectOf(knex) !== 'sqlite') due.forUpdate().skipLocked();
-        const rows = await due;
-        if (rows.length === 0) return [];
-        const ids = rows.map((r) => r.id);
-        await trx(t.outbox)
-          .whereIn('id', ids)
-          .update({ status: 'sending', lease_until: now + leaseMs, attempts: trx.raw('attempts + 1') });
-        return rows.map((row) => ({ ...toItem(row), status: 'sending' as const, leaseUntil: now + leaseMs, attempts: num(row.attempts) + 1 }));
-      }, isolation));
+      return withDeadlockRetry(() =>
+        knex.transaction(async (trx) => {
+          const due = trx<OutboxRow>(t.outbox)
+            .where((q) =>
+              q
+                .where((p) => p.where('status', 'pending').andWhere('next_attempt_at', '<=', now))
+                .orWhere((s) => s.where('status', 'sending').andWhere('lease_until', '<=', now)),
+            )
+            .orderBy([{ column: 'priority' }, { column: 'next_attempt_at' }, { column: 'id' }])
+            .limit(limit);
+          if (exclude.length > 0) due.whereNotIn('id', exclude);
+          // SQLite has no row locks: one process dispatches there, and its transaction is enough.
+          if (dialectOf(knex) !== 'sqlite') due.forUpdate().skipLocked();
+          const rows = await due;
+          if (rows.length === 0) return [];
+          const ids = rows.map((r) => r.id);
+          await trx(t.outbox)
+            .whereIn('id', ids)
+            .update({ status: 'sending', lease_until: now + leaseMs, attempts: trx.raw('attempts + 1') });
+          return rows.map((row) => ({
+            ...toItem(row),
+            status: 'sending' as const,
+            leaseUntil: now + leaseMs,
+            attempts: num(row.attempts) + 1,
+          }));
+        }, isolation),
+      );
     },
 
     /**
@@ -127,12 +134,16 @@ export function outboxStore(knex: Knex, t: TableNames): OutboxStore {
     },
 
     async markFailed(claim: HeldClaim, error: string): Promise<void> {
-      await knex(t.outbox).where({ id: claim.id, status: 'sending', attempts: claim.attempts }).update({ status: 'failed', lease_until: null, last_error: error });
+      await knex(t.outbox)
+        .where({ id: claim.id, status: 'sending', attempts: claim.attempts })
+        .update({ status: 'failed', lease_until: null, last_error: error });
     },
 
     /** Records the files an e-mail goes without because they are gone from storage. */
     async noteMissingFiles(id: number, names: string[]): Promise<void> {
-      await knex(t.outbox).where('id', id).update({ missing_files: names.length > 0 ? JSON.stringify(names) : null });
+      await knex(t.outbox)
+        .where('id', id)
+        .update({ missing_files: names.length > 0 ? JSON.stringify(names) : null });
     },
 
     /**
@@ -150,14 +161,23 @@ export function outboxStore(knex: Knex, t: TableNames): OutboxStore {
 
     /** Deletes up to `limit` e-mails sent before `cutoff`, oldest first; returns how many went. */
     async deleteSentBefore(cutoff: number, limit: number): Promise<number> {
-      const ids = (await knex(t.outbox).where('status', 'sent').andWhere('sent_at', '<', cutoff).orderBy('sent_at').limit(limit).pluck('id')) as number[];
+      const ids = (await knex(t.outbox)
+        .where('status', 'sent')
+        .andWhere('sent_at', '<', cutoff)
+        .orderBy('sent_at')
+        .limit(limit)
+        .pluck('id')) as number[];
       if (ids.length === 0) return 0;
       return knex(t.outbox).whereIn('id', ids).delete();
     },
 
     async counts(): Promise<OutboxCounts> {
       // count(missing_files) counts the rows that name missing files, in the same pass.
-      const rows = (await knex(t.outbox).select('status').count({ n: '*', missing: 'missing_files' }).groupBy('status')) as Array<{ status: string; n: unknown; missing: unknown }>;
+      const rows = (await knex(t.outbox).select('status').count({ n: '*', missing: 'missing_files' }).groupBy('status')) as Array<{
+        status: string;
+        n: unknown;
+        missing: unknown;
+      }>;
       const oldest = await knex(t.outbox).whereIn('status', ['pending', 'sending']).min({ at: 'created_at' }).first();
       const by = new Map(rows.map((r) => [r.status, num(r.n)]));
       const sentRow = rows.find((r) => r.status === 'sent');
@@ -177,7 +197,9 @@ export function outboxStore(knex: Knex, t: TableNames): OutboxStore {
 
     /** The latest sent e-mails that went without a file, newest first. */
     async sentWithMissingFiles(limit: number): Promise<OutboxItem[]> {
-      return (await knex<OutboxRow>(t.outbox).where('status', 'sent').whereNotNull('missing_files').orderBy('id', 'desc').limit(limit)).map(toItem);
+      return (await knex<OutboxRow>(t.outbox).where('status', 'sent').whereNotNull('missing_files').orderBy('id', 'desc').limit(limit)).map(
+        toItem,
+      );
     },
   };
 }

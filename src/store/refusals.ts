@@ -55,7 +55,8 @@ export async function withRefusals<T>(refusals: Refusals, work: () => PromiseLik
     return await work();
   } catch (err) {
     const { unique, missing, referenced } = refusals;
-    if (unique && isUniqueViolation(err)) throw new ConflictError(typeof unique === 'function' ? unique(refusedKeyOf(err)) : unique, { cause: err });
+    if (unique && isUniqueViolation(err))
+      throw new ConflictError(typeof unique === 'function' ? unique(refusedKeyOf(err)) : unique, { cause: err });
     if (isForeignKeyViolation(err)) {
       if (missing) throw new ReferenceMissingError(missing, { cause: err });
       if (referenced) throw new StillReferencedError(referenced, { cause: err });

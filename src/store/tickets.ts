@@ -86,36 +86,43 @@ const ticketRule = (key: string): UniqueRule => (/[._]number(_uq)?$/.test(key) ?
 export function ticketStore(knex: Knex, t: TableNames): TicketStore {
   return {
     async insert(ticket: NewTicket): Promise<number> {
-      return withRefusals({ unique: ticketRule, missing: 'ticketDepartment' }, () => insertReturningId(knex, t.tickets, {
-        number: ticket.number,
-        customer_id: ticket.customerId,
-        customer_name: ticket.customerName,
-        customer_email: ticket.customerEmail,
-        customer_locale: ticket.customerLocale,
-        service_id: ticket.serviceId,
-        service_label: ticket.serviceLabel,
-        department_id: ticket.departmentId,
-        subject: ticket.subject,
-        subject_search: foldForSearch(ticket.subject),
-        status: ticket.status,
-        priority: ticket.priority,
-        created_at: ticket.createdAt,
-        updated_at: ticket.updatedAt,
-        last_reply_at: ticket.lastReplyAt,
-        closed_at: ticket.closedAt,
-        thread_message_id: ticket.threadMessageId,
-        assignee_id: ticket.assigneeId,
-        assignee_name: ticket.assigneeName,
-        service_kind: ticket.serviceKind,
-        last_customer_at: ticket.lastCustomerAt,
-        submission_key: ticket.submissionKey ?? null,
-        ...derivedColumns(ticket),
-      }));
+      return withRefusals({ unique: ticketRule, missing: 'ticketDepartment' }, () =>
+        insertReturningId(knex, t.tickets, {
+          number: ticket.number,
+          customer_id: ticket.customerId,
+          customer_name: ticket.customerName,
+          customer_email: ticket.customerEmail,
+          customer_locale: ticket.customerLocale,
+          service_id: ticket.serviceId,
+          service_label: ticket.serviceLabel,
+          department_id: ticket.departmentId,
+          subject: ticket.subject,
+          subject_search: foldForSearch(ticket.subject),
+          status: ticket.status,
+          priority: ticket.priority,
+          created_at: ticket.createdAt,
+          updated_at: ticket.updatedAt,
+          last_reply_at: ticket.lastReplyAt,
+          closed_at: ticket.closedAt,
+          thread_message_id: ticket.threadMessageId,
+          assignee_id: ticket.assigneeId,
+          assignee_name: ticket.assigneeName,
+          service_kind: ticket.serviceKind,
+          last_customer_at: ticket.lastCustomerAt,
+          submission_key: ticket.submissionKey ?? null,
+          ...derivedColumns(ticket),
+        }),
+      );
     },
 
     /** How many tickets the customer opened at or after `since` (updated_at ≥ created_at keeps it on the customer index). */
     async countOpenedSince(customerId: string, since: number): Promise<number> {
-      const row = await knex(t.tickets).where('customer_id', customerId).andWhere('updated_at', '>=', since).andWhere('created_at', '>=', since).count({ n: '*' }).first();
+      const row = await knex(t.tickets)
+        .where('customer_id', customerId)
+        .andWhere('updated_at', '>=', since)
+        .andWhere('created_at', '>=', since)
+        .count({ n: '*' })
+        .first();
       return Number(row?.n ?? 0);
     },
 
@@ -149,7 +156,11 @@ export function ticketStore(knex: Knex, t: TableNames): TicketStore {
 
     /** Answered tickets whose last staff answer is older than `before`, oldest first. */
     async answeredBefore(before: number, limit: number): Promise<Ticket[]> {
-      const rows = await knex<TicketRow>(t.tickets).where('status', 'answered').andWhere('last_reply_at', '<', before).orderBy('last_reply_at').limit(limit);
+      const rows = await knex<TicketRow>(t.tickets)
+        .where('status', 'answered')
+        .andWhere('last_reply_at', '<', before)
+        .orderBy('last_reply_at')
+        .limit(limit);
       return rows.map(toTicket);
     },
 
@@ -163,7 +174,10 @@ export function ticketStore(knex: Knex, t: TableNames): TicketStore {
     async listForCustomer(customerId: string, cursor: string | null, limit: number): Promise<Page<Ticket>> {
       const query = knex<TicketRow>(t.tickets)
         .where('customer_id', customerId)
-        .orderBy([{ column: 'updated_at', order: 'desc' }, { column: 'id', order: 'desc' }])
+        .orderBy([
+          { column: 'updated_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
         .limit(limit + 1);
       const after = decodeCursor(cursor, [CURSOR_LIMITS.timestamp, CURSOR_LIMITS.id]);
       if (after) {

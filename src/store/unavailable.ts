@@ -29,7 +29,11 @@ const POSTGRES_STATE = /^(08...|53...|57P0[123])$/;
 const POSTGRES_MESSAGE = /^Connection terminated|Client has encountered a connection error|Connection terminated unexpectedly/;
 
 export function isDatabaseUnavailable(err: unknown): boolean {
-  for (let e = err as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown } | null, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+  for (
+    let e = err as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown } | null, depth = 0;
+    e && depth < 4;
+    e = e.cause as typeof e, depth++
+  ) {
     const code = typeof e.code === 'string' ? e.code : '';
     // knex's pool gave up waiting for a connection.
     if (e.name === 'KnexTimeoutError') return true;

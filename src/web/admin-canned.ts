@@ -17,10 +17,20 @@ interface Deps {
   csrf: CsrfProtection;
 }
 
-const valuesOf = (r: CannedReply): CannedReplyInput => ({ departmentId: String(r.departmentId), title: r.title, body: r.body, locale: r.locale ?? '' });
+const valuesOf = (r: CannedReply): CannedReplyInput => ({
+  departmentId: String(r.departmentId),
+  title: r.title,
+  body: r.body,
+  locale: r.locale ?? '',
+});
 
 function inputOf(req: Request): CannedReplyInput {
-  return { departmentId: formField(req, 'departmentId'), title: formField(req, 'title'), body: formField(req, 'body'), locale: formField(req, 'locale') };
+  return {
+    departmentId: formField(req, 'departmentId'),
+    title: formField(req, 'title'),
+    body: formField(req, 'body'),
+    locale: formField(req, 'locale'),
+  };
 }
 
 export function cannedAdminRoutes({ canned, render, csrf }: Deps): Router {
@@ -31,18 +41,31 @@ export function cannedAdminRoutes({ canned, render, csrf }: Deps): Router {
   const listUrl = (departmentId: string | number, notice: string) => `${render.base}/admin/canned?department=${departmentId}&${notice}=1`;
 
   /** The form of a new reply (id null) or of an existing one. */
-  async function showForm(req: Request, res: Response, id: number | null, values?: CannedReplyInput, problems: Record<string, Problem> = {}) {
+  async function showForm(
+    req: Request,
+    res: Response,
+    id: number | null,
+    values?: CannedReplyInput,
+    problems: Record<string, Problem> = {},
+  ) {
     const { t } = contextOf(res);
     const reply = id === null ? null : await canned.get(id);
     const department = String(queryId(req, 'department') ?? '');
     res.set('Cache-Control', 'no-store');
-    await render.page(req, res, 'admin/canned-reply', reply ? t('admin.canned.editTitle', { title: reply.title }) : t('admin.canned.newTitle'), {
-      reply,
-      values: values ?? (reply ? valuesOf(reply) : { departmentId: department, title: '', body: '', locale: '' }),
-      departments: await canned.departments(),
-      errors: localizeProblems(res, problems),
-      csrfToken: csrf.token(req),
-    }, Object.keys(problems).length > 0 ? 422 : 200);
+    await render.page(
+      req,
+      res,
+      'admin/canned-reply',
+      reply ? t('admin.canned.editTitle', { title: reply.title }) : t('admin.canned.newTitle'),
+      {
+        reply,
+        values: values ?? (reply ? valuesOf(reply) : { departmentId: department, title: '', body: '', locale: '' }),
+        departments: await canned.departments(),
+        errors: localizeProblems(res, problems),
+        csrfToken: csrf.token(req),
+      },
+      Object.keys(problems).length > 0 ? 422 : 200,
+    );
   }
 
   router.get('/admin/canned', async (req, res) => {

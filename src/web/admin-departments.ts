@@ -19,7 +19,14 @@ interface Deps {
 }
 
 const NEW_DEPARTMENT: DepartmentInput = {
-  code: '', ...localizedFields(() => ''), emails: '', onCall: '', mailLocale: '', order: '100', urgent: false, active: true,
+  code: '',
+  ...localizedFields(() => ''),
+  emails: '',
+  onCall: '',
+  mailLocale: '',
+  order: '100',
+  urgent: false,
+  active: true,
 };
 const NO_MEMBER: MemberInput = { userId: '', name: '', email: '' };
 
@@ -58,20 +65,35 @@ export function departmentAdminRoutes({ departments, render, csrf }: Deps): Rout
   const listUrl = `${render.base}/admin/departments`;
 
   /** The form of a new department (id null) or of an existing one with its members. */
-  async function showForm(req: Request, res: Response, id: number | null, values?: DepartmentInput, problems: Record<string, Problem> = {}, member = NO_MEMBER) {
+  async function showForm(
+    req: Request,
+    res: Response,
+    id: number | null,
+    values?: DepartmentInput,
+    problems: Record<string, Problem> = {},
+    member = NO_MEMBER,
+  ) {
     const { t, locale } = contextOf(res);
     const overview = id === null ? null : await departments.get(id);
     const title = overview ? t('admin.departments.editTitle', { name: overview.department.name[locale] }) : t('admin.departments.newTitle');
     res.set('Cache-Control', 'no-store');
-    await render.page(req, res, 'admin/department', title, {
-      overview,
-      values: values ?? (overview ? valuesOf(overview.department) : NEW_DEPARTMENT),
-      member,
-      localizedField,
-      errors: localizeProblems(res, problems),
-      notice: req.query.saved === '1' ? t('admin.departments.saved') : req.query.member === '1' ? t('admin.departments.memberSaved') : null,
-      csrfToken: csrf.token(req),
-    }, Object.keys(problems).length > 0 ? 422 : 200);
+    await render.page(
+      req,
+      res,
+      'admin/department',
+      title,
+      {
+        overview,
+        values: values ?? (overview ? valuesOf(overview.department) : NEW_DEPARTMENT),
+        member,
+        localizedField,
+        errors: localizeProblems(res, problems),
+        notice:
+          req.query.saved === '1' ? t('admin.departments.saved') : req.query.member === '1' ? t('admin.departments.memberSaved') : null,
+        csrfToken: csrf.token(req),
+      },
+      Object.keys(problems).length > 0 ? 422 : 200,
+    );
   }
 
   router.get('/admin/departments', async (req, res) => {

@@ -30,35 +30,67 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
 
   const fileRules = fileRulesOf(settings);
 
-  async function showForm(req: Request, res: Response, values: Record<string, string>, problems: Record<string, Problem> = {}, filesLost = false) {
+  async function showForm(
+    req: Request,
+    res: Response,
+    values: Record<string, string>,
+    problems: Record<string, Problem> = {},
+    filesLost = false,
+  ) {
     const { departments, services } = await tickets.formChoices(customer(res));
     const hasProblems = Object.keys(problems).length > 0;
-    await render.page(req, res, 'customer/new', contextOf(res).t('form.title'), {
-      values,
-      errors: localizeProblems(res, problems),
-      departments,
-      services,
-      fileRules,
-      filesLost: hasProblems && filesLost,
-      csrfToken: csrf.token(req),
-      newKey: newSubmissionKey,
-      contacts: settings.contacts,
-    }, hasProblems ? 422 : 200);
+    await render.page(
+      req,
+      res,
+      'customer/new',
+      contextOf(res).t('form.title'),
+      {
+        values,
+        errors: localizeProblems(res, problems),
+        departments,
+        services,
+        fileRules,
+        filesLost: hasProblems && filesLost,
+        csrfToken: csrf.token(req),
+        newKey: newSubmissionKey,
+        contacts: settings.contacts,
+      },
+      hasProblems ? 422 : 200,
+    );
   }
 
-  async function showTicket(req: Request, res: Response, number: string, draft = '', problems: Record<string, Problem> = {}, filesLost = false) {
+  async function showTicket(
+    req: Request,
+    res: Response,
+    number: string,
+    draft = '',
+    problems: Record<string, Problem> = {},
+    filesLost = false,
+  ) {
     const view = await tickets.view(customer(res), number);
     const hasProblems = Object.keys(problems).length > 0;
-    await render.page(req, res, 'customer/ticket', contextOf(res).t('ticket.title', { number: view.ticket.number }), {
-      ...view,
-      draft,
-      errors: localizeProblems(res, problems),
-      filesLost: hasProblems && filesLost,
-      notice: req.query.replied === '1' ? contextOf(res).t('ticket.replied') : req.query.created === '1' ? contextOf(res).t('list.created', { number }) : null,
-      fileRules,
-      csrfToken: csrf.token(req),
-      newKey: newSubmissionKey,
-    }, hasProblems ? 422 : 200);
+    await render.page(
+      req,
+      res,
+      'customer/ticket',
+      contextOf(res).t('ticket.title', { number: view.ticket.number }),
+      {
+        ...view,
+        draft,
+        errors: localizeProblems(res, problems),
+        filesLost: hasProblems && filesLost,
+        notice:
+          req.query.replied === '1'
+            ? contextOf(res).t('ticket.replied')
+            : req.query.created === '1'
+              ? contextOf(res).t('list.created', { number })
+              : null,
+        fileRules,
+        csrfToken: csrf.token(req),
+        newKey: newSubmissionKey,
+      },
+      hasProblems ? 422 : 200,
+    );
   }
 
   router.get('/', async (req, res) => {
@@ -89,7 +121,13 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
       async () => {
         // Set only by the "send as it is" button the form shows with a copied-subject warning.
         const subjectConfirmed = formField(req, 'subjectConfirmed') === '1';
-        const ticket = await tickets.create(customer(res), { ...values, subjectConfirmed }, files, contextOf(res).locale, submissionKeyOf(req));
+        const ticket = await tickets.create(
+          customer(res),
+          { ...values, subjectConfirmed },
+          files,
+          contextOf(res).locale,
+          submissionKeyOf(req),
+        );
         res.redirect(303, `${render.base}/${ticket.number}?created=1`);
       },
       (problems) => showForm(req, res, values, problems, filesLost),

@@ -13,5 +13,7 @@ export function sendAttachment(res: Response, storage: FileStorage, attachment: 
     'Content-Security-Policy': "default-src 'none'; sandbox",
     'Cache-Control': 'private, no-store',
   });
-  fs.createReadStream(storage.pathOf(attachment.storageKey)).on('error', () => res.destroy()).pipe(res);
+  fs.createReadStream(storage.pathOf(attachment.storageKey))
+    .on('error', () => res.destroy())
+    .pipe(res);
 }

@@ -25,7 +25,18 @@ export interface RouterParts {
   isDatabaseUnavailable(err: unknown): boolean;
 }
 
-export function pluginRouter({ currentUser, catalog, defaultLocale, render, customer, admin, staff, stylesheet, logger, isDatabaseUnavailable }: RouterParts): Router {
+export function pluginRouter({
+  currentUser,
+  catalog,
+  defaultLocale,
+  render,
+  customer,
+  admin,
+  staff,
+  stylesheet,
+  logger,
+  isDatabaseUnavailable,
+}: RouterParts): Router {
   const router = Router();
   // Static and the same for everyone, so before who is asking is looked up.
   router.get(STYLESHEET_PATH, stylesheet.serve);
@@ -56,7 +67,12 @@ export function pluginRouter({ currentUser, catalog, defaultLocale, render, cust
     const outage = isDatabaseUnavailable(err) ? 'database' : isStorageUnavailable(err) ? 'storage' : null;
     if (outage) {
       // An outage, not a bug: one line, no stack; the page keeps what was typed.
-      logger.error(`support-requests: ${req.method} ${req.baseUrl}${req.path}: ${outage} unavailable: ${(err as { code?: string })?.code ?? ''} ${(err as Error)?.message ?? String(err)}`.replace(/ +/g, ' '));
+      logger.error(
+        `support-requests: ${req.method} ${req.baseUrl}${req.path}: ${outage} unavailable: ${(err as { code?: string })?.code ?? ''} ${(err as Error)?.message ?? String(err)}`.replace(
+          / +/g,
+          ' ',
+        ),
+      );
       return void answerUnavailable(render, req, res, outage).catch(plainly(503));
     }
     const { status, key, log } = answerFor(err);

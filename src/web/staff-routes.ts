@@ -76,17 +76,24 @@ export function staffRoutes({ tickets, storage, settings, render, csrf, now }: D
     }
     const problems = drafts.errors ?? {};
     const status = Object.keys(problems).length > 0 ? 422 : drafts.newer ? 409 : 200;
-    await render.page(req, res, 'staff/ticket', contextOf(res).t('ticket.title', { number: view.ticket.number }), {
-      ...view,
-      drafts,
-      errors: localizeProblems(res, problems),
-      filesLost: drafts.filesLost ?? false,
-      fileRules,
-      newKey: newSubmissionKey,
-      priorities: PRIORITIES,
-      csrfToken: csrf.token(req),
-      cannedId,
-    }, status);
+    await render.page(
+      req,
+      res,
+      'staff/ticket',
+      contextOf(res).t('ticket.title', { number: view.ticket.number }),
+      {
+        ...view,
+        drafts,
+        errors: localizeProblems(res, problems),
+        filesLost: drafts.filesLost ?? false,
+        fileRules,
+        newKey: newSubmissionKey,
+        priorities: PRIORITIES,
+        csrfToken: csrf.token(req),
+        cannedId,
+      },
+      status,
+    );
   }
 
   /** Runs an action, then back to the ticket; a problem shows the ticket page again with what was typed. */
@@ -113,22 +120,34 @@ export function staffRoutes({ tickets, storage, settings, render, csrf, now }: D
       tickets.departmentsOf(staff(res)),
     ]);
     // Filters carry over to the next page; the cursor and a one-off notice do not.
-    const params = new URLSearchParams(Object.entries(req.query).filter(([k, v]) => k !== 'after' && k !== 'transferred' && typeof v === 'string') as Array<[string, string]>);
-    const transferred = typeof req.query.transferred === 'string' && /^\d{1,20}$/.test(req.query.transferred) ? req.query.transferred : null;
-    await render.page(req, res, 'staff/queue', contextOf(res).t('staff.title'), {
-      tickets: page.items,
-      next: page.next,
-      isFirstPage: cursor === null,
-      transferred,
-      query,
-      filterParams: params.toString(),
-      departments,
-      departmentById: new Map(departments.map((d) => [d.id, d])),
-      statuses: STATUSES,
-      priorities: PRIORITIES,
-      now: now(),
-      errors: localizeProblems(res, problems),
-    }, refused ? 400 : 200);
+    const params = new URLSearchParams(
+      Object.entries(req.query).filter(([k, v]) => k !== 'after' && k !== 'transferred' && typeof v === 'string') as Array<
+        [string, string]
+      >,
+    );
+    const transferred =
+      typeof req.query.transferred === 'string' && /^\d{1,20}$/.test(req.query.transferred) ? req.query.transferred : null;
+    await render.page(
+      req,
+      res,
+      'staff/queue',
+      contextOf(res).t('staff.title'),
+      {
+        tickets: page.items,
+        next: page.next,
+        isFirstPage: cursor === null,
+        transferred,
+        query,
+        filterParams: params.toString(),
+        departments,
+        departmentById: new Map(departments.map((d) => [d.id, d])),
+        statuses: STATUSES,
+        priorities: PRIORITIES,
+        now: now(),
+        errors: localizeProblems(res, problems),
+      },
+      refused ? 400 : 200,
+    );
   });
 
   // Picking a canned reply is a plain GET form, so it works without JavaScript: ?canned=<id>.

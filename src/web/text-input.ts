@@ -77,5 +77,7 @@ export function refuseUnreadable(req: Request): void {
 /** The query parameters among `names` that were not valid UTF-8, each with its problem. */
 export function unreadableQuery(req: Request, names: string[]): Record<string, Problem> {
   const values = (name: string) => [req.query[name]].flat();
-  return Object.fromEntries(names.filter((n) => values(n).some((v) => typeof v === 'string' && !isReadable(v))).map((n) => [n, UNREADABLE_PROBLEM]));
+  return Object.fromEntries(
+    names.filter((n) => values(n).some((v) => typeof v === 'string' && !isReadable(v))).map((n) => [n, UNREADABLE_PROBLEM]),
+  );
 }

@@ -22,5 +22,12 @@ export async function answerUnavailable(render: Renderer, req: Request, res: Res
   const { t } = contextOf(res);
   // Browsers and proxies may try again by themselves after this long.
   res.set('Retry-After', '60');
-  await render.page(req, res, 'unavailable', t('unavailable.title'), { kept: typedText(req), text: t(outage === 'storage' ? 'unavailable.storageText' : 'unavailable.text') }, 503);
+  await render.page(
+    req,
+    res,
+    'unavailable',
+    t('unavailable.title'),
+    { kept: typedText(req), text: t(outage === 'storage' ? 'unavailable.storageText' : 'unavailable.text') },
+    503,
+  );
 }

@@ -47,8 +47,13 @@ function problemFor(err: multer.MulterError, limits: UploadLimits): UploadProble
  * while storing a file, stays a fault of ours.
  */
 function isMalformedMultipart(err: unknown): boolean {
-  return err instanceof Error && !('code' in err) &&
-    /^(Unexpected end of (form|file)|Malformed (part header|content type)|Multipart: Boundary not found|Unsupported content type|Missing Content-Type)/.test(err.message);
+  return (
+    err instanceof Error &&
+    !('code' in err) &&
+    /^(Unexpected end of (form|file)|Malformed (part header|content type)|Multipart: Boundary not found|Unsupported content type|Missing Content-Type)/.test(
+      err.message,
+    )
+  );
 }
 
 /**

@@ -15,13 +15,23 @@ interface AxeViolation {
 async function violations(page: Page): Promise<AxeViolation[]> {
   await page.addScriptTag({ path: require.resolve('axe-core') });
   const result = (await page.evaluate(() =>
-    (globalThis as unknown as { axe: { run(o: object): Promise<unknown> } }).axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
+    (globalThis as unknown as { axe: { run(o: object): Promise<unknown> } }).axe.run({
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    }),
   )) as { violations: AxeViolation[] };
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
 function describeViolations(list: AxeViolation[]): string {
-  return list.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`).join('\n');
+  return list
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} at ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}`,
+    )
+    .join('\n');
 }
 
 describe('accessibility of the plugin pages (axe-core, WCAG 2.1 AA)', function () {
@@ -35,7 +45,11 @@ describe('accessibility of the plugin pages (axe-core, WCAG 2.1 AA)', function (
   async function check(url: string, what: string): Promise<void> {
     await b.page.goto(`${b.base}${url}`);
     const found = await violations(b.page);
-    assert.deepEqual(found.map((v) => v.id), [], `${what}:\n${describeViolations(found)}`);
+    assert.deepEqual(
+      found.map((v) => v.id),
+      [],
+      `${what}:\n${describeViolations(found)}`,
+    );
   }
 
   it('finds a problem where there is one (the check itself works)', async () => {
@@ -52,7 +66,11 @@ describe('accessibility of the plugin pages (axe-core, WCAG 2.1 AA)', function (
     await page.getByRole('button', { name: 'Создать запрос' }).click();
     assert.ok(await page.getByRole('alert').first().isVisible(), 'the refused form shows its errors');
     const refused = await violations(page);
-    assert.deepEqual(refused.map((v) => v.id), [], `the refused form:\n${describeViolations(refused)}`);
+    assert.deepEqual(
+      refused.map((v) => v.id),
+      [],
+      `the refused form:\n${describeViolations(refused)}`,
+    );
     // A subject copied from the message: the form warns, and its own button sends it as it is.
     const copied = 'После перезагрузки сервер не отвечает по SSH и по HTTP, сайт не открывается';
     await page.getByLabel('Тема').fill(copied);
@@ -61,13 +79,21 @@ describe('accessibility of the plugin pages (axe-core, WCAG 2.1 AA)', function (
     await page.getByRole('button', { name: 'Создать запрос' }).click();
     await page.getByRole('button', { name: 'Отправить как есть' }).waitFor();
     const warned = await violations(page);
-    assert.deepEqual(warned.map((v) => v.id), [], `the form with a subject warning:\n${describeViolations(warned)}`);
+    assert.deepEqual(
+      warned.map((v) => v.id),
+      [],
+      `the form with a subject warning:\n${describeViolations(warned)}`,
+    );
     await page.getByRole('button', { name: 'Отправить как есть' }).click();
     await page.waitForURL(/\/support\/requests\/\d+\?created=1$/);
     await page.goto(`${b.base}/support/requests/new`);
     await b.submitTechnicalRequest('Не открывается сайт', 'С утра сайт отдаёт 502 на всех страницах.');
     const found = await violations(page);
-    assert.deepEqual(found.map((v) => v.id), [], `the request page:\n${describeViolations(found)}`);
+    assert.deepEqual(
+      found.map((v) => v.id),
+      [],
+      `the request page:\n${describeViolations(found)}`,
+    );
     await check('/support/requests', 'the list with a request');
   });
 
@@ -77,7 +103,11 @@ describe('accessibility of the plugin pages (axe-core, WCAG 2.1 AA)', function (
     await check('/support/requests', 'the staff queue');
     await page.getByRole('link', { name: 'Не открывается сайт' }).click();
     const found = await violations(page);
-    assert.deepEqual(found.map((v) => v.id), [], `the staff request page:\n${describeViolations(found)}`);
+    assert.deepEqual(
+      found.map((v) => v.id),
+      [],
+      `the staff request page:\n${describeViolations(found)}`,
+    );
     await b.signInAs(/Администратор/);
     for (const [url, what] of [
       ['/support/requests', 'the admin queue'],

@@ -25,7 +25,9 @@ describe('staff answer in a real browser', function () {
     await page.getByLabel('Тема').fill(subject);
     await page.getByLabel('Технический отдел', { exact: true }).check();
     await page.getByLabel('Сообщение').fill('С утра письма с сайта не доходят до клиентов. Журнал приложен.');
-    await page.getByLabel('Файлы').setInputFiles([{ name: 'mail.log', mimeType: 'text/plain', buffer: Buffer.from('postfix: connect to mx: timed out\n') }]);
+    await page
+      .getByLabel('Файлы')
+      .setInputFiles([{ name: 'mail.log', mimeType: 'text/plain', buffer: Buffer.from('postfix: connect to mx: timed out\n') }]);
     await b.shot('1-customer-create-form');
     await page.getByRole('button', { name: 'Создать запрос' }).click();
     await page.waitForURL(/\/support\/requests\/\d+\?created=1$/);
@@ -73,7 +75,10 @@ describe('staff answer in a real browser', function () {
     await b.shot('7-staff-transfer');
     await page.getByRole('button', { name: 'Transfer', exact: true }).click();
     await page.waitForURL(`${base}/support/requests/?transferred=${number}`);
-    assert.ok(await page.getByRole('status').getByText(`Request #${number} has been transferred.`).isVisible(), 'the queue says where the request went');
+    assert.ok(
+      await page.getByRole('status').getByText(`Request #${number} has been transferred.`).isVisible(),
+      'the queue says where the request went',
+    );
     await page.goto(`${base}/mailbox`);
     const transferred = page.locator('table.mailbox tr', { hasText: 'clients@panel.example' }).filter({ hasText: `[#${number}]` });
     for (let i = 0; i < 50 && (await transferred.count()) === 0; i++) {

@@ -93,7 +93,10 @@ describe('demo billing panel', () => {
 
   it('sends anonymous visitors to the sign-in page', async () => {
     await request(demo.app).get('/services').expect(303).expect('Location', '/login?next=%2Fservices');
-    await request(demo.app).get('/support/requests').expect(303).expect('Location', /^\/login/);
+    await request(demo.app)
+      .get('/support/requests')
+      .expect(303)
+      .expect('Location', /^\/login/);
     await request(demo.app).get('/').expect(303).expect('Location', '/login');
   });
 
@@ -103,7 +106,10 @@ describe('demo billing panel', () => {
     const id = await userId(demo, 'ivan@example.ru');
     await agent.post('/login').type('form').send({ userId: id }).expect(403);
     await agent.post('/login').type('form').send({ userId: id, _csrf: 'forged' }).expect(403);
-    await agent.get('/services').expect(303).expect('Location', /^\/login/);
+    await agent
+      .get('/services')
+      .expect(303)
+      .expect('Location', /^\/login/);
   });
 
   it('switches the language in the session and signs out', async () => {
@@ -119,7 +125,12 @@ describe('demo billing panel', () => {
     assert.match(english.text, /<a href="\/support\/requests">Requests<\/a>/);
     assert.match(english.text, /<html lang="en">/);
 
-    await ivan.post('/logout').type('form').send({ _csrf: hiddenField(english.text, '_csrf') }).expect(303).expect('Location', '/login');
+    await ivan
+      .post('/logout')
+      .type('form')
+      .send({ _csrf: hiddenField(english.text, '_csrf') })
+      .expect(303)
+      .expect('Location', '/login');
     await ivan.get('/services').expect(303);
   });
 
@@ -129,7 +140,11 @@ describe('demo billing panel', () => {
     const login = await agent.get('/login').expect(200);
     const anonymous = sessionCookie(login);
     assert.ok(anonymous, 'a session from the first page');
-    await agent.post('/language').type('form').send({ _csrf: hiddenField(login.text, '_csrf'), lang: 'en', returnTo: '/login' }).expect(303);
+    await agent
+      .post('/language')
+      .type('form')
+      .send({ _csrf: hiddenField(login.text, '_csrf'), lang: 'en', returnTo: '/login' })
+      .expect(303);
     const english = await agent.get('/login').expect(200);
     const signedIn = await agent
       .post('/login')
@@ -138,18 +153,31 @@ describe('demo billing panel', () => {
       .expect(303);
     const signedInCookie = sessionCookie(signedIn);
     assert.ok(signedInCookie && signedInCookie !== anonymous, 'a new session id at sign-in');
-    await request(demo.app).get('/services').set('Cookie', anonymous).expect(303).expect('Location', /^\/login/);
+    await request(demo.app)
+      .get('/services')
+      .set('Cookie', anonymous)
+      .expect(303)
+      .expect('Location', /^\/login/);
     const services = await agent.get('/services').expect(200);
     assert.match(services.text, /<html lang="en">/);
 
-    const out = await agent.post('/logout').type('form').send({ _csrf: hiddenField(services.text, '_csrf') }).expect(303);
+    const out = await agent
+      .post('/logout')
+      .type('form')
+      .send({ _csrf: hiddenField(services.text, '_csrf') })
+      .expect(303);
     assert.ok(sessionCookie(out) && sessionCookie(out) !== signedInCookie, 'a new session id at sign-out');
-    await request(demo.app).get('/services').set('Cookie', signedInCookie).expect(303).expect('Location', /^\/login/);
+    await request(demo.app)
+      .get('/services')
+      .set('Cookie', signedInCookie)
+      .expect(303)
+      .expect('Location', /^\/login/);
     assert.match((await agent.get('/login').expect(200)).text, /<html lang="en">/);
   });
 
   it('seeds the accounts only once', async () => {
-    const count = async (d: DemoApp, table: string) => Number(((await d.knex(table).count({ n: '*' }).first()) as { n: number | string }).n);
+    const count = async (d: DemoApp, table: string) =>
+      Number(((await d.knex(table).count({ n: '*' }).first()) as { n: number | string }).n);
     const users = await count(demo, 'panel_users');
     const services = await count(demo, 'panel_services');
     assert.equal(users, 6);

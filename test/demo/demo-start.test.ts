@@ -101,7 +101,10 @@ describe('starting the demo (npm start)', function () {
     const url = await started(demo);
     assert.equal(url.hostname, '127.0.0.1');
     const port = Number(url.port);
-    assert.match(demo.output(), /^Listening on 127\.0\.0\.1 only: other computers cannot reach it \(HOST=0\.0\.0\.0 opens it to the network\)$/m);
+    assert.match(
+      demo.output(),
+      /^Listening on 127\.0\.0\.1 only: other computers cannot reach it \(HOST=0\.0\.0\.0 opens it to the network\)$/m,
+    );
     assert.equal(await reachable('127.0.0.1', port), true);
     assert.equal(await reachable(otherAddress(), port), false, `reachable on ${otherAddress()}`);
     assert.equal((await fetch(new URL('/login', url))).status, 200);
@@ -136,7 +139,10 @@ describe('starting the demo (npm start)', function () {
       assert.equal(await demo.exited, 1);
       const lines = demo.errors().trimEnd().split('\n');
       assert.equal(lines.length, 1, demo.errors());
-      assert.match(lines[0] as string, new RegExp(`^Billing panel demo: cannot listen on 127\\.0\\.0\\.1:${portOf(holder)} \\(HOST, PORT\\): listen EADDRINUSE`));
+      assert.match(
+        lines[0] as string,
+        new RegExp(`^Billing panel demo: cannot listen on 127\\.0\\.0\\.1:${portOf(holder)} \\(HOST, PORT\\): listen EADDRINUSE`),
+      );
     } finally {
       holder.close();
     }

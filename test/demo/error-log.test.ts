@@ -26,7 +26,10 @@ describe('demo error log', () => {
 
   it('logs a request it cannot read as one line, without the query string', async () => {
     const ivan = await signIn(demo, 'ivan@example.ru');
-    const res = await ivan.post('/language?_csrf=SECRET-TOKEN&next=%2Fservices').type('form').send(`lang=en&x=${'a'.repeat(100_000)}`);
+    const res = await ivan
+      .post('/language?_csrf=SECRET-TOKEN&next=%2Fservices')
+      .type('form')
+      .send(`lang=en&x=${'a'.repeat(100_000)}`);
     assert.equal(res.status, 413);
     assert.match(res.text, /Не удалось прочитать запрос/);
     assert.deepEqual(logger.lines, ['warn panel: POST /language answered 413: request entity too large']);

@@ -28,7 +28,10 @@ describe('demo mail catcher', () => {
   it('keeps the newest e-mails, newest first, with envelope, headers, parts and files', async () => {
     const catcher = await MailCatcher.start({ port: 0, keep: 3, logger: memoryLogger() });
     try {
-      await send(catcher.port, [1, 2, 3, 4].map((n) => ({ subject: `mail ${n}`, text: `text ${n}` })));
+      await send(
+        catcher.port,
+        [1, 2, 3, 4].map((n) => ({ subject: `mail ${n}`, text: `text ${n}` })),
+      );
       await send(catcher.port, [
         {
           subject: 'mail 5',
@@ -44,7 +47,10 @@ describe('demo mail catcher', () => {
         },
       ]);
       const list = catcher.list();
-      assert.deepEqual(list.map((m) => m.subject), ['mail 5', 'mail 4', 'mail 3']);
+      assert.deepEqual(
+        list.map((m) => m.subject),
+        ['mail 5', 'mail 4', 'mail 3'],
+      );
       const [mail] = list;
       assert.ok(mail);
       assert.equal(catcher.get(mail.id), mail);
@@ -86,7 +92,10 @@ describe('demo mail catcher', () => {
   it('says which port is taken, and frees its port on close', async () => {
     const catcher = await MailCatcher.start({ port: 0, logger: memoryLogger() });
     assert.equal(await connects(catcher.port), true);
-    await assert.rejects(MailCatcher.start({ port: catcher.port, logger: memoryLogger() }), new RegExp(`cannot listen on 127\\.0\\.0\\.1:${catcher.port}.*EADDRINUSE`));
+    await assert.rejects(
+      MailCatcher.start({ port: catcher.port, logger: memoryLogger() }),
+      new RegExp(`cannot listen on 127\\.0\\.0\\.1:${catcher.port}.*EADDRINUSE`),
+    );
     await catcher.close();
     assert.equal(await connects(catcher.port), false);
   });
@@ -102,7 +111,14 @@ describe('demo mail settings from the environment', () => {
   it('passes a real server through when SMTP_HOST is set', () => {
     assert.deepEqual(demoMailFromEnv({ SMTP_HOST: 'smtp.example.com' }), { smtp: { host: 'smtp.example.com' } });
     assert.deepEqual(
-      demoMailFromEnv({ SMTP_HOST: 'smtp.example.com', SMTP_PORT: '465', SMTP_SECURE: 'true', SMTP_USER: 'u', SMTP_PASSWORD: 'p', SMTP_FROM: 'help@example.com' }),
+      demoMailFromEnv({
+        SMTP_HOST: 'smtp.example.com',
+        SMTP_PORT: '465',
+        SMTP_SECURE: 'true',
+        SMTP_USER: 'u',
+        SMTP_PASSWORD: 'p',
+        SMTP_FROM: 'help@example.com',
+      }),
       { smtp: { host: 'smtp.example.com', port: 465, secure: true, user: 'u', password: 'p' }, from: 'help@example.com' },
     );
   });

@@ -23,7 +23,9 @@ interface NewTicket {
 /** Creates a ticket through the plugin's multipart form; returns its number. */
 async function createTicket(demo: DemoApp, agent: PanelAgent, ticket: NewTicket): Promise<string> {
   const token = await pluginCsrf(agent, demo);
-  const service = ticket.service ? ((await demo.knex('panel_services').where({ label: ticket.service }).first('id')) as { id: number }) : null;
+  const service = ticket.service
+    ? ((await demo.knex('panel_services').where({ label: ticket.service }).first('id')) as { id: number })
+    : null;
   let req = agent
     .post(`${demo.plugin.mountPath}/?_csrf=${encodeURIComponent(token)}`)
     .field('subject', ticket.subject)
@@ -59,7 +61,10 @@ function rowOf(html: string, id: number): string {
 }
 
 function unescapeHtml(text: string): string {
-  return text.replace(/&(lt|gt|#34|#39|quot|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', '#34': '"', '#39': "'", quot: '"', amp: '&' })[e] as string);
+  return text.replace(
+    /&(lt|gt|#34|#39|quot|amp);/g,
+    (_, e: string) => ({ lt: '<', gt: '>', '#34': '"', '#39': "'", quot: '"', amp: '&' })[e] as string,
+  );
 }
 
 /** Downloads the whole body as a Buffer. */
@@ -101,7 +106,11 @@ describe('demo mailbox', () => {
     assert.match(page.text, /видит любой вошедший пользователь/);
     assert.ok(page.text.includes(`127.0.0.1:${demo.catcher.port}`));
     assert.match(page.text, /Писем пока нет/);
-    for (const [email, label] of [['sergey@panel.example', 'Mailbox'], ['admin@panel.example', 'Почтовый ящик'], ['alice@example.com', 'Mailbox']] as const) {
+    for (const [email, label] of [
+      ['sergey@panel.example', 'Mailbox'],
+      ['admin@panel.example', 'Почтовый ящик'],
+      ['alice@example.com', 'Mailbox'],
+    ] as const) {
       const agent = await signIn(demo, email);
       const services = await agent.get('/services').expect(200);
       assert.ok(services.text.includes(`<a href="/mailbox">${label}</a>`), email);
@@ -235,13 +244,26 @@ describe('demo mailbox', () => {
   it('answers a broken %-escape in an e-mail or attachment address with 400 and one log line, an id that is not one with 404', async () => {
     const transport = nodemailer.createTransport({ host: '127.0.0.1', port: demo.catcher?.port, secure: false, ignoreTLS: true });
     try {
-      await transport.sendMail({ from: 'a@example.com', to: 'b@panel.example', subject: 'escapes', text: 'x', attachments: [{ filename: 'a.txt', content: 'a' }] });
+      await transport.sendMail({
+        from: 'a@example.com',
+        to: 'b@panel.example',
+        subject: 'escapes',
+        text: 'x',
+        attachments: [{ filename: 'a.txt', content: 'a' }],
+      });
     } finally {
       transport.close();
     }
     const mail = demo.catcher?.list().find((m) => m.subject === 'escapes');
     assert.ok(mail);
-    for (const url of ['/mailbox/%', '/mailbox/%E0%A4%A', '/mailbox/%zz', `/mailbox/%/attachments/0`, `/mailbox/${mail.id}/attachments/%`, `/mailbox/${mail.id}/attachments/%C0%`]) {
+    for (const url of [
+      '/mailbox/%',
+      '/mailbox/%E0%A4%A',
+      '/mailbox/%zz',
+      `/mailbox/%/attachments/0`,
+      `/mailbox/${mail.id}/attachments/%`,
+      `/mailbox/${mail.id}/attachments/%C0%`,
+    ]) {
       logger.lines.length = 0;
       const res = await ivan.get(`${url}?_csrf=SECRET`);
       assert.equal(res.status, 400, url);
@@ -250,7 +272,15 @@ describe('demo mailbox', () => {
       assert.equal(logger.lines.length, 1, `${url}: ${logger.lines.join(' | ')}`);
       assert.match(logger.lines[0] as string, /^warn panel: GET \/mailbox\/\S* answered 400: Failed to decode param '[^']*'$/);
     }
-    for (const url of ['/mailbox/abc', '/mailbox/1.5', '/mailbox/99999999999999999999', '/mailbox/%00', `/mailbox/${mail.id}/attachments/-1`, `/mailbox/${mail.id}/attachments/1e3`, `/mailbox/${mail.id}/attachments/9`]) {
+    for (const url of [
+      '/mailbox/abc',
+      '/mailbox/1.5',
+      '/mailbox/99999999999999999999',
+      '/mailbox/%00',
+      `/mailbox/${mail.id}/attachments/-1`,
+      `/mailbox/${mail.id}/attachments/1e3`,
+      `/mailbox/${mail.id}/attachments/9`,
+    ]) {
       const res = await ivan.get(url);
       assert.equal(res.status, 404, url);
       assert.match(res.text, /Страница не найдена/, url);
@@ -267,7 +297,11 @@ describe('demo panel with a real SMTP server (SMTP_HOST)', () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'panel-smtp-'));
     // Another catcher stands in for the real server: the demo must send to it and run none of its own.
     server = await MailCatcher.start({ port: 0, logger: memoryLogger() });
-    demo = await createDemoApp({ dataDir, mail: { smtp: { host: '127.0.0.1', port: server.port, secure: false }, from: 'help@hosting.example' }, logger: memoryLogger() });
+    demo = await createDemoApp({
+      dataDir,
+      mail: { smtp: { host: '127.0.0.1', port: server.port, secure: false }, from: 'help@hosting.example' },
+      logger: memoryLogger(),
+    });
   });
 
   after(async () => {
@@ -279,7 +313,11 @@ describe('demo panel with a real SMTP server (SMTP_HOST)', () => {
   it('sends the department’s e-mail there, from SMTP_FROM, and has no Mailbox', async () => {
     assert.equal(demo.catcher, null);
     const ivan = await signIn(demo, 'ivan@example.ru');
-    const number = await createTicket(demo, ivan, { subject: 'Домен не продлевается', department: 'client_relations', message: 'Ошибка оплаты.' });
+    const number = await createTicket(demo, ivan, {
+      subject: 'Домен не продлевается',
+      department: 'client_relations',
+      message: 'Ошибка оплаты.',
+    });
     const until = Date.now() + 5000;
     let mail: CaughtMail | undefined;
     while (!(mail = server.list().find((m) => m.subject.includes(`[#${number}]`) && m.envelope.to.includes('clients@panel.example')))) {

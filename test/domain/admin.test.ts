@@ -57,7 +57,9 @@ describe('domain: department admin', () => {
     const w = await domainWorld();
     const admin = departmentAdmin({ store: w.store, now: w.clock.now });
     const technical = w.departments.technical!.id;
-    assert.deepEqual(await problemsOf(admin.addMember(technical, { userId: petr.id, name: 'Пётр', email: 'petr@panel.example' })), { userId: 'errors.member.exists' });
+    assert.deepEqual(await problemsOf(admin.addMember(technical, { userId: petr.id, name: 'Пётр', email: 'petr@panel.example' })), {
+      userId: 'errors.member.exists',
+    });
     await admin.addMember(technical, { userId: 's-new', name: 'Новый', email: 'new@panel.example' });
     assert.equal((await admin.get(technical)).members.length, 3);
     await assert.rejects(admin.removeMember(technical, 999_999), NotFoundError);
@@ -67,7 +69,12 @@ describe('domain: department admin', () => {
     const w = await domainWorld();
     const admin = departmentAdmin({ store: w.store, now: w.clock.now });
     for (const d of w.store.data.departments) d.editedAt = null;
-    await admin.update(w.departments.client_relations!.id, { ...form(''), nameRu: 'Клиенты', nameEn: 'Clients', emails: 'crm@panel.example' });
+    await admin.update(w.departments.client_relations!.id, {
+      ...form(''),
+      nameRu: 'Клиенты',
+      nameEn: 'Clients',
+      emails: 'crm@panel.example',
+    });
     const ignored = await admin.applySettings({
       technical: { emails: ['ops@panel.example'], onCall: ['duty@panel.example'], locale: 'en', urgent: true },
       client_relations: { emails: ['other@panel.example'], onCall: [] },
@@ -75,7 +82,10 @@ describe('domain: department admin', () => {
     });
     assert.deepEqual(ignored, ['client_relations']);
     const technical = await w.store.departments.findByCode('technical');
-    assert.deepEqual([technical?.emails, technical?.onCall, technical?.mailLocale, technical?.urgent], [['ops@panel.example'], ['duty@panel.example'], 'en', true]);
+    assert.deepEqual(
+      [technical?.emails, technical?.onCall, technical?.mailLocale, technical?.urgent],
+      [['ops@panel.example'], ['duty@panel.example'], 'en', true],
+    );
     assert.deepEqual((await w.store.departments.findByCode('client_relations'))?.emails, ['crm@panel.example']);
   });
 });
@@ -119,7 +129,14 @@ describe('domain: mail admin and auto-close', () => {
     const [item] = w.store.data.outbox;
     let nudged = 0;
     const health = { status: { state: 'none' as const }, activity: { lastSentAt: null, lastFailure: null, notAnsweringSince: null } };
-    const mail = mailAdmin({ outbox: w.store.outbox, health, transportSource: 'test', fromAddress: 'support@panel.example', mailQueued: () => void nudged++, now: w.clock.now });
+    const mail = mailAdmin({
+      outbox: w.store.outbox,
+      health,
+      transportSource: 'test',
+      fromAddress: 'support@panel.example',
+      mailQueued: () => void nudged++,
+      now: w.clock.now,
+    });
     await assert.rejects(mail.retry(item!.id, 'retry-1'), NotFoundError, 'a pending e-mail is not retried');
     const [claimed] = await w.store.outbox.claim(w.clock.now(), 60_000, 10);
     await w.store.outbox.markFailed(claimed!, '550 mailbox unavailable');
@@ -128,7 +145,14 @@ describe('domain: mail admin and auto-close', () => {
     await mail.retry(item!.id, 'retry-1');
     assert.equal(nudged, 2, 'the same submission again is done already');
     await assert.rejects(mail.retry(item!.id, 'retry-2'), NotFoundError);
-    assert.deepEqual((await mail.overview()).counts, { pending: 1, sending: 0, sent: 0, failed: 0, sentWithMissingFiles: 0, oldestPendingAt: w.clock.now() });
+    assert.deepEqual((await mail.overview()).counts, {
+      pending: 1,
+      sending: 0,
+      sent: 0,
+      failed: 0,
+      sentWithMissingFiles: 0,
+      oldestPendingAt: w.clock.now(),
+    });
   });
 
   it('auto-close closes answered tickets silent for the set days, and tells their customers', async () => {
@@ -142,7 +166,10 @@ describe('domain: mail admin and auto-close', () => {
     w.clock.advance(DAY + 1);
     assert.equal(await closeSilentTickets({ store: w.store, mail: w.mail, afterDays: 3, now: w.clock.now }), 1);
     const statusOf = async (number: string) => (await w.store.tickets.findByNumber(number))?.status;
-    assert.deepEqual([await statusOf(silent.number), await statusOf(recent.number), await statusOf(unanswered.number)], ['closed', 'answered', 'new']);
+    assert.deepEqual(
+      [await statusOf(silent.number), await statusOf(recent.number), await statusOf(unanswered.number)],
+      ['closed', 'answered', 'new'],
+    );
     assert.ok(w.mail.calls.includes(`customer-closed #${silent.number}`));
     assert.equal(await closeSilentTickets({ store: w.store, mail: w.mail, afterDays: 3, now: w.clock.now }), 0);
   });
@@ -151,7 +178,10 @@ describe('domain: mail admin and auto-close', () => {
     const w = await domainWorld();
     const repliedTo = await w.open(ivan);
     const answeredAgain = await w.open(ivan);
-    for (const [ticket, key] of [[repliedTo, 'a'], [answeredAgain, 'b']] as const) {
+    for (const [ticket, key] of [
+      [repliedTo, 'a'],
+      [answeredAgain, 'b'],
+    ] as const) {
       await w.staff.reply(petr, ticket.number, { body: 'Готово.', files: [], lastSeenId: 0, confirmed: true, submissionKey: key });
     }
     w.clock.advance(4 * DAY);

@@ -72,7 +72,9 @@ describe('domain: customer tickets', () => {
   it("a service must be the customer's own, and the department an active one", async () => {
     const w = await domainWorld();
     const file = storedFile();
-    assert.deepEqual(await problemsOf(w.open(ivan, 'technical', { serviceId: 'dom-7', files: [file] })), { serviceId: 'errors.service.unknown' });
+    assert.deepEqual(await problemsOf(w.open(ivan, 'technical', { serviceId: 'dom-7', files: [file] })), {
+      serviceId: 'errors.service.unknown',
+    });
     assert.deepEqual(await problemsOf(w.open(ivan, 'archive')), { departmentId: 'errors.department.unknown' });
     assert.deepEqual(w.discarded, [file.storageKey]);
     assert.equal(w.store.data.tickets.length, 0);

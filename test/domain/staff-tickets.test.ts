@@ -18,7 +18,11 @@ describe('domain: staff tickets', () => {
     assert.deepEqual(await numbers(admin), [technical.number, billing.number].sort());
     await assert.rejects(w.staff.view(petr, billing.number), NotFoundError);
     await assert.rejects(w.staff.setOpen(anna, technical.number, false), NotFoundError);
-    assert.deepEqual(await w.staff.queue(petr, { ...ALL, departmentId: w.departments.client_relations!.id }, null), { items: [], next: null }, 'a department out of reach shows nothing');
+    assert.deepEqual(
+      await w.staff.queue(petr, { ...ALL, departmentId: w.departments.client_relations!.id }, null),
+      { items: [], next: null },
+      'a department out of reach shows nothing',
+    );
   });
 
   it('the queue puts urgent first, then the longest waiting, a page at a time', async () => {
@@ -43,12 +47,21 @@ describe('domain: staff tickets', () => {
     const w = await domainWorld();
     const ticket = await w.open(ivan);
     const { lastMessageId } = await w.staff.view(petr, ticket.number);
-    const outcome = await w.staff.reply(petr, ticket.number, { body: 'Перезагрузили сервер.', files: [], lastSeenId: lastMessageId, confirmed: false, submissionKey: 's-1' });
+    const outcome = await w.staff.reply(petr, ticket.number, {
+      body: 'Перезагрузили сервер.',
+      files: [],
+      lastSeenId: lastMessageId,
+      confirmed: false,
+      submissionKey: 's-1',
+    });
     assert.deepEqual(outcome, { sent: true });
     const after = await w.store.tickets.findByNumber(ticket.number);
     assert.equal(after?.status, 'answered');
     assert.equal(after?.lastReplyAt, w.clock.now());
-    assert.deepEqual((await w.store.events.forTicket(ticket.id)).map((e) => e.action), ['reply', 'status']);
+    assert.deepEqual(
+      (await w.store.events.forTicket(ticket.id)).map((e) => e.action),
+      ['reply', 'status'],
+    );
     assert.ok(w.mail.calls.includes(`customer-reply #${ticket.number}`));
   });
 
@@ -58,11 +71,26 @@ describe('domain: staff tickets', () => {
     const { lastMessageId } = await w.staff.view(petr, ticket.number);
     await w.customer.reply(ivan, ticket.number, 'И ещё: диск заполнен.', [], 'c-1');
     const file = storedFile('log.txt', 'text/plain');
-    const held = await w.staff.reply(petr, ticket.number, { body: 'Ответ', files: [file], lastSeenId: lastMessageId, confirmed: false, submissionKey: 's-1' });
+    const held = await w.staff.reply(petr, ticket.number, {
+      body: 'Ответ',
+      files: [file],
+      lastSeenId: lastMessageId,
+      confirmed: false,
+      submissionKey: 's-1',
+    });
     assert.equal(held.sent, false);
     assert.deepEqual(held.sent ? [] : held.newer.map((m) => m.body), ['И ещё: диск заполнен.']);
     assert.deepEqual(w.discarded, [file.storageKey], 'sent again with the confirmation');
-    assert.deepEqual(await w.staff.reply(petr, ticket.number, { body: 'Ответ', files: [], lastSeenId: lastMessageId, confirmed: true, submissionKey: 's-2' }), { sent: true });
+    assert.deepEqual(
+      await w.staff.reply(petr, ticket.number, {
+        body: 'Ответ',
+        files: [],
+        lastSeenId: lastMessageId,
+        confirmed: true,
+        submissionKey: 's-2',
+      }),
+      { sent: true },
+    );
   });
 
   it('the same reply sent twice is one message and one e-mail', async () => {
@@ -89,7 +117,10 @@ describe('domain: staff tickets', () => {
     const w = await domainWorld();
     const ticket = await w.open(ivan);
     const file = storedFile('run.exe', 'application/x-msdownload');
-    assert.deepEqual(await problemsOf(w.staff.note(petr, ticket.number, '   ', [file], 'n-1')), { note: 'errors.message.required', files: 'errors.files.type' });
+    assert.deepEqual(await problemsOf(w.staff.note(petr, ticket.number, '   ', [file], 'n-1')), {
+      note: 'errors.message.required',
+      files: 'errors.files.type',
+    });
     assert.deepEqual(w.discarded, [file.storageKey]);
     assert.equal((await w.store.messages.thread(ticket.id, 'staff')).length, 1);
   });
@@ -102,9 +133,17 @@ describe('domain: staff tickets', () => {
     await w.staff.setPriority(petr, ticket.number, 'high');
     await w.staff.setPriority(petr, ticket.number, 'high');
     // Refused before the ticket is looked up: it throws at once.
-    assert.deepEqual(await problemsOf((async () => w.staff.setPriority(petr, ticket.number, 'critical'))()), { priority: 'errors.priority.invalid' });
+    assert.deepEqual(await problemsOf((async () => w.staff.setPriority(petr, ticket.number, 'critical'))()), {
+      priority: 'errors.priority.invalid',
+    });
     const events = await w.store.events.forTicket(ticket.id);
-    assert.deepEqual(events.map((e) => [e.action, e.detail.to]), [['status', 'closed'], ['priority', 'high']]);
+    assert.deepEqual(
+      events.map((e) => [e.action, e.detail.to]),
+      [
+        ['status', 'closed'],
+        ['priority', 'high'],
+      ],
+    );
     const after = await w.store.tickets.findByNumber(ticket.number);
     assert.equal(after?.status, 'closed');
     assert.equal(after?.closedAt, w.clock.now());
@@ -126,10 +165,19 @@ describe('domain: staff tickets', () => {
     const w = await domainWorld();
     const ticket = await w.open(ivan);
     const d = w.departments;
-    assert.deepEqual(await problemsOf(w.staff.transfer(petr, ticket.number, d.technical!.id, 'x', 't-1')), { departmentId: 'errors.transfer.department' });
-    assert.deepEqual(await problemsOf(w.staff.transfer(petr, ticket.number, d.archive!.id, 'x', 't-1')), { departmentId: 'errors.transfer.department' });
-    assert.deepEqual(await problemsOf(w.staff.transfer(petr, ticket.number, null, '  ', 't-1')), { departmentId: 'errors.transfer.department', reason: 'errors.transfer.reasonRequired' });
-    assert.deepEqual(await problemsOf(w.staff.transfer(petr, ticket.number, d.client_relations!.id, 'x'.repeat(501), 't-1')), { reason: 'errors.transfer.reasonTooLong' });
+    assert.deepEqual(await problemsOf(w.staff.transfer(petr, ticket.number, d.technical!.id, 'x', 't-1')), {
+      departmentId: 'errors.transfer.department',
+    });
+    assert.deepEqual(await problemsOf(w.staff.transfer(petr, ticket.number, d.archive!.id, 'x', 't-1')), {
+      departmentId: 'errors.transfer.department',
+    });
+    assert.deepEqual(await problemsOf(w.staff.transfer(petr, ticket.number, null, '  ', 't-1')), {
+      departmentId: 'errors.transfer.department',
+      reason: 'errors.transfer.reasonRequired',
+    });
+    assert.deepEqual(await problemsOf(w.staff.transfer(petr, ticket.number, d.client_relations!.id, 'x'.repeat(501), 't-1')), {
+      reason: 'errors.transfer.reasonTooLong',
+    });
     assert.equal((await w.store.tickets.findByNumber(ticket.number))?.departmentId, d.technical!.id);
   });
 
@@ -145,7 +193,10 @@ describe('domain: staff tickets', () => {
     assert.equal(moved?.assigneeId, null);
     assert.equal(moved?.priority, 'urgent');
     assert.equal(w.mail.calls.filter((c) => c.startsWith('department-transfer')).length, 1);
-    assert.deepEqual((await w.store.events.forTicket(ticket.id)).map((e) => e.action), ['assignee', 'department', 'assignee']);
+    assert.deepEqual(
+      (await w.store.events.forTicket(ticket.id)).map((e) => e.action),
+      ['assignee', 'department', 'assignee'],
+    );
     await assert.rejects(w.staff.view(petr, ticket.number), NotFoundError);
   });
 
@@ -154,9 +205,15 @@ describe('domain: staff tickets', () => {
     const ticket = await w.open(ivan);
     const technical = w.departments.technical!.id;
     await w.store.canned.create({ departmentId: technical, title: 'Перезагрузка', body: 'Перезагрузите сервер.', locale: 'ru' }, 0);
-    await w.store.canned.create({ departmentId: w.departments.client_relations!.id, title: 'Счёт', body: 'Счёт отправлен.', locale: null }, 0);
+    await w.store.canned.create(
+      { departmentId: w.departments.client_relations!.id, title: 'Счёт', body: 'Счёт отправлен.', locale: null },
+      0,
+    );
     const view = await w.staff.view(petr, ticket.number);
-    assert.deepEqual(view.canned.map((c) => c.title), ['Перезагрузка']);
+    assert.deepEqual(
+      view.canned.map((c) => c.title),
+      ['Перезагрузка'],
+    );
     assert.deepEqual(view.members.map((m) => m.userId).sort(), ['s-kolya', 's-petr']);
   });
 });

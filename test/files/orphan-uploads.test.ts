@@ -107,7 +107,11 @@ forEachDatabase('orphan upload files', (db) => {
 
     await child.kill();
     const rows = await connection.knex(tables.attachments).select('storage_key');
-    assert.deepEqual(rows.map((r) => r.storage_key), [path.basename(referenced)], 'only the committed file has a row');
+    assert.deepEqual(
+      rows.map((r) => r.storage_key),
+      [path.basename(referenced)],
+      'only the committed file has a row',
+    );
 
     // The crash was two hours ago for all but one partial upload, which stands for one another
     // instance is receiving right now. A file that is not ours is never touched.
@@ -120,7 +124,10 @@ forEachDatabase('orphan upload files', (db) => {
     const log: string[] = [];
     t = await startPlugin(sameDatabase(db.name, connection.knex), {}, { at, log });
     await waitUntil(() => log.some((l) => /removed \d+ upload file/.test(l)), 10_000, 'the sweep at start');
-    assert.ok(log.some((l) => l.startsWith('info support-requests: removed 2 upload file(s)')), log.join('\n'));
+    assert.ok(
+      log.some((l) => l.startsWith('info support-requests: removed 2 upload file(s)')),
+      log.join('\n'),
+    );
     assert.deepEqual(filesUnder(storageDir).sort(), [referenced, moving, foreign].sort());
 
     // The committed file is still served.
@@ -148,7 +155,16 @@ forEachDatabase('orphan upload files', (db) => {
     const kept = keys.filter((_, i) => i % 2 === 0);
     for (let i = 0; i < kept.length; i += 100) {
       await t.knex(t.tables.attachments).insert(
-        kept.slice(i, i + 100).map((key) => ({ message_id: message.id, ticket_id: ticket.id, original_name: 'x.txt', storage_key: key, size_bytes: 1, content_type: 'text/plain', sha256: '0', created_at: Date.now() })),
+        kept.slice(i, i + 100).map((key) => ({
+          message_id: message.id,
+          ticket_id: ticket.id,
+          original_name: 'x.txt',
+          storage_key: key,
+          size_bytes: 1,
+          content_type: 'text/plain',
+          sha256: '0',
+          created_at: Date.now(),
+        })),
       );
     }
     const before = filesUnder(t.storageDir).length;

@@ -49,9 +49,17 @@ forEachDatabase('mail delivery', (db) => {
     await waitForIdleOutbox(t);
     assert.equal(sink.received.length, 10, 'nothing arrives twice');
     assert.deepEqual(sink.duplicates(), []);
-    for (const number of numbers) assert.equal(sink.received.filter((m) => m.parsed.subject?.startsWith(`[#${number}]`)).length, 2, `notice and confirmation of #${number}`);
+    for (const number of numbers)
+      assert.equal(
+        sink.received.filter((m) => m.parsed.subject?.startsWith(`[#${number}]`)).length,
+        2,
+        `notice and confirmation of #${number}`,
+      );
     assert.deepEqual(await statuses(t), { sent: 10 });
-    assert.ok(log.some((line) => new RegExp(`retry #${numbers[0]} `).test(line)), 'the retry is logged with the ticket number');
+    assert.ok(
+      log.some((line) => new RegExp(`retry #${numbers[0]} `).test(line)),
+      'the retry is logged with the ticket number',
+    );
   });
 
   it('retries 421 and 451 answers with backoff, then delivers', async () => {
@@ -83,7 +91,11 @@ forEachDatabase('mail delivery', (db) => {
     assert.match(row.last_error, /550/);
     assert.equal(sink.received.length, 0);
     // The dispatcher logs right after it records the failure: wait for the line, not just the row.
-    await waitUntil(async () => log.some((line) => line.startsWith('error') && line.includes(`failed #${number}`)), 5000, 'the failure in the log');
+    await waitUntil(
+      async () => log.some((line) => line.startsWith('error') && line.includes(`failed #${number}`)),
+      5000,
+      'the failure in the log',
+    );
 
     const admin = t.as('admin');
     const page = await admin.get('/admin/mail');
@@ -111,14 +123,18 @@ forEachDatabase('mail delivery', (db) => {
   it('shows the mail page to admins only', async () => {
     t = await startPlugin(db, { departments, mail: sink.settings(quick) });
     await sink.start();
-    for (const [user, status] of [['ivan', 404], ['tech', 404], ['', 401]] as const) {
+    for (const [user, status] of [
+      ['ivan', 404],
+      ['tech', 404],
+      ['', 401],
+    ] as const) {
       const res = await t.as(user).get('/admin/mail');
       assert.equal(res.status, status, `${user || 'anonymous'} must not see the mail page`);
       assert.doesNotMatch(res.text, /data-count/);
     }
   });
 
-  it("sends an e-mail whose dispatcher died holding it once the lease runs out, with the same Message-ID", async () => {
+  it('sends an e-mail whose dispatcher died holding it once the lease runs out, with the same Message-ID', async () => {
     // The first instance has no mail server configured, so it only queues.
     t = await startPlugin(db, { departments, mail: { confirmToCustomer: false } });
     await createTicket(t, t.as('ivan'));
@@ -150,7 +166,11 @@ forEachDatabase('mail delivery', (db) => {
     await sink.start();
 
     const senderLog: string[] = [];
-    const sender = await startPlugin(db, { departments, mail: sink.settings({ ...quick, batchSize: 1 }) }, { instanceOf: t, log: senderLog });
+    const sender = await startPlugin(
+      db,
+      { departments, mail: sink.settings({ ...quick, batchSize: 1 }) },
+      { instanceOf: t, log: senderLog },
+    );
     await sink.waitFor(2);
     await sender.close();
     const sentBefore = sink.received.length;
@@ -187,15 +207,32 @@ forEachDatabase('mail delivery', (db) => {
     const day = 86_400_000;
     const old = Date.now() - 31 * day;
     await t.knex(t.tables.outbox).where('id', ids[0]).update({ status: 'sent', sent_at: old });
-    await t.knex(t.tables.outbox).where('id', ids[1]).update({ status: 'sent', sent_at: Date.now() - 29 * day });
+    await t
+      .knex(t.tables.outbox)
+      .where('id', ids[1])
+      .update({ status: 'sent', sent_at: Date.now() - 29 * day });
     await t.knex(t.tables.outbox).where('id', ids[2]).update({ status: 'failed', created_at: old, last_error: '550 no such user' });
 
     // The retention chore runs with the dispatcher, mail server or not.
     second = await startPlugin(db, { departments, mail: { keepSentDays: 30 } }, { instanceOf: t, log });
-    await waitUntil(async () => Number((await t.knex(t.tables.outbox).count({ n: '*' }).first())?.n) === 3, 10_000, 'the old sent e-mail to go');
+    await waitUntil(
+      async () => Number((await t.knex(t.tables.outbox).count({ n: '*' }).first())?.n) === 3,
+      10_000,
+      'the old sent e-mail to go',
+    );
     const left = await t.knex(t.tables.outbox).orderBy('id').select('id', 'status');
-    assert.deepEqual(left.map((r) => [Number(r.id), r.status]), [[ids[1], 'sent'], [ids[2], 'failed'], [ids[3], 'pending']]);
-    assert.ok(log.some((line) => /deleted 1 e-mail\(s\) sent more than 30 day\(s\) ago/.test(line)), log.join('\n'));
+    assert.deepEqual(
+      left.map((r) => [Number(r.id), r.status]),
+      [
+        [ids[1], 'sent'],
+        [ids[2], 'failed'],
+        [ids[3], 'pending'],
+      ],
+    );
+    assert.ok(
+      log.some((line) => /deleted 1 e-mail\(s\) sent more than 30 day\(s\) ago/.test(line)),
+      log.join('\n'),
+    );
   });
 
   it('says on the admin page when no mail server is configured at all', async () => {

@@ -41,7 +41,10 @@ forEachDatabase('department e-mail', (db) => {
       serviceId: 'svc-101',
       department: 'technical',
       message: 'С 10:00 сервер не отвечает по SSH.',
-      files: [[png, 'screen.png'], [log, 'nginx.log']],
+      files: [
+        [png, 'screen.png'],
+        [log, 'nginx.log'],
+      ],
     });
     await sink.waitFor(2);
 
@@ -56,10 +59,10 @@ forEachDatabase('department e-mail', (db) => {
       assert.match(parsed.text ?? '', /С 10:00 сервер не отвечает по SSH\./);
       assert.ok((parsed.text ?? '').includes(`https://panel.example/support/requests/${number}`));
       assert.match(String(parsed.html), /Иван Петров/);
-      assert.deepEqual(
-        parsed.attachments.map((a) => [a.filename, a.content.length]).sort(),
-        [['nginx.log', log.length], ['screen.png', png.length]],
-      );
+      assert.deepEqual(parsed.attachments.map((a) => [a.filename, a.content.length]).sort(), [
+        ['nginx.log', log.length],
+        ['screen.png', png.length],
+      ]);
       assert.ok(parsed.attachments.find((a) => a.filename === 'screen.png')?.content.equals(png));
       assert.doesNotMatch(mail.rawHeaders, /^X-Priority:/m);
     }
@@ -77,7 +80,11 @@ forEachDatabase('department e-mail', (db) => {
   });
 
   it('writes to a department without a language setting in the default locale, and to an English customer in English', async () => {
-    const number = await createTicket(t, t.as('alice'), { subject: 'Invoice question', department: 'client_relations', message: 'Where is my invoice?' });
+    const number = await createTicket(t, t.as('alice'), {
+      subject: 'Invoice question',
+      department: 'client_relations',
+      message: 'Where is my invoice?',
+    });
     await sink.waitFor(2);
     const notice = only(sink.to('clients@panel.example'), 'department e-mail');
     assert.equal(notice.parsed.subject, `[#${number}] Invoice question (Отдел по работе с клиентами)`);
@@ -90,7 +97,11 @@ forEachDatabase('department e-mail', (db) => {
   it('marks an emergency as urgent, adds the on-call addresses and sends it before earlier ordinary mail', async () => {
     // Stop the server so both tickets wait in the queue, the ordinary one first.
     await sink.stop();
-    const ordinary = await createTicket(t, t.as('ivan'), { subject: 'Вопрос по тарифу', department: 'client_relations', message: 'Как сменить тариф?' });
+    const ordinary = await createTicket(t, t.as('ivan'), {
+      subject: 'Вопрос по тарифу',
+      department: 'client_relations',
+      message: 'Как сменить тариф?',
+    });
     const urgent = await createTicket(t, t.as('ivan'), { subject: 'Сайт лежит', department: 'emergency', message: 'Всё недоступно.' });
     await waitUntil(async () => (await t.knex(t.tables.outbox).where('attempts', '>', 0).whereNot('status', 'sending')).length === 4);
     await sink.start();

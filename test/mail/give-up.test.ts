@@ -61,7 +61,12 @@ forEachDatabase('giving up on an e-mail', (db) => {
       now: () => clock,
     });
     const row = () => t.knex(t.tables.outbox).first('status', 'attempts', 'next_attempt_at', 'last_error');
-    const attemptsDone = (n: number) => waitUntil(async () => Number((await row()).attempts) === n && (await row()).status !== 'sending', 10_000, `attempt ${n} to be recorded`);
+    const attemptsDone = (n: number) =>
+      waitUntil(
+        async () => Number((await row()).attempts) === n && (await row()).status !== 'sending',
+        10_000,
+        `attempt ${n} to be recorded`,
+      );
 
     dispatcher.start();
     await attemptsDone(1);
@@ -85,6 +90,9 @@ forEachDatabase('giving up on an e-mail', (db) => {
     state = await row();
     assert.equal(state.status, 'failed');
     assert.match(state.last_error, /ECONNREFUSED/);
-    assert.ok(log.some((line) => line.startsWith('error') && /failed #10000001 .* after attempt 3: .*ECONNREFUSED/.test(line)), log.join('\n'));
+    assert.ok(
+      log.some((line) => line.startsWith('error') && /failed #10000001 .* after attempt 3: .*ECONNREFUSED/.test(line)),
+      log.join('\n'),
+    );
   });
 });

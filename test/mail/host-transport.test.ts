@@ -35,7 +35,12 @@ describe("the host's own mail transport", () => {
 
     await t.close();
     t = null;
-    await transport.sendMail({ from: 'panel@host.example', to: 'billing@panel.example', subject: 'Still open', text: 'The panel keeps using it.' });
+    await transport.sendMail({
+      from: 'panel@host.example',
+      to: 'billing@panel.example',
+      subject: 'Still open',
+      text: 'The panel keeps using it.',
+    });
     assert.equal((await sink.waitFor(2))[1]!.parsed.subject, 'Still open');
     transport.close();
   });

@@ -39,10 +39,16 @@ for (const db of databases.filter((d) => d.name !== 'sqlite')) {
       assert.deepEqual(sink.duplicates(), []);
       assert.equal(new Set(sink.received.map((m) => m.parsed.messageId)).size, MAILS);
       const rows = await owner.knex(owner.tables.outbox).select('status', 'attempts');
-      assert.ok(rows.every((r) => r.status === 'sent' && Number(r.attempts) === 1), 'each row sent on its first and only claim');
+      assert.ok(
+        rows.every((r) => r.status === 'sent' && Number(r.attempts) === 1),
+        'each row sent on its first and only claim',
+      );
       const sentBy = logs.map((log) => log.filter((line) => line.includes(' sent #')).length);
       assert.equal(sentBy[0]! + sentBy[1]!, MAILS);
-      assert.ok(sentBy.every((n) => n > 0), `both instances took part: ${sentBy.join(' + ')}`);
+      assert.ok(
+        sentBy.every((n) => n > 0),
+        `both instances took part: ${sentBy.join(' + ')}`,
+      );
     });
   });
 }

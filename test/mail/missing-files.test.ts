@@ -40,11 +40,21 @@ forEachDatabase('an attachment missing at send time', (db) => {
   }
 
   async function startSender(): Promise<void> {
-    sender = await startPlugin(db, { departments, mail: sink.settings({ confirmToCustomer: false, pollSeconds: 0.05 }) }, { instanceOf: owner });
+    sender = await startPlugin(
+      db,
+      { departments, mail: sink.settings({ confirmToCustomer: false, pollSeconds: 0.05 }) },
+      { instanceOf: owner },
+    );
   }
 
   it('sends the department e-mail once, without the file, naming it in the e-mail, and shows it on the admin page', async () => {
-    const number = await createTicket(owner, owner.as('ivan'), { department: 'technical', files: [[png, 'screen.png'], [log, 'nginx.log']] });
+    const number = await createTicket(owner, owner.as('ivan'), {
+      department: 'technical',
+      files: [
+        [png, 'screen.png'],
+        [log, 'nginx.log'],
+      ],
+    });
     await deleteStoredFile('screen.png');
     await startSender();
     await sink.waitFor(1);
@@ -52,11 +62,20 @@ forEachDatabase('an attachment missing at send time', (db) => {
 
     assert.equal(sink.received.length, 1, 'one e-mail, sent once');
     const mail = sink.received[0]!.parsed;
-    assert.deepEqual(mail.attachments.map((a) => a.filename), ['nginx.log']);
+    assert.deepEqual(
+      mail.attachments.map((a) => a.filename),
+      ['nginx.log'],
+    );
     const text = mail.text ?? '';
-    assert.match(text, /^These files could not be found on the server when this e-mail was sent, so they are not attached:\n- screen\.png\n/);
+    assert.match(
+      text,
+      /^These files could not be found on the server when this e-mail was sent, so they are not attached:\n- screen\.png\n/,
+    );
     assert.match(text, /A new request has arrived for Technical/, 'the rest of the e-mail is intact');
-    assert.match(String(mail.html), /<body[^>]*>\s*<div[^>]*>\s*<p><strong>These files could not be found[^<]*<\/strong><\/p>\s*<ul>\s*<li>screen\.png<\/li>/);
+    assert.match(
+      String(mail.html),
+      /<body[^>]*>\s*<div[^>]*>\s*<p><strong>These files could not be found[^<]*<\/strong><\/p>\s*<ul>\s*<li>screen\.png<\/li>/,
+    );
 
     const row = await owner.knex(owner.tables.outbox).first('status', 'attempts', 'missing_files');
     assert.equal(row.status, 'sent');
@@ -90,7 +109,10 @@ forEachDatabase('an attachment missing at send time', (db) => {
     await startSender();
     await sink.waitFor(1);
     await waitForIdleOutbox(owner);
-    assert.deepEqual(sink.received[0]!.parsed.attachments.map((a) => a.filename), ['screen.png']);
+    assert.deepEqual(
+      sink.received[0]!.parsed.attachments.map((a) => a.filename),
+      ['screen.png'],
+    );
     assert.doesNotMatch(sink.received[0]!.parsed.text ?? '', /could not be found/);
     const page = await owner.as('admin').get('/admin/mail');
     assert.match(page.text, /data-count="missing-files">0</);

@@ -31,7 +31,10 @@ forEachDatabase('mail on a slow SMTP server', (db) => {
   });
 
   async function queue(count: number, tag: string): Promise<void> {
-    await outboxStore(owner.knex, owner.tables).enqueue(Array.from({ length: count }, (_, i) => queuedMail(i, tag)), Date.now());
+    await outboxStore(owner.knex, owner.tables).enqueue(
+      Array.from({ length: count }, (_, i) => queuedMail(i, tag)),
+      Date.now(),
+    );
   }
 
   async function startSenders(count: number, logs: string[][] = []): Promise<void> {
@@ -53,16 +56,23 @@ forEachDatabase('mail on a slow SMTP server', (db) => {
     await startSenders(1);
     // How many rows the dispatcher holds at a time: at most two per SMTP connection (5).
     let mostHeld = 0;
-    await waitUntil(async () => {
-      const sending = Number((await owner.knex(owner.tables.outbox).where('status', 'sending').count({ n: '*' }).first())?.n);
-      mostHeld = Math.max(mostHeld, sending);
-      return sink.received.length >= MAILS;
-    }, 30_000, `${MAILS} e-mails`);
+    await waitUntil(
+      async () => {
+        const sending = Number((await owner.knex(owner.tables.outbox).where('status', 'sending').count({ n: '*' }).first())?.n);
+        mostHeld = Math.max(mostHeld, sending);
+        return sink.received.length >= MAILS;
+      },
+      30_000,
+      `${MAILS} e-mails`,
+    );
     await waitForIdleOutbox(owner);
     assertEachOnce(MAILS);
     assert.ok(mostHeld > 0 && mostHeld <= 10, `held ${mostHeld} e-mails at once`);
     const rows = await owner.knex(owner.tables.outbox).select('status', 'attempts');
-    assert.ok(rows.every((r) => r.status === 'sent' && Number(r.attempts) === 1), 'each e-mail claimed once');
+    assert.ok(
+      rows.every((r) => r.status === 'sent' && Number(r.attempts) === 1),
+      'each e-mail claimed once',
+    );
   });
 
   it(`sends ${MAILS} e-mails exactly once between two instances at 400 ms per message`, async () => {
@@ -75,7 +85,10 @@ forEachDatabase('mail on a slow SMTP server', (db) => {
     assertEachOnce(MAILS);
     const sentBy = logs.map((log) => log.filter((line) => line.includes(' sent #')).length);
     assert.equal(sentBy[0]! + sentBy[1]!, MAILS);
-    assert.ok(sentBy.every((n) => n > 0), `both instances took part: ${sentBy.join(' + ')}`);
+    assert.ok(
+      sentBy.every((n) => n > 0),
+      `both instances took part: ${sentBy.join(' + ')}`,
+    );
   });
 
   it('never claims again an e-mail it is still sending, even when the lease has run out meanwhile (a stalled process)', async () => {
@@ -108,7 +121,10 @@ forEachDatabase('mail on a slow SMTP server', (db) => {
     await waitForIdleOutbox(owner);
     assertEachOnce(3);
     const rows = await owner.knex(owner.tables.outbox).select('status', 'attempts');
-    assert.ok(rows.every((r) => r.status === 'sent' && Number(r.attempts) === 1), `each e-mail claimed once: ${JSON.stringify(rows)}`);
+    assert.ok(
+      rows.every((r) => r.status === 'sent' && Number(r.attempts) === 1),
+      `each e-mail claimed once: ${JSON.stringify(rows)}`,
+    );
   });
 });
 
@@ -127,7 +143,10 @@ forEachDatabase('outbox claims', (db) => {
     const [held, other] = first;
     // Both leases have run out; the row still being sent stays out of the claim.
     const again = await outbox.claim(5000, 100, 10, [held!.id]);
-    assert.deepEqual(again.map((item) => item.id), [other!.id]);
+    assert.deepEqual(
+      again.map((item) => item.id),
+      [other!.id],
+    );
   });
 
   it('renews only the claim this dispatcher made, not one another instance made after the lease ran out', async () => {

@@ -56,13 +56,24 @@ forEachDatabase('SMTP status on the admin mail page', (db) => {
     sink.hang = true;
     // Attempts time out after 2 s; the page calls the server silent after half of that.
     const retry = { minDelaySeconds: 60, maxDelaySeconds: 60, giveUpAfterHours: 1 };
-    t = await startPlugin(db, { departments, mail: sink.settings({ confirmToCustomer: false, pollSeconds: 0.05, timeoutSeconds: 2, retry }) }, { log });
+    t = await startPlugin(
+      db,
+      { departments, mail: sink.settings({ confirmToCustomer: false, pollSeconds: 0.05, timeoutSeconds: 2, retry }) },
+      { log },
+    );
     await waitUntil(async () => /answered the check at start-up/.test(await page()), 5000, 'the start-up check');
     await createTicket(t, t.as('ivan'));
 
     let hung = '';
-    await waitUntil(async () => Boolean((hung = delivery(await page(), 'not-answering') ?? '')), 5000, 'the page to say the server is not answering');
-    assert.match(hung, /^The mail server has not answered since .+: no e-mail handed to it since then has gone through, and mail waits in the queue\.$/);
+    await waitUntil(
+      async () => Boolean((hung = delivery(await page(), 'not-answering') ?? '')),
+      5000,
+      'the page to say the server is not answering',
+    );
+    assert.match(
+      hung,
+      /^The mail server has not answered since .+: no e-mail handed to it since then has gone through, and mail waits in the queue\.$/,
+    );
 
     await waitUntil(() => log.some((line) => line.includes('retry #')), 10_000, 'the attempt to time out');
     const timedOut = await page();

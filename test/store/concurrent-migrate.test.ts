@@ -14,7 +14,10 @@ import { tableNames, type TableNames } from '../../src/store/tables';
 import { forEachDatabase, uniquePrefix, type Connection, type TestDatabase } from '../support/databases';
 
 const MIGRATIONS_DIR = path.join(PLUGIN_ROOT, 'dist', 'migrations');
-const ALL_MIGRATIONS = fs.readdirSync(MIGRATIONS_DIR).filter((f) => /^\d+_[\w-]+\.js$/.test(f)).sort();
+const ALL_MIGRATIONS = fs
+  .readdirSync(MIGRATIONS_DIR)
+  .filter((f) => /^\d+_[\w-]+\.js$/.test(f))
+  .sort();
 
 /** A second connection pool on the same database, as a second panel process has (SQLite: the same file). */
 function secondConnection(db: TestDatabase, first: Connection): Connection {
@@ -32,7 +35,10 @@ async function assertComplete(knex: Knex, t: TableNames): Promise<void> {
   assert.deepEqual(done, ALL_MIGRATIONS);
   assert.equal(Number((await knex(t.departments).count({ n: '*' }))[0]?.n), 3);
   const lockRows = await knex(`${t.migrations}_lock`).select('is_locked');
-  assert.deepEqual(lockRows.map((r) => Number(r.is_locked)), [0]);
+  assert.deepEqual(
+    lockRows.map((r) => Number(r.is_locked)),
+    [0],
+  );
 }
 
 /** Holds the lock a migrating instance holds until `release` is called. */
@@ -103,7 +109,10 @@ forEachDatabase('two instances migrating at once', (db) => {
       const started = Date.now();
       await assert.rejects(migrateLatest(second.knex, MIGRATIONS_DIR, t, 1000), (err: Error) => {
         assert.ok(err instanceof MigrationLockTimeout, String(err));
-        assert.match(err.message, /^support-requests: (another panel instance has been migrating|the plugin's migrations have been locked) .*for over 1 s/);
+        assert.match(
+          err.message,
+          /^support-requests: (another panel instance has been migrating|the plugin's migrations have been locked) .*for over 1 s/,
+        );
         return true;
       });
       assert.ok(Date.now() - started < 5000, 'the wait is bounded');

@@ -27,7 +27,10 @@ for (const db of databases.filter((d) => d.name !== 'sqlite')) {
     });
     beforeEach(async () => {
       await knex(table).delete();
-      await knex(table).insert([{ id: 1, value: 0 }, { id: 2, value: 0 }]);
+      await knex(table).insert([
+        { id: 1, value: 0 },
+        { id: 2, value: 0 },
+      ]);
     });
     after(async () => {
       await knex.schema.dropTableIfExists(table);

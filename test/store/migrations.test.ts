@@ -19,7 +19,9 @@ async function tableExists(knex: Knex, table: string): Promise<boolean> {
 async function constraintNames(knex: Knex, table: string): Promise<string[]> {
   switch (dialectOf(knex)) {
     case 'sqlite':
-      return ((await knex.raw(`select name from sqlite_master where type = 'index' and tbl_name = ?`, [table])) as Array<{ name: string }>).map((r) => r.name);
+      return (
+        (await knex.raw(`select name from sqlite_master where type = 'index' and tbl_name = ?`, [table])) as Array<{ name: string }>
+      ).map((r) => r.name);
     case 'postgres': {
       const indexes = await knex.raw(`select indexname as name from pg_indexes where tablename = ?`, [table]);
       const keys = await knex.raw(`select conname as name from pg_constraint where conrelid = ?::regclass`, [table]);
@@ -68,19 +70,33 @@ forEachDatabase('migrations', (db) => {
     await plugin.migrate();
     for (const table of tables) assert.ok(await tableExists(connection.knex, table), table);
     const done = await connection.knex(`${prefix}migrations`).select('name').orderBy('id');
-    assert.deepEqual(done.map((r) => r.name), [
-      '001_departments.js', '002_department_staff.js', '003_canned_replies.js', '004_tickets.js', '005_messages.js',
-      '006_attachments.js', '007_ticket_events.js', '008_outbox.js', '009_customer_gates.js', '010_job_leases.js',
-    ]);
+    assert.deepEqual(
+      done.map((r) => r.name),
+      [
+        '001_departments.js',
+        '002_department_staff.js',
+        '003_canned_replies.js',
+        '004_tickets.js',
+        '005_messages.js',
+        '006_attachments.js',
+        '007_ticket_events.js',
+        '008_outbox.js',
+        '009_customer_gates.js',
+        '010_job_leases.js',
+      ],
+    );
   });
 
   it('seeds the three departments of the seed page, in ru and en, with e-mails from settings', async () => {
     const rows = await connection.knex(`${prefix}departments`).orderBy('sort_order');
-    assert.deepEqual(rows.map((r) => [r.code, r.name_ru, r.name_en, Boolean(r.is_urgent)]), [
-      ['client_relations', 'Отдел по работе с клиентами', 'Client relations', false],
-      ['technical', 'Технический отдел', 'Technical', false],
-      ['emergency', 'Аварийная служба', 'Emergency', true],
-    ]);
+    assert.deepEqual(
+      rows.map((r) => [r.code, r.name_ru, r.name_en, Boolean(r.is_urgent)]),
+      [
+        ['client_relations', 'Отдел по работе с клиентами', 'Client relations', false],
+        ['technical', 'Технический отдел', 'Technical', false],
+        ['emergency', 'Аварийная служба', 'Emergency', true],
+      ],
+    );
     assert.deepEqual(JSON.parse(rows[1].emails), ['tech@panel.example', 'noc@panel.example']);
     assert.match(rows[0].guidance_ru, /реферальн/);
   });
@@ -111,13 +127,20 @@ forEachDatabase('migrations', (db) => {
     assert.equal(Number((await connection.knex(`${prefix}departments`).count({ n: '*' }))[0]?.n), 3);
   });
 
-
   it(`keeps a subject as long as the rule allows (${LIMITS.subject} characters) and, where the database checks, no longer`, async () => {
     const { knex } = connection;
     const department = (await knex(t.departments).first('id')).id;
     const ticket = (number: string, subject: string) => ({
-      number, customer_id: 'c-1', customer_name: 'Иван', customer_email: 'ivan@example.ru', department_id: department,
-      subject, status: 'new', priority: 'normal', created_at: 1, updated_at: 1,
+      number,
+      customer_id: 'c-1',
+      customer_name: 'Иван',
+      customer_email: 'ivan@example.ru',
+      department_id: department,
+      subject,
+      status: 'new',
+      priority: 'normal',
+      created_at: 1,
+      updated_at: 1,
     });
     try {
       await knex(t.tickets).insert(ticket('10000001', 'Я'.repeat(LIMITS.subject)));

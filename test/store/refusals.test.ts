@@ -89,10 +89,26 @@ forEachDatabase('store refusals as model errors', (db) => {
   });
 
   it('a message, an audit entry, a member twice', async () => {
-    const message = { ticketId, authorKind: 'customer' as const, authorId: 'c-1', authorName: 'Иван', body: 'Текст', createdAt: 1, submissionKey: 'reply-1' };
+    const message = {
+      ticketId,
+      authorKind: 'customer' as const,
+      authorId: 'c-1',
+      authorName: 'Иван',
+      body: 'Текст',
+      createdAt: 1,
+      submissionKey: 'reply-1',
+    };
     await store.messages.insert(message);
     await refusedWith(store.messages.insert(message), ConflictError, 'messageSubmission');
-    const event = { ticketId, actorId: 's-1', actorName: 'Пётр', action: 'department' as const, detail: {}, createdAt: 1, submissionKey: 'transfer-1' };
+    const event = {
+      ticketId,
+      actorId: 's-1',
+      actorName: 'Пётр',
+      action: 'department' as const,
+      detail: {},
+      createdAt: 1,
+      submissionKey: 'transfer-1',
+    };
     await store.events.record([event]);
     await refusedWith(store.events.record([event]), ConflictError, 'eventSubmission');
     const member = { departmentId: sales, userId: 's-1', name: 'Пётр', email: 'petr@panel.example' };
@@ -102,7 +118,11 @@ forEachDatabase('store refusals as model errors', (db) => {
 
   it('a department with a ticket is not deleted, inside a transaction too', async () => {
     await refusedWith(store.departments.remove(sales), StillReferencedError, 'ticketDepartment');
-    await refusedWith(store.transaction((tx) => tx.departments.remove(sales)), StillReferencedError, 'ticketDepartment');
+    await refusedWith(
+      store.transaction((tx) => tx.departments.remove(sales)),
+      StillReferencedError,
+      'ticketDepartment',
+    );
     assert.ok(await store.departments.find(sales));
   });
 
@@ -110,13 +130,24 @@ forEachDatabase('store refusals as model errors', (db) => {
     const gone = 2_000_000_000;
     await refusedWith(store.tickets.insert(ticket(gone, '10000003', 'form-3')), ReferenceMissingError, 'ticketDepartment');
     await refusedWith(store.tickets.update(ticketId, { departmentId: gone }), ReferenceMissingError, 'ticketDepartment');
-    await refusedWith(store.members.add({ departmentId: gone, userId: 's-2', name: 'Коля', email: 'kolya@panel.example' }), ReferenceMissingError, 'memberDepartment');
-    await refusedWith(store.canned.create({ departmentId: gone, title: 'T', body: 'B', locale: null }, 1), ReferenceMissingError, 'cannedDepartment');
+    await refusedWith(
+      store.members.add({ departmentId: gone, userId: 's-2', name: 'Коля', email: 'kolya@panel.example' }),
+      ReferenceMissingError,
+      'memberDepartment',
+    );
+    await refusedWith(
+      store.canned.create({ departmentId: gone, title: 'T', body: 'B', locale: null }, 1),
+      ReferenceMissingError,
+      'cannedDepartment',
+    );
   });
 
   it('other failures pass through as they are', async () => {
     // A NOT NULL column left empty is a fault of ours, not a refusal the domain acts on.
     const broken = { ...ticket(sales, '10000004', 'form-4'), subject: null as unknown as string };
-    await assert.rejects(store.tickets.insert(broken), (err: Error) => !(err instanceof ConflictError) && !(err instanceof ReferenceMissingError));
+    await assert.rejects(
+      store.tickets.insert(broken),
+      (err: Error) => !(err instanceof ConflictError) && !(err instanceof ReferenceMissingError),
+    );
   });
 });

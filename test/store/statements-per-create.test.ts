@@ -44,10 +44,8 @@ forEachDatabase('statements one create makes', (db) => {
       recording.run(current, next);
     });
     app.use(t.plugin.mountPath, t.plugin.router);
-    const send = (method: 'get' | 'post') => (url: string) =>
-      request(app)
-        [method](t.plugin.mountPath + url)
-        .set('x-test-user', 'ivan');
+    const agent = request(app);
+    const send = (method: 'get' | 'post') => (url: string) => agent[method](t.plugin.mountPath + url).set('x-test-user', 'ivan');
     ivan = { ...t.as('ivan'), get: send('get'), post: send('post') };
     // The customer's first request also makes their gate row; every later one finds it.
     await createTicket(t, ivan);

@@ -25,7 +25,11 @@ function sqlite(): TestDatabase {
     name: 'sqlite',
     connect() {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'support-sqlite-'));
-      const knex = knexFactory({ client: 'better-sqlite3', connection: { filename: path.join(dir, 'test.sqlite') }, useNullAsDefault: true });
+      const knex = knexFactory({
+        client: 'better-sqlite3',
+        connection: { filename: path.join(dir, 'test.sqlite') },
+        useNullAsDefault: true,
+      });
       return {
         knex,
         async release() {
@@ -49,7 +53,12 @@ function server(name: 'postgres' | 'mysql', url: string, log?: typeof quiet): Te
       const knex = knexFactory(
         name === 'postgres'
           ? { client: 'pg', connection: url, pool: { min: 0, max: 5 }, log }
-          : { client: 'mysql2', connection: { uri: url, charset: 'utf8mb4' } as Knex.MySql2ConnectionConfig, pool: { min: 0, max: 5 }, log },
+          : {
+              client: 'mysql2',
+              connection: { uri: url, charset: 'utf8mb4' } as Knex.MySql2ConnectionConfig,
+              pool: { min: 0, max: 5 },
+              log,
+            },
       );
       return { knex, release: () => knex.destroy() };
     },

@@ -58,7 +58,8 @@ function recordingMail(): TicketMail & { calls: string[] } {
     calls,
     newThreadMessageId: (number) => `<department-new.${number}@test>`,
     // The thread starts with the department's notice, as in mail/compose.ts.
-    forNewTicket: (ticket, department) => record('department-new', ticket, department.urgent).map((i) => ({ ...i, mailMessageId: ticket.threadMessageId ?? i.mailMessageId })),
+    forNewTicket: (ticket, department) =>
+      record('department-new', ticket, department.urgent).map((i) => ({ ...i, mailMessageId: ticket.threadMessageId ?? i.mailMessageId })),
     forCustomerReply: (ticket) => record('department-reply', ticket),
     forTransfer: (ticket, _from, to) => record('department-transfer', ticket, to.urgent),
     forAutoClose: (ticket) => record('customer-closed', ticket),
@@ -92,7 +93,12 @@ export async function domainWorld(options: { newTicketsPerHour?: number } = {}) 
   let nudges = 0;
 
   const departments: Record<string, Department> = {};
-  const seeds = [department('technical', 1), department('client_relations', 2), department('emergency', 3, { urgent: true }), department('archive', 4, { active: false })];
+  const seeds = [
+    department('technical', 1),
+    department('client_relations', 2),
+    department('emergency', 3, { urgent: true }),
+    department('archive', 4, { active: false }),
+  ];
   for (const { code, ...fields } of seeds) {
     const id = await store.departments.create(code, fields, time);
     departments[code] = (await store.departments.find(id)) as Department;
@@ -114,7 +120,11 @@ export async function domainWorld(options: { newTicketsPerHour?: number } = {}) 
   const staff = staffTickets(deps);
 
   /** Opens a ticket as a customer would; the department by code. */
-  const open = (who: HostUser, code = 'technical', extra: { subject?: string; message?: string; serviceId?: string; key?: string; files?: StoredFile[] } = {}) =>
+  const open = (
+    who: HostUser,
+    code = 'technical',
+    extra: { subject?: string; message?: string; serviceId?: string; key?: string; files?: StoredFile[] } = {},
+  ) =>
     customer.create(
       who,
       {

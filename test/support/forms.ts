@@ -2,7 +2,10 @@
 import type { TestAgent, TestPlugin } from './test-host';
 
 export function postForm(agent: TestAgent, url: string, token: string | null, body: Record<string, string> = {}) {
-  return agent.post(token === null ? url : `${url}?_csrf=${encodeURIComponent(token)}`).type('form').send(body);
+  return agent
+    .post(token === null ? url : `${url}?_csrf=${encodeURIComponent(token)}`)
+    .type('form')
+    .send(body);
 }
 
 /** A valid department form; checkboxes are sent only when checked, as browsers do. */

@@ -20,7 +20,18 @@ export interface MemoryData {
 }
 
 export function emptyData(): MemoryData {
-  return { departments: [], tickets: [], messages: [], attachments: [], events: [], outbox: [], members: [], canned: [], gates: [], lastId: 0 };
+  return {
+    departments: [],
+    tickets: [],
+    messages: [],
+    attachments: [],
+    events: [],
+    outbox: [],
+    members: [],
+    canned: [],
+    gates: [],
+    lastId: 0,
+  };
 }
 
 export function nextId(data: MemoryData): number {

@@ -11,7 +11,15 @@ export function memoryDepartments(data: MemoryData): DepartmentStore {
   const byId = (id: number) => data.departments.find((d) => d.id === id);
   return {
     async list({ activeOnly }) {
-      return data.departments.filter((d) => !activeOnly || d.active).sort(byKeys((d) => d.order, (d) => d.id)).map((d) => copyOf(d));
+      return data.departments
+        .filter((d) => !activeOnly || d.active)
+        .sort(
+          byKeys(
+            (d) => d.order,
+            (d) => d.id,
+          ),
+        )
+        .map((d) => copyOf(d));
     },
     async find(id) {
       const found = byId(id);
@@ -57,14 +65,23 @@ export function memoryDepartments(data: MemoryData): DepartmentStore {
 export function memoryMembers(data: MemoryData): DepartmentStaffStore {
   return {
     async list(departmentId) {
-      return data.members.filter((m) => departmentId === null || m.departmentId === departmentId).sort(byKeys((m) => m.name, (m) => m.id)).map((m) => copyOf(m));
+      return data.members
+        .filter((m) => departmentId === null || m.departmentId === departmentId)
+        .sort(
+          byKeys(
+            (m) => m.name,
+            (m) => m.id,
+          ),
+        )
+        .map((m) => copyOf(m));
     },
     async departmentIdsOf(userId) {
       return data.members.filter((m) => m.userId === userId).map((m) => m.departmentId);
     },
     async add(member) {
       refersToDepartment(data, member.departmentId, 'memberDepartment');
-      if (data.members.some((m) => m.departmentId === member.departmentId && m.userId === member.userId)) throw new ConflictError('memberUser');
+      if (data.members.some((m) => m.departmentId === member.departmentId && m.userId === member.userId))
+        throw new ConflictError('memberUser');
       data.members.push({ ...structuredClone(member), id: nextId(data) });
     },
     async remove(departmentId, id) {
@@ -79,7 +96,15 @@ export function memoryCanned(data: MemoryData): CannedReplyStore {
   return {
     async list(departmentId) {
       const replies = data.canned.filter((c) => departmentId === null || c.departmentId === departmentId);
-      return replies.sort(byKeys((c) => c.departmentId, (c) => c.title, (c) => c.id)).map((c) => copyOf(c));
+      return replies
+        .sort(
+          byKeys(
+            (c) => c.departmentId,
+            (c) => c.title,
+            (c) => c.id,
+          ),
+        )
+        .map((c) => copyOf(c));
     },
     async find(id) {
       const found = data.canned.find((c) => c.id === id);

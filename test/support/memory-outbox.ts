@@ -4,8 +4,13 @@ import type { HeldClaim, OutboxCounts, OutboxItem, OutboxStore } from '../../src
 import { byKeys, copyOf, nextId, type MemoryData } from './memory-data';
 
 export function memoryOutbox(data: MemoryData): OutboxStore {
-  const held = (claim: HeldClaim) => data.outbox.find((row) => row.id === claim.id && row.status === 'sending' && row.attempts === claim.attempts);
-  const newestFirst = (rows: OutboxItem[], limit: number) => rows.sort(byKeys((row) => -row.id)).slice(0, limit).map((row) => copyOf(row));
+  const held = (claim: HeldClaim) =>
+    data.outbox.find((row) => row.id === claim.id && row.status === 'sending' && row.attempts === claim.attempts);
+  const newestFirst = (rows: OutboxItem[], limit: number) =>
+    rows
+      .sort(byKeys((row) => -row.id))
+      .slice(0, limit)
+      .map((row) => copyOf(row));
   return {
     async enqueue(items, now) {
       for (const item of items) {
@@ -26,9 +31,19 @@ export function memoryOutbox(data: MemoryData): OutboxStore {
     },
     async claim(now, leaseMs, limit, exclude = []) {
       const due = data.outbox.filter(
-        (row) => !exclude.includes(row.id) && ((row.status === 'pending' && row.nextAttemptAt <= now) || (row.status === 'sending' && (row.leaseUntil ?? 0) <= now)),
+        (row) =>
+          !exclude.includes(row.id) &&
+          ((row.status === 'pending' && row.nextAttemptAt <= now) || (row.status === 'sending' && (row.leaseUntil ?? 0) <= now)),
       );
-      const claimed = due.sort(byKeys((row) => (row.urgent ? 0 : 1), (row) => row.nextAttemptAt, (row) => row.id)).slice(0, Math.max(0, limit));
+      const claimed = due
+        .sort(
+          byKeys(
+            (row) => (row.urgent ? 0 : 1),
+            (row) => row.nextAttemptAt,
+            (row) => row.id,
+          ),
+        )
+        .slice(0, Math.max(0, limit));
       for (const row of claimed) Object.assign(row, { status: 'sending', leaseUntil: now + leaseMs, attempts: row.attempts + 1 });
       return claimed.map((row) => copyOf(row));
     },
@@ -38,7 +53,8 @@ export function memoryOutbox(data: MemoryData): OutboxStore {
       return rows.length;
     },
     async markSent(ids, now) {
-      for (const row of data.outbox.filter((r) => ids.includes(r.id))) Object.assign(row, { status: 'sent', sentAt: now, leaseUntil: null, lastError: null });
+      for (const row of data.outbox.filter((r) => ids.includes(r.id)))
+        Object.assign(row, { status: 'sent', sentAt: now, leaseUntil: null, lastError: null });
     },
     async reschedule(claim, at, error) {
       const row = held(claim);
@@ -61,7 +77,11 @@ export function memoryOutbox(data: MemoryData): OutboxStore {
       return row?.retryKey === retryKey;
     },
     async deleteSentBefore(cutoff, limit) {
-      const gone = data.outbox.filter((r) => r.status === 'sent' && (r.sentAt ?? 0) < cutoff).sort(byKeys((r) => r.sentAt ?? 0)).slice(0, limit).map((r) => r.id);
+      const gone = data.outbox
+        .filter((r) => r.status === 'sent' && (r.sentAt ?? 0) < cutoff)
+        .sort(byKeys((r) => r.sentAt ?? 0))
+        .slice(0, limit)
+        .map((r) => r.id);
       data.outbox = data.outbox.filter((r) => !gone.includes(r.id));
       return gone.length;
     },
@@ -78,10 +98,16 @@ export function memoryOutbox(data: MemoryData): OutboxStore {
       };
     },
     async failed(limit) {
-      return newestFirst(data.outbox.filter((r) => r.status === 'failed'), limit);
+      return newestFirst(
+        data.outbox.filter((r) => r.status === 'failed'),
+        limit,
+      );
     },
     async sentWithMissingFiles(limit) {
-      return newestFirst(data.outbox.filter((r) => r.status === 'sent' && r.missingFiles.length > 0), limit);
+      return newestFirst(
+        data.outbox.filter((r) => r.status === 'sent' && r.missingFiles.length > 0),
+        limit,
+      );
     },
   };
 }

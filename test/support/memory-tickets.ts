@@ -7,7 +7,8 @@ import { byKeys, copyOf, nextId, type MemoryData } from './memory-data';
 /** A keyset page: the rows after the cursor (the key of the last row of the previous page). */
 function pageOf<T>(rows: T[], keyOf: (row: T) => number[], cursor: string | null, limit: number): Page<T> {
   const after = cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as number[]) : null;
-  const later = (key: number[]) => !after || key.some((v, i) => key.slice(0, i).every((w, j) => w === after[j]) && v > (after[i] as number));
+  const later = (key: number[]) =>
+    !after || key.some((v, i) => key.slice(0, i).every((w, j) => w === after[j]) && v > (after[i] as number));
   const rest = rows.filter((row) => later(keyOf(row)));
   const items = rest.slice(0, limit);
   const last = items[items.length - 1];
@@ -24,7 +25,8 @@ export function memoryTickets(data: MemoryData): TicketStore {
       refersToDepartment(ticket.departmentId);
       if (data.tickets.some((t) => t.number === ticket.number)) throw new ConflictError('ticketNumber');
       const key = ticket.submissionKey ?? null;
-      if (key !== null && data.tickets.some((t) => t.customerId === ticket.customerId && t.submissionKey === key)) throw new ConflictError('ticketSubmission');
+      if (key !== null && data.tickets.some((t) => t.customerId === ticket.customerId && t.submissionKey === key))
+        throw new ConflictError('ticketSubmission');
       const id = nextId(data);
       data.tickets.push({ ...structuredClone(ticket), id, submissionKey: key });
       return id;
@@ -51,7 +53,10 @@ export function memoryTickets(data: MemoryData): TicketStore {
     },
     async answeredBefore(before, limit) {
       const due = data.tickets.filter((t) => t.status === 'answered' && t.lastReplyAt !== null && t.lastReplyAt < before);
-      return due.sort(byKeys((t) => t.lastReplyAt ?? 0)).slice(0, limit).map((t) => copyOf(t));
+      return due
+        .sort(byKeys((t) => t.lastReplyAt ?? 0))
+        .slice(0, limit)
+        .map((t) => copyOf(t));
     },
     async update(id, changes) {
       if (changes.departmentId !== undefined) refersToDepartment(changes.departmentId);
@@ -59,18 +64,32 @@ export function memoryTickets(data: MemoryData): TicketStore {
       if (found) Object.assign(found, structuredClone(changes));
     },
     async listForCustomer(customerId, cursor, limit) {
-      const own = data.tickets.filter((t) => t.customerId === customerId).sort(byKeys((t) => -t.updatedAt, (t) => -t.id));
-      return pageOf(own.map((t) => copyOf(t)), (t) => [-t.updatedAt, -t.id], cursor, limit);
+      const own = data.tickets
+        .filter((t) => t.customerId === customerId)
+        .sort(
+          byKeys(
+            (t) => -t.updatedAt,
+            (t) => -t.id,
+          ),
+        );
+      return pageOf(
+        own.map((t) => copyOf(t)),
+        (t) => [-t.updatedAt, -t.id],
+        cursor,
+        limit,
+      );
     },
   };
 }
 
 export function memoryMessages(data: MemoryData): MessageStore {
-  const visible = (messageId: number, audience: 'customer' | 'staff') => audience === 'staff' || data.messages.some((m) => m.id === messageId && !m.internal);
+  const visible = (messageId: number, audience: 'customer' | 'staff') =>
+    audience === 'staff' || data.messages.some((m) => m.id === messageId && !m.internal);
   return {
     async insert(message) {
       const key = message.submissionKey ?? null;
-      if (key !== null && data.messages.some((m) => m.ticketId === message.ticketId && m.submissionKey === key)) throw new ConflictError('messageSubmission');
+      if (key !== null && data.messages.some((m) => m.ticketId === message.ticketId && m.submissionKey === key))
+        throw new ConflictError('messageSubmission');
       const id = nextId(data);
       data.messages.push({ ...structuredClone(message), internal: message.internal ?? false, id, submissionKey: key });
       return id;
@@ -104,7 +123,8 @@ export function memoryEvents(data: MemoryData): EventStore {
     async record(events) {
       for (const e of events) {
         const key = e.submissionKey ?? null;
-        if (key !== null && data.events.some((x) => x.ticketId === e.ticketId && x.submissionKey === key)) throw new ConflictError('eventSubmission');
+        if (key !== null && data.events.some((x) => x.ticketId === e.ticketId && x.submissionKey === key))
+          throw new ConflictError('eventSubmission');
         data.events.push({ ...structuredClone(e), id: nextId(data), submissionKey: key });
       }
     },
@@ -120,7 +140,13 @@ export function memoryEvents(data: MemoryData): EventStore {
 function matches(ticket: Ticket, filter: QueueFilter): boolean {
   const text = filter.search.trim();
   const words = text.toLowerCase().split(/\s+/).slice(0, 8);
-  const found = !text || (/^#?\d{8}$/.test(text) ? ticket.number === text.replace('#', '') : text.includes('@') ? [text, text.toLowerCase()].includes(ticket.customerEmail) : words.every((w) => ticket.subject.toLowerCase().includes(w)));
+  const found =
+    !text ||
+    (/^#?\d{8}$/.test(text)
+      ? ticket.number === text.replace('#', '')
+      : text.includes('@')
+        ? [text, text.toLowerCase()].includes(ticket.customerEmail)
+        : words.every((w) => ticket.subject.toLowerCase().includes(w)));
   const status = filter.status === 'all' || (filter.status === 'open' ? ticket.status !== 'closed' : ticket.status === filter.status);
   return (
     found &&
@@ -140,7 +166,9 @@ export function memoryQueue(data: MemoryData): QueueStore {
       return pageOf(rows.sort(byKeys(...[0, 1, 2].map((i) => (t: Ticket) => keyOf(t)[i] as number))), keyOf, cursor, limit);
     },
     async waitingCount(departmentIds, cap) {
-      const waiting = data.tickets.filter((t) => (t.status === 'new' || t.status === 'waiting') && (!departmentIds || departmentIds.includes(t.departmentId)));
+      const waiting = data.tickets.filter(
+        (t) => (t.status === 'new' || t.status === 'waiting') && (!departmentIds || departmentIds.includes(t.departmentId)),
+      );
       return Math.min(waiting.length, cap);
     },
   };

@@ -16,7 +16,14 @@ export function queuedMail(i: number, tag = 'load'): NewOutboxItem {
     kind: 'department-new',
     urgent: false,
     mailMessageId: `<${tag}.${i}.${Date.now()}@panel.example>`,
-    envelope: { to: [`dept-${i % 3}@panel.example`], subject: `[#${number}] ${tag} ${i}`, text: `mail ${i}`, html: `<p>mail ${i}</p>`, headers: {}, attachments: [] },
+    envelope: {
+      to: [`dept-${i % 3}@panel.example`],
+      subject: `[#${number}] ${tag} ${i}`,
+      text: `mail ${i}`,
+      html: `<p>mail ${i}</p>`,
+      headers: {},
+      attachments: [],
+    },
   };
 }
 

@@ -41,7 +41,10 @@ export interface PluginProcess {
 /** Starts the plugin in a child process; resolves once it listens. */
 export function spawnPlugin(name: TestDatabase['name'], knex: Knex, at: { prefix: string; dataDir: string }): Promise<PluginProcess> {
   const config: ChildConfig = { name, knex: knex.client.config as Knex.Config, ...at };
-  const child = spawn(process.execPath, [__filename], { env: { ...process.env, SUPPORT_PLUGIN_PROCESS: JSON.stringify(config) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [__filename], {
+    env: { ...process.env, SUPPORT_PLUGIN_PROCESS: JSON.stringify(config) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

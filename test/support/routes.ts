@@ -29,7 +29,13 @@ export const routes: Route[] = [
   // The customer's.
   { who: 'ivan', method: 'get', path: '/', body: 'none' },
   { who: 'ivan', method: 'get', path: '/new', body: 'none' },
-  { who: 'ivan', method: 'post', path: '/', body: 'multipart', fields: { subject: 'Сайт недоступен', serviceId: '', departmentId: ':technical', message: 'С утра отвечает 502.' } },
+  {
+    who: 'ivan',
+    method: 'post',
+    path: '/',
+    body: 'multipart',
+    fields: { subject: 'Сайт недоступен', serviceId: '', departmentId: ':technical', message: 'С утра отвечает 502.' },
+  },
   { who: 'ivan', method: 'get', path: '/:number', body: 'none' },
   { who: 'ivan', method: 'post', path: '/:number/reply', body: 'multipart', fields: { message: 'Всё ещё не работает.' } },
   { who: 'ivan', method: 'post', path: '/:number/close', body: 'none' },
@@ -37,29 +43,93 @@ export const routes: Route[] = [
   // Staff.
   { who: 'tech', method: 'get', path: '/', body: 'none' },
   { who: 'tech', method: 'get', path: '/:number', body: 'none' },
-  { who: 'tech', method: 'post', path: '/:number/reply', body: 'multipart', fields: { message: 'Проверяем.', lastSeenId: '0', confirmed: '1', submissionKey: 'k' } },
+  {
+    who: 'tech',
+    method: 'post',
+    path: '/:number/reply',
+    body: 'multipart',
+    fields: { message: 'Проверяем.', lastSeenId: '0', confirmed: '1', submissionKey: 'k' },
+  },
   { who: 'tech', method: 'post', path: '/:number/note', body: 'multipart', fields: { note: 'Похоже на nginx.' } },
   { who: 'tech', method: 'post', path: '/:number/status', body: 'form', fields: { open: '1' } },
   { who: 'tech', method: 'post', path: '/:number/priority', body: 'form', fields: { priority: 'high' } },
   { who: 'tech', method: 'post', path: '/:number/assign', body: 'form', fields: { assignee: 'me' } },
-  { who: 'tech', method: 'post', path: '/:number/transfer', body: 'form', fields: { departmentId: ':clientRelations', reason: 'Вопрос об оплате.' } },
+  {
+    who: 'tech',
+    method: 'post',
+    path: '/:number/transfer',
+    body: 'form',
+    fields: { departmentId: ':clientRelations', reason: 'Вопрос об оплате.' },
+  },
   { who: 'tech', method: 'get', path: '/:number/files/:attachmentId', body: 'none' },
   // The admin's.
   { who: 'admin', method: 'get', path: '/admin/mail', body: 'none' },
   { who: 'admin', method: 'post', path: '/admin/mail/:mailId/retry', body: 'none' },
   { who: 'admin', method: 'get', path: '/admin/departments', body: 'none' },
   { who: 'admin', method: 'get', path: '/admin/departments/new', body: 'none' },
-  { who: 'admin', method: 'post', path: '/admin/departments', body: 'form', fields: { code: 'vip', nameRu: 'VIP', nameEn: 'VIP', guidanceRu: '', guidanceEn: '', emails: 'vip@panel.example', onCall: '', mailLocale: '', order: '5', active: '1' } },
+  {
+    who: 'admin',
+    method: 'post',
+    path: '/admin/departments',
+    body: 'form',
+    fields: {
+      code: 'vip',
+      nameRu: 'VIP',
+      nameEn: 'VIP',
+      guidanceRu: '',
+      guidanceEn: '',
+      emails: 'vip@panel.example',
+      onCall: '',
+      mailLocale: '',
+      order: '5',
+      active: '1',
+    },
+  },
   { who: 'admin', method: 'get', path: '/admin/departments/:departmentId', body: 'none' },
-  { who: 'admin', method: 'post', path: '/admin/departments/:departmentId', body: 'form', fields: { code: 'technical', nameRu: 'Технический отдел', nameEn: 'Technical', guidanceRu: '', guidanceEn: '', emails: 'tech@panel.example', onCall: '', mailLocale: '', order: '20', active: '1' } },
+  {
+    who: 'admin',
+    method: 'post',
+    path: '/admin/departments/:departmentId',
+    body: 'form',
+    fields: {
+      code: 'technical',
+      nameRu: 'Технический отдел',
+      nameEn: 'Technical',
+      guidanceRu: '',
+      guidanceEn: '',
+      emails: 'tech@panel.example',
+      onCall: '',
+      mailLocale: '',
+      order: '20',
+      active: '1',
+    },
+  },
   { who: 'admin', method: 'post', path: '/admin/departments/:departmentId/delete', body: 'none' },
-  { who: 'admin', method: 'post', path: '/admin/departments/:departmentId/members', body: 'form', fields: { userId: 's-new', memberName: 'Новый сотрудник', memberEmail: 'new@panel.example' } },
+  {
+    who: 'admin',
+    method: 'post',
+    path: '/admin/departments/:departmentId/members',
+    body: 'form',
+    fields: { userId: 's-new', memberName: 'Новый сотрудник', memberEmail: 'new@panel.example' },
+  },
   { who: 'admin', method: 'post', path: '/admin/departments/:departmentId/members/:memberId/delete', body: 'none' },
   { who: 'admin', method: 'get', path: '/admin/canned', body: 'none' },
   { who: 'admin', method: 'get', path: '/admin/canned/new', body: 'none' },
-  { who: 'admin', method: 'post', path: '/admin/canned', body: 'form', fields: { departmentId: ':technical', title: 'Перезагрузка', body: 'Перезагрузите сервер.', locale: '' } },
+  {
+    who: 'admin',
+    method: 'post',
+    path: '/admin/canned',
+    body: 'form',
+    fields: { departmentId: ':technical', title: 'Перезагрузка', body: 'Перезагрузите сервер.', locale: '' },
+  },
   { who: 'admin', method: 'get', path: '/admin/canned/:cannedId', body: 'none' },
-  { who: 'admin', method: 'post', path: '/admin/canned/:cannedId', body: 'form', fields: { departmentId: ':technical', title: 'Перезагрузка', body: 'Перезагрузите сервер.', locale: '' } },
+  {
+    who: 'admin',
+    method: 'post',
+    path: '/admin/canned/:cannedId',
+    body: 'form',
+    fields: { departmentId: ':technical', title: 'Перезагрузка', body: 'Перезагрузите сервер.', locale: '' },
+  },
   { who: 'admin', method: 'post', path: '/admin/canned/:cannedId/delete', body: 'none' },
 ];
 
@@ -82,10 +152,23 @@ export async function makeWorld(db: TestDatabase, settings: Record<string, unkno
   const attachment = await t.knex(t.tables.attachments).first('id');
   const mail = await t.knex(t.tables.outbox).first('id');
   const technical = await departmentId(t, 'technical');
-  const tokens = { ivan: await agents.ivan.csrf(), tech: await agents.tech.csrf(`/${number}`), admin: await agents.admin.csrf('/admin/departments/new') };
-  const member = await postForm(agents.admin, `/admin/departments/${technical}/members`, tokens.admin, { userId: 's-max', memberName: 'Max Member', memberEmail: 'max@panel.example' });
+  const tokens = {
+    ivan: await agents.ivan.csrf(),
+    tech: await agents.tech.csrf(`/${number}`),
+    admin: await agents.admin.csrf('/admin/departments/new'),
+  };
+  const member = await postForm(agents.admin, `/admin/departments/${technical}/members`, tokens.admin, {
+    userId: 's-max',
+    memberName: 'Max Member',
+    memberEmail: 'max@panel.example',
+  });
   assert.equal(member.status, 303, member.text.slice(0, 300));
-  const canned = await postForm(agents.admin, '/admin/canned', tokens.admin, { departmentId: technical, title: 'Перезагрузка', body: 'Перезагрузите сервер.', locale: '' });
+  const canned = await postForm(agents.admin, '/admin/canned', tokens.admin, {
+    departmentId: technical,
+    title: 'Перезагрузка',
+    body: 'Перезагрузите сервер.',
+    locale: '',
+  });
   assert.equal(canned.status, 303, canned.text.slice(0, 300));
   const ids: Record<string, string> = {
     number,
@@ -107,20 +190,34 @@ export function pathOf(world: World, route: Route, override: Record<string, stri
 
 /** The route's fields with :names filled in. */
 export function fieldsOf(world: World, route: Route): Record<string, string> {
-  return Object.fromEntries(Object.entries(route.fields ?? {}).map(([k, v]) => [k, v.startsWith(':') ? (world.ids[v.slice(1)] as string) : v]));
+  return Object.fromEntries(
+    Object.entries(route.fields ?? {}).map(([k, v]) => [k, v.startsWith(':') ? (world.ids[v.slice(1)] as string) : v]),
+  );
 }
 
 /** A request to the route as its user, with the CSRF token in the URL as the plugin's forms send it. */
 export function requestTo(world: World, route: Route, path = pathOf(world, route), query = '') {
   const sep = path.includes('?') ? '&' : '?';
-  const url = route.method === 'post' ? `${path}${sep}_csrf=${encodeURIComponent(world.tokens[route.who])}${query ? `&${query}` : ''}` : `${path}${query ? `${sep}${query}` : ''}`;
+  const url =
+    route.method === 'post'
+      ? `${path}${sep}_csrf=${encodeURIComponent(world.tokens[route.who])}${query ? `&${query}` : ''}`
+      : `${path}${query ? `${sep}${query}` : ''}`;
   return world.agents[route.who][route.method](url);
 }
 
 /** Row counts of every plugin table and the files in storage: what "nothing was stored" compares. */
 export async function snapshot(t: TestPlugin): Promise<{ rows: Record<string, number>; files: string[] }> {
   const rows: Record<string, number> = {};
-  for (const table of [t.tables.departments, t.tables.tickets, t.tables.messages, t.tables.attachments, t.tables.outbox, t.tables.events, t.tables.departmentStaff, t.tables.cannedReplies]) {
+  for (const table of [
+    t.tables.departments,
+    t.tables.tickets,
+    t.tables.messages,
+    t.tables.attachments,
+    t.tables.outbox,
+    t.tables.events,
+    t.tables.departmentStaff,
+    t.tables.cannedReplies,
+  ]) {
     rows[table] = Number((await t.knex(table).count({ n: '*' }))[0]?.n);
   }
   return { rows, files: filesUnder(t.storageDir).sort() };

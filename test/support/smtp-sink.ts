@@ -60,19 +60,21 @@ export class SmtpSink {
             return callback(err);
           }
           const raw = Buffer.concat(chunks);
-          sleep(this.acceptDelayMs).then(() => simpleParser(raw)).then(
-            (parsed) => {
-              const headerEnd = raw.indexOf('\r\n\r\n');
-              this.received.push({
-                recipients: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
-                parsed,
-                rawHeaders: raw.subarray(0, headerEnd < 0 ? raw.length : headerEnd).toString('utf8'),
-                receivedAt: Date.now(),
-              });
-              callback();
-            },
-            (err: Error) => callback(err),
-          );
+          sleep(this.acceptDelayMs)
+            .then(() => simpleParser(raw))
+            .then(
+              (parsed) => {
+                const headerEnd = raw.indexOf('\r\n\r\n');
+                this.received.push({
+                  recipients: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+                  parsed,
+                  rawHeaders: raw.subarray(0, headerEnd < 0 ? raw.length : headerEnd).toString('utf8'),
+                  receivedAt: Date.now(),
+                });
+                callback();
+              },
+              (err: Error) => callback(err),
+            );
         });
       },
     });
@@ -113,7 +115,9 @@ export class SmtpSink {
     const until = Date.now() + ms;
     while (this.received.length < count) {
       if (Date.now() > until) {
-        throw new Error(`expected ${count} e-mails, got ${this.received.length}: ${this.received.map((m) => m.parsed.subject).join(' | ')}`);
+        throw new Error(
+          `expected ${count} e-mails, got ${this.received.length}: ${this.received.map((m) => m.parsed.subject).join(' | ')}`,
+        );
       }
       await sleep(20);
     }

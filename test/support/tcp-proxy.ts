@@ -20,7 +20,10 @@ export class TcpProxy {
   private readonly sockets = new Set<net.Socket>();
   private armed: Armed | null = null;
 
-  private constructor(private readonly target: { host: string; port: number }, public port: number) {}
+  private constructor(
+    private readonly target: { host: string; port: number },
+    public port: number,
+  ) {}
 
   static async start(target: { host: string; port: number }): Promise<TcpProxy> {
     const proxy = new TcpProxy(target, 0);

@@ -80,7 +80,11 @@ export class TestClock {
   }
 }
 
-export async function startPlugin(db: TestDatabase, settings: Record<string, unknown> = {}, options: StartOptions = {}): Promise<TestPlugin> {
+export async function startPlugin(
+  db: TestDatabase,
+  settings: Record<string, unknown> = {},
+  options: StartOptions = {},
+): Promise<TestPlugin> {
   const first = options.instanceOf;
   const connection = first && db.name === 'sqlite' ? { knex: first.knex, release: async () => {} } : db.connect();
   const { knex } = connection;
@@ -101,7 +105,10 @@ export async function startPlugin(db: TestDatabase, settings: Record<string, unk
       return { get: (k) => state.get(k), set: (k, v) => (v === undefined ? state.delete(k) : state.set(k, v)) };
     },
     render(_req, res, page) {
-      res.status(page.status ?? 200).type('html').send(`<!doctype html><title>${page.title}</title><main>${page.html}</main>`);
+      res
+        .status(page.status ?? 200)
+        .type('html')
+        .send(`<!doctype html><title>${page.title}</title><main>${page.html}</main>`);
     },
     ...(options.hostMail ? { mail: options.hostMail } : {}),
     ...(options.hostPublicBaseUrl ? { publicBaseUrl: options.hostPublicBaseUrl } : {}),
@@ -119,8 +126,14 @@ export async function startPlugin(db: TestDatabase, settings: Record<string, unk
 
   const as = (userKey: string): TestAgent => {
     const agent = {
-      get: (url: string) => request(app).get(base + url).set('x-test-user', userKey),
-      post: (url: string) => request(app).post(base + url).set('x-test-user', userKey),
+      get: (url: string) =>
+        request(app)
+          .get(base + url)
+          .set('x-test-user', userKey),
+      post: (url: string) =>
+        request(app)
+          .post(base + url)
+          .set('x-test-user', userKey),
       async csrf(url = '/new') {
         const page = await agent.get(url);
         const match = /_csrf=([^"&]+)/.exec(page.text);
@@ -153,5 +166,8 @@ export async function startPlugin(db: TestDatabase, settings: Record<string, unk
 /** Every file under a folder (attachments live two levels down). */
 export function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
 }

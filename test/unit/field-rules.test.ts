@@ -31,9 +31,11 @@ describe('text fields', () => {
     assert.deepEqual(check(' \n\t', { ...rule, asTyped: true }).problem, { key: 'errors.x.required' });
   });
 
-  it('let an optional field be empty', () => assert.deepEqual(check('', { max: 5, tooLong: 'errors.x.tooLong' }), { text: '', problem: undefined }));
+  it('let an optional field be empty', () =>
+    assert.deepEqual(check('', { max: 5, tooLong: 'errors.x.tooLong' }), { text: '', problem: undefined }));
 
-  it('refuse text over the limit, naming the limit', () => assert.deepEqual(check('abcdef').problem, { key: 'errors.x.tooLong', params: { max: 5 } }));
+  it('refuse text over the limit, naming the limit', () =>
+    assert.deepEqual(check('abcdef').problem, { key: 'errors.x.tooLong', params: { max: 5 } }));
 
   it('count and return trimmed text, unless it is kept as typed', () => {
     assert.deepEqual(check('  abcde  '), { text: 'abcde', problem: undefined });
@@ -45,18 +47,25 @@ describe('text fields', () => {
 
 describe('limits in one place', () => {
   it('no view writes a limit of its own', () => {
-    const written = views().flatMap(({ file, text }) => [...text.matchAll(/(?:maxlength|minlength|max|min|size)="\d+"/g)].map((m) => `${file}: ${m[0]}`));
+    const written = views().flatMap(({ file, text }) =>
+      [...text.matchAll(/(?:maxlength|minlength|max|min|size)="\d+"/g)].map((m) => `${file}: ${m[0]}`),
+    );
     assert.deepEqual(written, []);
   });
 
   it('every limit a view names exists', () => {
     const named = views().flatMap(({ file, text }) => [...text.matchAll(/\blimits\.(\w+)/g)].map((m) => ({ file, name: m[1] as string })));
     assert.ok(named.length >= 16, `only ${named.length} limits named by the views`);
-    assert.deepEqual(named.filter((n) => !(n.name in LIMITS)), []);
+    assert.deepEqual(
+      named.filter((n) => !(n.name in LIMITS)),
+      [],
+    );
   });
 
   it("plugin.json's department codes follow the same rule as the Departments page", () => {
-    const manifest = JSON.parse(fs.readFileSync(MANIFEST_PATH, 'utf8')) as { settings: { properties: { departments: { propertyNames: { pattern: string } } } } };
+    const manifest = JSON.parse(fs.readFileSync(MANIFEST_PATH, 'utf8')) as {
+      settings: { properties: { departments: { propertyNames: { pattern: string } } } };
+    };
     assert.equal(manifest.settings.properties.departments.propertyNames.pattern, CODE_PATTERN.source);
     assert.ok(CODE_PATTERN.test('a'.repeat(LIMITS.departmentCode)));
     assert.ok(!CODE_PATTERN.test('a'.repeat(LIMITS.departmentCode + 1)));

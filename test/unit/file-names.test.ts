@@ -7,14 +7,27 @@ describe('file names: what a sender may not hide or smuggle in', () => {
     assert.equal(cleanFileName('C:\\Users\\a\\report.pdf'), 'report.pdf');
   });
 
-  it('strips C0 and C1 controls, as sent in filename*=UTF-8\'\'a%C2%85b%C2%9Bc.png', () => {
+  it("strips C0 and C1 controls, as sent in filename*=UTF-8''a%C2%85b%C2%9Bc.png", () => {
     assert.equal(cleanFileName(decodeURIComponent('a%C2%85b%C2%9Bc.png')), 'abc.png');
     assert.equal(cleanFileName('bad\r\nname\u0000\u007f.txt'), 'badname.txt');
   });
 
   it('strips every bidi control, so "photo<RLO>gpj.zip" cannot show as "photopiz.jpg"', () => {
     assert.equal(cleanFileName('photo\u202Egpj.zip'), 'photogpj.zip');
-    for (const mark of ['\u200E', '\u200F', '\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069', '\u061C']) {
+    for (const mark of [
+      '\u200E',
+      '\u200F',
+      '\u202A',
+      '\u202B',
+      '\u202C',
+      '\u202D',
+      '\u202E',
+      '\u2066',
+      '\u2067',
+      '\u2068',
+      '\u2069',
+      '\u061C',
+    ]) {
       assert.equal(cleanFileName(`a${mark}b.txt`), 'ab.txt', `U+${mark.codePointAt(0)!.toString(16)}`);
     }
   });
@@ -32,7 +45,8 @@ describe('file names: what a sender may not hide or smuggle in', () => {
   });
 
   it('names of only dots or spaces become "file"', () => {
-    for (const raw of ['', '.', '..', '...', '   ', ' . . ', '\u202E', '\u00A0\u3000']) assert.equal(cleanFileName(raw), 'file', JSON.stringify(raw));
+    for (const raw of ['', '.', '..', '...', '   ', ' . . ', '\u202E', '\u00A0\u3000'])
+      assert.equal(cleanFileName(raw), 'file', JSON.stringify(raw));
   });
 
   it('drops trailing dots and spaces, which Windows drops to reveal another extension', () => {
@@ -80,7 +94,18 @@ describe('file names: what a sender may not hide or smuggle in', () => {
 
 describe('file names: the extension follows the content', () => {
   it('text keeps a plain-text extension', () => {
-    for (const name of ['error.log', 'nginx.conf', 'my.cnf.cfg', 'php.ini', 'export.csv', 'data.json', 'compose.yaml', 'ci.yml', 'notes.txt', 'ERROR.LOG']) {
+    for (const name of [
+      'error.log',
+      'nginx.conf',
+      'my.cnf.cfg',
+      'php.ini',
+      'export.csv',
+      'data.json',
+      'compose.yaml',
+      'ci.yml',
+      'notes.txt',
+      'ERROR.LOG',
+    ]) {
       assert.equal(attachmentName(name, 'text/plain'), name);
     }
   });
@@ -123,7 +148,12 @@ describe('file names: the extension follows the content', () => {
     const long = attachmentName('я'.repeat(300) + '.php', 'text/plain');
     assert.equal(long.length, NAME_MAX);
     assert.ok(long.endsWith('я.txt'));
-    for (const [raw, type] of [['fix.bat', 'text/plain'], ['x.exe', 'image/png'], ['CON', 'text/plain'], ['ж'.repeat(400) + '.sh', 'text/plain']] as const) {
+    for (const [raw, type] of [
+      ['fix.bat', 'text/plain'],
+      ['x.exe', 'image/png'],
+      ['CON', 'text/plain'],
+      ['ж'.repeat(400) + '.sh', 'text/plain'],
+    ] as const) {
       const once = attachmentName(raw, type);
       assert.equal(attachmentName(once, type), once, raw.slice(0, 20));
     }

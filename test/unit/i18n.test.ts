@@ -84,7 +84,14 @@ describe('locale files', () => {
   it('finds keys in every form the code writes them', () => {
     const refs = literalKeyReferences(Object.keys(read('en')));
     // t('…') inside an HTML attribute of a view, { key: '…' } in a Problem, a message key, a { required, tooLong } pair, a ternary.
-    for (const key of ['ticket.attachments', 'form.subject', 'errors.service.unknown', 'errors.notFound', 'errors.member.userIdTooLong', 'errors.department.required']) {
+    for (const key of [
+      'ticket.attachments',
+      'form.subject',
+      'errors.service.unknown',
+      'errors.notFound',
+      'errors.member.userIdTooLong',
+      'errors.department.required',
+    ]) {
       assert.ok(refs.has(key), `the scan sees ${key}`);
     }
     assert.ok(refs.size > 200, `only ${refs.size} keys found`);
@@ -96,7 +103,14 @@ describe('locale files', () => {
     // Each prefix a view or module builds keys from, with every value it can be given. The typed
     // records fail to compile when a status, action or source is added without being listed here.
     const statuses: Record<TicketStatus, true> = { new: true, answered: true, waiting: true, closed: true };
-    const actions: Record<TicketEvent['action'], true> = { status: true, priority: true, assignee: true, department: true, note: true, reply: true };
+    const actions: Record<TicketEvent['action'], true> = {
+      status: true,
+      priority: true,
+      assignee: true,
+      department: true,
+      note: true,
+      reply: true,
+    };
     const sources: Record<MailTransport['source'], true> = { host: true, settings: true, none: true };
     const values: Record<string, string[]> = {
       'status.': Object.keys(statuses),
@@ -106,8 +120,14 @@ describe('locale files', () => {
       'admin.language.': ['ru', 'en', 'any', 'default'],
       'admin.mail.source.': Object.keys(sources),
     };
-    assert.deepEqual([...prefixes].filter((p) => !(p in values)), [], 'a prefix without a list of values in this test');
-    const missing = Object.entries(values).flatMap(([prefix, list]) => list.map((v) => prefix + v)).filter((key) => !resolves(en, key));
+    assert.deepEqual(
+      [...prefixes].filter((p) => !(p in values)),
+      [],
+      'a prefix without a list of values in this test',
+    );
+    const missing = Object.entries(values)
+      .flatMap(([prefix, list]) => list.map((v) => prefix + v))
+      .filter((key) => !resolves(en, key));
     assert.deepEqual(missing, []);
   });
 
@@ -127,7 +147,11 @@ describe('the list of languages', () => {
     const theList = [path.join('src', 'model', 'locales.ts'), path.join('src', 'manifest.ts')];
     const written = codeFiles()
       .filter((file) => !theList.includes(path.relative(PLUGIN_ROOT, file)))
-      .flatMap((file) => [...fs.readFileSync(file, 'utf8').matchAll(/['"](?:ru|en)['"]\s*,\s*['"](?:ru|en)['"]/g)].map((m) => `${path.relative(PLUGIN_ROOT, file)}: ${m[0]}`));
+      .flatMap((file) =>
+        [...fs.readFileSync(file, 'utf8').matchAll(/['"](?:ru|en)['"]\s*,\s*['"](?:ru|en)['"]/g)].map(
+          (m) => `${path.relative(PLUGIN_ROOT, file)}: ${m[0]}`,
+        ),
+      );
     assert.deepEqual(written, []);
   });
 

@@ -24,7 +24,10 @@ describe('plugin.json', () => {
   });
 
   it('refuses malformed JSON with a clear message', () => {
-    assert.throws(() => parseManifest('{ "id": '), (e: Error) => e instanceof ManifestError && /plugin.json is not valid JSON/.test(e.message));
+    assert.throws(
+      () => parseManifest('{ "id": '),
+      (e: Error) => e instanceof ManifestError && /plugin.json is not valid JSON/.test(e.message),
+    );
   });
 
   it('names a missing field', () => {
@@ -32,7 +35,10 @@ describe('plugin.json', () => {
   });
 
   it('names a wrong field with its path', () => {
-    assert.throws(() => parseManifest(edit((m) => (m.menu[0].roles = ['guest']))), /plugin.json\/menu\/0\/roles\/0 must be equal to one of the allowed values/);
+    assert.throws(
+      () => parseManifest(edit((m) => (m.menu[0].roles = ['guest']))),
+      /plugin.json\/menu\/0\/roles\/0 must be equal to one of the allowed values/,
+    );
   });
 
   it('refuses a version that differs from package.json', () => {
@@ -55,8 +61,16 @@ describe('settings', () => {
 
   const wrong: Array<[string, unknown, RegExp]> = [
     ['too many files', { uploads: { maxFiles: 50 } }, /settings\/uploads\/maxFiles must be <= 20/],
-    ['an unknown type', { uploads: { allowedTypes: ['application/x-msdownload'] } }, /settings\/uploads\/allowedTypes\/0 must be equal to one of the allowed values/],
-    ['a bad e-mail', { departments: { technical: { emails: ['not-an-address'] } } }, /settings\/departments\/technical\/emails\/0 must match format "email"/],
+    [
+      'an unknown type',
+      { uploads: { allowedTypes: ['application/x-msdownload'] } },
+      /settings\/uploads\/allowedTypes\/0 must be equal to one of the allowed values/,
+    ],
+    [
+      'a bad e-mail',
+      { departments: { technical: { emails: ['not-an-address'] } } },
+      /settings\/departments\/technical\/emails\/0 must match format "email"/,
+    ],
     ['a javascript: link', { contacts: { chatUrl: 'javascript:alert(1)' } }, /settings\/contacts\/chatUrl must match pattern/],
     ['a prefix with a dash', { tablePrefix: 'my-prefix' }, /settings\/tablePrefix must match pattern/],
     ['an unknown setting', { colour: 'blue' }, /settings: unknown field "colour"/],
@@ -64,7 +78,10 @@ describe('settings', () => {
   ];
   for (const [what, input, message] of wrong) {
     it(`refuse ${what}, naming the field`, () => {
-      assert.throws(() => validateSettings(manifest, input), (e: Error) => e instanceof ManifestError && message.test(e.message));
+      assert.throws(
+        () => validateSettings(manifest, input),
+        (e: Error) => e instanceof ManifestError && message.test(e.message),
+      );
     });
   }
 

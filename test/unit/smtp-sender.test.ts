@@ -25,19 +25,28 @@ describe('the SMTP thread', () => {
     await thread.verify();
     await thread.sendMail(message('Первое'));
     sink.refusals.push(550);
-    const refused = await thread.sendMail(message('Второе')).then(() => null, (err: unknown) => err);
+    const refused = await thread.sendMail(message('Второе')).then(
+      () => null,
+      (err: unknown) => err,
+    );
     assert.ok(refused instanceof Error);
     assert.equal((refused as { responseCode?: number }).responseCode, 550);
     assert.match((refused as { response?: string }).response ?? '', /test refusal 550/);
     assert.ok(isPermanent(refused));
-    assert.deepEqual(sink.received.map((m) => m.parsed.subject), ['Первое']);
+    assert.deepEqual(
+      sink.received.map((m) => m.parsed.subject),
+      ['Первое'],
+    );
   });
 
   it('starts a new thread when the last one died', async () => {
     await thread.sendMail(message('До'));
-    await ((thread as unknown as { worker: Worker }).worker).terminate();
+    await (thread as unknown as { worker: Worker }).worker.terminate();
     await thread.sendMail(message('После'));
-    assert.deepEqual(sink.received.map((m) => m.parsed.subject), ['До', 'После']);
+    assert.deepEqual(
+      sink.received.map((m) => m.parsed.subject),
+      ['До', 'После'],
+    );
   });
 
   it('refuses to send once closed', async () => {

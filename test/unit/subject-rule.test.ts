@@ -36,7 +36,8 @@ describe('the subject rule', () => {
   });
 
   describe('draws the line exactly where it says', () => {
-    const words = (n: number) => ['раз', 'два', 'три', 'четыре', 'пять', 'шесть', 'семь', 'восемь', 'девять', 'десять'].slice(0, n).join(' ');
+    const words = (n: number) =>
+      ['раз', 'два', 'три', 'четыре', 'пять', 'шесть', 'семь', 'восемь', 'девять', 'десять'].slice(0, n).join(' ');
     const cases: Array<[string, string, string, string]> = [
       [`${FEW_WORDS} words added`, 'Сайт не работает', `Сайт не работает, ${words(FEW_WORDS)}`, 'refused'],
       [`${FEW_WORDS + 1} words added`, 'Сайт не работает', `Сайт не работает, ${words(FEW_WORDS + 1)}`, 'accepted'],
@@ -44,10 +45,30 @@ describe('the subject rule', () => {
       ['the subject word missing from the message', 'Сайт не работает', 'Сайт не работал', 'accepted'],
       ['a word of the subject twice, once in the message', 'Очень очень медленно', 'Очень медленно', 'accepted'],
       ['a subject of punctuation only (the required rule answers it)', '???', '???', 'accepted'],
-      [`${LONG_SUBJECT_WORDS} words copied`, words(LONG_SUBJECT_WORDS), `${words(LONG_SUBJECT_WORDS)}. Подробности: что случилось, когда, что пробовали.`, 'accepted'],
-      [`${LONG_SUBJECT_WORDS + 1} words copied`, words(LONG_SUBJECT_WORDS + 1), `${words(LONG_SUBJECT_WORDS + 1)}. Подробности: что случилось, когда, что пробовали.`, 'warned'],
-      [`${LONG_SUBJECT_CHARS} characters copied`, 'Ж'.repeat(LONG_SUBJECT_CHARS), `${'Ж'.repeat(LONG_SUBJECT_CHARS)}. Подробности: что случилось, когда, что пробовали.`, 'accepted'],
-      [`${LONG_SUBJECT_CHARS + 1} characters copied`, 'Ж'.repeat(LONG_SUBJECT_CHARS + 1), `${'Ж'.repeat(LONG_SUBJECT_CHARS + 1)}. Подробности: что случилось, когда, что пробовали.`, 'warned'],
+      [
+        `${LONG_SUBJECT_WORDS} words copied`,
+        words(LONG_SUBJECT_WORDS),
+        `${words(LONG_SUBJECT_WORDS)}. Подробности: что случилось, когда, что пробовали.`,
+        'accepted',
+      ],
+      [
+        `${LONG_SUBJECT_WORDS + 1} words copied`,
+        words(LONG_SUBJECT_WORDS + 1),
+        `${words(LONG_SUBJECT_WORDS + 1)}. Подробности: что случилось, когда, что пробовали.`,
+        'warned',
+      ],
+      [
+        `${LONG_SUBJECT_CHARS} characters copied`,
+        'Ж'.repeat(LONG_SUBJECT_CHARS),
+        `${'Ж'.repeat(LONG_SUBJECT_CHARS)}. Подробности: что случилось, когда, что пробовали.`,
+        'accepted',
+      ],
+      [
+        `${LONG_SUBJECT_CHARS + 1} characters copied`,
+        'Ж'.repeat(LONG_SUBJECT_CHARS + 1),
+        `${'Ж'.repeat(LONG_SUBJECT_CHARS + 1)}. Подробности: что случилось, когда, что пробовали.`,
+        'warned',
+      ],
       ['a long subject that is only part of a word run', words(9), `${words(9)}надцать и дальше подробности`, 'accepted'],
     ];
     for (const [name, subject, message, expected] of cases) {

@@ -25,7 +25,14 @@ describe('database-unavailable errors', () => {
   let sqlite: Knex;
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'support-unavailable-'));
-    sqlite = knexFactory({ client: 'better-sqlite3', connection: { filename: path.join(dir, 'db.sqlite') }, useNullAsDefault: true, pool: { min: 1, max: 1 }, acquireConnectionTimeout: 200, log: quiet });
+    sqlite = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: path.join(dir, 'db.sqlite') },
+      useNullAsDefault: true,
+      pool: { min: 1, max: 1 },
+      acquireConnectionTimeout: 200,
+      log: quiet,
+    });
     await sqlite.schema.createTable('t', (table) => table.string('name').unique());
     await sqlite('t').insert({ name: 'a' });
   });
@@ -36,7 +43,12 @@ describe('database-unavailable errors', () => {
 
   it('a refused connection (nothing listens on the port)', async () => {
     for (const client of ['pg', 'mysql2']) {
-      const knex = knexFactory({ client, connection: { host: '127.0.0.1', port: 1, user: 'x', database: 'x' }, pool: { min: 0, max: 1 }, log: quiet });
+      const knex = knexFactory({
+        client,
+        connection: { host: '127.0.0.1', port: 1, user: 'x', database: 'x' },
+        pool: { min: 0, max: 1 },
+        log: quiet,
+      });
       try {
         assert.ok(isDatabaseUnavailable(await errorOf(() => knex.raw('select 1'))), client);
       } finally {
@@ -55,11 +67,26 @@ describe('database-unavailable errors', () => {
   });
 
   it('server codes for a full disk, too many connections, a shutdown or a lost connection', () => {
-    for (const code of ['53100', '53300', '57P01', '08006', 'ER_DISK_FULL', 'ER_RECORD_FILE_FULL', 'ER_CON_COUNT_ERROR', 'PROTOCOL_CONNECTION_LOST', 'SQLITE_FULL', 'SQLITE_IOERR_WRITE', 'ECONNRESET']) {
+    for (const code of [
+      '53100',
+      '53300',
+      '57P01',
+      '08006',
+      'ER_DISK_FULL',
+      'ER_RECORD_FILE_FULL',
+      'ER_CON_COUNT_ERROR',
+      'PROTOCOL_CONNECTION_LOST',
+      'SQLITE_FULL',
+      'SQLITE_IOERR_WRITE',
+      'ECONNRESET',
+    ]) {
       assert.ok(isDatabaseUnavailable(Object.assign(new Error('x'), { code })), code);
     }
     assert.ok(isDatabaseUnavailable(new Error('Connection terminated unexpectedly')));
-    assert.ok(isDatabaseUnavailable(Object.assign(new Error('wrapped'), { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) })), 'a wrapped cause');
+    assert.ok(
+      isDatabaseUnavailable(Object.assign(new Error('wrapped'), { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) })),
+      'a wrapped cause',
+    );
   });
 
   it('not: a unique violation, a syntax error, a missing table, a plain bug', async () => {

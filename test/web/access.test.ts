@@ -15,7 +15,7 @@ forEachDatabase('access to tickets', (db) => {
     t = await startPlugin(db);
     number = await createTicket(t, t.as('ivan'), { files: [[png, 'screen.png']] });
     const page = await t.as('ivan').get(`/${number}`);
-    fileUrl = (/href="\/support\/requests(\/\d+\/files\/\d+)"/.exec(page.text)?.[1]) as string;
+    fileUrl = /href="\/support\/requests(\/\d+\/files\/\d+)"/.exec(page.text)?.[1] as string;
     assert.ok(fileUrl);
   });
   after(() => t.close());
@@ -45,7 +45,10 @@ forEachDatabase('access to tickets', (db) => {
     const alice = t.as('alice');
     const token = await alice.csrf();
     const before = await t.knex(t.tables.messages).count({ n: '*' });
-    const res = await alice.post(`/${number}/reply?_csrf=${encodeURIComponent(token)}`).field('message', 'чужой ответ').attach('files', png, 'x.png');
+    const res = await alice
+      .post(`/${number}/reply?_csrf=${encodeURIComponent(token)}`)
+      .field('message', 'чужой ответ')
+      .attach('files', png, 'x.png');
     assert.equal(res.status, 404);
     const after = await t.knex(t.tables.messages).count({ n: '*' });
     assert.equal(Number(after[0]?.n), Number(before[0]?.n));
@@ -71,7 +74,7 @@ forEachDatabase('access to tickets', (db) => {
     assert.doesNotMatch(res.text, /Проблема с VPS/);
   });
 
-  it("shows staff of another department neither the ticket nor its files, and its own department the staff page", async () => {
+  it('shows staff of another department neither the ticket nor its files, and its own department the staff page', async () => {
     assert.equal((await t.as('olga').get(`/${number}`)).status, 404);
     assert.equal((await t.as('olga').get(fileUrl)).status, 404);
     const tech = await t.as('tech').get(`/${number}`);

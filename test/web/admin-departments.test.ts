@@ -8,7 +8,9 @@ import { startPlugin, type TestPlugin } from '../support/test-host';
 import { createTicket, departmentId } from '../support/tickets';
 import { departmentForm, postForm, rowCount } from '../support/forms';
 
-const settings = { departments: { technical: { emails: ['tech@panel.example'] }, client_relations: { emails: ['clients@panel.example'] } } };
+const settings = {
+  departments: { technical: { emails: ['tech@panel.example'] }, client_relations: { emails: ['clients@panel.example'] } },
+};
 
 async function departmentRow(t: TestPlugin, code: string) {
   return t.knex(t.tables.departments).where('code', code).first();
@@ -42,10 +44,20 @@ forEachDatabase('admin: departments', (db) => {
 
   it('answers 404 to customers and staff on every route, and 403 to an admin without the token, changing nothing', async () => {
     const tech = await departmentId(t, 'technical');
-    await postForm(t.as('admin'), `/admin/departments/${tech}/members`, await t.as('admin').csrf('/admin/departments/new'), { userId: 's-max', memberName: 'Max', memberEmail: 'max@panel.example' });
+    await postForm(t.as('admin'), `/admin/departments/${tech}/members`, await t.as('admin').csrf('/admin/departments/new'), {
+      userId: 's-max',
+      memberName: 'Max',
+      memberEmail: 'max@panel.example',
+    });
     const member = await t.knex(t.tables.departmentStaff).first('id');
     const gets = ['/admin/departments', '/admin/departments/new', `/admin/departments/${tech}`];
-    const posts = ['/admin/departments', `/admin/departments/${tech}`, `/admin/departments/${tech}/delete`, `/admin/departments/${tech}/members`, `/admin/departments/${tech}/members/${member.id}/delete`];
+    const posts = [
+      '/admin/departments',
+      `/admin/departments/${tech}`,
+      `/admin/departments/${tech}/delete`,
+      `/admin/departments/${tech}/members`,
+      `/admin/departments/${tech}/members/${member.id}/delete`,
+    ];
     const number = await createTicket(t, t.as('ivan'), { department: 'technical' });
     const tokens: Record<string, string> = { ivan: await t.as('ivan').csrf(), tech: await t.as('tech').csrf(`/${number}`) };
     const before = await departmentRow(t, 'technical');
@@ -65,7 +77,16 @@ forEachDatabase('admin: departments', (db) => {
   it('lists every department with names and guidance in ru and en, addresses and where they come from; the queue links to it for admins only', async () => {
     const page = await t.as('admin').get('/admin/departments');
     assert.equal(page.status, 200);
-    for (const text of ['Отдел по работе с клиентами', 'Client relations', 'Технический отдел', 'Аварийная служба', 'Emergency', 'реферальная программа', 'the referral programme', 'tech@panel.example']) {
+    for (const text of [
+      'Отдел по работе с клиентами',
+      'Client relations',
+      'Технический отдел',
+      'Аварийная служба',
+      'Emergency',
+      'реферальная программа',
+      'the referral programme',
+      'tech@panel.example',
+    ]) {
       assert.ok(page.text.includes(text), text);
     }
     assert.match(page.text, /from the plugin settings/);
@@ -77,9 +98,30 @@ forEachDatabase('admin: departments', (db) => {
   it('creates a department customers are offered; every field is checked, with what was typed kept and names escaped', async () => {
     const admin = t.as('admin');
     const token = await admin.csrf('/admin/departments/new');
-    const wrong = await postForm(admin, '/admin/departments', token, departmentForm({ code: 'Bad Code', nameRu: ' ', nameEn: 'N'.repeat(101), emails: 'ok@panel.example\nnot-an-address', onCall: 'a@b', order: 'first', mailLocale: 'de' }));
+    const wrong = await postForm(
+      admin,
+      '/admin/departments',
+      token,
+      departmentForm({
+        code: 'Bad Code',
+        nameRu: ' ',
+        nameEn: 'N'.repeat(101),
+        emails: 'ok@panel.example\nnot-an-address',
+        onCall: 'a@b',
+        order: 'first',
+        mailLocale: 'de',
+      }),
+    );
     assert.equal(wrong.status, 422);
-    for (const error of ['Use lowercase latin letters', 'Enter the name.', 'at most 100 characters', '“not-an-address” is not an e-mail address.', '“a@b” is not an e-mail address.', 'whole number from 0 to 9999', 'Choose a language from the list.']) {
+    for (const error of [
+      'Use lowercase latin letters',
+      'Enter the name.',
+      'at most 100 characters',
+      '“not-an-address” is not an e-mail address.',
+      '“a@b” is not an e-mail address.',
+      'whole number from 0 to 9999',
+      'Choose a language from the list.',
+    ]) {
       assert.ok(wrong.text.includes(error), error);
     }
     assert.ok(wrong.text.includes('value="Bad Code"'), 'the code is kept');
@@ -91,7 +133,12 @@ forEachDatabase('admin: departments', (db) => {
     assert.equal(taken.status, 422);
     assert.match(taken.text, /A department with this code already exists\./);
 
-    const created = await postForm(admin, '/admin/departments', token, departmentForm({ nameEn: '<b>VIP</b> & co', emails: 'vip@panel.example, VIP@panel.example;boss@panel.example', urgent: '1' }));
+    const created = await postForm(
+      admin,
+      '/admin/departments',
+      token,
+      departmentForm({ nameEn: '<b>VIP</b> & co', emails: 'vip@panel.example, VIP@panel.example;boss@panel.example', urgent: '1' }),
+    );
     assert.equal(created.status, 303);
     const row = await departmentRow(t, 'vip');
     assert.deepEqual(JSON.parse(row.emails), ['vip@panel.example', 'boss@panel.example'], 'one address once, any case');
@@ -111,30 +158,54 @@ forEachDatabase('admin: departments', (db) => {
     const admin = t.as('admin');
     const id = await departmentId(t, 'technical');
     const token = await admin.csrf(`/admin/departments/${id}`);
-    const refused = await postForm(admin, `/admin/departments/${id}`, token, await formOf(t, 'technical', { nameEn: '', guidanceEn: 'G'.repeat(1001), guidanceRu: 'Новое описание', emails: Array.from({ length: 21 }, (_, i) => `a${i}@panel.example`).join('\n') }));
+    const refused = await postForm(
+      admin,
+      `/admin/departments/${id}`,
+      token,
+      await formOf(t, 'technical', {
+        nameEn: '',
+        guidanceEn: 'G'.repeat(1001),
+        guidanceRu: 'Новое описание',
+        emails: Array.from({ length: 21 }, (_, i) => `a${i}@panel.example`).join('\n'),
+      }),
+    );
     assert.equal(refused.status, 422);
     assert.match(refused.text, /Enter the name\./);
     assert.match(refused.text, /The guidance must be at most 1000 characters\./);
     assert.match(refused.text, /At most 20 addresses\./);
     assert.ok(refused.text.includes('>Новое описание</textarea>'));
-    assert.equal((await departmentRow(t, 'technical')).guidance_ru, 'Работа оборудования и сети, консультации и другие технические вопросы.');
+    assert.equal(
+      (await departmentRow(t, 'technical')).guidance_ru,
+      'Работа оборудования и сети, консультации и другие технические вопросы.',
+    );
 
-    const saved = await postForm(admin, `/admin/departments/${id}`, token, await formOf(t, 'technical', { nameEn: 'Technical support', order: '5', mailLocale: 'en', onCall: 'duty@panel.example' }));
+    const saved = await postForm(
+      admin,
+      `/admin/departments/${id}`,
+      token,
+      await formOf(t, 'technical', { nameEn: 'Technical support', order: '5', mailLocale: 'en', onCall: 'duty@panel.example' }),
+    );
     assert.equal(saved.status, 303);
     const row = await departmentRow(t, 'technical');
-    assert.deepEqual([row.name_en, Number(row.sort_order), row.mail_locale, JSON.parse(row.on_call_emails)], ['Technical support', 5, 'en', ['duty@panel.example']]);
+    assert.deepEqual(
+      [row.name_en, Number(row.sort_order), row.mail_locale, JSON.parse(row.on_call_emails)],
+      ['Technical support', 5, 'en', ['duty@panel.example']],
+    );
     assert.equal(row.code, 'technical', 'the code is fixed');
     // Order 5 puts it first on the customer's form.
     const form = await t.as('alice').get('/new');
     assert.ok(form.text.indexOf('Technical support') < form.text.indexOf('Client relations'));
   });
 
-  it("hides a deactivated department from the create form but keeps its requests where they were", async () => {
+  it('hides a deactivated department from the create form but keeps its requests where they were', async () => {
     const number = await createTicket(t, t.as('ivan'), { subject: 'Старый запрос', department: 'technical' });
     const admin = t.as('admin');
     const id = await departmentId(t, 'technical');
     const token = await admin.csrf(`/admin/departments/${id}`);
-    assert.equal((await postForm(admin, `/admin/departments/${id}`, token, await formOf(t, 'technical', { active: undefined }))).status, 303);
+    assert.equal(
+      (await postForm(admin, `/admin/departments/${id}`, token, await formOf(t, 'technical', { active: undefined }))).status,
+      303,
+    );
 
     assert.ok(!(await t.as('ivan').get('/new')).text.includes(`value="${id}"`), 'not offered');
     const refused = await t
@@ -151,7 +222,10 @@ forEachDatabase('admin: departments', (db) => {
     assert.match((await t.as('ivan').get('/')).text, /Старый запрос/);
     assert.equal((await t.as('tech').get(`/${number}`)).status, 200, 'staff still answer it');
     const rows = (await admin.get('/admin/departments')).text.split('<tr ').slice(1);
-    assert.match(rows.find((r) => r.startsWith('data-code="technical"')) ?? '', /^data-code="technical" class="inactive">[\s\S]*<span class="badge">Inactive<\/span>/);
+    assert.match(
+      rows.find((r) => r.startsWith('data-code="technical"')) ?? '',
+      /^data-code="technical" class="inactive">[\s\S]*<span class="badge">Inactive<\/span>/,
+    );
     assert.match(rows.find((r) => r.startsWith('data-code="client_relations"')) ?? '', /<span class="badge">Active<\/span>/);
   });
 
@@ -169,7 +243,11 @@ forEachDatabase('admin: departments', (db) => {
     const created = await postForm(admin, '/admin/departments', token, departmentForm());
     const vip = (await departmentRow(t, 'vip')).id;
     assert.equal(created.status, 303);
-    await postForm(admin, `/admin/departments/${vip}/members`, token, { userId: 's-max', memberName: 'Max', memberEmail: 'max@panel.example' });
+    await postForm(admin, `/admin/departments/${vip}/members`, token, {
+      userId: 's-max',
+      memberName: 'Max',
+      memberEmail: 'max@panel.example',
+    });
     await postForm(admin, '/admin/canned', token, { departmentId: String(vip), title: 'Привет', body: 'Здравствуйте!', locale: 'ru' });
     assert.deepEqual([await rowCount(t, t.tables.departmentStaff), await rowCount(t, t.tables.cannedReplies)], [1, 1]);
     const deleted = await postForm(admin, `/admin/departments/${vip}/delete`, token);
@@ -188,11 +266,24 @@ forEachDatabase('admin: departments', (db) => {
 
     // The panel restarts with the same settings, plus an address for client relations.
     const log: string[] = [];
-    const restarted = await startPlugin(db, { departments: { ...settings.departments, client_relations: { emails: ['billing@panel.example'] } } }, { instanceOf: t, log });
+    const restarted = await startPlugin(
+      db,
+      { departments: { ...settings.departments, client_relations: { emails: ['billing@panel.example'] } } },
+      { instanceOf: t, log },
+    );
     try {
       assert.deepEqual(JSON.parse((await departmentRow(t, 'technical')).emails), ['night-shift@panel.example'], 'the admin edit stays');
-      assert.deepEqual(JSON.parse((await departmentRow(t, 'client_relations')).emails), ['billing@panel.example'], 'settings still seed departments nobody edited');
-      assert.deepEqual(log.filter((l) => l.includes('settings.departments')).map((l) => /^warn .*settings\.departments\.(\w+) is not applied/.exec(l)?.[1]), ['technical']);
+      assert.deepEqual(
+        JSON.parse((await departmentRow(t, 'client_relations')).emails),
+        ['billing@panel.example'],
+        'settings still seed departments nobody edited',
+      );
+      assert.deepEqual(
+        log
+          .filter((l) => l.includes('settings.departments'))
+          .map((l) => /^warn .*settings\.departments\.(\w+) is not applied/.exec(l)?.[1]),
+        ['technical'],
+      );
     } finally {
       await restarted.close();
     }
@@ -209,13 +300,30 @@ forEachDatabase('admin: departments', (db) => {
     const admin = t.as('admin');
     const tech = await departmentId(t, 'technical');
     const token = await admin.csrf(`/admin/departments/${tech}`);
-    const wrong = await postForm(admin, `/admin/departments/${tech}/members`, token, { userId: ' ', memberName: 'Max <Member>', memberEmail: 'max at panel' });
+    const wrong = await postForm(admin, `/admin/departments/${tech}/members`, token, {
+      userId: ' ',
+      memberName: 'Max <Member>',
+      memberEmail: 'max at panel',
+    });
     assert.equal(wrong.status, 422);
     assert.match(wrong.text, /Enter the user&#39;s ID in the panel\./);
     assert.match(wrong.text, /“max at panel” is not an e-mail address\./);
     assert.ok(wrong.text.includes('value="Max &lt;Member&gt;"'), 'typed name kept, escaped');
-    assert.equal((await postForm(admin, `/admin/departments/${tech}/members`, token, { userId: 's-max', memberName: 'Max Member', memberEmail: 'max@panel.example' })).status, 303);
-    const twice = await postForm(admin, `/admin/departments/${tech}/members`, token, { userId: 's-max', memberName: 'Max again', memberEmail: 'max@panel.example' });
+    assert.equal(
+      (
+        await postForm(admin, `/admin/departments/${tech}/members`, token, {
+          userId: 's-max',
+          memberName: 'Max Member',
+          memberEmail: 'max@panel.example',
+        })
+      ).status,
+      303,
+    );
+    const twice = await postForm(admin, `/admin/departments/${tech}/members`, token, {
+      userId: 's-max',
+      memberName: 'Max again',
+      memberEmail: 'max@panel.example',
+    });
     assert.equal(twice.status, 422);
     assert.match(twice.text, /already listed/);
     assert.match((await admin.get(`/admin/departments/${tech}`)).text, /Max Member/);
@@ -226,7 +334,11 @@ forEachDatabase('admin: departments', (db) => {
 
     // A host that gives departments is not widened by the table.
     const billing = await departmentId(t, 'client_relations');
-    await postForm(admin, `/admin/departments/${billing}/members`, token, { userId: 's-tech', memberName: 'Tech Sergey', memberEmail: 'sergey@panel.example' });
+    await postForm(admin, `/admin/departments/${billing}/members`, token, {
+      userId: 's-tech',
+      memberName: 'Tech Sergey',
+      memberEmail: 'sergey@panel.example',
+    });
     assert.equal((await t.as('tech').get(`/${billingTicket}`)).status, 404);
 
     // Colleagues listed in the ticket's department can be assigned; anyone else cannot.

@@ -29,10 +29,25 @@ interface Case {
 }
 
 const activeContent: Case[] = [
-  { sent: 'logo.svg', content: text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.domain)</script></svg>'), stored: 'logo.svg.txt', type: 'text/plain' },
-  { sent: 'page.html', content: text('<!doctype html><script>location="https://evil.example"</script>'), stored: 'page.html.txt', type: 'text/plain' },
+  {
+    sent: 'logo.svg',
+    content: text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.domain)</script></svg>'),
+    stored: 'logo.svg.txt',
+    type: 'text/plain',
+  },
+  {
+    sent: 'page.html',
+    content: text('<!doctype html><script>location="https://evil.example"</script>'),
+    stored: 'page.html.txt',
+    type: 'text/plain',
+  },
   { sent: 'run.js', content: text('WScript.CreateObject("WScript.Shell").Run("calc");'), stored: 'run.js.txt', type: 'text/plain' },
-  { sent: 'app.hta', content: text('<hta:application><script language="VBScript">CreateObject("WScript.Shell").Run "calc"</script>'), stored: 'app.hta.txt', type: 'text/plain' },
+  {
+    sent: 'app.hta',
+    content: text('<hta:application><script language="VBScript">CreateObject("WScript.Shell").Run "calc"</script>'),
+    stored: 'app.hta.txt',
+    type: 'text/plain',
+  },
   { sent: 'fix.bat', content: text('@echo off\r\nformat c: /q\r\n'), stored: 'fix.bat.txt', type: 'text/plain' },
 ];
 
@@ -50,7 +65,12 @@ const names: Case[] = [
   { sent: 'scr\u200Been\u2066sh\u2069ot\uFEFF.png', content: png, stored: 'screenshot.png', type: 'image/png' },
   { sent: 'x.exe', content: png, stored: 'x.exe.png', type: 'image/png' },
   { sent: 'NUL.log', content: log, stored: '_NUL.log', type: 'text/plain' },
-  { sent: longName, content: pdf, stored: [...'Отчёт о сбое сервера '.repeat(20)].slice(0, 251).join('').trimEnd() + '.pdf', type: 'application/pdf' },
+  {
+    sent: longName,
+    content: pdf,
+    stored: [...'Отчёт о сбое сервера '.repeat(20)].slice(0, 251).join('').trimEnd() + '.pdf',
+    type: 'application/pdf',
+  },
 ];
 
 /** The file name a Content-Disposition header gives, preferring filename* as browsers do. */
@@ -61,7 +81,8 @@ function dispositionName(header: string): string {
   return plain?.[1]?.replace(/\\(.)/g, '$1') ?? plain?.[2] ?? '';
 }
 
-const unescapeHtml = (s: string) => s.replace(/&#39;|&#34;|&lt;|&gt;|&amp;/g, (e) => ({ '&#39;': "'", '&#34;': '"', '&lt;': '<', '&gt;': '>', '&amp;': '&' })[e]!);
+const unescapeHtml = (s: string) =>
+  s.replace(/&#39;|&#34;|&lt;|&gt;|&amp;/g, (e) => ({ '&#39;': "'", '&#34;': '"', '&lt;': '<', '&gt;': '>', '&amp;': '&' })[e]!);
 
 forEachDatabase('attachment names and types', (db) => {
   let sink: SmtpSink;
@@ -69,7 +90,11 @@ forEachDatabase('attachment names and types', (db) => {
 
   before(async () => {
     sink = await SmtpSink.started();
-    t = await startPlugin(db, { departments, publicBaseUrl: 'https://panel.example', mail: sink.settings({ pollSeconds: 0.05, confirmToCustomer: false }) });
+    t = await startPlugin(db, {
+      departments,
+      publicBaseUrl: 'https://panel.example',
+      mail: sink.settings({ pollSeconds: 0.05, confirmToCustomer: false }),
+    });
   });
   after(async () => {
     await t.close();
@@ -77,7 +102,11 @@ forEachDatabase('attachment names and types', (db) => {
   });
 
   async function mailFor(address: string, number: string, count = 1): Promise<ReceivedMail[]> {
-    await waitUntil(() => sink.to(address).filter((m) => m.parsed.subject?.includes(`#${number}`)).length >= count, 10_000, `e-mail about #${number} to ${address}`);
+    await waitUntil(
+      () => sink.to(address).filter((m) => m.parsed.subject?.includes(`#${number}`)).length >= count,
+      10_000,
+      `e-mail about #${number} to ${address}`,
+    );
     return sink.to(address).filter((m) => m.parsed.subject?.includes(`#${number}`));
   }
 
@@ -85,20 +114,31 @@ forEachDatabase('attachment names and types', (db) => {
   async function assertShownEverywhere(agent: TestAgent, number: string, cases: Case[]): Promise<void> {
     const ticket = await t.knex(t.tables.tickets).where('number', number).first('id');
     const rows = await t.knex(t.tables.attachments).where('ticket_id', ticket.id).orderBy('id');
-    assert.deepEqual(rows.map((r) => [r.original_name, r.content_type]), cases.map((c) => [c.stored, c.type]), 'stored names and types');
+    assert.deepEqual(
+      rows.map((r) => [r.original_name, r.content_type]),
+      cases.map((c) => [c.stored, c.type]),
+      'stored names and types',
+    );
 
     const page = await agent.get(`/${number}`);
     assert.equal(page.status, 200);
     const links = [...page.text.matchAll(/\/files\/(\d+)">([^<]*)<\/a>/g)].map((m) => [m[1]!, unescapeHtml(m[2]!)] as const);
-    assert.deepEqual(links.map(([, name]) => name), cases.map((c) => c.stored), 'names on the page');
+    assert.deepEqual(
+      links.map(([, name]) => name),
+      cases.map((c) => c.stored),
+      'names on the page',
+    );
 
     for (const [i, [id]] of links.entries()) {
       const c = cases[i]!;
-      const res = await agent.get(`/${number}/files/${id}`).buffer(true).parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (chunk: Buffer) => chunks.push(chunk));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      const res = await agent
+        .get(`/${number}/files/${id}`)
+        .buffer(true)
+        .parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (chunk: Buffer) => chunks.push(chunk));
+          r.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
       assert.equal(res.status, 200);
       const disposition = String(res.headers['content-disposition']);
       assert.match(disposition, /^attachment;/);
@@ -116,7 +156,10 @@ forEachDatabase('attachment names and types', (db) => {
       cases.map((c) => [c.stored, c.type]),
       'attachment names and types in the e-mail',
     );
-    assert.doesNotMatch(mail.rawHeaders + mail.parsed.attachments.map((a) => a.filename).join(''), /[\u202A-\u202E\u2066-\u2069\u0080-\u009F]/);
+    assert.doesNotMatch(
+      mail.rawHeaders + mail.parsed.attachments.map((a) => a.filename).join(''),
+      /[\u202A-\u202E\u2066-\u2069\u0080-\u009F]/,
+    );
   }
 
   async function create(cases: Case[]): Promise<string> {
@@ -131,7 +174,10 @@ forEachDatabase('attachment names and types', (db) => {
   });
 
   it('says on the form, in the customer\'s language, that other text files get ".txt"', async () => {
-    assert.match((await t.as('ivan').get('/new')).text, /id="files-hint">[^<]*TXT, LOG, CONF, CSV, JSON, YAML[^<]*сохраняются с «\.txt» на конце/);
+    assert.match(
+      (await t.as('ivan').get('/new')).text,
+      /id="files-hint">[^<]*TXT, LOG, CONF, CSV, JSON, YAML[^<]*сохраняются с «\.txt» на конце/,
+    );
     assert.match((await t.as('alice').get('/new')).text, /id="files-hint">[^<]*are saved with “\.txt” added/);
   });
 
@@ -141,7 +187,7 @@ forEachDatabase('attachment names and types', (db) => {
     assertAttached((await mailFor('tech@panel.example', number))[0]!, plainText);
   });
 
-  it('strips bidi, zero-width and device names, gives a binary file its type\'s extension, shortens long names', async () => {
+  it("strips bidi, zero-width and device names, gives a binary file its type's extension, shortens long names", async () => {
     const number = await create(names);
     await assertShownEverywhere(t.as('ivan'), number, names);
     const page = await t.as('ivan').get(`/${number}`);
@@ -165,7 +211,10 @@ forEachDatabase('attachment names and types', (db) => {
       png,
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
-    const res = await ivan.post(`/?_csrf=${encodeURIComponent(token)}`).set('content-type', `multipart/form-data; boundary=${boundary}`).send(body);
+    const res = await ivan
+      .post(`/?_csrf=${encodeURIComponent(token)}`)
+      .set('content-type', `multipart/form-data; boundary=${boundary}`)
+      .send(body);
     assert.equal(res.status, 303, res.text.slice(0, 300));
     const number = /\/(\d{8})\?created=1$/.exec(String(res.headers.location))![1]!;
     const cases = [{ sent: 'a\u0085b\u009Bc.png', content: png, stored: 'abc.png', type: 'image/png' }];
@@ -193,7 +242,11 @@ forEachDatabase('attachment names and types', (db) => {
     const page = await tech.get(`/${number}`);
     const pick = (re: RegExp) => re.exec(page.text)?.[1] ?? '';
     // macOS sends "ё" as "е" + combining diaeresis; it is stored composed (NFC).
-    const cases: Case[] = [activeContent[4]!, names[0]!, { sent: 'Отче\u0308т.pdf', content: pdf, stored: 'Отч\u0451т.pdf', type: 'application/pdf' }];
+    const cases: Case[] = [
+      activeContent[4]!,
+      names[0]!,
+      { sent: 'Отче\u0308т.pdf', content: pdf, stored: 'Отч\u0451т.pdf', type: 'application/pdf' },
+    ];
     let req = tech
       .post(`/${number}/reply?_csrf=${pick(/reply\?_csrf=([^"&]+)/)}`)
       .field('lastSeenId', pick(/name="lastSeenId" value="(\d+)"/))
@@ -228,8 +281,13 @@ forEachDatabase('attachment names and types', (db) => {
     const cases: Case[] = [plainText[0]!, { sent: 'old\u202Eexe.hta', content, stored: 'oldexe.hta.txt', type: 'text/plain' }];
     const page = await t.as('ivan').get(`/${number}`);
     const links = [...page.text.matchAll(/\/files\/(\d+)">([^<]*)<\/a>/g)].map((m) => m[2]);
-    assert.deepEqual(links, cases.map((c) => c.stored));
-    const file = await t.as('ivan').get(`/${number}/files/${(await t.knex(t.tables.attachments).where('storage_key', key).first('id')).id}`);
+    assert.deepEqual(
+      links,
+      cases.map((c) => c.stored),
+    );
+    const file = await t
+      .as('ivan')
+      .get(`/${number}/files/${(await t.knex(t.tables.attachments).where('storage_key', key).first('id')).id}`);
     assert.equal(dispositionName(String(file.headers['content-disposition'])), 'oldexe.hta.txt');
 
     const tech = t.as('tech');

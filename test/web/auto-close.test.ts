@@ -16,7 +16,10 @@ async function answer(t: TestPlugin, number: string): Promise<void> {
   const page = await tech.get(`/${number}`);
   const token = decodeURIComponent(/reply\?_csrf=([^"&]+)/.exec(page.text)?.[1] ?? '');
   const lastSeenId = /name="lastSeenId" value="(\d+)"/.exec(page.text)?.[1] ?? '0';
-  const res = await tech.post(`/${number}/reply?_csrf=${encodeURIComponent(token)}`).field('lastSeenId', lastSeenId).field('message', 'Готово, проверьте.');
+  const res = await tech
+    .post(`/${number}/reply?_csrf=${encodeURIComponent(token)}`)
+    .field('lastSeenId', lastSeenId)
+    .field('message', 'Готово, проверьте.');
   assert.equal(res.status, 303);
 }
 
@@ -54,7 +57,11 @@ forEachDatabase('auto-close and the menu badge', (db) => {
 
   it('closes answered requests silent for the configured time, tells the customer, and leaves the rest', async () => {
     const clock = new TestClock();
-    t = await startPlugin(db, { departments, autoClose: { afterDays: 3 }, mail: sink.settings({ pollSeconds: 0.05, confirmToCustomer: false, keepSentDays: 1 }) }, { now: clock.now });
+    t = await startPlugin(
+      db,
+      { departments, autoClose: { afterDays: 3 }, mail: sink.settings({ pollSeconds: 0.05, confirmToCustomer: false, keepSentDays: 1 }) },
+      { now: clock.now },
+    );
     const answered = await createTicket(t, t.as('ivan'), { subject: 'Ответили и тишина', department: 'technical' });
     const unanswered = await createTicket(t, t.as('ivan'), { subject: 'Ещё без ответа', department: 'technical' });
     await answer(t, answered);
@@ -78,7 +85,11 @@ forEachDatabase('auto-close and the menu badge', (db) => {
 
   it('closes nothing when the setting is off', async () => {
     const clock = new TestClock();
-    t = await startPlugin(db, { departments, mail: sink.settings({ pollSeconds: 0.05, confirmToCustomer: false, keepSentDays: 1 }) }, { now: clock.now });
+    t = await startPlugin(
+      db,
+      { departments, mail: sink.settings({ pollSeconds: 0.05, confirmToCustomer: false, keepSentDays: 1 }) },
+      { now: clock.now },
+    );
     const number = await createTicket(t, t.as('ivan'), { department: 'technical' });
     await answer(t, number);
     await waitForIdleOutbox(t);

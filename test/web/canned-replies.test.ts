@@ -33,20 +33,31 @@ forEachDatabase('canned replies', (db) => {
     const body = { departmentId: await departmentId(t, 'technical'), title: 'Взлом', body: 'Взлом' };
     for (const who of ['ivan', 'tech']) {
       for (const url of gets) assert.equal((await t.as(who).get(url)).status, 404, `${who} GET ${url}`);
-      for (const url of posts) assert.equal((await postForm(t.as(who), url, tokens[who] as string, body)).status, 404, `${who} POST ${url}`);
+      for (const url of posts)
+        assert.equal((await postForm(t.as(who), url, tokens[who] as string, body)).status, 404, `${who} POST ${url}`);
     }
     for (const url of gets) assert.equal((await t.as('admin').get(url)).status, 200, `admin GET ${url}`);
-    for (const url of posts) assert.equal((await postForm(t.as('admin'), url, null, body)).status, 403, `admin POST ${url} without the token`);
+    for (const url of posts)
+      assert.equal((await postForm(t.as('admin'), url, null, body)).status, 403, `admin POST ${url} without the token`);
     const rows = await t.knex(t.tables.cannedReplies).select('title', 'body');
-    assert.deepEqual(rows.map((r) => [r.title, r.body]), [['Перезагрузка', 'Перезагрузите сервер.']]);
+    assert.deepEqual(
+      rows.map((r) => [r.title, r.body]),
+      [['Перезагрузка', 'Перезагрузите сервер.']],
+    );
   });
 
   it('checks every field with what was typed kept, then creates, changes and deletes, escaping what admins wrote', async () => {
     const admin = t.as('admin');
     const empty = await postForm(admin, '/admin/canned', token, { departmentId: '', title: ' ', body: '', locale: 'de' });
     assert.equal(empty.status, 422);
-    for (const error of ['Choose a department.', 'Enter a title.', 'Write the text of the reply.', 'Choose a language from the list.']) assert.ok(empty.text.includes(error), error);
-    const long = await postForm(admin, '/admin/canned', token, { departmentId: '99999', title: 'T'.repeat(121), body: 'Текст, который нельзя терять', locale: 'ru' });
+    for (const error of ['Choose a department.', 'Enter a title.', 'Write the text of the reply.', 'Choose a language from the list.'])
+      assert.ok(empty.text.includes(error), error);
+    const long = await postForm(admin, '/admin/canned', token, {
+      departmentId: '99999',
+      title: 'T'.repeat(121),
+      body: 'Текст, который нельзя терять',
+      locale: 'ru',
+    });
     assert.equal(long.status, 422);
     assert.match(long.text, /Choose a department\./);
     assert.match(long.text, /The title must be at most 120 characters\./);
@@ -64,13 +75,26 @@ forEachDatabase('canned replies', (db) => {
     assert.ok(!list.text.includes('<img src=x'));
 
     const id = (await cannedRow(t, '<img src=x onerror=alert(1)>')).id;
-    const refused = await postForm(admin, `/admin/canned/${id}`, token, { departmentId: tech, title: 'Новый заголовок', body: ' ', locale: '' });
+    const refused = await postForm(admin, `/admin/canned/${id}`, token, {
+      departmentId: tech,
+      title: 'Новый заголовок',
+      body: ' ',
+      locale: '',
+    });
     assert.equal(refused.status, 422);
     assert.ok(refused.text.includes('value="Новый заголовок"'));
-    const changed = await postForm(admin, `/admin/canned/${id}`, token, { departmentId: await departmentId(t, 'client_relations'), title: 'Оплата', body: 'Оплатите счёт.', locale: 'ru' });
+    const changed = await postForm(admin, `/admin/canned/${id}`, token, {
+      departmentId: await departmentId(t, 'client_relations'),
+      title: 'Оплата',
+      body: 'Оплатите счёт.',
+      locale: 'ru',
+    });
     assert.equal(changed.status, 303);
     const row = await cannedRow(t, 'Оплата');
-    assert.deepEqual([row.id, row.body, row.locale, String(row.department_id)], [id, 'Оплатите счёт.', 'ru', await departmentId(t, 'client_relations')]);
+    assert.deepEqual(
+      [row.id, row.body, row.locale, String(row.department_id)],
+      [id, 'Оплатите счёт.', 'ru', await departmentId(t, 'client_relations')],
+    );
     assert.ok(Number(row.updated_at) >= Number(row.created_at));
 
     assert.equal((await postForm(admin, `/admin/canned/${id}/delete`, token)).status, 303);
@@ -95,7 +119,11 @@ forEachDatabase('canned replies', (db) => {
 
     const picked = await tech.get(`/${number}?canned=${ownId}`);
     assert.equal(picked.status, 200);
-    assert.ok(picked.text.includes('<textarea id="message" name="message" rows="7" maxlength="20000">Здравствуйте!\nПерезагрузите сервер &lt;b&gt;из панели&lt;/b&gt; &amp; проверьте снова.</textarea>'));
+    assert.ok(
+      picked.text.includes(
+        '<textarea id="message" name="message" rows="7" maxlength="20000">Здравствуйте!\nПерезагрузите сервер &lt;b&gt;из панели&lt;/b&gt; &amp; проверьте снова.</textarea>',
+      ),
+    );
 
     // Not by id from another department, for staff or for an admin; nor anything that is not an id.
     for (const who of ['tech', 'admin']) assert.equal((await t.as(who).get(`/${number}?canned=${otherId}`)).status, 404, who);

@@ -49,7 +49,8 @@ forEachServerDatabase('the connection cut at COMMIT of a new request', (db) => {
   /** Every attachment row's file is on disk. */
   async function assertNoMissingFiles(): Promise<void> {
     const rows = (await direct.knex(t.tables.attachments).select('storage_key')) as Array<{ storage_key: string }>;
-    for (const { storage_key: key } of rows) assert.ok(fs.existsSync(path.join(t.storageDir, key.slice(0, 2), key)), `file ${key} of an attachment row exists`);
+    for (const { storage_key: key } of rows)
+      assert.ok(fs.existsSync(path.join(t.storageDir, key.slice(0, 2), key)), `file ${key} of an attachment row exists`);
   }
 
   it('when COMMIT reached the server: the request exists, the customer is sent to it, and its file is kept', async () => {
@@ -68,7 +69,11 @@ forEachServerDatabase('the connection cut at COMMIT of a new request', (db) => {
     const number = await createTicket(t, ivan);
     const token = await ivan.csrf();
     const cut = proxy.cutAtCommit(new RegExp(`insert into [\`"]${t.tables.messages}[\`"]`, 'i'), 'after-commit');
-    const res = await ivan.post(`/${number}/reply?_csrf=${encodeURIComponent(token)}`).field('submissionKey', `key-${Date.now()}`).field('message', 'Снимок экрана приложен.').attach('files', png, 'screen.png');
+    const res = await ivan
+      .post(`/${number}/reply?_csrf=${encodeURIComponent(token)}`)
+      .field('submissionKey', `key-${Date.now()}`)
+      .field('message', 'Снимок экрана приложен.')
+      .attach('files', png, 'screen.png');
     await cut;
     const reply = await direct.knex(t.tables.messages).where('body', 'Снимок экрана приложен.').first('id');
     assert.ok(reply, 'the reply committed');

@@ -64,11 +64,14 @@ forEachDatabase('creating a ticket with files', (db) => {
     const links = [...page.text.matchAll(/href="([^"]+\/files\/\d+)"/g)].map((m) => m[1] as string);
     assert.equal(links.length, 2);
 
-    const download = await ivan.get(links[0]!.replace('/support/requests', '')).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const download = await ivan
+      .get(links[0]!.replace('/support/requests', ''))
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     assert.equal(download.status, 200);
     assert.ok(png.equals(download.body as Buffer), 'the downloaded bytes are the uploaded ones');
     assert.equal(download.headers['content-type'], 'image/png');

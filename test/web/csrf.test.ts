@@ -32,7 +32,12 @@ forEachDatabase('CSRF protection', (db) => {
     const ivanToken = await t.as('ivan').csrf();
     const aliceToken = await t.as('alice').csrf();
     assert.notEqual(aliceToken, ivanToken);
-    const create = (token: string) => t.as('ivan').post(`/?_csrf=${encodeURIComponent(token)}`).field('subject', 'Чужой токен').field('message', '');
+    const create = (token: string) =>
+      t
+        .as('ivan')
+        .post(`/?_csrf=${encodeURIComponent(token)}`)
+        .field('subject', 'Чужой токен')
+        .field('message', '');
     const forged = await create(aliceToken);
     assert.equal(forged.status, 403);
     assert.match(forged.text, /Форма устарела/);

@@ -39,7 +39,11 @@ async function formOn(agent: TestAgent, page: string, action: string): Promise<R
 
 /** All copies answered the same redirect; returns it. */
 function sameRedirect(answers: Response[]): string {
-  assert.deepEqual(new Set(answers.map((r) => r.status)), new Set([303]), answers.map((r) => `${r.status} ${r.text.slice(0, 200)}`).join('\n'));
+  assert.deepEqual(
+    new Set(answers.map((r) => r.status)),
+    new Set([303]),
+    answers.map((r) => `${r.status} ${r.text.slice(0, 200)}`).join('\n'),
+  );
   const places = new Set(answers.map((r) => String(r.headers.location)));
   assert.equal(places.size, 1, `one place to go back to: ${[...places].join(', ')}`);
   return [...places][0] as string;
@@ -51,7 +55,11 @@ forEachDatabase('a mail-sending form submitted 20 times at once', (db) => {
 
   beforeEach(async () => {
     sink = await SmtpSink.started();
-    t = await startPlugin(db, { departments, limits: { newTicketsPerHour: 0 }, mail: sink.settings({ pollSeconds: 0.05, confirmToCustomer: false }) });
+    t = await startPlugin(db, {
+      departments,
+      limits: { newTicketsPerHour: 0 },
+      mail: sink.settings({ pollSeconds: 0.05, confirmToCustomer: false }),
+    });
   });
   afterEach(async () => {
     await t.close();
@@ -60,7 +68,11 @@ forEachDatabase('a mail-sending form submitted 20 times at once', (db) => {
 
   /** Every queued e-mail has been handed to the SMTP server (or failed): nothing more will arrive. */
   async function mailSettled(): Promise<void> {
-    await waitUntil(async () => Number((await t.knex(t.tables.outbox).whereIn('status', ['pending', 'sending']).count({ n: '*' }))[0]?.n) === 0, 10_000, 'the outbox to be idle');
+    await waitUntil(
+      async () => Number((await t.knex(t.tables.outbox).whereIn('status', ['pending', 'sending']).count({ n: '*' }))[0]?.n) === 0,
+      10_000,
+      'the outbox to be idle',
+    );
   }
 
   async function outboxRows(kind: string): Promise<number> {
@@ -89,13 +101,17 @@ forEachDatabase('a mail-sending form submitted 20 times at once', (db) => {
     assert.equal(sink.to('tech@panel.example').length, 1);
   });
 
-  it("adds one customer reply and e-mails the department once", async () => {
+  it('adds one customer reply and e-mails the department once', async () => {
     const ivan = t.as('ivan');
     const number = await createTicket(t, ivan);
     await sink.waitFor(1);
     const form = await formOn(ivan, `/${number}`, `/${number}/reply`);
     const answers = await runConcurrently(COPIES, COPIES, () =>
-      ivan.post(`/${number}/reply?_csrf=${encodeURIComponent(form.token)}`).field('submissionKey', form.key).field('message', 'Добавлю: SSH тоже не отвечает.').attach('files', log, 'ssh.log'),
+      ivan
+        .post(`/${number}/reply?_csrf=${encodeURIComponent(form.token)}`)
+        .field('submissionKey', form.key)
+        .field('message', 'Добавлю: SSH тоже не отвечает.')
+        .attach('files', log, 'ssh.log'),
     );
     assert.match(sameRedirect(answers), new RegExp(`/${number}\\?replied=1#m\\d+$`));
     assert.equal(await rowCount(t, t.tables.messages), 2);
@@ -105,13 +121,17 @@ forEachDatabase('a mail-sending form submitted 20 times at once', (db) => {
     assert.equal(sink.to('tech@panel.example').length, 2, 'the new request and one reply');
   });
 
-  it("adds one staff answer and e-mails the customer once", async () => {
+  it('adds one staff answer and e-mails the customer once', async () => {
     const number = await createTicket(t, t.as('ivan'));
     const tech = t.as('tech');
     const form = await formOn(tech, `/${number}`, `/${number}/reply`);
     const lastSeenId = String((await t.knex(t.tables.messages).max({ id: 'id' }))[0]?.id);
     const answers = await runConcurrently(COPIES, COPIES, () =>
-      tech.post(`/${number}/reply?_csrf=${encodeURIComponent(form.token)}`).field('lastSeenId', lastSeenId).field('submissionKey', form.key).field('message', 'Перезагрузили сервер, проверьте.'),
+      tech
+        .post(`/${number}/reply?_csrf=${encodeURIComponent(form.token)}`)
+        .field('lastSeenId', lastSeenId)
+        .field('submissionKey', form.key)
+        .field('message', 'Перезагрузили сервер, проверьте.'),
     );
     sameRedirect(answers);
     assert.equal(Number((await t.knex(t.tables.messages).where('author_kind', 'staff').count({ n: '*' }))[0]?.n), 1);
@@ -124,7 +144,10 @@ forEachDatabase('a mail-sending form submitted 20 times at once', (db) => {
     const tech = t.as('tech');
     const form = await formOn(tech, `/${number}`, `/${number}/note`);
     const answers = await runConcurrently(COPIES, COPIES, () =>
-      tech.post(`/${number}/note?_csrf=${encodeURIComponent(form.token)}`).field('submissionKey', form.key).field('note', 'Клиент на старом тарифе.'),
+      tech
+        .post(`/${number}/note?_csrf=${encodeURIComponent(form.token)}`)
+        .field('submissionKey', form.key)
+        .field('note', 'Клиент на старом тарифе.'),
     );
     sameRedirect(answers);
     assert.equal(Number((await t.knex(t.tables.messages).where('internal', 1).count({ n: '*' }))[0]?.n), 1);
@@ -137,7 +160,10 @@ forEachDatabase('a mail-sending form submitted 20 times at once', (db) => {
     const form = await formOn(tech, `/${number}`, `/${number}/transfer`);
     const target = await departmentId(t, 'client_relations');
     const answers = await runConcurrently(COPIES, COPIES, () =>
-      tech.post(`/${number}/transfer?_csrf=${encodeURIComponent(form.token)}`).type('form').send({ submissionKey: form.key, departmentId: target, reason: 'Вопрос об оплате' }),
+      tech
+        .post(`/${number}/transfer?_csrf=${encodeURIComponent(form.token)}`)
+        .type('form')
+        .send({ submissionKey: form.key, departmentId: target, reason: 'Вопрос об оплате' }),
     );
     assert.match(sameRedirect(answers), new RegExp(`\\?transferred=${number}$`));
     assert.equal(Number((await t.knex(t.tables.events).where('action', 'department').count({ n: '*' }))[0]?.n), 1);
@@ -149,17 +175,32 @@ forEachDatabase('a mail-sending form submitted 20 times at once', (db) => {
   it("an admin's Retry of a failed e-mail queues it once", async () => {
     sink.refusals.push(550);
     await createTicket(t, t.as('ivan'));
-    await waitUntil(async () => (await t.knex(t.tables.outbox).where('status', 'failed').first('id')) !== undefined, 10_000, 'the refused e-mail to fail');
+    await waitUntil(
+      async () => (await t.knex(t.tables.outbox).where('status', 'failed').first('id')) !== undefined,
+      10_000,
+      'the refused e-mail to fail',
+    );
     const row = await t.knex(t.tables.outbox).where('status', 'failed').first('id');
     const admin = t.as('admin');
     const form = await formOn(admin, '/admin/mail', `/admin/mail/${row.id}/retry`);
     const answers = await runConcurrently(COPIES, COPIES, () =>
-      admin.post(`/admin/mail/${row.id}/retry?_csrf=${encodeURIComponent(form.token)}`).type('form').send({ submissionKey: form.key }),
+      admin
+        .post(`/admin/mail/${row.id}/retry?_csrf=${encodeURIComponent(form.token)}`)
+        .type('form')
+        .send({ submissionKey: form.key }),
     );
     assert.match(sameRedirect(answers), /\/admin\/mail\?retried=1$/);
     await mailSettled();
     assert.equal(sink.to('tech@panel.example').length, 1);
     // A new form (another click later) is a new retry, refused now that the e-mail went out.
-    assert.equal((await admin.post(`/admin/mail/${row.id}/retry?_csrf=${encodeURIComponent(form.token)}`).type('form').send({ submissionKey: 'another-click' })).status, 404);
+    assert.equal(
+      (
+        await admin
+          .post(`/admin/mail/${row.id}/retry?_csrf=${encodeURIComponent(form.token)}`)
+          .type('form')
+          .send({ submissionKey: 'another-click' })
+      ).status,
+      404,
+    );
   });
 });

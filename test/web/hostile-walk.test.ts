@@ -10,13 +10,50 @@ import { assertRevealsNothing, fieldsOf, label, makeWorld, paramsOf, pathOf, req
 
 /** Values as they are written into a URL or an url-encoded body (so broken escapes stay broken). */
 const HOSTILE = [
-  '%00', 'a%00b', '%07%1B%5B31m', '%C2%85%C2%9B', '%7F', '%', '%E0%A4%A', '%FF', '%C0%AF', '%ED%A0%80', '%EF%BF%BD',
-  '..%2F..%2Fetc%2Fpasswd', '%3Cscript%3Ealert(1)%3C%2Fscript%3E', '%27%20OR%201%3D1%20--', '1e400', '-1', '9'.repeat(40),
-  '%5B%5D', '%7B%22a%22%3A1%7D', '__proto__', '%F0%9F%98%80'.repeat(50), '%0D%0ASet-Cookie%3A%20x%3D1', 'x'.repeat(8000),
+  '%00',
+  'a%00b',
+  '%07%1B%5B31m',
+  '%C2%85%C2%9B',
+  '%7F',
+  '%',
+  '%E0%A4%A',
+  '%FF',
+  '%C0%AF',
+  '%ED%A0%80',
+  '%EF%BF%BD',
+  '..%2F..%2Fetc%2Fpasswd',
+  '%3Cscript%3Ealert(1)%3C%2Fscript%3E',
+  '%27%20OR%201%3D1%20--',
+  '1e400',
+  '-1',
+  '9'.repeat(40),
+  '%5B%5D',
+  '%7B%22a%22%3A1%7D',
+  '__proto__',
+  '%F0%9F%98%80'.repeat(50),
+  '%0D%0ASet-Cookie%3A%20x%3D1',
+  'x'.repeat(8000),
 ];
 
 /** Every query parameter any page reads. */
-const QUERY_PARAMS = ['after', 'q', 'kind', 'status', 'priority', 'department', 'assigned', 'transferred', 'canned', 'replied', 'created', 'saved', 'deleted', 'member', 'retried', 'v'];
+const QUERY_PARAMS = [
+  'after',
+  'q',
+  'kind',
+  'status',
+  'priority',
+  'department',
+  'assigned',
+  'transferred',
+  'canned',
+  'replied',
+  'created',
+  'saved',
+  'deleted',
+  'member',
+  'retried',
+  'v',
+];
 
 const HEADERS: Array<Record<string, string>> = [
   { 'Accept-Language': '*' },
@@ -42,14 +79,15 @@ forEachDatabase('hostile walk', (db) => {
 
   function check(res: Response, what: string): void {
     requests++;
-    assert.ok(res.status < 500, `${what} answered ${res.status}: ${(res.text ?? "").slice(0, 300)}`);
+    assert.ok(res.status < 500, `${what} answered ${res.status}: ${(res.text ?? '').slice(0, 300)}`);
     assertRevealsNothing(world.t, res, what);
   }
 
   it('path parameters', async () => {
     for (const r of routes) {
       for (const param of paramsOf(r)) {
-        for (const value of HOSTILE) check(await requestTo(world, r, pathOf(world, r, { [param]: value })), `${label(r)} :${param}=${value.slice(0, 40)}`);
+        for (const value of HOSTILE)
+          check(await requestTo(world, r, pathOf(world, r, { [param]: value })), `${label(r)} :${param}=${value.slice(0, 40)}`);
       }
     }
   });
@@ -78,7 +116,10 @@ forEachDatabase('hostile walk', (db) => {
           check(await req, `${what} multipart, twice`);
         }
       }
-      check(await requestTo(world, r).type('form').send('__proto__=x&constructor%5Bprototype%5D=y&a%5B999999%5D=z&=&&=x'), `${label(r)} odd names`);
+      check(
+        await requestTo(world, r).type('form').send('__proto__=x&constructor%5Bprototype%5D=y&a%5B999999%5D=z&=&&=x'),
+        `${label(r)} odd names`,
+      );
       check(await requestTo(world, r).type('form').send(''), `${label(r)} no fields`);
     }
   });
@@ -103,7 +144,10 @@ forEachDatabase('hostile walk', (db) => {
         assert.equal(res.status, 404, `${label(r)} as ${method.toUpperCase()}`);
       }
       for (const method of ['head', 'options'] as const) {
-        check(await request(world.t.app)[method](`${world.t.plugin.mountPath}${path}`).set('x-test-user', r.who), `${label(r)} as ${method.toUpperCase()}`);
+        check(
+          await request(world.t.app)[method](`${world.t.plugin.mountPath}${path}`).set('x-test-user', r.who),
+          `${label(r)} as ${method.toUpperCase()}`,
+        );
       }
     }
   });
@@ -125,7 +169,10 @@ forEachDatabase('hostile walk', (db) => {
     assert.ok(requests > 1500, `walked ${requests} requests`);
     const errors = log.filter((l) => l.startsWith('error'));
     assert.deepEqual(errors, [], 'no request failed on our side');
-    assert.ok(log.every((l) => !/\n\s+at /.test(l)), 'no stack trace in the log');
+    assert.ok(
+      log.every((l) => !/\n\s+at /.test(l)),
+      'no stack trace in the log',
+    );
   });
 });
 

@@ -4,10 +4,43 @@
 import assert from 'node:assert/strict';
 import { forEachDatabase } from '../support/databases';
 import { createTicket } from '../support/tickets';
-import { assertRevealsNothing, fieldsOf, label, makeWorld, paramsOf, pathOf, requestTo, routes, snapshot, titleOf, type Route, type World } from '../support/routes';
+import {
+  assertRevealsNothing,
+  fieldsOf,
+  label,
+  makeWorld,
+  paramsOf,
+  pathOf,
+  requestTo,
+  routes,
+  snapshot,
+  titleOf,
+  type Route,
+  type World,
+} from '../support/routes';
 
 /** Not ids: words, fractions, exponents, out of range for the columns, signs, spaces, other digits, controls. */
-const NOT_IDS = ['abc', '1.5', '99999999999999999999', '1e400', '1e3', '0', '-1', '+1', '2147483648', '4294967296', '0x10', '007', '%201', '1%20', '%D9%A1', '%00', '1%00', 'NaN', 'Infinity'];
+const NOT_IDS = [
+  'abc',
+  '1.5',
+  '99999999999999999999',
+  '1e400',
+  '1e3',
+  '0',
+  '-1',
+  '+1',
+  '2147483648',
+  '4294967296',
+  '0x10',
+  '007',
+  '%201',
+  '1%20',
+  '%D9%A1',
+  '%00',
+  '1%00',
+  'NaN',
+  'Infinity',
+];
 /**
  * The same in a form field or a query, where text loses its controls and is trimmed before the
  * id is read ("1\0" is "1"), and "+" in a query is a space: its sign is sent as %2B.
@@ -30,7 +63,12 @@ forEachDatabase('invalid ids', (db) => {
   });
   after(() => world.t.close());
 
-  async function assertAnswer(res: Awaited<ReturnType<typeof requestTo>>, what: string, status: number, before: Awaited<ReturnType<typeof snapshot>>) {
+  async function assertAnswer(
+    res: Awaited<ReturnType<typeof requestTo>>,
+    what: string,
+    status: number,
+    before: Awaited<ReturnType<typeof snapshot>>,
+  ) {
     assertRevealsNothing(world.t, res, what);
     assert.equal(res.status, status, `${what}: ${res.text.slice(0, 300)}`);
     assert.deepEqual(await snapshot(world.t), before, `${what}: nothing is stored`);
@@ -42,7 +80,9 @@ forEachDatabase('invalid ids', (db) => {
         it(`${label(r)} with :${param} not an id, or naming no row`, async () => {
           for (const value of [...NOT_IDS, NO_ROW]) {
             const before = await snapshot(world.t);
-            const res = await requestTo(world, r, pathOf(world, r, { [param]: value })).type('form').send(fieldsOf(world, r));
+            const res = await requestTo(world, r, pathOf(world, r, { [param]: value }))
+              .type('form')
+              .send(fieldsOf(world, r));
             await assertAnswer(res, `${label(r)} :${param}=${value}`, 404, before);
             assert.equal(titleOf(res), NOT_FOUND[r.who]);
           }
@@ -63,9 +103,14 @@ forEachDatabase('invalid ids', (db) => {
           const number = c.ownTicket ? await createTicket(world.t, world.agents.ivan, {}, world.tokens.ivan) : world.ids.number;
           const before = await snapshot(world.t);
           const path = pathOf({ ...world, ids: { ...world.ids, number: number as string } }, c.route);
-          const res = await requestTo(world, c.route, path).type('form').send({ ...fieldsOf(world, c.route), [c.field]: value });
+          const res = await requestTo(world, c.route, path)
+            .type('form')
+            .send({ ...fieldsOf(world, c.route), [c.field]: value });
           await assertAnswer(res, `${c.field}=${JSON.stringify(value)}`, 422, before);
-          assert.match(new RegExp(`id="${c.field}-error" role="alert">([^<]*)<`).exec(res.text)?.[1] ?? '(no error next to the field)', c.error);
+          assert.match(
+            new RegExp(`id="${c.field}-error" role="alert">([^<]*)<`).exec(res.text)?.[1] ?? '(no error next to the field)',
+            c.error,
+          );
         }
       });
     }
@@ -79,7 +124,11 @@ forEachDatabase('invalid ids', (db) => {
         for (const [k, v] of Object.entries({ ...fieldsOf(world, create), departmentId: value })) req = req.field(k, v);
         const answer = await req;
         await assertAnswer(answer, `departmentId=${JSON.stringify(value)}`, 422, before);
-        assert.match(/id="departmentId-error" role="alert">([^<]*)</.exec(answer.text)?.[1] ?? `(no error next to the field for ${JSON.stringify(value)})`, /не принимает запросы/);
+        assert.match(
+          /id="departmentId-error" role="alert">([^<]*)</.exec(answer.text)?.[1] ??
+            `(no error next to the field for ${JSON.stringify(value)})`,
+          /не принимает запросы/,
+        );
       }
     });
 
@@ -112,7 +161,7 @@ forEachDatabase('invalid ids', (db) => {
       assert.ok(!none.text.includes(`/${world.ids.number}"`), 'a department with no tickets lists none');
     });
 
-    it('?canned= that is not one of the department\'s replies is not found', async () => {
+    it("?canned= that is not one of the department's replies is not found", async () => {
       for (const value of [...QUERY_NOT_IDS, NO_ROW]) {
         const res = await world.agents.tech.get(`/${world.ids.number}?canned=${value}`);
         assertRevealsNothing(world.t, res, `canned=${value}`);
@@ -124,9 +173,21 @@ forEachDatabase('invalid ids', (db) => {
     });
 
     it('?after= cursors that are not cursors show the first page', async () => {
-      const cursors = ['abc', '%00', '%FF', 'MS4y', Buffer.from('1.2.3').toString('base64url'), Buffer.from('99999999999999999999.1').toString('base64url'), Buffer.from('-1.5').toString('base64url'), 'x'.repeat(5000)];
+      const cursors = [
+        'abc',
+        '%00',
+        '%FF',
+        'MS4y',
+        Buffer.from('1.2.3').toString('base64url'),
+        Buffer.from('99999999999999999999.1').toString('base64url'),
+        Buffer.from('-1.5').toString('base64url'),
+        'x'.repeat(5000),
+      ];
       for (const cursor of cursors) {
-        for (const [who, path] of [['ivan', '/'], ['tech', '/?status=all']] as const) {
+        for (const [who, path] of [
+          ['ivan', '/'],
+          ['tech', '/?status=all'],
+        ] as const) {
           const res = await world.agents[who].get(`${path}${path.includes('?') ? '&' : '?'}after=${cursor}`);
           assertRevealsNothing(world.t, res, `${who} after=${cursor.slice(0, 20)}`);
           assert.equal(res.status, 200, `${who} after=${cursor.slice(0, 20)}: ${res.text.slice(0, 200)}`);

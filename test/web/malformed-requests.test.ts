@@ -3,7 +3,19 @@
 // answer reveals nothing, and the log gets one short line, never a stack.
 import assert from 'node:assert/strict';
 import { forEachDatabase } from '../support/databases';
-import { assertRevealsNothing, label, makeWorld, paramsOf, pathOf, requestTo, routes, snapshot, titleOf, type Route, type World } from '../support/routes';
+import {
+  assertRevealsNothing,
+  label,
+  makeWorld,
+  paramsOf,
+  pathOf,
+  requestTo,
+  routes,
+  snapshot,
+  titleOf,
+  type Route,
+  type World,
+} from '../support/routes';
 
 const TITLES = {
   badRequest: { ivan: 'Не удалось прочитать запрос', admin: 'The request could not be read', tech: 'Не удалось прочитать запрос' },
@@ -39,18 +51,90 @@ const cases: Case[] = [
   ),
   // Multipart bodies that are not multipart/form-data, or are cut short.
   ...multipartRoutes.flatMap((route): Case[] => [
-    { name: `${label(route)}: multipart cut short`, route, send: (w) => requestTo(w, route).set('Content-Type', 'multipart/form-data; boundary=xx').send(`${part('message', 'текст')}--xx\r\nContent-Disposition: form-data; name="files"; filename="a.log"\r\n\r\nhalf a fi`), status: 400, page: 'badRequest' },
-    { name: `${label(route)}: multipart/form-data without a boundary`, route, send: (w) => requestTo(w, route).set('Content-Type', 'multipart/form-data').send(part('message', 'текст')), status: 400, page: 'badRequest' },
-    { name: `${label(route)}: multipart/mixed`, route, send: (w) => requestTo(w, route).set('Content-Type', 'multipart/mixed; boundary=xx').send(`${part('message', 'текст')}--xx--\r\n`), status: 400, page: 'badRequest' },
-    { name: `${label(route)}: a part header with no name`, route, send: (w) => requestTo(w, route).set('Content-Type', 'multipart/form-data; boundary=xx').send(`--xx\r\nContent-Disposition form-data\r\n\r\nx\r\n--xx--\r\n`), status: 400, page: 'badRequest' },
+    {
+      name: `${label(route)}: multipart cut short`,
+      route,
+      send: (w) =>
+        requestTo(w, route)
+          .set('Content-Type', 'multipart/form-data; boundary=xx')
+          .send(`${part('message', 'текст')}--xx\r\nContent-Disposition: form-data; name="files"; filename="a.log"\r\n\r\nhalf a fi`),
+      status: 400,
+      page: 'badRequest',
+    },
+    {
+      name: `${label(route)}: multipart/form-data without a boundary`,
+      route,
+      send: (w) => requestTo(w, route).set('Content-Type', 'multipart/form-data').send(part('message', 'текст')),
+      status: 400,
+      page: 'badRequest',
+    },
+    {
+      name: `${label(route)}: multipart/mixed`,
+      route,
+      send: (w) =>
+        requestTo(w, route)
+          .set('Content-Type', 'multipart/mixed; boundary=xx')
+          .send(`${part('message', 'текст')}--xx--\r\n`),
+      status: 400,
+      page: 'badRequest',
+    },
+    {
+      name: `${label(route)}: a part header with no name`,
+      route,
+      send: (w) =>
+        requestTo(w, route)
+          .set('Content-Type', 'multipart/form-data; boundary=xx')
+          .send(`--xx\r\nContent-Disposition form-data\r\n\r\nx\r\n--xx--\r\n`),
+      status: 400,
+      page: 'badRequest',
+    },
   ]),
   // Url-encoded forms that are too large, have too many fields, or cannot be decoded.
   ...formRoutes.flatMap((route): Case[] => [
-    { name: `${label(route)}: a 5 MB body`, route, send: (w) => requestTo(w, route).type('form').send(`reason=${'я'.repeat(900_000)}&x=${'a'.repeat(5 * 1024 * 1024)}`), status: 413, page: 'tooLarge' },
-    { name: `${label(route)}: 21 fields`, route, send: (w) => requestTo(w, route).type('form').send(Array.from({ length: 21 }, (_, i) => `f${i}=1`).join('&')), status: 413, page: 'tooLarge' },
-    { name: `${label(route)}: 200 copies of one field`, route, send: (w) => requestTo(w, route).type('form').send(Array.from({ length: 200 }, () => 'reason=x').join('&')), status: 413, page: 'tooLarge' },
-    { name: `${label(route)}: gzip that is not gzip`, route, send: (w) => requestTo(w, route).type('form').set('Content-Encoding', 'gzip').send('reason=plain'), status: 400, page: 'badRequest' },
-    { name: `${label(route)}: a charset we do not read`, route, send: (w) => requestTo(w, route).set('Content-Type', 'application/x-www-form-urlencoded; charset=koi8-r').send('reason=x'), status: 415, page: 'badRequest' },
+    {
+      name: `${label(route)}: a 5 MB body`,
+      route,
+      send: (w) =>
+        requestTo(w, route)
+          .type('form')
+          .send(`reason=${'я'.repeat(900_000)}&x=${'a'.repeat(5 * 1024 * 1024)}`),
+      status: 413,
+      page: 'tooLarge',
+    },
+    {
+      name: `${label(route)}: 21 fields`,
+      route,
+      send: (w) =>
+        requestTo(w, route)
+          .type('form')
+          .send(Array.from({ length: 21 }, (_, i) => `f${i}=1`).join('&')),
+      status: 413,
+      page: 'tooLarge',
+    },
+    {
+      name: `${label(route)}: 200 copies of one field`,
+      route,
+      send: (w) =>
+        requestTo(w, route)
+          .type('form')
+          .send(Array.from({ length: 200 }, () => 'reason=x').join('&')),
+      status: 413,
+      page: 'tooLarge',
+    },
+    {
+      name: `${label(route)}: gzip that is not gzip`,
+      route,
+      send: (w) => requestTo(w, route).type('form').set('Content-Encoding', 'gzip').send('reason=plain'),
+      status: 400,
+      page: 'badRequest',
+    },
+    {
+      name: `${label(route)}: a charset we do not read`,
+      route,
+      send: (w) => requestTo(w, route).set('Content-Type', 'application/x-www-form-urlencoded; charset=koi8-r').send('reason=x'),
+      status: 415,
+      page: 'badRequest',
+    },
   ]),
 ];
 
@@ -81,7 +165,10 @@ forEachDatabase('malformed requests', (db) => {
       assert.deepEqual(await snapshot(world.t), before, 'nothing is stored');
       const lines = log.filter((l) => !l.startsWith('info'));
       assert.equal(lines.length, 1, `one log line: ${lines.join(' | ')}`);
-      assert.match(lines[0] as string, new RegExp(`^warn support-requests: ${c.route.method.toUpperCase()} \\S+ answered ${c.status}: [^\\n]{1,140}$`));
+      assert.match(
+        lines[0] as string,
+        new RegExp(`^warn support-requests: ${c.route.method.toUpperCase()} \\S+ answered ${c.status}: [^\\n]{1,140}$`),
+      );
       assert.doesNotMatch(lines[0] as string, /_csrf/, 'the token stays out of the log');
     });
   }

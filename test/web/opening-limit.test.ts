@@ -47,7 +47,11 @@ forEachDatabase('the hourly limit under concurrent creates', (db) => {
     }
     // Another customer is counted alone, even right now.
     const alice = t.as('alice');
-    const own = await alice.post(`/?_csrf=${encodeURIComponent(await alice.csrf())}`).field('subject', 'Mine').field('departmentId', technical).field('message', 'My server is down.');
+    const own = await alice
+      .post(`/?_csrf=${encodeURIComponent(await alice.csrf())}`)
+      .field('subject', 'Mine')
+      .field('departmentId', technical)
+      .field('message', 'My server is down.');
     assert.equal(own.status, 303);
   });
 });

@@ -39,7 +39,11 @@ forEachDatabase('staff work', (db) => {
   beforeEach(async () => {
     sink = await SmtpSink.started();
     clock = new TestClock();
-    t = await startPlugin(db, { departments, publicBaseUrl: 'https://panel.example', mail: sink.settings({ pollSeconds: 0.05, confirmToCustomer: false }) }, { now: clock.now });
+    t = await startPlugin(
+      db,
+      { departments, publicBaseUrl: 'https://panel.example', mail: sink.settings({ pollSeconds: 0.05, confirmToCustomer: false }) },
+      { now: clock.now },
+    );
   });
   afterEach(async () => {
     await t.close();
@@ -76,9 +80,18 @@ forEachDatabase('staff work', (db) => {
     assert.deepEqual(queueNumbers((await tech.get(`/?q=${encodeURIComponent('ПОЧТА')}`)).text), [a], 'in Cyrillic too, on every database');
 
     const form = await replyForm(tech, a);
-    await tech.post(`/${a}/assign?_csrf=${encodeURIComponent(form.token)}`).type('form').send({ assignee: 'me' });
-    await tech.post(`/${b}/priority?_csrf=${encodeURIComponent(form.token)}`).type('form').send({ priority: 'high' });
-    await tech.post(`/${a}/status?_csrf=${encodeURIComponent(form.token)}`).type('form').send({ open: '0' });
+    await tech
+      .post(`/${a}/assign?_csrf=${encodeURIComponent(form.token)}`)
+      .type('form')
+      .send({ assignee: 'me' });
+    await tech
+      .post(`/${b}/priority?_csrf=${encodeURIComponent(form.token)}`)
+      .type('form')
+      .send({ priority: 'high' });
+    await tech
+      .post(`/${a}/status?_csrf=${encodeURIComponent(form.token)}`)
+      .type('form')
+      .send({ open: '0' });
     assert.deepEqual(queueNumbers((await tech.get('/')).text), [b], 'closed tickets leave the open queue');
     assert.deepEqual(queueNumbers((await tech.get('/?status=closed')).text), [a]);
     assert.deepEqual(queueNumbers((await tech.get('/?status=all&assigned=me')).text), [a]);
@@ -86,7 +99,9 @@ forEachDatabase('staff work', (db) => {
     assert.deepEqual(queueNumbers((await tech.get('/?status=all&priority=high')).text), [b]);
 
     // From a request, all of that customer's requests in reach, closed ones included.
-    const link = /href="\/support\/requests(\/\?q=[^"]+)">(?:all their requests|все запросы клиента)</.exec((await tech.get(`/${a}`)).text)?.[1];
+    const link = /href="\/support\/requests(\/\?q=[^"]+)">(?:all their requests|все запросы клиента)</.exec(
+      (await tech.get(`/${a}`)).text,
+    )?.[1];
     assert.equal(link, '/?q=ivan%40example.ru&amp;status=all');
     assert.deepEqual(queueNumbers((await tech.get(link!.replace('&amp;', '&'))).text), [a]);
   });
@@ -102,7 +117,8 @@ forEachDatabase('staff work', (db) => {
 
   it('pages through the queue without duplicates or gaps while new tickets arrive', async () => {
     const created: string[] = [];
-    for (let i = 0; i < 30; i++) created.push(await createTicket(t, t.as(i % 2 ? 'ivan' : 'alice'), { subject: `Тикет ${i}`, department: 'technical' }));
+    for (let i = 0; i < 30; i++)
+      created.push(await createTicket(t, t.as(i % 2 ? 'ivan' : 'alice'), { subject: `Тикет ${i}`, department: 'technical' }));
     const tech = t.as('tech');
     const first = await tech.get('/');
     const page1 = queueNumbers(first.text);
@@ -157,7 +173,10 @@ forEachDatabase('staff work', (db) => {
     assert.match(mail.text ?? '', /Перезагрузили сервер, проверьте\./);
     assert.ok((mail.text ?? '').includes(`https://panel.example/support/requests/${number}`));
     assert.equal(mail.inReplyTo, threadId);
-    assert.deepEqual(mail.attachments.map((a) => a.filename), ['dmesg.log']);
+    assert.deepEqual(
+      mail.attachments.map((a) => a.filename),
+      ['dmesg.log'],
+    );
     await waitForIdleOutbox(t);
     for (const m of sink.received) {
       assert.doesNotMatch(`${m.parsed.text} ${m.parsed.html}`, /СЕКРЕТ/);
@@ -175,7 +194,10 @@ forEachDatabase('staff work', (db) => {
     await ivan.post(`/${number}/reply?_csrf=${encodeURIComponent(token)}`).field('message', 'Уже не нужно, само заработало');
 
     const send = (extra: Record<string, string> = {}, key = form.submissionKey) => {
-      let req = tech.post(`/${number}/reply?_csrf=${encodeURIComponent(form.token)}`).field('lastSeenId', form.lastSeenId).field('submissionKey', key);
+      let req = tech
+        .post(`/${number}/reply?_csrf=${encodeURIComponent(form.token)}`)
+        .field('lastSeenId', form.lastSeenId)
+        .field('submissionKey', key);
       for (const [k, v] of Object.entries(extra)) req = req.field(k, v);
       return req.field('message', 'Черновик ответа');
     };
@@ -199,11 +221,17 @@ forEachDatabase('staff work', (db) => {
     const ivan = t.as('ivan');
     const number = await createTicket(t, ivan, { subject: 'Вопрос по оплате', department: 'technical', files: [[log, 'invoice.log']] });
     // A later reply without files: the transfer notice still carries the first message's file.
-    await ivan.post(`/${number}/reply?_csrf=${encodeURIComponent(await ivan.csrf())}`).field('message', 'Счёт приложен к первому сообщению.');
+    await ivan
+      .post(`/${number}/reply?_csrf=${encodeURIComponent(await ivan.csrf())}`)
+      .field('message', 'Счёт приложен к первому сообщению.');
     await sink.waitFor(2);
     const tech = t.as('tech');
     const form = await replyForm(tech, number);
-    const post = (path: string, body: Record<string, string>) => tech.post(`/${number}/${path}?_csrf=${encodeURIComponent(form.token)}`).type('form').send(body);
+    const post = (path: string, body: Record<string, string>) =>
+      tech
+        .post(`/${number}/${path}?_csrf=${encodeURIComponent(form.token)}`)
+        .type('form')
+        .send(body);
     assert.equal((await post('assign', { assignee: 'me' })).status, 303);
     assert.equal((await post('priority', { priority: 'high' })).status, 303);
 
@@ -218,7 +246,11 @@ forEachDatabase('staff work', (db) => {
     assert.equal(notice.length, 1);
     assert.match(notice[0]!.parsed.text ?? '', /Клиент выбрал не тот отдел/);
     assert.match(notice[0]!.parsed.subject ?? '', new RegExp(`\\[#${number}\\] Вопрос по оплате`));
-    assert.deepEqual(notice[0]!.parsed.attachments.map((a) => a.filename), ['invoice.log'], "the customer's file comes along");
+    assert.deepEqual(
+      notice[0]!.parsed.attachments.map((a) => a.filename),
+      ['invoice.log'],
+      "the customer's file comes along",
+    );
 
     assert.equal((await tech.get(`/${number}`)).status, 404, 'Technical no longer reaches it');
     const olga = await t.as('olga').get(`/${number}`);
@@ -228,7 +260,12 @@ forEachDatabase('staff work', (db) => {
     assert.match(customer.text, /Отдел по работе с клиентами/);
 
     const actions = (await t.knex(t.tables.events).orderBy('id').select('action', 'actor_id', 'detail')).map((e) => [e.action, e.actor_id]);
-    assert.deepEqual(actions, [['assignee', 's-tech'], ['priority', 's-tech'], ['department', 's-tech'], ['assignee', 's-tech']]);
+    assert.deepEqual(actions, [
+      ['assignee', 's-tech'],
+      ['priority', 's-tech'],
+      ['department', 's-tech'],
+      ['assignee', 's-tech'],
+    ]);
     const row = await t.knex(t.tables.tickets).where('number', number).first('assignee_id');
     assert.equal(row.assignee_id, null);
   });
@@ -242,14 +279,27 @@ forEachDatabase('staff work', (db) => {
     const olgaToken = await replyForm(olga, await createTicket(t, t.as('alice'), { department: 'client_relations' })).then((f) => f.token);
     for (const url of gets) assert.equal((await olga.get(url)).status, 404, `olga GET ${url}`);
     for (const url of posts) {
-      const res = await olga.post(`${url}?_csrf=${encodeURIComponent(olgaToken)}`).type('form').send({ message: 'x', note: 'x', open: '0', priority: 'low', assignee: 'me', departmentId: '1', reason: 'x' });
+      const res = await olga
+        .post(`${url}?_csrf=${encodeURIComponent(olgaToken)}`)
+        .type('form')
+        .send({ message: 'x', note: 'x', open: '0', priority: 'low', assignee: 'me', departmentId: '1', reason: 'x' });
       assert.equal(res.status, 404, `olga POST ${url}`);
     }
     // Another customer: not theirs, so 404 as well (and never a staff page).
     const alice = t.as('alice');
     const aliceToken = await alice.csrf();
     for (const url of gets) assert.equal((await alice.get(url)).status, 404, `alice GET ${url}`);
-    for (const url of posts) assert.equal((await alice.post(`${url}?_csrf=${encodeURIComponent(aliceToken)}`).type('form').send({ open: '0' })).status, 404, `alice POST ${url}`);
+    for (const url of posts)
+      assert.equal(
+        (
+          await alice
+            .post(`${url}?_csrf=${encodeURIComponent(aliceToken)}`)
+            .type('form')
+            .send({ open: '0' })
+        ).status,
+        404,
+        `alice POST ${url}`,
+      );
     // The owner gets their customer page, never the staff controls.
     const own = await t.as('ivan').get(`/${number}`);
     assert.doesNotMatch(own.text, /lastSeenId|\/transfer\?/);

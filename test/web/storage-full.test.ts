@@ -73,7 +73,10 @@ forEachDatabase('the attachment disk full', (db) => {
     assert.equal(await rowCount(t, t.tables.tickets), tickets, 'no ticket');
     assert.equal(await rowCount(t, t.tables.attachments), attachments, 'no attachment row');
     assert.deepEqual(filesUnder(storage), [filler], 'no partial file left on the disk');
-    assert.ok(log.some((line) => /^error .*POST .*storage unavailable: ENOSPC/.test(line)), 'logged as an outage');
+    assert.ok(
+      log.some((line) => /^error .*POST .*storage unavailable: ENOSPC/.test(line)),
+      'logged as an outage',
+    );
     assert.ok(!log.some((line) => /\n\s+at /.test(line)), 'without a stack trace');
   });
 

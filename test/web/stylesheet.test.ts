@@ -15,9 +15,18 @@ describe('the plugin stylesheet', () => {
 
   it('is linked from customer, staff and admin pages, and from error pages', async () => {
     const links = new Set<string>();
-    for (const [who, url] of [['ivan', '/'], ['ivan', '/new'], ['tech', '/'], ['admin', '/admin/departments'], ['ivan', '/12345678'], ['', '/']] as const) {
+    for (const [who, url] of [
+      ['ivan', '/'],
+      ['ivan', '/new'],
+      ['tech', '/'],
+      ['admin', '/admin/departments'],
+      ['ivan', '/12345678'],
+      ['', '/'],
+    ] as const) {
       const page = await t.as(who).get(url);
-      const link = /<link rel="stylesheet" href="(\/support\/requests\/assets\/support\.css\?v=[0-9a-f]{12})">\s*<div class="support /.exec(page.text)?.[1];
+      const link = /<link rel="stylesheet" href="(\/support\/requests\/assets\/support\.css\?v=[0-9a-f]{12})">\s*<div class="support /.exec(
+        page.text,
+      )?.[1];
       assert.ok(link, `${who || 'anonymous'} ${url} (${page.status}) links the stylesheet before the page`);
       links.add(link);
     }
@@ -38,7 +47,9 @@ describe('the plugin stylesheet', () => {
   });
 
   it('scopes every rule to the plugin pages, so the host keeps its own look', () => {
-    const css = fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'public', 'support.css'), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+    const css = fs
+      .readFileSync(path.resolve(__dirname, '..', '..', '..', 'public', 'support.css'), 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '');
     const selectors = [...css.matchAll(/([^{}@]+)\{[^{}]*\}/g)].flatMap((m) => m[1]!.split(',').map((s) => s.trim())).filter(Boolean);
     assert.ok(selectors.length > 40);
     for (const selector of selectors) assert.match(selector, /^\.support(\b|-)/, selector);

@@ -22,7 +22,8 @@ function textOf(html: string, id: string): string | undefined {
   return new RegExp(`id="${id}"[^>]*>([^<]*)<`).exec(html)?.[1];
 }
 
-const unescape = (html: string) => html.replace(/&#34;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const unescape = (html: string) =>
+  html.replace(/&#34;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 forEachDatabase('the subject rule on the create form', (db) => {
   let t: TestPlugin;
@@ -58,7 +59,11 @@ forEachDatabase('the subject rule on the create form', (db) => {
   async function assertCameBack(res: Awaited<ReturnType<typeof send>>, sent: Sent, before: { tickets: number; files: number }) {
     assert.equal(res.status, 422, res.text.slice(0, 300));
     assert.equal(unescape(/id="subject"[^>]*value="([^"]*)"/.exec(res.text)?.[1] ?? ''), sent.subject, 'the subject is kept');
-    assert.equal(unescape(/<textarea id="message"[^>]*>([^<]*)<\/textarea>/.exec(res.text)?.[1] ?? ''), sent.message, 'the message is kept');
+    assert.equal(
+      unescape(/<textarea id="message"[^>]*>([^<]*)<\/textarea>/.exec(res.text)?.[1] ?? ''),
+      sent.message,
+      'the message is kept',
+    );
     assert.deepEqual(await stored(), before, 'no ticket was created and no file stays on disk');
   }
 
@@ -125,20 +130,40 @@ forEachDatabase('the subject rule on the create form', (db) => {
     });
   });
 
-  describe('advises with an example that fits the chosen department, in the customer\'s language', () => {
+  describe("advises with an example that fits the chosen department, in the customer's language", () => {
     const refused = refusedPairs[0]!;
     const warned = warnedPairs[0]!;
     const cases: Array<[string, string, RegExp, RegExp]> = [
       ['ivan', 'client_relations', /^Сообщение только повторяет тему\..*«Не прошёл платёж картой»\.$/, /«Не прошёл платёж картой»/],
       ['ivan', 'technical', /^Сообщение только повторяет тему\..*«VPS не отвечает по SSH»\.$/, /«VPS не отвечает по SSH»/],
       ['ivan', 'emergency', /^Сообщение только повторяет тему\..*«Сервер недоступен, сайт лежит»\.$/, /«Сервер недоступен, сайт лежит»/],
-      ['ivan', 'vip', /^Сообщение только повторяет тему\. [^«]*о сути\.$/, /^Тема скопирована из текста сообщения\. Короткая тема в несколько слов [^«]*$/],
-      ['ivan', '', /^Сообщение только повторяет тему\. [^«]*о сути\.$/, /^Тема скопирована из текста сообщения\. Короткая тема в несколько слов [^«]*$/],
+      [
+        'ivan',
+        'vip',
+        /^Сообщение только повторяет тему\. [^«]*о сути\.$/,
+        /^Тема скопирована из текста сообщения\. Короткая тема в несколько слов [^«]*$/,
+      ],
+      [
+        'ivan',
+        '',
+        /^Сообщение только повторяет тему\. [^«]*о сути\.$/,
+        /^Тема скопирована из текста сообщения\. Короткая тема в несколько слов [^«]*$/,
+      ],
       ['alice', 'client_relations', /^The message only repeats the subject\..*“Card payment failed”\.$/, /“Card payment failed”/],
       ['alice', 'technical', /^The message only repeats the subject\..*“VPS not reachable over SSH”\.$/, /“VPS not reachable over SSH”/],
       ['alice', 'emergency', /^The message only repeats the subject\..*“Server down, site offline”\.$/, /“Server down, site offline”/],
-      ['alice', 'vip', /^The message only repeats the subject\. [^“]*for the subject\.$/, /^The subject is copied from the message\. A short subject of a few words [^“]*$/],
-      ['alice', '', /^The message only repeats the subject\. [^“]*for the subject\.$/, /^The subject is copied from the message\. A short subject of a few words [^“]*$/],
+      [
+        'alice',
+        'vip',
+        /^The message only repeats the subject\. [^“]*for the subject\.$/,
+        /^The subject is copied from the message\. A short subject of a few words [^“]*$/,
+      ],
+      [
+        'alice',
+        '',
+        /^The message only repeats the subject\. [^“]*for the subject\.$/,
+        /^The subject is copied from the message\. A short subject of a few words [^“]*$/,
+      ],
     ];
     for (const [who, department, refusal, warning] of cases) {
       it(`${who}, ${department || 'no department chosen'}`, async () => {

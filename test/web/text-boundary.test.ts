@@ -34,28 +34,28 @@ const submission = () => ({ submissionKey: crypto.randomUUID() });
 const FIELDS: TextField[] = [
   { route: route('post', '/'), field: 'subject', table: (w) => w.t.tables.tickets },
   { route: route('post', '/'), field: 'message', table: (w) => w.t.tables.messages },
-  { route: { ...route('post', '/:number/reply'), who: 'ivan', fields: { message: 'x' } }, field: 'message', table: (w) => w.t.tables.messages },
+  {
+    route: { ...route('post', '/:number/reply'), who: 'ivan', fields: { message: 'x' } },
+    field: 'message',
+    table: (w) => w.t.tables.messages,
+  },
   { route: route('post', '/:number/reply'), field: 'message', table: (w) => w.t.tables.messages, unique: submission },
   { route: route('post', '/:number/note'), field: 'note', table: (w) => w.t.tables.messages },
   { route: route('post', '/:number/transfer'), field: 'reason', table: (w) => w.t.tables.events, ownTicket: true },
-  ...['code', 'nameRu', 'nameEn', 'guidanceRu', 'guidanceEn', 'emails', 'onCall'].map(
-    (field): TextField => ({
-      route: route('post', '/admin/departments'),
-      field,
-      table: (w) => w.t.tables.departments,
-      unique: (n) => ({ code: `dep${n}` }),
-      text: field === 'code' ? (n) => `dep${n}` : field === 'emails' || field === 'onCall' ? (n) => `desk${n}@panel.example` : undefined,
-    }),
-  ),
-  ...['userId', 'memberName', 'memberEmail'].map(
-    (field): TextField => ({
-      route: route('post', '/admin/departments/:departmentId/members'),
-      field,
-      table: (w) => w.t.tables.departmentStaff,
-      unique: (n) => ({ userId: `s-${n}` }),
-      text: field === 'userId' ? (n) => `s-${n}` : field === 'memberEmail' ? (n) => `m${n}@panel.example` : undefined,
-    }),
-  ),
+  ...['code', 'nameRu', 'nameEn', 'guidanceRu', 'guidanceEn', 'emails', 'onCall'].map((field): TextField => ({
+    route: route('post', '/admin/departments'),
+    field,
+    table: (w) => w.t.tables.departments,
+    unique: (n) => ({ code: `dep${n}` }),
+    text: field === 'code' ? (n) => `dep${n}` : field === 'emails' || field === 'onCall' ? (n) => `desk${n}@panel.example` : undefined,
+  })),
+  ...['userId', 'memberName', 'memberEmail'].map((field): TextField => ({
+    route: route('post', '/admin/departments/:departmentId/members'),
+    field,
+    table: (w) => w.t.tables.departmentStaff,
+    unique: (n) => ({ userId: `s-${n}` }),
+    text: field === 'userId' ? (n) => `s-${n}` : field === 'memberEmail' ? (n) => `m${n}@panel.example` : undefined,
+  })),
   { route: route('post', '/admin/canned'), field: 'title', table: (w) => w.t.tables.cannedReplies },
   { route: route('post', '/admin/canned'), field: 'body', table: (w) => w.t.tables.cannedReplies },
 ];
@@ -64,16 +64,30 @@ const FIELDS: TextField[] = [
 function multipart(fields: Record<string, string | Buffer>): { type: string; body: Buffer } {
   const boundary = `b${crypto.randomBytes(8).toString('hex')}`;
   const parts = Object.entries(fields).map(([name, value]) =>
-    Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n`), Buffer.from(value), Buffer.from('\r\n')]),
+    Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n`),
+      Buffer.from(value),
+      Buffer.from('\r\n'),
+    ]),
   );
-  parts.push(Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="nginx.log"\r\nContent-Type: text/plain\r\n\r\n`), log, Buffer.from('\r\n')]));
+  parts.push(
+    Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="nginx.log"\r\nContent-Type: text/plain\r\n\r\n`,
+      ),
+      log,
+      Buffer.from('\r\n'),
+    ]),
+  );
   return { type: `multipart/form-data; boundary=${boundary}`, body: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]) };
 }
 
 /** An url-encoded body; a Buffer value is percent-encoded byte by byte, as a browser would send those bytes. */
 function urlencoded(fields: Record<string, string | Buffer>): string {
   const bytes = (b: Buffer) => [...b].map((x) => `%${x.toString(16).padStart(2, '0').toUpperCase()}`).join('');
-  return Object.entries(fields).map(([k, v]) => `${encodeURIComponent(k)}=${typeof v === 'string' ? encodeURIComponent(v) : bytes(v)}`).join('&');
+  return Object.entries(fields)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${typeof v === 'string' ? encodeURIComponent(v) : bytes(v)}`)
+    .join('&');
 }
 
 /** Every string value of every row of a table, joined. */
@@ -93,7 +107,9 @@ forEachDatabase('text at the boundary', (db) => {
 
   /** The path the case posts to; a case with its own ticket gets it made here. */
   async function pathFor(c: TextField): Promise<string> {
-    const ids: Record<string, string> = c.ownTicket ? { number: await createTicket(world.t, world.agents.ivan, {}, world.tokens.ivan) } : {};
+    const ids: Record<string, string> = c.ownTicket
+      ? { number: await createTicket(world.t, world.agents.ivan, {}, world.tokens.ivan) }
+      : {};
     return pathOf({ ...world, ids: { ...world.ids, ...ids } }, c.route);
   }
 

@@ -16,7 +16,10 @@ forEachDatabase('the ticket thread', (db) => {
     const ivan = t.as('ivan');
     const number = await createTicket(t, ivan);
     const token = await ivan.csrf();
-    const res = await ivan.post(`/${number}/reply?_csrf=${encodeURIComponent(token)}`).field('message', 'Дополнение: вот конфиг.').attach('files', gz, 'nginx.conf.gz');
+    const res = await ivan
+      .post(`/${number}/reply?_csrf=${encodeURIComponent(token)}`)
+      .field('message', 'Дополнение: вот конфиг.')
+      .attach('files', gz, 'nginx.conf.gz');
     assert.equal(res.status, 303);
     const page = await ivan.get(`/${number}`);
     assert.match(page.text, /Дополнение: вот конфиг\./);

@@ -30,7 +30,13 @@ forEachDatabase('create form validation', (db) => {
   after(() => t.close());
 
   function send(attempt: Attempt, as: TestAgent = ivan, csrf = token) {
-    const fields = { subject: 'Пополнение баланса', serviceId: '', departmentId: clientRelations, message: 'Платёж прошёл, но баланс не пополнился.', ...attempt.fields };
+    const fields = {
+      subject: 'Пополнение баланса',
+      serviceId: '',
+      departmentId: clientRelations,
+      message: 'Платёж прошёл, но баланс не пополнился.',
+      ...attempt.fields,
+    };
     let req = as.post(`/?_csrf=${encodeURIComponent(csrf)}`);
     for (const [name, value] of Object.entries(fields)) req = req.field(name, value);
     for (const [content, name] of attempt.files ?? []) req = req.attach('files', content, name);
@@ -55,14 +61,24 @@ forEachDatabase('create form validation', (db) => {
   it('limits the subject to 120 characters', () => assertRefused({ fields: { subject: 'Я'.repeat(121) } }, 'subject', /не длиннее 120/));
 
   it('refuses a subject equal to the message', () =>
-    assertRefused({ fields: { subject: 'Не работает сайт', message: 'не работает  сайт!' } }, 'subject', /Сообщение только повторяет тему/));
+    assertRefused(
+      { fields: { subject: 'Не работает сайт', message: 'не работает  сайт!' } },
+      'subject',
+      /Сообщение только повторяет тему/,
+    ));
 
   it('refuses a message that adds only a greeting to the subject', () =>
-    assertRefused({ fields: { subject: 'Сайт на VPS не открывается', message: 'Здравствуйте! Сайт на VPS не открывается.' } }, 'subject', /только повторяет тему/));
+    assertRefused(
+      { fields: { subject: 'Сайт на VPS не открывается', message: 'Здравствуйте! Сайт на VPS не открывается.' } },
+      'subject',
+      /только повторяет тему/,
+    ));
 
   // The old rule refused this one; the how-to page only asks that the message say more than the subject.
   it('accepts a subject that opens a message which goes on', async () => {
-    const res = await send({ fields: { subject: 'Сайт на VPS не открывается', message: 'Сайт на VPS не открывается с утра, ошибка 502.' } });
+    const res = await send({
+      fields: { subject: 'Сайт на VPS не открывается', message: 'Сайт на VPS не открывается с утра, ошибка 502.' },
+    });
     assert.equal(res.status, 303);
   });
 
@@ -73,11 +89,13 @@ forEachDatabase('create form validation', (db) => {
 
   it('requires a message', () => assertRefused({ fields: { message: '' } }, 'message', /Напишите сообщение/));
 
-  it('limits the message to 20,000 characters', () => assertRefused({ fields: { message: 'ж'.repeat(20_001) } }, 'message', /не длиннее 20000/));
+  it('limits the message to 20,000 characters', () =>
+    assertRefused({ fields: { message: 'ж'.repeat(20_001) } }, 'message', /не длиннее 20000/));
 
   it('requires a department', () => assertRefused({ fields: { departmentId: '' } }, 'departmentId', /Выберите отдел/));
 
-  it('refuses a department that does not exist', () => assertRefused({ fields: { departmentId: '99999' } }, 'departmentId', /не принимает/));
+  it('refuses a department that does not exist', () =>
+    assertRefused({ fields: { departmentId: '99999' } }, 'departmentId', /не принимает/));
 
   // Changed around the plugin (as by another instance): seen once the departments' copy has aged out.
   it('refuses an inactive department', async () => {
@@ -96,12 +114,31 @@ forEachDatabase('create form validation', (db) => {
   it("refuses another customer's service", () => assertRefused({ fields: { serviceId: 'svc-201' } }, 'serviceId', /одну из ваших услуг/));
 
   it('refuses a file whose content is not an allowed type, whatever its name', () =>
-    assertRefused({ files: [[png, 'ok.png'], [exe, 'photo.png']] }, 'files', /«photo\.png»/));
+    assertRefused(
+      {
+        files: [
+          [png, 'ok.png'],
+          [exe, 'photo.png'],
+        ],
+      },
+      'files',
+      /«photo\.png»/,
+    ));
 
   it('refuses an empty file', () => assertRefused({ files: [[Buffer.alloc(0), 'empty.txt']] }, 'files', /пустой/));
 
   it('refuses more files than allowed, while streaming', () =>
-    assertRefused({ files: [[png, 'a.png'], [pdf, 'b.pdf'], [gz, 'c.gz']] }, 'files', /не больше 2 файлов/));
+    assertRefused(
+      {
+        files: [
+          [png, 'a.png'],
+          [pdf, 'b.pdf'],
+          [gz, 'c.gz'],
+        ],
+      },
+      'files',
+      /не больше 2 файлов/,
+    ));
 
   it('refuses a file over the size limit, while streaming', () =>
     assertRefused({ files: [[Buffer.concat([png, Buffer.alloc(60 * 1024)]), 'big.png']] }, 'files', /не больше 0.05 МБ/));
@@ -120,7 +157,10 @@ forEachDatabase('create form validation', (db) => {
 
   it('keeps the typed fields when a file breaks the size limit', async () => {
     const html = await assertRefused(
-      { fields: { subject: 'Логи сервера', message: 'Прикладываю логи за сутки.' }, files: [[Buffer.concat([png, Buffer.alloc(80 * 1024)]), 'big.png']] },
+      {
+        fields: { subject: 'Логи сервера', message: 'Прикладываю логи за сутки.' },
+        files: [[Buffer.concat([png, Buffer.alloc(80 * 1024)]), 'big.png']],
+      },
       'files',
       /0.05 МБ/,
     );
@@ -148,7 +188,13 @@ forEachDatabase('the hourly limit on new requests', (db) => {
     const token = await ivan.csrf();
     const department = String((await t.knex(t.tables.departments).where('code', 'technical').first('id')).id);
     const open = (as: TestAgent, csrf: string, subject: string) =>
-      as.post(`/?_csrf=${encodeURIComponent(csrf)}`).field('subject', subject).field('serviceId', '').field('departmentId', department).field('message', 'Сайт не открывается с утра.').attach('files', png, 'screen.png');
+      as
+        .post(`/?_csrf=${encodeURIComponent(csrf)}`)
+        .field('subject', subject)
+        .field('serviceId', '')
+        .field('departmentId', department)
+        .field('message', 'Сайт не открывается с утра.')
+        .attach('files', png, 'screen.png');
     assert.equal((await open(ivan, token, 'Первый')).status, 303);
     assert.equal((await open(ivan, token, 'Второй')).status, 303);
 
