@@ -6,8 +6,7 @@ import { PRIORITY_RANK, type Page, type Ticket } from '../model/types';
 import type { QueueFilter, QueueStore } from '../model/store';
 import type { TableNames } from './tables';
 import { toTicket, type TicketRow } from './tickets';
-import { CURSOR_LIMITS, decodeCursor, encodeCursor } from './cursor';
-import { dialectOf } from './dialect';
+import { CURSOR_LIMITS, decodeCursor, encodeCursor, whereAfter } from './cursor';
 import { foldForSearch } from './search-text';
 
 const ORDER = [
@@ -55,25 +54,14 @@ export function queueStore(knex: Knex, t: TableNames): QueueStore {
         .orderBy([...ORDER])
         .limit(limit + 1);
       const after = decodeCursor(cursor, [CURSOR_LIMITS.smallint, CURSOR_LIMITS.timestamp, CURSOR_LIMITS.id]);
-      if (after) {
-        const [rank, waited, id] = after as [number, number, number];
-        if (dialectOf(knex) === 'mysql') {
-          // MariaDB reads every open ticket of the department for a row-value comparison (1–6 s
-          // a deep page at 1M tickets); written out, with the leading column bounded, it is a range.
-          query
-            .where('priority_rank', '>=', rank)
-            .whereRaw('(priority_rank > ? or (priority_rank = ? and (last_customer_at > ? or (last_customer_at = ? and id > ?))))', [
-              rank,
-              rank,
-              waited,
-              waited,
-              id,
-            ]);
-        } else {
-          // A row-value comparison: one range on the index on SQLite and PostgreSQL.
-          query.whereRaw('(priority_rank, last_customer_at, id) > (?, ?, ?)', [rank, waited, id]);
-        }
-      }
+      if (after)
+        whereAfter(
+          knex,
+          query,
+          ORDER.map((o) => o.column),
+          after,
+          'asc',
+        );
       const rows = (await query) as TicketRow[];
       const items = rows.slice(0, limit).map(toTicket);
       const last = items[items.length - 1];

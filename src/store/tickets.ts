@@ -6,7 +6,7 @@ import type { TableNames } from './tables';
 import type { Locale } from '../host';
 import { dialectOf, insertReturningId, num, numOrNull } from './dialect';
 import { withRefusals } from './refusals';
-import { CURSOR_LIMITS, decodeCursor, encodeCursor } from './cursor';
+import { CURSOR_LIMITS, decodeCursor, encodeCursor, whereAfter } from './cursor';
 import { foldForSearch } from './search-text';
 
 export interface TicketRow {
@@ -180,11 +180,7 @@ export function ticketStore(knex: Knex, t: TableNames): TicketStore {
         ])
         .limit(limit + 1);
       const after = decodeCursor(cursor, [CURSOR_LIMITS.timestamp, CURSOR_LIMITS.id]);
-      if (after) {
-        query.where((q) =>
-          q.where('updated_at', '<', after[0]).orWhere((q2) => q2.where('updated_at', after[0]).andWhere('id', '<', after[1])),
-        );
-      }
+      if (after) whereAfter(knex, query, ['updated_at', 'id'], after, 'desc');
       const rows = (await query).map(toTicket);
       const items = rows.slice(0, limit);
       const last = items[items.length - 1];
