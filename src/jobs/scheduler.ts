@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { HostLogger } from '../host';
 import type { Job, JobLeaseStore } from '../model/jobs';
+import { describeFailure } from '../model/errors';
 
 /**
  * How long a run holds a job without renewing. It bounds how long a crashed instance's job
@@ -154,7 +155,7 @@ export class Scheduler {
       dueAt = schedule.dueAt;
     } catch (err) {
       // A database outage: look again after a while, not at every wake-up.
-      logger.warn(`support-requests: job ${job.name}: could not read its schedule: ${messageOf(err)}`);
+      logger.warn(`support-requests: job ${job.name}: could not read its schedule: ${describeFailure(err)}`);
       state.checkAt = this.now() + Math.min(job.everyMs, this.leaseMs);
       return;
     }
@@ -176,7 +177,7 @@ export class Scheduler {
       await job.run({ now: this.now, signal: run.signal });
     } catch (err) {
       // The message only: the log is the host's, and one job's failure does not stop the others.
-      logger.error(`support-requests: job ${job.name} failed: ${messageOf(err)}`);
+      logger.error(`support-requests: job ${job.name} failed: ${describeFailure(err)}`);
     } finally {
       await renewal.end();
       state.run = null;
@@ -189,7 +190,7 @@ export class Scheduler {
       }
     } catch (err) {
       // Its lease ends by itself; then the job is run again, which every job must bear.
-      logger.warn(`support-requests: job ${job.name}: could not record its run: ${messageOf(err)}`);
+      logger.warn(`support-requests: job ${job.name}: could not record its run: ${describeFailure(err)}`);
     }
   }
 
@@ -205,7 +206,7 @@ export class Scheduler {
           run.abort(new Error('the job lease was lost'));
         } catch (err) {
           // Tried again at the next beat; the lease has two more beats to run before it ends.
-          logger.warn(`support-requests: job ${job.name}: renewing its lease failed: ${messageOf(err)}`);
+          logger.warn(`support-requests: job ${job.name}: renewing its lease failed: ${describeFailure(err)}`);
         }
       });
     }, this.leaseMs / 3);
@@ -216,8 +217,4 @@ export class Scheduler {
       },
     };
   }
-}
-
-function messageOf(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').slice(0, 500);
 }

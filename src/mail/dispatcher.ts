@@ -11,7 +11,9 @@ import type { FileStorage } from '../files/storage';
 import type { MailTransport } from './transport';
 import type { TransportHealth } from './health';
 import { ClaimBudget } from './claim-budget';
-import { describeFailure, verdict, type RetrySettings } from './retry-policy';
+import { describeFailure } from '../model/errors';
+import type { RetrySettings } from '../model/settings';
+import { verdict } from './retry-policy';
 
 export interface DispatcherOptions {
   outbox: OutboxStore;

@@ -6,7 +6,7 @@
 import type { HostLogger } from '../host';
 import type { DeliveryActivity, MailHealth, TransportState } from '../model/mail';
 import type { MailTransport } from './transport';
-import { describeFailure } from './retry-policy';
+import { describeFailure } from '../model/errors';
 
 export interface HealthOptions {
   /** How long attempts may be under way with none finishing before the server counts as not answering. */

@@ -1,20 +1,8 @@
 // Which send failures are worth retrying, and when. SMTP 5xx answers are final; connection
 // trouble, timeouts and 4xx answers pass, so they are retried with growing, jittered delays.
-
-export interface RetrySettings {
-  minDelaySeconds: number;
-  maxDelaySeconds: number;
-  giveUpAfterHours: number;
-}
+import type { RetrySettings } from '../model/settings';
 
 export type Verdict = { retry: true; at: number } | { retry: false };
-
-/** The server's answer or the error's message, in one line, for the log and the admin page. */
-export function describeFailure(err: unknown): string {
-  const e = err as { response?: string; message?: string; code?: string; responseCode?: number };
-  const text = e.response ?? e.message ?? String(err);
-  return [e.code, text].filter(Boolean).join(': ').replace(/\s+/g, ' ').slice(0, 1000);
-}
 
 export function isPermanent(err: unknown): boolean {
   const code = (err as { responseCode?: unknown }).responseCode;

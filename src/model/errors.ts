@@ -69,3 +69,10 @@ export class ReferenceMissingError extends Error {
     this.name = 'ReferenceMissingError';
   }
 }
+
+/** An error as one line for the log and the admin page: its code, and an SMTP server's answer or its message; never a stack. */
+export function describeFailure(err: unknown): string {
+  const e = (err ?? {}) as { response?: string; message?: string; code?: string };
+  const text = e.response ?? e.message ?? String(err);
+  return [e.code, text].filter(Boolean).join(': ').replace(/\s+/g, ' ').slice(0, 1000);
+}
