@@ -5,6 +5,7 @@ import type { NextFunction, Request, Response } from 'express';
 import multer from 'multer';
 import type { Problem } from '../model/errors';
 import type { StoredFile } from '../model/types';
+import type { UploadSettings } from '../model/settings';
 import type { FileStorage } from '../files/storage';
 import { streamingStorage, type UploadedFile } from '../files/multer-storage';
 import { LIMITS } from '../domain/field-rules';
@@ -12,10 +13,7 @@ import { acceptAttribute, typeLabels } from '../files/types';
 import { MalformedRequestError } from './error-answers';
 import { unreadableFields } from './text-input';
 
-export interface UploadLimits {
-  maxFiles: number;
-  maxFileSizeMb: number;
-}
+type UploadLimits = Pick<UploadSettings, 'maxFiles' | 'maxFileSizeMb'>;
 
 /** Fields a ticket form can carry; anything beyond is refused. */
 const MAX_FIELDS = 10;
@@ -136,7 +134,7 @@ export function uploadsOf(req: Request, res: Response): { files: StoredFile[]; f
 }
 
 /** What a file input shows: limits and allowed types, from the settings. */
-export function fileRulesOf(settings: { uploads: UploadLimits & { allowedTypes: string[] } }) {
+export function fileRulesOf(settings: { uploads: UploadSettings }) {
   return {
     maxFiles: settings.uploads.maxFiles,
     maxFileSizeMb: settings.uploads.maxFileSizeMb,
