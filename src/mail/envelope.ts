@@ -95,9 +95,11 @@ function template(viewsDir: string, name: string, html: boolean): ejs.TemplateFu
   const key = `${file}|${html}`;
   let fn = compiled.get(key);
   if (!fn) {
-    // cache: the partials a template includes are compiled once too, not at every e-mail.
+    // cache: the partials a template includes are compiled once too, not at every e-mail; root:
+    // they are named from the views folder, so sending never asks the disk where they are.
     fn = ejs.compile(fs.readFileSync(file, 'utf8'), {
       filename: file,
+      root: viewsDir,
       cache: true,
       ...(html ? {} : { escape: (value: unknown) => String(value) }),
     });

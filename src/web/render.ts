@@ -40,8 +40,9 @@ export function renderer(show: SupportHost['render'], viewsDir: string, styleshe
         size: (bytes: number) => formatSize(bytes, locale),
         duration: (ms: number) => formatDuration(ms, locale),
       },
-      // The views are files of the package: compiled once, whatever the host's NODE_ENV.
-      { cache: true, async: false },
+      // The views are files of the package: compiled once, whatever the host's NODE_ENV. Includes
+      // name their file from the views folder (root), so rendering never asks the disk where it is.
+      { cache: true, async: false, root: viewsDir },
     );
     // A stylesheet link is allowed in the body, so this works with any host layout.
     show(req, res, { title, html: `${stylesheet.link(base)}\n${html}`, status });
