@@ -1,6 +1,7 @@
 // A minimal host for the benches: cookie sessions kept in memory, a sign-in route per known
-// user, the plugin's pages in a bare layout, and mail to nodemailer's jsonTransport (the
-// outbox and dispatcher run, nothing leaves the process).
+// user, the plugin's pages in a bare layout, and mail through the host's transport the bench
+// gives (by default nodemailer's jsonTransport: the outbox and dispatcher run, nothing leaves
+// the process), or through the plugin's own SMTP settings when the bench gives no transport.
 import crypto from 'node:crypto';
 import express, { type RequestHandler } from 'express';
 import type { Knex } from 'knex';
@@ -45,10 +46,20 @@ export interface BenchHostOptions {
   settings?: Record<string, unknown>;
   /** Runs in front of every route (the statement counter). */
   before?: RequestHandler;
+  /** The host's own mail transport; null: none, the plugin's settings decide. Default: jsonTransport. */
+  hostMail?: SupportHost['mail'] | null;
 }
 
 /** Activates the plugin in the bench host; migrations are the caller's (so a failed one is still rolled back). */
-export async function startHost({ knex, tablePrefix, dataDir, users, settings = {}, before }: BenchHostOptions): Promise<BenchHost> {
+export async function startHost({
+  knex,
+  tablePrefix,
+  dataDir,
+  users,
+  settings = {},
+  before,
+  hostMail,
+}: BenchHostOptions): Promise<BenchHost> {
   const sessions = new Map<string, Session>();
   const sessionOf = (req: express.Request): Session | undefined => {
     const sid = cookie(req, SESSION_COOKIE);
@@ -71,7 +82,9 @@ export async function startHost({ knex, tablePrefix, dataDir, users, settings = 
         .type('html')
         .send(`<!doctype html><title>${page.title}</title><main>${page.html}</main>`);
     },
-    mail: { transport: nodemailer.createTransport({ jsonTransport: true }), from: 'support@bench.example' },
+    ...(hostMail === null
+      ? {}
+      : { mail: hostMail ?? { transport: nodemailer.createTransport({ jsonTransport: true }), from: 'support@bench.example' } }),
     logger: { info: () => {}, warn: () => {}, error: (m) => void errorsLogged.push(m) },
   };
   const plugin = await activate(host, { tablePrefix, ...settings });

@@ -9,6 +9,7 @@
 //   N=500 C=8 DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node dist/bench/create-tickets.js
 //   STATEMENTS=1 node dist/bench/create-tickets.js         # also list the statements of one create
 //   CPU_PROFILE=/tmp/prof node dist/bench/create-tickets.js # .cpuprofile of the plugin's runs
+//   MAIL=host-smtp node dist/bench/create-tickets.js         # how the mail leaves (see MAIL below)
 //
 // Everything runs in this one process on 127.0.0.1: a minimal host with the plugin mounted, the
 // bare app, and a keep-alive http.Agent client. See bench/README.md for how to read the output.
@@ -17,9 +18,11 @@ import fs from 'node:fs';
 import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import express from 'express';
 import type { Knex } from 'knex';
 import multer from 'multer';
+import nodemailer from 'nodemailer';
 import { closeServer, excerpt, percentile, runMain } from './common';
 import { journalMode, openDatabase, type DbKind } from './database';
 import { httpClient, listen, multipart, type Part } from './http-client';
@@ -53,6 +56,17 @@ const COUNTED = intFromEnv('COUNTED', 10, 1000);
 const ROUNDS = intFromEnv('ROUNDS', 4, 100);
 const LIST_STATEMENTS = process.env.STATEMENTS === '1';
 const CPU_PROFILE_DIR = process.env.CPU_PROFILE || undefined;
+/**
+ * How the plugin's e-mail leaves, each a way a host runs it:
+ * - host-json: the host hands over nodemailer's jsonTransport (builds no MIME, talks to no server);
+ * - host-smtp: the host hands over its own pooled nodemailer SMTP transport;
+ * - plugin-smtp: no host transport; the plugin's own SMTP settings.
+ * The SMTP server is smtp-server in a worker thread (smtp-sink-thread.ts), as a real one never
+ * shares the panel's event loop.
+ */
+const MAIL_MODES = ['host-json', 'host-smtp', 'plugin-smtp'] as const;
+const MAIL = (process.env.MAIL || 'host-json') as (typeof MAIL_MODES)[number];
+if (!MAIL_MODES.includes(MAIL)) throw new Error(`MAIL must be one of ${MAIL_MODES.join(', ')}, got "${process.env.MAIL}"`);
 const CUSTOMER_COUNT = 4;
 const FILE_SIZE = 100 * 1024;
 
@@ -437,6 +451,32 @@ function range(values: number[]): string {
   return min === max ? String(min) : `${min}–${max}`;
 }
 
+/** An SMTP server in a worker thread that takes every message and says nothing of it. */
+async function startSmtpSink(): Promise<{ port: number; stop: () => Promise<void> }> {
+  const worker = new Worker(path.join(__dirname, 'smtp-sink-thread.js'), { workerData: { departmentAddresses: [], quiet: true } });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('message', (m: { port: number }) => resolve(m.port));
+  });
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  return { port, stop: () => (worker.postMessage('stop'), exited) };
+}
+
+/** The host's mail and the plugin's mail settings for MAIL. */
+function mailSetup(smtpPort: number | null) {
+  const smtp = { host: '127.0.0.1', port: smtpPort ?? 0, secure: false };
+  if (MAIL === 'host-json') return { hostMail: undefined, settings: {} };
+  if (MAIL === 'host-smtp')
+    return {
+      hostMail: {
+        transport: nodemailer.createTransport({ ...smtp, pool: true, maxConnections: 5, ignoreTLS: true }),
+        from: 'support@bench.example',
+      },
+      settings: {},
+    };
+  return { hostMail: null, settings: { mail: { smtp, from: { address: 'support@bench.example', name: 'Support' } } } };
+}
+
 async function main(): Promise<number> {
   const prefix = `b${crypto.randomBytes(4).toString('hex')}_`;
   const db = openDatabase(10);
@@ -459,15 +499,22 @@ async function main(): Promise<number> {
     (TIME_LIMIT_S + 120) * 1000,
   ).unref();
 
+  let sink: { port: number; stop: () => Promise<void> } | null = null;
+  let hostTransport: { close(): void } | undefined;
+
   try {
+    if (MAIL !== 'host-json') sink = await startSmtpSink();
+    const mail = mailSetup(sink?.port ?? null);
+    hostTransport = mail.hostMail?.transport;
     // Four customers open thousands of requests: no hourly limit.
     const hostOptions = {
       knex: db.knex,
       tablePrefix: prefix,
       dataDir,
       users: customers,
-      settings: { limits: { newTicketsPerHour: 0 } },
+      settings: { limits: { newTicketsPerHour: 0 }, ...mail.settings },
       before: counter.middleware,
+      hostMail: mail.hostMail,
     };
     host = await startHost(hostOptions);
     hosts.push(host);
@@ -568,7 +615,7 @@ async function main(): Promise<number> {
     console.log(
       `node ${process.version}, ${os.platform()} ${os.arch()}, ${os.cpus().length} CPUs, NODE_ENV=${process.env.NODE_ENV ?? '(unset)'}`,
     );
-    console.log(`database: ${db.description}${wal ? `, journal_mode=${wal}` : ''}`);
+    console.log(`database: ${db.description}${wal ? `, journal_mode=${wal}` : ''}; mail: ${MAIL}`);
     console.log(
       `N=${N} (with files: ${N_FILES}), C=${C}, ${ROUNDS} alternating rounds per pair, customers=${CUSTOMER_COUNT}, warm-up=${WARMUP}+${WARMUP} requests, ${WARMUP_FILES}+${WARMUP_FILES} with a file (not measured)`,
     );
@@ -635,6 +682,8 @@ async function main(): Promise<number> {
       if (host) await step('plugin.rollback()', () => host!.plugin.rollback());
     }
     await step('knex.destroy()', () => db.knex.destroy());
+    hostTransport?.close();
+    if (sink) await step('stop the SMTP sink', sink.stop);
     for (const dir of [dataDir, bareFileDir]) fs.rmSync(dir, { recursive: true, force: true });
     if (db.tempDir) fs.rmSync(db.tempDir, { recursive: true, force: true });
   }

@@ -66,7 +66,11 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
   const render = renderer((req, res, page) => host.render(req, res, page), viewsDir, stylesheet, address.path);
   const csrf = csrfProtection((req) => host.session(req));
 
-  const transport = createTransport(host.mail, settings.mail);
+  const transport = createTransport(host.mail, settings.mail, {
+    viewsDir,
+    localesDir: path.join(PLUGIN_ROOT, manifest.locales.directory),
+    locales: manifest.locales.supported,
+  });
   // Half the SMTP timeout: a working server answers every step well within it.
   const health = new TransportHealth(transport, logger, { notAnsweringAfterMs: (settings.mail.timeoutSeconds * 1000) / 2, now });
   let transportCheck: Promise<unknown> = Promise.resolve();
@@ -75,8 +79,6 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
     transport,
     health,
     storage,
-    // Called at send time, after activate() has made the composer below.
-    noteMissingFiles: (envelope, names) => mail.noteMissingFiles(envelope, names),
     logger,
     retry: settings.mail.retry,
     pollMs: settings.mail.pollSeconds * 1000,
@@ -87,7 +89,6 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
 
   const mail = composer({
     catalog,
-    viewsDir,
     ticketsUrl: address.url,
     defaultLocale: settings.defaultLocale,
     attachLimitBytes: settings.mail.attachLimitMb * 1024 * 1024,
@@ -185,7 +186,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
       await scheduler.stop();
       await dispatcher.stop();
       await transportCheck;
-      if (transport.owned) await transport.transporter?.close();
+      await transport.transporter?.close();
     },
   };
 }

@@ -4,7 +4,7 @@
 // template shows differ.
 import type { Department, Message, Ticket } from '../model/types';
 import type { NewOutboxItem } from '../model/mail';
-import { oneLine, type Envelopes } from './envelope';
+import { messageFacts, oneLine, ticketFacts, type Envelopes } from './envelope';
 
 interface CustomerNotice {
   /** The outbox kind, which is also the template's name under views/mail. */
@@ -31,12 +31,12 @@ export function customerMail(kit: Envelopes) {
       [ticket.customerEmail],
       subject,
       {
-        ticket,
-        message: notice.message,
-        days: notice.days,
+        ticket: ticketFacts(ticket),
+        message: notice.message ? messageFacts(notice.message) : null,
+        days: notice.days ?? null,
         link: kit.linkOf(ticket),
         listed: files.listed,
-        departmentName: notice.department?.name[locale],
+        departmentName: notice.department?.name[locale] ?? null,
         customer: { name: oneLine(ticket.customerName) },
       },
       { attachments: files.attached, ...(notice.thread ? { inReplyTo: notice.thread, references: [notice.thread] } : {}) },

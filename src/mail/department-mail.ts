@@ -3,7 +3,7 @@
 // departments' mail is flagged, prefixed and copied to their on-call addresses.
 import type { Department, Message, Ticket } from '../model/types';
 import type { MailEnvelope, NewOutboxItem } from '../model/mail';
-import { oneLine, type Envelopes } from './envelope';
+import { messageFacts, oneLine, ticketFacts, type Envelopes } from './envelope';
 
 type Why = { kind: 'new' } | { kind: 'reply' } | { kind: 'transfer'; from: Department; reason: string };
 
@@ -37,10 +37,9 @@ export function departmentMail(kit: Envelopes) {
       {
         headline,
         reason: why.kind === 'transfer' ? why.reason : '',
-        ticket,
-        department,
-        message,
-        earlier,
+        ticket: ticketFacts(ticket),
+        message: messageFacts(message),
+        earlier: earlier.map(messageFacts),
         link: kit.linkOf(ticket),
         listed: files.listed,
         customer: { name: oneLine(ticket.customerName), email: ticket.customerEmail },

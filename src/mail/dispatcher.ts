@@ -6,7 +6,7 @@
 // claims again a row it is still sending.
 import fs from 'node:fs';
 import type { HostLogger } from '../host';
-import type { HeldClaim, MailEnvelope, OutboxItem, OutboxStore } from '../model/mail';
+import type { HeldClaim, OutboxItem, OutboxStore } from '../model/mail';
 import type { FileStorage } from '../files/storage';
 import type { MailTransport } from './transport';
 import type { TransportHealth } from './health';
@@ -21,8 +21,6 @@ export interface DispatcherOptions {
   /** Where real attempts are reported, for the admin page. */
   health: TransportHealth;
   storage: FileStorage;
-  /** The envelope with a note, in the recipient's language, that these files are missing. */
-  noteMissingFiles: (envelope: MailEnvelope, names: string[]) => MailEnvelope;
   logger: HostLogger;
   retry: RetrySettings;
   pollMs: number;
@@ -197,8 +195,8 @@ export class Dispatcher {
         from: transport.from,
         to: envelope.to,
         subject: envelope.subject,
-        text: envelope.text,
-        html: envelope.html,
+        // Rendered in the mail thread, with a note at the top when files had gone from storage.
+        content: { ...envelope.content, locale: envelope.locale, missingFiles: item.missingFiles },
         headers: envelope.headers,
         messageId: item.mailMessageId,
         inReplyTo: envelope.inReplyTo,
@@ -242,7 +240,7 @@ export class Dispatcher {
    * not come back: the e-mail goes without it and says so, instead of retrying for days.
    */
   private async withoutMissingFiles(item: OutboxItem): Promise<OutboxItem> {
-    const { storage, outbox, logger, noteMissingFiles } = this.options;
+    const { storage, outbox, logger } = this.options;
     const attachments = item.envelope.attachments;
     const present = await Promise.all(
       attachments.map((a) =>
@@ -257,7 +255,7 @@ export class Dispatcher {
     await outbox.noteMissingFiles(item.id, missing);
     logger.warn(`support-requests mail: ${labelOf(item)} goes without ${missing.length} missing file(s): ${missing.join(', ')}`);
     const kept = { ...item.envelope, attachments: attachments.filter((_, i) => present[i]) };
-    return { ...item, envelope: noteMissingFiles(kept, missing), missingFiles: missing };
+    return { ...item, envelope: kept, missingFiles: missing };
   }
 }
 

@@ -1,20 +1,15 @@
-// What every e-mail a ticket causes is built from: an envelope whose text and HTML parts come from
-// EJS templates under views/mail, the ticket's link, its files (attached, or listed with links when
-// too big), and a fresh Message-ID. The HTML escapes every user field, and anything that ends up in
-// a header is one line.
+// What every e-mail a ticket causes is built from: an envelope whose content names the EJS
+// templates under views/mail and the data they show (rendered when it is sent, see render.ts),
+// the ticket's link, its files (attached, or listed with links when too big), and a fresh
+// Message-ID. Anything that ends up in a header is one line.
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import ejs from 'ejs';
 import type { Locale } from '../host';
 import type { Catalog } from '../i18n';
-import { formatSize } from '../i18n/format';
-import type { Attachment, Ticket } from '../model/types';
+import type { Attachment, Message, Ticket } from '../model/types';
 import type { MailEnvelope } from '../model/mail';
 
 export interface EnvelopeOptions {
   catalog: Catalog;
-  viewsDir: string;
   /** Panel address + mount path: a ticket's link is `${ticketsUrl}/${number}`. */
   ticketsUrl: string;
   defaultLocale: Locale;
@@ -31,21 +26,29 @@ export function oneLine(text: string): string {
     .trim();
 }
 
-export function envelopes(options: EnvelopeOptions) {
-  const render = (name: string, data: object, html: boolean): string => template(options.viewsDir, name, html)(data);
+/** What the templates show of a ticket, and no more: the content is stored until it is sent. */
+export function ticketFacts(ticket: Ticket) {
+  return { number: ticket.number, subject: ticket.subject, serviceId: ticket.serviceId, serviceLabel: ticket.serviceLabel };
+}
 
+/** What the templates show of a message. */
+export function messageFacts(message: Message) {
+  return { authorName: message.authorName, body: message.body, createdAt: message.createdAt };
+}
+
+export function envelopes(options: EnvelopeOptions) {
   function linkOf(ticket: Ticket): string {
     return `${options.ticketsUrl}/${ticket.number}`;
   }
 
   return {
-    render,
     linkOf,
     defaultLocale: options.defaultLocale,
     translator: (locale: Locale) => options.catalog.translator(locale),
 
     newMailMessageId(ticketNumber: string): string {
-      return `<sr.${ticketNumber}.${crypto.randomBytes(9).toString('hex')}@${options.mailMessageIdDomain}>`;
+      // randomUUID draws from a cached pool, unlike a randomBytes call per id: 18 hex digits of it.
+      return `<sr.${ticketNumber}.${crypto.randomUUID().replace(/-/g, '').slice(-18)}@${options.mailMessageIdDomain}>`;
     },
 
     /** Attaches files while their total fits the limit; otherwise lists them with links. */
@@ -66,16 +69,13 @@ export function envelopes(options: EnvelopeOptions) {
       locale: Locale,
       to: string[],
       subject: string,
-      data: object,
+      data: Record<string, unknown>,
       extra: Partial<MailEnvelope> = {},
     ): MailEnvelope {
-      const t = options.catalog.translator(locale);
-      const view = { ...data, t, locale, size: (bytes: number) => formatSize(bytes, locale) };
       return {
         to: [...new Set(to)],
         subject: oneLine(subject),
-        text: render(`${template}.text`, view, false),
-        html: render(`${template}.html`, view, true),
+        content: { template, data },
         headers: {},
         attachments: [],
         locale,
@@ -86,24 +86,3 @@ export function envelopes(options: EnvelopeOptions) {
 }
 
 export type Envelopes = ReturnType<typeof envelopes>;
-
-/** Compiled templates, once per process. Text parts are not HTML-escaped; header values never come from them. */
-const compiled = new Map<string, ejs.TemplateFunction>();
-
-function template(viewsDir: string, name: string, html: boolean): ejs.TemplateFunction {
-  const file = path.join(viewsDir, 'mail', `${name}.ejs`);
-  const key = `${file}|${html}`;
-  let fn = compiled.get(key);
-  if (!fn) {
-    // cache: the partials a template includes are compiled once too, not at every e-mail; root:
-    // they are named from the views folder, so sending never asks the disk where they are.
-    fn = ejs.compile(fs.readFileSync(file, 'utf8'), {
-      filename: file,
-      root: viewsDir,
-      cache: true,
-      ...(html ? {} : { escape: (value: unknown) => String(value) }),
-    });
-    compiled.set(key, fn);
-  }
-  return fn;
-}

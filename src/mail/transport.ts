@@ -1,16 +1,16 @@
 // The mail transport: the host's own when it hands one over, else a pooled SMTP transport from
-// the plugin's settings (in its own thread), else none (mail stays queued and the admin page says why).
+// the plugin's settings, else none (mail stays queued and the admin page says why). Either way
+// e-mails are rendered and built in the mail thread (mail-sender.ts).
 import type { SupportHost } from '../host';
 import type { MailSettings } from '../model/settings';
-import { SmtpSender, type MailSender } from './smtp-sender';
+import { HostSender, MailThread, type MailSender } from './mail-sender';
+import type { RenderOptions } from './render';
 
 export interface MailTransport {
   transporter: MailSender | null;
   from: { name: string; address: string };
   /** Where the transport came from, for logs and the admin page. */
   source: 'host' | 'settings' | 'none';
-  /** Whether this plugin made the transport, and so must close it. */
-  owned: boolean;
   /** E-mails the transport puts on the wire at once: the dispatcher claims in proportion to it. */
   connections: number;
 }
@@ -18,33 +18,38 @@ export interface MailTransport {
 /** The plugin's own SMTP pool; a host's transport is assumed to send as many at once (nodemailer's pool default). */
 const SMTP_CONNECTIONS = 5;
 
-/** @param hostMail the host's own mail settings (the contract's `mail`), which win over the plugin's */
-export function createTransport(hostMail: SupportHost['mail'], settings: MailSettings): MailTransport {
+/**
+ * @param hostMail the host's own mail settings (the contract's `mail`), which win over the plugin's
+ * @param render where the mail thread finds the templates
+ */
+export function createTransport(hostMail: SupportHost['mail'], settings: MailSettings, render: RenderOptions): MailTransport {
   if (hostMail?.transport) {
     return {
-      transporter: hostMail.transport,
+      transporter: new HostSender(hostMail.transport, new MailThread({ smtp: null, render })),
       from: parseFrom(hostMail.from) ?? settings.from,
       source: 'host',
-      owned: false,
       connections: SMTP_CONNECTIONS,
     };
   }
   const smtp = settings.smtp;
-  if (!smtp) return { transporter: null, from: settings.from, source: 'none', owned: false, connections: SMTP_CONNECTIONS };
+  if (!smtp) return { transporter: null, from: settings.from, source: 'none', connections: SMTP_CONNECTIONS };
   const timeout = settings.timeoutSeconds * 1000;
-  const transporter = new SmtpSender({
-    pool: true,
-    maxConnections: SMTP_CONNECTIONS,
-    host: smtp.host,
-    port: smtp.port,
-    secure: smtp.secure,
-    requireTLS: smtp.requireTLS,
-    ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.password ?? '' } } : {}),
-    connectionTimeout: timeout,
-    greetingTimeout: timeout,
-    socketTimeout: timeout,
+  const transporter = new MailThread({
+    render,
+    smtp: {
+      pool: true,
+      maxConnections: SMTP_CONNECTIONS,
+      host: smtp.host,
+      port: smtp.port,
+      secure: smtp.secure,
+      requireTLS: smtp.requireTLS,
+      ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.password ?? '' } } : {}),
+      connectionTimeout: timeout,
+      greetingTimeout: timeout,
+      socketTimeout: timeout,
+    },
   });
-  return { transporter, from: settings.from, source: 'settings', owned: true, connections: SMTP_CONNECTIONS };
+  return { transporter, from: settings.from, source: 'settings', connections: SMTP_CONNECTIONS };
 }
 
 /** "Name <address>" or a bare address, as hosts usually keep it. */

@@ -4,20 +4,30 @@
 import type { Locale } from '../host';
 import type { Department, Message, Ticket } from './types';
 
+/**
+ * What an e-mail says: the data its templates (views/mail/<template>.text.ejs and .html.ejs) show,
+ * fixed when its cause is committed. It is rendered when the e-mail is sent, in the mail thread,
+ * so building an e-mail's text, HTML and MIME never takes the panel's event loop.
+ */
+export interface MailContent {
+  template: string;
+  /** Plain JSON: it is stored in the outbox and crosses to the mail thread. */
+  data: Record<string, unknown>;
+}
+
 /** An e-mail as queued: everything needed to send it, fixed when its cause is committed. */
 export interface MailEnvelope {
   to: string[];
   subject: string;
-  text: string;
-  html: string;
+  content: MailContent;
   /** Extra headers (X-Priority, Importance...). */
   headers: Record<string, string>;
   inReplyTo?: string;
   references?: string[];
   /** Files to attach from storage when the e-mail is sent. */
   attachments: Array<{ storageKey: string; filename: string; contentType: string }>;
-  /** The recipient's language, for what is added at send time (a missing file's note). Absent in mail queued by older versions. */
-  locale?: Locale;
+  /** The recipient's language: the content is rendered in it. */
+  locale: Locale;
 }
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';

@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import { forEachDatabase } from '../support/databases';
 import { startPlugin, type TestPlugin } from '../support/test-host';
 import { SmtpSink, waitUntil } from '../support/smtp-sink';
-import { queuedMail } from '../support/outbox';
+import { mailTemplates, queuedMail } from '../support/outbox';
 import { outboxStore } from '../../src/store/outbox';
 import { Dispatcher } from '../../src/mail/dispatcher';
 import { TransportHealth } from '../../src/mail/health';
-import { SmtpSender } from '../../src/mail/smtp-sender';
+import { MailThread } from '../../src/mail/mail-sender';
 import { FileStorage } from '../../src/files/storage';
 import type { MailTransport } from '../../src/mail/transport';
 
@@ -40,10 +40,12 @@ forEachDatabase('giving up on an e-mail', (db) => {
     const log: string[] = [];
     const logger = { info: (m: string) => log.push(m), warn: (m: string) => log.push(m), error: (m: string) => log.push(`error ${m}`) };
     transport = {
-      transporter: new SmtpSender({ pool: true, host: '127.0.0.1', port: down.port, secure: false, connectionTimeout: 2000 }),
+      transporter: new MailThread({
+        smtp: { pool: true, host: '127.0.0.1', port: down.port, secure: false, connectionTimeout: 2000 },
+        render: mailTemplates,
+      }),
       from: { name: 'Support', address: 'support@panel.example' },
       source: 'settings',
-      owned: true,
       connections: 5,
     };
     dispatcher = new Dispatcher({
@@ -51,7 +53,6 @@ forEachDatabase('giving up on an e-mail', (db) => {
       transport,
       health: new TransportHealth(transport, logger, { notAnsweringAfterMs: 1000 }),
       storage: new FileStorage(t.storageDir),
-      noteMissingFiles: (envelope) => envelope,
       logger,
       retry: { minDelaySeconds: 10, maxDelaySeconds: 3600, giveUpAfterHours: 48 },
       // The test nudges; the timer never fires on its own.

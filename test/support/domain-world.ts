@@ -48,7 +48,14 @@ function recordingMail(): TicketMail & { calls: string[] } {
     kind,
     urgent,
     mailMessageId: `<${kind}.${++n}@test>`,
-    envelope: { to: ['someone@example.ru'], subject: kind, text: '', html: '', headers: {}, attachments: [] },
+    envelope: {
+      to: ['someone@example.ru'],
+      subject: kind,
+      content: { template: kind, data: {} },
+      headers: {},
+      attachments: [],
+      locale: 'ru',
+    },
   });
   const record = (kind: string, ticket: { id: number; number: string }, urgent = false) => {
     calls.push(`${kind} #${ticket.number}`);

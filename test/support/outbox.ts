@@ -1,9 +1,20 @@
 // The mail outbox as tests see it: e-mails queued straight into it, and waiting until the
 // dispatchers have nothing left to do (instead of sleeping and hoping nothing more arrives).
+import path from 'node:path';
 import type { Knex } from 'knex';
+import type { RenderOptions } from '../../src/mail/render';
+import { LOCALES } from '../../src/model/locales';
 import type { NewOutboxItem } from '../../src/model/mail';
+import { PLUGIN_ROOT } from '../../src/paths';
 import type { TableNames } from '../../src/store/tables';
 import { waitUntil } from './smtp-sink';
+
+/** The plugin's own mail templates and strings, for a mail thread made by a test. */
+export const mailTemplates: RenderOptions = {
+  viewsDir: path.join(PLUGIN_ROOT, 'views'),
+  localesDir: path.join(PLUGIN_ROOT, 'locales'),
+  locales: [...LOCALES],
+};
 
 type WithOutbox = { knex: Knex; tables: TableNames };
 
@@ -19,10 +30,22 @@ export function queuedMail(i: number, tag = 'load'): NewOutboxItem {
     envelope: {
       to: [`dept-${i % 3}@panel.example`],
       subject: `[#${number}] ${tag} ${i}`,
-      text: `mail ${i}`,
-      html: `<p>mail ${i}</p>`,
+      content: {
+        template: 'department',
+        data: {
+          headline: `${tag} ${i}`,
+          reason: '',
+          ticket: { number, subject: `${tag} ${i}`, serviceId: null, serviceLabel: null },
+          message: { body: `mail ${i}` },
+          earlier: [],
+          link: `https://panel.example/support/${number}`,
+          listed: [],
+          customer: { name: 'Test Customer', email: 'customer@panel.example' },
+        },
+      },
       headers: {},
       attachments: [],
+      locale: 'en',
     },
   };
 }

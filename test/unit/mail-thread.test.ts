@@ -1,20 +1,20 @@
-// The plugin's SMTP pool in its worker thread, against a real SMTP server: what nodemailer says
+// The mail thread holding the plugin's SMTP pool, against a real SMTP server: what nodemailer says
 // of a failure crosses the thread intact (so retries are classified the same), and a thread
 // that dies is replaced by the next send instead of leaving it waiting forever.
 import assert from 'node:assert/strict';
 import type { Worker } from 'node:worker_threads';
-import { SmtpSender } from '../../src/mail/smtp-sender';
+import { MailThread } from '../../src/mail/mail-sender';
 import { isPermanent } from '../../src/mail/retry-policy';
 import { SmtpSink } from '../support/smtp-sink';
 
 const message = (subject: string) => ({ from: 'support@panel.example', to: 'tech@panel.example', subject, text: 'Проверка' });
 
-describe('the SMTP thread', () => {
+describe('the mail thread', () => {
   let sink: SmtpSink;
-  let thread: SmtpSender;
+  let thread: MailThread;
   beforeEach(async () => {
     sink = await SmtpSink.started();
-    thread = new SmtpSender({ pool: true, host: '127.0.0.1', port: sink.port, secure: false, ignoreTLS: true });
+    thread = new MailThread({ smtp: { pool: true, host: '127.0.0.1', port: sink.port, secure: false, ignoreTLS: true }, render: null });
   });
   afterEach(async () => {
     await thread.close();
