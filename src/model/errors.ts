@@ -34,39 +34,46 @@ export type UniqueRule =
 /** A row refers to another: a ticket to its department, a member or a canned reply to theirs. */
 export type Reference = 'ticketDepartment' | 'memberDepartment' | 'cannedDepartment';
 
+/** What the store's refusals share: a code, a message that names what was refused, and the driver's error as the cause. */
+abstract class StoreRefusal<Code extends string> extends Error {
+  constructor(
+    readonly code: Code,
+    message: string,
+    options: ErrorOptions | undefined,
+  ) {
+    super(message, options);
+    // The subclass's own name: ConflictError, StillReferencedError, ReferenceMissingError.
+    this.name = new.target.name;
+  }
+}
+
 /** The store refused a row that already exists (a double submission, a code taken meanwhile). */
-export class ConflictError extends Error {
-  readonly code = 'CONFLICT';
+export class ConflictError extends StoreRefusal<'CONFLICT'> {
   constructor(
     readonly rule: UniqueRule,
     options?: ErrorOptions,
   ) {
-    super(`already exists: ${rule}`, options);
-    this.name = 'ConflictError';
+    super('CONFLICT', `already exists: ${rule}`, options);
   }
 }
 
 /** The store refused to delete a row others still refer to (a department with tickets). */
-export class StillReferencedError extends Error {
-  readonly code = 'STILL_REFERENCED';
+export class StillReferencedError extends StoreRefusal<'STILL_REFERENCED'> {
   constructor(
     readonly reference: Reference,
     options?: ErrorOptions,
   ) {
-    super(`still referenced: ${reference}`, options);
-    this.name = 'StillReferencedError';
+    super('STILL_REFERENCED', `still referenced: ${reference}`, options);
   }
 }
 
 /** The store refused a row that refers to one that is gone (a department deleted meanwhile). */
-export class ReferenceMissingError extends Error {
-  readonly code = 'REFERENCE_MISSING';
+export class ReferenceMissingError extends StoreRefusal<'REFERENCE_MISSING'> {
   constructor(
     readonly reference: Reference,
     options?: ErrorOptions,
   ) {
-    super(`refers to a missing row: ${reference}`, options);
-    this.name = 'ReferenceMissingError';
+    super('REFERENCE_MISSING', `refers to a missing row: ${reference}`, options);
   }
 }
 

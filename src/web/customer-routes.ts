@@ -14,6 +14,7 @@ import { sendAttachment } from './downloads';
 import { formField, queryText } from './text-input';
 import { pathId, ticketNumberOf } from './ids';
 import { newSubmissionKey, orShowAgain, submissionKeyOf } from './forms';
+import { ticketPage } from './ticket-page';
 
 interface Deps {
   tickets: CustomerTickets;
@@ -29,6 +30,7 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
   const customer = (res: Response) => contextOf(res).user as HostUser;
 
   const fileRules = fileRulesOf(settings);
+  const showTicketPage = ticketPage(render, csrf, fileRules);
 
   async function showForm(
     req: Request,
@@ -68,28 +70,18 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
     filesLost = false,
   ) {
     const view = await tickets.view(customer(res), number);
-    const hasProblems = Object.keys(problems).length > 0;
-    await render.page(
+    const notice =
+      req.query.replied === '1'
+        ? contextOf(res).t('ticket.replied')
+        : req.query.created === '1'
+          ? contextOf(res).t('list.created', { number })
+          : null;
+    await showTicketPage(
       req,
       res,
       'customer/ticket',
-      contextOf(res).t('ticket.title', { number: view.ticket.number }),
-      {
-        ...view,
-        draft,
-        errors: localizeProblems(res, problems),
-        filesLost: hasProblems && filesLost,
-        notice:
-          req.query.replied === '1'
-            ? contextOf(res).t('ticket.replied')
-            : req.query.created === '1'
-              ? contextOf(res).t('list.created', { number })
-              : null,
-        fileRules,
-        csrfToken: csrf.token(req),
-        newKey: newSubmissionKey,
-      },
-      hasProblems ? 422 : 200,
+      { ...view, draft, notice },
+      { problems, filesLost: Object.keys(problems).length > 0 && filesLost },
     );
   }
 

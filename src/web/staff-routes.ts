@@ -5,7 +5,7 @@ import type { Settings } from '../model/settings';
 import type { StaffTickets } from '../domain/staff-tickets';
 import type { QueueQuery } from '../domain/staff-queue';
 import { NotFoundError, type Problem } from '../model/errors';
-import { PRIORITIES, type Message, type TicketStatus } from '../model/types';
+import { PRIORITIES, type Message, type StoredFile, type TicketStatus } from '../model/types';
 import { LIMITS } from '../domain/field-rules';
 import type { HostUser } from '../host';
 import type { FileStorage } from '../files/storage';
@@ -16,7 +16,8 @@ import { fileRulesOf, fileUploads, uploadsOf } from './uploads';
 import { sendAttachment } from './downloads';
 import { formField, queryText, unreadableQuery } from './text-input';
 import { formId, pathId, queryId, ticketNumberOf } from './ids';
-import { formBody, newSubmissionKey, orShowAgain, submissionKeyOf } from './forms';
+import { formBody, orShowAgain, submissionKeyOf } from './forms';
+import { ticketPage } from './ticket-page';
 
 interface Deps {
   tickets: StaffTickets;
@@ -61,7 +62,7 @@ export function staffRoutes({ tickets, storage, settings, render, csrf, now }: D
   const uploads = fileUploads(storage, settings.uploads);
   // Small action forms; parsed only after the CSRF check.
   const form = formBody('16kb', 10);
-  const fileRules = fileRulesOf(settings);
+  const showTicketPage = ticketPage(render, csrf, fileRulesOf(settings));
   const staff = (res: Response) => contextOf(res).user as HostUser;
   const back = (req: Request, anchor = '') => `${render.base}/${ticketNumberOf(req)}${anchor}`;
 
@@ -74,25 +75,12 @@ export function staffRoutes({ tickets, storage, settings, render, csrf, now }: D
       if (!canned) throw new NotFoundError('canned reply');
       drafts = { ...drafts, reply: canned.body };
     }
-    const problems = drafts.errors ?? {};
-    const status = Object.keys(problems).length > 0 ? 422 : drafts.newer ? 409 : 200;
-    await render.page(
+    await showTicketPage(
       req,
       res,
       'staff/ticket',
-      contextOf(res).t('ticket.title', { number: view.ticket.number }),
-      {
-        ...view,
-        drafts,
-        errors: localizeProblems(res, problems),
-        filesLost: drafts.filesLost ?? false,
-        fileRules,
-        newKey: newSubmissionKey,
-        priorities: PRIORITIES,
-        csrfToken: csrf.token(req),
-        cannedId,
-      },
-      status,
+      { ...view, drafts, priorities: PRIORITIES, cannedId },
+      { problems: drafts.errors ?? {}, filesLost: drafts.filesLost ?? false, status: drafts.newer ? 409 : 200 },
     );
   }
 
@@ -106,6 +94,28 @@ export function staffRoutes({ tickets, storage, settings, render, csrf, now }: D
         res.redirect(303, back(req, anchor));
       },
       (problems) => showTicket(req, res, { ...drafts, errors: problems }),
+    );
+  }
+
+  /**
+   * The reply and the note: a text with files. Runs `send` with them, or shows the ticket again
+   * with the text back in its box (`draft`) and the problems next to it.
+   */
+  function postWithFiles(
+    req: Request,
+    res: Response,
+    text: { field: string; draft: 'reply' | 'note' },
+    send: (body: string, upload: { files: StoredFile[]; filesLost: boolean }) => Promise<void>,
+    uploadProblemAt?: string,
+  ) {
+    const body = formField(req, text.field);
+    const upload = uploadsOf(req, res);
+    return orShowAgain(
+      req,
+      res,
+      () => send(body, upload),
+      (problems) => showTicket(req, res, { [text.draft]: body, errors: problems, filesLost: upload.filesLost }),
+      uploadProblemAt,
     );
   }
 
@@ -160,39 +170,30 @@ export function staffRoutes({ tickets, storage, settings, render, csrf, now }: D
   });
 
   router.post('/:number/reply', csrf.protect, uploads, async (req, res) => {
-    const body = formField(req, 'message');
-    const { files, filesLost } = uploadsOf(req, res);
-    await orShowAgain(
-      req,
-      res,
-      async () => {
-        const outcome = await tickets.reply(staff(res), ticketNumberOf(req), {
-          body,
-          files,
-          lastSeenId: formId(req, 'lastSeenId') ?? 0,
-          confirmed: formField(req, 'confirmed') === '1',
-          submissionKey: submissionKeyOf(req),
-        });
-        if (outcome.sent) return res.redirect(303, back(req, '#reply'));
-        // Held until the author has read what others wrote meanwhile.
-        await showTicket(req, res, { reply: body, newer: outcome.newer, filesLost });
-      },
-      (problems) => showTicket(req, res, { reply: body, errors: problems, filesLost }),
-    );
+    await postWithFiles(req, res, { field: 'message', draft: 'reply' }, async (body, { files, filesLost }) => {
+      const outcome = await tickets.reply(staff(res), ticketNumberOf(req), {
+        body,
+        files,
+        lastSeenId: formId(req, 'lastSeenId') ?? 0,
+        confirmed: formField(req, 'confirmed') === '1',
+        submissionKey: submissionKeyOf(req),
+      });
+      if (outcome.sent) return res.redirect(303, back(req, '#reply'));
+      // Held until the author has read what others wrote meanwhile.
+      await showTicket(req, res, { reply: body, newer: outcome.newer, filesLost });
+    });
   });
 
   router.post('/:number/note', csrf.protect, uploads, async (req, res) => {
-    const body = formField(req, 'note');
-    const { files, filesLost } = uploadsOf(req, res);
     // The note's form has no place for a problem of the whole form: an upload's goes next to the note.
-    await orShowAgain(
+    await postWithFiles(
       req,
       res,
-      async () => {
+      { field: 'note', draft: 'note' },
+      async (body, { files }) => {
         await tickets.note(staff(res), ticketNumberOf(req), body, files, submissionKeyOf(req));
         res.redirect(303, back(req, '#notes'));
       },
-      (problems) => showTicket(req, res, { note: body, errors: problems, filesLost }),
       'note',
     );
   });

@@ -1,0 +1,47 @@
+// The ticket page, the customer's and the staff's alike: its title, what its forms need (file
+// rules, a CSRF token, submission keys) and the problems of a form that came back.
+import type { Request, Response } from 'express';
+import type { Problem } from '../model/errors';
+import { contextOf } from './context';
+import type { CsrfProtection } from './csrf';
+import { newSubmissionKey } from './forms';
+import { localizeProblems, type Renderer } from './render';
+import type { fileRulesOf } from './uploads';
+
+/** What one side's ticket page shows of its own: the domain's view of the ticket and what the form kept. */
+interface TicketPageData {
+  ticket: { number: string };
+}
+
+/** What came back from a form on the page; problems answer 422, otherwise `status`. */
+interface FormOutcome {
+  problems: Record<string, Problem>;
+  filesLost: boolean;
+  status?: number;
+}
+
+/** Shows a ticket page: `data` as the view's, with what every ticket page's forms need. */
+export function ticketPage(render: Renderer, csrf: CsrfProtection, fileRules: ReturnType<typeof fileRulesOf>) {
+  return <Data extends TicketPageData>(
+    req: Request,
+    res: Response,
+    view: 'customer/ticket' | 'staff/ticket',
+    data: Data,
+    { problems, filesLost, status = 200 }: FormOutcome,
+  ): Promise<void> =>
+    render.page(
+      req,
+      res,
+      view,
+      contextOf(res).t('ticket.title', { number: data.ticket.number }),
+      {
+        ...data,
+        errors: localizeProblems(res, problems),
+        filesLost,
+        fileRules,
+        csrfToken: csrf.token(req),
+        newKey: newSubmissionKey,
+      },
+      Object.keys(problems).length > 0 ? 422 : status,
+    );
+}
