@@ -20,13 +20,24 @@ function wordsOf(text: string): string[] {
 }
 
 /**
+ * Whether a text has at least `count` words, from a look at its first pieces between spaces
+ * only: each piece with a letter or digit holds a word. A long message is not normalized whole
+ * just to find it says more than the subject.
+ */
+function hasAtLeastWords(text: string, count: number): boolean {
+  let found = 0;
+  for (const piece of text.split(/\s+/, count * 2 + 8)) if (/[\p{L}\p{N}]/u.test(piece) && ++found >= count) return true;
+  return false;
+}
+
+/**
  * True when the message adds nothing to the subject: it holds every word of the subject (in any
  * order) and at most FEW_WORDS more, none of them a number, as a time, an error code or an
  * address is always news ("Сайт не работает, помогите!" adds nothing; "VPS down since 09:40" does).
  */
 function messageAddsNothing(subject: string, message: string): boolean {
   const subjectWords = wordsOf(subject);
-  if (subjectWords.length === 0) return false;
+  if (subjectWords.length === 0 || hasAtLeastWords(message, subjectWords.length + FEW_WORDS + 1)) return false;
   const rest = wordsOf(message);
   for (const word of subjectWords) {
     const at = rest.indexOf(word);
