@@ -1,5 +1,6 @@
 // Tells a file's type from its content. Only the types the plugin may accept are recognised;
 // everything else is "application/octet-stream" and is refused by the allowed-types rule.
+import { isUtf8 } from 'node:buffer';
 
 /** How many leading bytes detectBinaryType needs (tar's magic sits at offset 257). */
 export const SNIFF_BYTES = 512;
@@ -30,8 +31,9 @@ export function detectBinaryType(head: Buffer): string | null {
  * (plain text and logs). Streaming keeps memory flat for large log files.
  */
 export class TextDetector {
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private text = true;
+  /** The start of a character the last chunk split: at most three bytes, checked with the next chunk. */
+  private carry: Buffer = Buffer.alloc(0);
 
   push(chunk: Buffer): void {
     if (!this.text) return;
@@ -39,20 +41,27 @@ export class TextDetector {
       this.text = false;
       return;
     }
-    try {
-      this.decoder.decode(chunk, { stream: true });
-    } catch {
-      this.text = false;
-    }
+    const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
+    const whole = wholeCharactersEnd(data);
+    // isUtf8 checks the bytes in place; decoding them would build a string of the whole file.
+    this.text = isUtf8(data.subarray(0, whole));
+    this.carry = Buffer.from(data.subarray(whole));
   }
 
   isText(): boolean {
-    if (!this.text) return false;
-    try {
-      this.decoder.decode();
-      return true;
-    } catch {
-      return false;
+    return this.text && this.carry.length === 0;
+  }
+}
+
+/** Where the last whole character of UTF-8 bytes ends: before a lead byte whose sequence is cut off. */
+function wholeCharactersEnd(data: Buffer): number {
+  for (let i = data.length - 1; i >= Math.max(0, data.length - 3); i--) {
+    const byte = data[i]!;
+    if (byte < 0x80) return data.length;
+    if (byte >= 0xc0) {
+      const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
+      return i + length > data.length ? i : data.length;
     }
   }
+  return data.length;
 }

@@ -31,6 +31,21 @@ describe('content sniffing', () => {
     const plain = new TextDetector();
     plain.push(log);
     assert.equal(plain.isText(), true);
+    // A four-byte character cut after each of its bytes, then an ASCII chunk.
+    const emoji = Buffer.from('ok 🙂 ok');
+    const split = new TextDetector();
+    for (let i = 0; i < emoji.length; i++) split.push(emoji.subarray(i, i + 1));
+    assert.equal(split.isText(), true);
+  });
+
+  it('treats a character cut off at the end, or broken across chunks, as not text', () => {
+    const cutOff = new TextDetector();
+    cutOff.push(Buffer.from('журнал').subarray(0, 5));
+    assert.equal(cutOff.isText(), false);
+    const brokenAcross = new TextDetector();
+    brokenAcross.push(Buffer.from([0x61, 0xe2, 0x82]));
+    brokenAcross.push(Buffer.from([0x28, 0x61]));
+    assert.equal(brokenAcross.isText(), false);
   });
 
   it('treats NUL bytes or broken UTF-8 as not text', () => {
