@@ -7,8 +7,19 @@ import type { Knex } from 'knex';
 import type { CustomerGateStore } from '../model/store';
 import type { TableNames } from './tables';
 import { dialectOf } from './dialect';
+import { statement } from './compiled';
+import { sqlOn } from './sql';
+
+const HOLD = statement<{ customerId: string; at: number }>((knex, t, v) =>
+  dialectOf(knex) === 'sqlite'
+    ? knex(t.customerGates)
+        .where('customer_id', v('customerId'))
+        .update({ locked_at: v('at') })
+    : knex(t.customerGates).where('customer_id', v('customerId')).forUpdate().first('customer_id'),
+);
 
 export function customerGateStore(knex: Knex, t: TableNames): CustomerGateStore {
+  const sql = sqlOn(knex, t);
   return {
     /**
      * Makes sure the customer's row exists. Call it outside the transaction: as a statement of
@@ -21,9 +32,8 @@ export function customerGateStore(knex: Knex, t: TableNames): CustomerGateStore 
 
     /** Inside a transaction: waits for, then holds until the end, this customer's row; false if it does not exist. */
     async hold(customerId: string, at: number): Promise<boolean> {
-      if (dialectOf(knex) === 'sqlite')
-        return (await knex(t.customerGates).where('customer_id', customerId).update({ locked_at: at })) === 1;
-      return (await knex(t.customerGates).where('customer_id', customerId).forUpdate().first('customer_id')) !== undefined;
+      const held = await sql.run(HOLD, { customerId, at });
+      return (dialectOf(knex) === 'sqlite' ? held.changes : held.rows.length) === 1;
     },
   };
 }

@@ -5,6 +5,13 @@ import type { EventStore, NewTicketEvent } from '../model/store';
 import type { TableNames } from './tables';
 import { num } from './dialect';
 import { withRefusals } from './refusals';
+import { insertStatement } from './compiled';
+import { sqlOn } from './sql';
+
+const INSERT = insertStatement(
+  (t) => t.events,
+  ['ticket_id', 'actor_id', 'actor_name', 'action', 'detail', 'created_at', 'submission_key'],
+);
 
 export function eventStore(knex: Knex, t: TableNames): EventStore {
   return {
@@ -19,7 +26,7 @@ export function eventStore(knex: Knex, t: TableNames): EventStore {
         created_at: e.createdAt,
         submission_key: e.submissionKey ?? null,
       }));
-      await withRefusals({ unique: 'eventSubmission' }, () => knex(t.events).insert(rows));
+      await withRefusals({ unique: 'eventSubmission' }, () => sqlOn(knex, t).insert(INSERT, rows));
     },
 
     /** Whether this actor's submission already made its change to the ticket. */

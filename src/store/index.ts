@@ -15,6 +15,7 @@ import { departmentStaffStore } from './department-staff';
 import { cannedReplyStore } from './canned-replies';
 import { customerGateStore } from './customer-gates';
 import { withDeadlockRetry } from './dialect';
+import { transaction } from './transaction';
 import { isDatabaseUnavailable } from './unavailable';
 
 /** `now` is the clock that ages the departments' copy (department-cache.ts). */
@@ -40,10 +41,12 @@ function storeOn(knex: Knex, tables: TableNames, cache: DepartmentCache, inTrans
     canned: cannedReplyStore(knex, tables),
     gates: customerGateStore(knex, tables),
     async transaction(fn) {
-      // A nested transaction reports to the outermost one, which alone ends with a commit.
+      // A nested transaction (a savepoint) reports to the outermost one, which alone ends with a
+      // commit; a deadlock ends the whole transaction, so only the outermost one runs again.
       const state = inTransaction ?? { wrote: false };
+      const run = () => transaction(knex, (trx) => fn(storeOn(trx, tables, cache, state)));
       try {
-        return await withDeadlockRetry(() => knex.transaction((trx) => fn(storeOn(trx, tables, cache, state))));
+        return await (inTransaction ? run() : withDeadlockRetry(run));
       } finally {
         if (!inTransaction && state.wrote) cache.clear();
       }

@@ -2,8 +2,10 @@ import type { Knex } from 'knex';
 import type { Attachment, Audience, AuthorKind, Message, StoredFile } from '../model/types';
 import type { MessageStore, NewMessage } from '../model/store';
 import type { TableNames } from './tables';
-import { dialectOf, insertReturningId, num } from './dialect';
+import { dialectOf, num } from './dialect';
 import { withRefusals } from './refusals';
+import { insertStatement, type ValuesOf } from './compiled';
+import { insertedId, sqlOn } from './sql';
 import { attachmentName } from '../files/names';
 
 interface MessageRow {
@@ -44,21 +46,33 @@ function toAttachment(row: AttachmentRow): Attachment {
   };
 }
 
+const INSERT = insertStatement(
+  (t) => t.messages,
+  ['ticket_id', 'author_kind', 'author_id', 'author_name', 'body', 'created_at', 'internal', 'submission_key'],
+  { returning: 'id' },
+);
+
+const INSERT_ATTACHMENTS = insertStatement(
+  (t) => t.attachments,
+  ['message_id', 'ticket_id', 'original_name', 'storage_key', 'size_bytes', 'content_type', 'sha256', 'created_at'],
+  { returning: '*' },
+);
+
 export function messageStore(knex: Knex, t: TableNames): MessageStore {
+  const sql = sqlOn(knex, t);
   return {
     async insert(message: NewMessage): Promise<number> {
-      return withRefusals({ unique: 'messageSubmission' }, () =>
-        insertReturningId(knex, t.messages, {
-          ticket_id: message.ticketId,
-          author_kind: message.authorKind,
-          author_id: message.authorId,
-          author_name: message.authorName,
-          body: message.body,
-          created_at: message.createdAt,
-          internal: message.internal ? 1 : 0,
-          submission_key: message.submissionKey ?? null,
-        }),
-      );
+      const row: ValuesOf<typeof INSERT> = {
+        ticket_id: message.ticketId,
+        author_kind: message.authorKind,
+        author_id: message.authorId,
+        author_name: message.authorName,
+        body: message.body,
+        created_at: message.createdAt,
+        internal: message.internal ? 1 : 0,
+        submission_key: message.submissionKey ?? null,
+      };
+      return withRefusals({ unique: 'messageSubmission' }, async () => insertedId(await sql.insert(INSERT, [row])));
     },
 
     /** Records a message's files and returns them as stored. */
@@ -74,15 +88,12 @@ export function messageStore(knex: Knex, t: TableNames): MessageStore {
         sha256: f.sha256,
         created_at: createdAt,
       }));
+      const inserted = await withRefusals({ unique: 'attachmentStorageKey' }, () => sql.insert(INSERT_ATTACHMENTS, rows));
       // PostgreSQL and SQLite give the stored rows back with the insert; MySQL needs a second statement.
-      const returned = await withRefusals({ unique: 'attachmentStorageKey' }, () =>
+      const stored =
         dialectOf(knex) === 'mysql'
-          ? knex(t.attachments)
-              .insert(rows)
-              .then(() => null)
-          : (knex(t.attachments).insert(rows, '*') as Promise<AttachmentRow[]>),
-      );
-      const stored = returned ?? (await knex<AttachmentRow>(t.attachments).where('message_id', messageId));
+          ? await knex<AttachmentRow>(t.attachments).where('message_id', messageId)
+          : (inserted.rows as unknown as AttachmentRow[]);
       return stored.map(toAttachment).sort((a, b) => a.id - b.id);
     },
 

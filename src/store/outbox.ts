@@ -7,6 +7,8 @@ import type { Knex } from 'knex';
 import type { HeldClaim, NewOutboxItem, OutboxCounts, OutboxItem, OutboxStatus, OutboxStore } from '../model/mail';
 import type { TableNames } from './tables';
 import { dialectOf, num, numOrNull, withDeadlockRetry } from './dialect';
+import { insertStatement } from './compiled';
+import { sqlOn } from './sql';
 
 interface OutboxRow {
   id: number;
@@ -50,11 +52,17 @@ function toItem(row: OutboxRow): OutboxItem {
   };
 }
 
+const INSERT = insertStatement(
+  (t) => t.outbox,
+  ['ticket_id', 'ticket_number', 'kind', 'priority', 'status', 'message_id', 'envelope', 'attempts', 'next_attempt_at', 'created_at'],
+);
+
 export function outboxStore(knex: Knex, t: TableNames): OutboxStore {
   return {
     async enqueue(items: NewOutboxItem[], now: number): Promise<void> {
       if (items.length === 0) return;
-      await knex(t.outbox).insert(
+      await sqlOn(knex, t).insert(
+        INSERT,
         items.map((item) => ({
           ticket_id: item.ticketId,
           ticket_number: item.ticketNumber,

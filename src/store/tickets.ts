@@ -4,8 +4,10 @@ import type { NewTicket, TicketChanges, TicketStore } from '../model/store';
 import type { UniqueRule } from '../model/errors';
 import type { TableNames } from './tables';
 import type { Locale } from '../host';
-import { dialectOf, insertReturningId, num, numOrNull } from './dialect';
+import { dialectOf, num, numOrNull } from './dialect';
 import { withRefusals } from './refusals';
+import { insertStatement, statement, type ValuesOf } from './compiled';
+import { insertedId, sqlOn } from './sql';
 import { CURSOR_LIMITS, decodeCursor, encodeCursor, whereAfter } from './cursor';
 import { foldForSearch } from './search-text';
 
@@ -72,10 +74,12 @@ const columnOf: Record<keyof TicketChanges, string> = {
   lastCustomerAt: 'last_customer_at',
 };
 
-/** Columns kept only so the queue can sort and filter on an index. */
+// Columns kept only so the queue can sort and filter on an index.
+const isOpen = (status: TicketStatus) => (status === 'closed' ? 0 : 1);
+
 function derivedColumns(changes: TicketChanges): Record<string, unknown> {
   const row: Record<string, unknown> = {};
-  if (changes.status) row.is_open = changes.status === 'closed' ? 0 : 1;
+  if (changes.status) row.is_open = isOpen(changes.status);
   if (changes.priority) row.priority_rank = PRIORITY_RANK[changes.priority];
   return row;
 }
@@ -83,46 +87,82 @@ function derivedColumns(changes: TicketChanges): Record<string, unknown> {
 /** Of the ticket's two unique indexes, the one a refusal names: its number, or the customer's submission. */
 const ticketRule = (key: string): UniqueRule => (/[._]number(_uq)?$/.test(key) ? 'ticketNumber' : 'ticketSubmission');
 
+const INSERT = insertStatement(
+  (t) => t.tickets,
+  [
+    'number',
+    'customer_id',
+    'customer_name',
+    'customer_email',
+    'customer_locale',
+    'service_id',
+    'service_label',
+    'department_id',
+    'subject',
+    'subject_search',
+    'status',
+    'priority',
+    'created_at',
+    'updated_at',
+    'last_reply_at',
+    'closed_at',
+    'thread_message_id',
+    'assignee_id',
+    'assignee_name',
+    'service_kind',
+    'last_customer_at',
+    'submission_key',
+    'is_open',
+    'priority_rank',
+  ],
+  { returning: 'id' },
+);
+
+const COUNT_OPENED_SINCE = statement<{ customerId: string; since: number }>((knex, t, v) =>
+  knex(t.tickets)
+    .where('customer_id', v('customerId'))
+    .andWhere('updated_at', '>=', v('since'))
+    .andWhere('created_at', '>=', v('since'))
+    .count({ n: '*' })
+    .first(),
+);
+
 export function ticketStore(knex: Knex, t: TableNames): TicketStore {
+  const sql = sqlOn(knex, t);
   return {
     async insert(ticket: NewTicket): Promise<number> {
-      return withRefusals({ unique: ticketRule, missing: 'ticketDepartment' }, () =>
-        insertReturningId(knex, t.tickets, {
-          number: ticket.number,
-          customer_id: ticket.customerId,
-          customer_name: ticket.customerName,
-          customer_email: ticket.customerEmail,
-          customer_locale: ticket.customerLocale,
-          service_id: ticket.serviceId,
-          service_label: ticket.serviceLabel,
-          department_id: ticket.departmentId,
-          subject: ticket.subject,
-          subject_search: foldForSearch(ticket.subject),
-          status: ticket.status,
-          priority: ticket.priority,
-          created_at: ticket.createdAt,
-          updated_at: ticket.updatedAt,
-          last_reply_at: ticket.lastReplyAt,
-          closed_at: ticket.closedAt,
-          thread_message_id: ticket.threadMessageId,
-          assignee_id: ticket.assigneeId,
-          assignee_name: ticket.assigneeName,
-          service_kind: ticket.serviceKind,
-          last_customer_at: ticket.lastCustomerAt,
-          submission_key: ticket.submissionKey ?? null,
-          ...derivedColumns(ticket),
-        }),
-      );
+      const row: ValuesOf<typeof INSERT> = {
+        number: ticket.number,
+        customer_id: ticket.customerId,
+        customer_name: ticket.customerName,
+        customer_email: ticket.customerEmail,
+        customer_locale: ticket.customerLocale,
+        service_id: ticket.serviceId,
+        service_label: ticket.serviceLabel,
+        department_id: ticket.departmentId,
+        subject: ticket.subject,
+        subject_search: foldForSearch(ticket.subject),
+        status: ticket.status,
+        priority: ticket.priority,
+        created_at: ticket.createdAt,
+        updated_at: ticket.updatedAt,
+        last_reply_at: ticket.lastReplyAt,
+        closed_at: ticket.closedAt,
+        thread_message_id: ticket.threadMessageId,
+        assignee_id: ticket.assigneeId,
+        assignee_name: ticket.assigneeName,
+        service_kind: ticket.serviceKind,
+        last_customer_at: ticket.lastCustomerAt,
+        submission_key: ticket.submissionKey ?? null,
+        is_open: isOpen(ticket.status),
+        priority_rank: PRIORITY_RANK[ticket.priority],
+      };
+      return withRefusals({ unique: ticketRule, missing: 'ticketDepartment' }, async () => insertedId(await sql.insert(INSERT, [row])));
     },
 
     /** How many tickets the customer opened at or after `since` (updated_at ≥ created_at keeps it on the customer index). */
     async countOpenedSince(customerId: string, since: number): Promise<number> {
-      const row = await knex(t.tickets)
-        .where('customer_id', customerId)
-        .andWhere('updated_at', '>=', since)
-        .andWhere('created_at', '>=', since)
-        .count({ n: '*' })
-        .first();
+      const [row] = (await sql.run(COUNT_OPENED_SINCE, { customerId, since })).rows;
       return Number(row?.n ?? 0);
     },
 
