@@ -37,10 +37,17 @@ export function formatSize(bytes: number, locale: Locale): string {
   return `${number.format(value)} ${units[unit]}`;
 }
 
+type DurationUnit = 'second' | 'minute' | 'hour' | 'day';
+
+/** Texts already made, by locale, unit and number: a queue page shows an age on every row. */
+const durations = new Map<string, Map<number, string>>();
+/** Enough for every second, minute and hour and years of days; past it the texts start over. */
+const DURATIONS_KEPT = 2000;
+
 /** An age such as "3 minutes" / "3 минуты", in the largest whole unit. */
 export function formatDuration(ms: number, locale: Locale): string {
   const seconds = Math.floor(ms / 1000);
-  const [value, unit] =
+  const [value, unit]: [number, DurationUnit] =
     seconds < 60
       ? [seconds, 'second']
       : seconds < 3600
@@ -48,8 +55,20 @@ export function formatDuration(ms: number, locale: Locale): string {
         : seconds < 86400
           ? [Math.floor(seconds / 3600), 'hour']
           : [Math.floor(seconds / 86400), 'day'];
-  return formatter(
-    `duration|${locale}|${unit}`,
-    () => new Intl.NumberFormat(intlLocale[locale], { style: 'unit', unit, unitDisplay: 'long' }),
-  ).format(value as number);
+  const key = `${locale}|${unit}`;
+  let texts = durations.get(key);
+  if (!texts) {
+    texts = new Map();
+    durations.set(key, texts);
+  }
+  let text = texts.get(value);
+  if (text === undefined) {
+    text = formatter(
+      `duration|${key}`,
+      () => new Intl.NumberFormat(intlLocale[locale], { style: 'unit', unit, unitDisplay: 'long' }),
+    ).format(value);
+    if (texts.size >= DURATIONS_KEPT) texts.clear();
+    texts.set(value, text);
+  }
+  return text;
 }

@@ -13,27 +13,31 @@ export interface Catalog {
   translator(locale: Locale): Translate;
 }
 
-function lookup(tree: Tree, key: string): string | undefined {
-  let node: string | Tree | undefined = tree;
-  for (const part of key.split('.')) {
-    if (typeof node !== 'object') return undefined;
-    node = node[part];
+/**
+ * Every string of a catalog under its dotted key. Looked up once at load rather than by walking
+ * the tree at each t() call: a queue page asks for a few dozen strings, some once per row. Only
+ * strings are kept, so a key that names a section, or nothing, is missing as before.
+ */
+function flatten(tree: Tree, prefix = '', into = new Map<string, string>()): Map<string, string> {
+  for (const [name, node] of Object.entries(tree)) {
+    if (typeof node === 'string') into.set(prefix + name, node);
+    else flatten(node, `${prefix}${name}.`, into);
   }
-  return typeof node === 'string' ? node : undefined;
+  return into;
 }
 
 export function loadCatalog(directory: string, supported: Locale[]): Catalog {
-  const trees = new Map<Locale, Tree>();
+  const texts = new Map<Locale, Map<string, string>>();
   for (const locale of supported) {
-    trees.set(locale, JSON.parse(fs.readFileSync(path.join(directory, `${locale}.json`), 'utf8')) as Tree);
+    texts.set(locale, flatten(JSON.parse(fs.readFileSync(path.join(directory, `${locale}.json`), 'utf8')) as Tree));
   }
   return {
     supported,
     translator(locale) {
-      const tree = trees.get(locale) as Tree;
+      const strings = texts.get(locale) as Map<string, string>;
       return (key, params) => {
         // A missing string shows its key, which a test for complete locales catches.
-        const text = lookup(tree, key) ?? key;
+        const text = strings.get(key) ?? key;
         return params ? text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole)) : text;
       };
     },

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { acceptedLocales, chooseLocale, loadCatalog } from '../../src/i18n';
+import { formatDuration } from '../../src/i18n/format';
 import { LOCALES } from '../../src/model/locales';
 import { MANIFEST_PATH, PLUGIN_ROOT } from '../../src/paths';
 import { forEachDatabase } from '../support/databases';
@@ -134,6 +135,34 @@ describe('locale files', () => {
   it('replaces parameters', () => {
     const t = loadCatalog(path.join(PLUGIN_ROOT, 'locales'), ['ru', 'en']).translator('en');
     assert.equal(t('errors.subject.tooLong', { max: 120 }), 'The subject must be at most 120 characters.');
+  });
+});
+
+describe('strings and ages', () => {
+  const t = loadCatalog(path.join(PLUGIN_ROOT, 'locales'), ['ru', 'en']).translator('en');
+
+  it('a string by its dotted key; a section or an unknown key shows the key', () => {
+    assert.equal(t('list.number'), 'Number');
+    assert.equal(t('list'), 'list');
+    assert.equal(t('list.number.more'), 'list.number.more');
+    assert.equal(t('constructor'), 'constructor');
+  });
+
+  it('an age in its largest whole unit, in either language', () => {
+    const minute = 60_000;
+    const day = 24 * 60 * minute;
+    assert.deepEqual(
+      [formatDuration(59_999, 'en'), formatDuration(minute, 'en'), formatDuration(3 * 60 * minute, 'en'), formatDuration(1234 * day, 'en')],
+      ['59 seconds', '1 minute', '3 hours', '1,234 days'],
+    );
+    assert.deepEqual([formatDuration(3 * minute, 'ru'), formatDuration(5 * day, 'ru')], ['3 минуты', '5 дней']);
+  });
+
+  it('the same age reads the same after thousands of others (the texts kept start over)', () => {
+    const day = 24 * 60 * 60_000;
+    const before = formatDuration(2 * day, 'en');
+    for (let n = 3; n < 5000; n++) formatDuration(n * day, 'en');
+    assert.deepEqual([before, formatDuration(2 * day, 'en'), formatDuration(4999 * day, 'en')], ['2 days', '2 days', '4,999 days']);
   });
 });
 
