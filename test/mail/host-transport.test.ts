@@ -1,6 +1,7 @@
 // A panel that already sends mail hands its own nodemailer transport over through the host
-// contract: it wins over the plugin's SMTP settings, its from-address is used, and the plugin
-// never closes it (it is the panel's).
+// contract: it wins over the plugin's SMTP settings, its from-address is used, it is handed each
+// e-mail whole (rendered and built in the plugin's mail thread), and the plugin never closes it
+// (it is the panel's).
 import assert from 'node:assert/strict';
 import nodemailer from 'nodemailer';
 import { databases } from '../support/databases';
@@ -27,10 +28,15 @@ describe("the host's own mail transport", () => {
       { departments: { technical: { emails: ['tech@panel.example'] } }, mail: { ...unused.settings(), confirmToCustomer: false } },
       { hostMail: { transport, from: 'Example Hosting <panel@host.example>' } },
     );
-    const number = await createTicket(t, t.as('ivan'), { department: 'technical' });
+    const number = await createTicket(t, t.as('ivan'), { department: 'technical', message: 'Сервер молчит <b>с 10:00</b>.' });
     const [mail] = await sink.waitFor(1);
     assert.match(mail!.parsed.subject ?? '', new RegExp(`\\[#${number}\\]`));
     assert.deepEqual(mail!.parsed.from?.value, [{ address: 'panel@host.example', name: 'Example Hosting' }]);
+    // The envelope the host's transport was given, and both parts the thread rendered.
+    assert.deepEqual(mail!.recipients, ['tech@panel.example']);
+    assert.match(mail!.parsed.text ?? '', /Сервер молчит <b>с 10:00<\/b>\./);
+    assert.match(String(mail!.parsed.html), /Сервер молчит &lt;b&gt;с 10:00&lt;\/b&gt;\./);
+    assert.equal(mail!.parsed.messageId?.startsWith(`<sr.${number}.`), true);
     assert.match((await t.as('admin').get('/admin/mail')).text, /The panel&#39;s own mail transport|Почтовый транспорт панели/);
 
     await t.close();
