@@ -58,7 +58,8 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
   const migrationsDir = path.join(PLUGIN_ROOT, manifest.migrations.directory);
   const store = createStore(host.knex, tables, now);
   const storage = new FileStorage(settings.storageDir ?? path.join(host.dataDir, 'support-requests'));
-  const catalog = loadCatalog(path.join(PLUGIN_ROOT, manifest.locales.directory), manifest.locales.supported);
+  const localesDir = path.join(PLUGIN_ROOT, manifest.locales.directory);
+  const catalog = loadCatalog(localesDir, manifest.locales.supported);
   const viewsDir = path.join(PLUGIN_ROOT, manifest.views);
   const stylesheet = loadStylesheet(path.join(PLUGIN_ROOT, manifest.stylesheet));
   // Pages and e-mail links both point here.
@@ -68,7 +69,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
 
   const transport = createTransport(host.mail, settings.mail, {
     viewsDir,
-    localesDir: path.join(PLUGIN_ROOT, manifest.locales.directory),
+    localesDir,
     locales: manifest.locales.supported,
   });
   // Half the SMTP timeout: a working server answers every step well within it.

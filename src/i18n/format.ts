@@ -40,8 +40,8 @@ export function formatSize(bytes: number, locale: Locale): string {
 type DurationUnit = 'second' | 'minute' | 'hour' | 'day';
 
 /** Texts already made, by locale, unit and number: a queue page shows an age on every row. */
-const durations = new Map<string, Map<number, string>>();
-/** Enough for every second, minute and hour and years of days; past it the texts start over. */
+const durations = new Map<string, string>();
+/** Every second, minute and hour of both languages and years of days; past it the texts start over. */
 const DURATIONS_KEPT = 2000;
 
 /** An age such as "3 minutes" / "3 минуты", in the largest whole unit. */
@@ -55,20 +55,15 @@ export function formatDuration(ms: number, locale: Locale): string {
         : seconds < 86400
           ? [Math.floor(seconds / 3600), 'hour']
           : [Math.floor(seconds / 86400), 'day'];
-  const key = `${locale}|${unit}`;
-  let texts = durations.get(key);
-  if (!texts) {
-    texts = new Map();
-    durations.set(key, texts);
-  }
-  let text = texts.get(value);
+  const key = `${locale}|${unit}|${value}`;
+  let text = durations.get(key);
   if (text === undefined) {
     text = formatter(
-      `duration|${key}`,
+      `duration|${locale}|${unit}`,
       () => new Intl.NumberFormat(intlLocale[locale], { style: 'unit', unit, unitDisplay: 'long' }),
     ).format(value);
-    if (texts.size >= DURATIONS_KEPT) texts.clear();
-    texts.set(value, text);
+    if (durations.size >= DURATIONS_KEPT) durations.clear();
+    durations.set(key, text);
   }
   return text;
 }

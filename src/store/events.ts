@@ -14,6 +14,7 @@ const INSERT = insertStatement(
 );
 
 export function eventStore(knex: Knex, t: TableNames): EventStore {
+  const sql = sqlOn(knex, t);
   return {
     async record(events: NewTicketEvent[]): Promise<void> {
       if (events.length === 0) return;
@@ -26,7 +27,7 @@ export function eventStore(knex: Knex, t: TableNames): EventStore {
         created_at: e.createdAt,
         submission_key: e.submissionKey ?? null,
       }));
-      await withRefusals({ unique: 'eventSubmission' }, () => sqlOn(knex, t).insert(INSERT, rows));
+      await withRefusals({ unique: 'eventSubmission' }, () => sql.insert(INSERT, rows));
     },
 
     /** Whether this actor's submission already made its change to the ticket. */

@@ -58,10 +58,11 @@ const INSERT = insertStatement(
 );
 
 export function outboxStore(knex: Knex, t: TableNames): OutboxStore {
+  const sql = sqlOn(knex, t);
   return {
     async enqueue(items: NewOutboxItem[], now: number): Promise<void> {
       if (items.length === 0) return;
-      await sqlOn(knex, t).insert(
+      await sql.insert(
         INSERT,
         items.map((item) => ({
           ticket_id: item.ticketId,
