@@ -2,52 +2,16 @@
 // index into ConflictError naming the rule, a foreign key into StillReferencedError or
 // ReferenceMissingError naming the reference. The domain never sees the driver's error.
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { ConflictError, ReferenceMissingError, StillReferencedError } from '../../src/model/errors';
-import type { DepartmentFields, NewTicket, Store } from '../../src/model/store';
-import { PLUGIN_ROOT } from '../../src/paths';
+import type { NewTicket, Store } from '../../src/model/store';
 import { createStore } from '../../src/store';
 import { migrateDownAll, migrateLatest } from '../../src/store/migrate';
 import { tableNames } from '../../src/store/tables';
 import { forEachDatabase, uniquePrefix, type Connection } from '../support/databases';
-
-const MIGRATIONS_DIR = path.join(PLUGIN_ROOT, 'dist', 'migrations');
-
-const fields: DepartmentFields = {
-  name: { ru: 'Продажи', en: 'Sales' },
-  guidance: { ru: '', en: '' },
-  emails: ['sales@panel.example'],
-  onCall: [],
-  mailLocale: null,
-  urgent: false,
-  active: true,
-  order: 9,
-};
+import { MIGRATIONS_DIR, newTicket, SALES } from '../support/store-fixtures';
 
 function ticket(departmentId: number, number: string, submissionKey: string): NewTicket {
-  return {
-    number,
-    customerId: 'c-1',
-    customerName: 'Иван',
-    customerEmail: 'ivan@example.ru',
-    customerLocale: 'ru',
-    serviceId: null,
-    serviceLabel: null,
-    departmentId,
-    subject: 'Тема',
-    status: 'new',
-    priority: 'normal',
-    createdAt: 1,
-    updatedAt: 1,
-    lastReplyAt: null,
-    closedAt: null,
-    threadMessageId: null,
-    assigneeId: null,
-    assigneeName: null,
-    serviceKind: null,
-    lastCustomerAt: 1,
-    submissionKey,
-  };
+  return newTicket(departmentId, number, { submissionKey });
 }
 
 /** Asserts the work fails with this model error, and that the error keeps the driver's as its cause. */
@@ -71,7 +35,7 @@ forEachDatabase('store refusals as model errors', (db) => {
     connection = db.connect();
     await migrateLatest(connection.knex, MIGRATIONS_DIR, tables);
     store = createStore(connection.knex, tables);
-    sales = await store.departments.create('sales', fields, 1);
+    sales = await store.departments.create('sales', SALES, 1);
     ticketId = await store.tickets.insert(ticket(sales, '10000001', 'form-1'));
   });
   after(async () => {
@@ -80,7 +44,7 @@ forEachDatabase('store refusals as model errors', (db) => {
   });
 
   it('a department code taken', async () => {
-    await refusedWith(store.departments.create('sales', fields, 2), ConflictError, 'departmentCode');
+    await refusedWith(store.departments.create('sales', SALES, 2), ConflictError, 'departmentCode');
   });
 
   it("a ticket number taken, and a customer's form submitted twice, told apart", async () => {

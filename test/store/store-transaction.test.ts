@@ -4,16 +4,13 @@
 // statements; a transaction inside it is a savepoint; statements compiled once (store/compiled.ts)
 // go to the tables of their own prefix.
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import type { Store } from '../../src/model/store';
-import { PLUGIN_ROOT } from '../../src/paths';
 import { createStore } from '../../src/store';
 import { migrateDownAll, migrateLatest } from '../../src/store/migrate';
 import { tableNames } from '../../src/store/tables';
+import { MIGRATIONS_DIR } from '../support/store-fixtures';
 import { forEachDatabase, uniquePrefix, type Connection } from '../support/databases';
-
-const MIGRATIONS_DIR = path.join(PLUGIN_ROOT, 'dist', 'migrations');
 
 interface QueryEvent {
   sql: string;
