@@ -26,6 +26,10 @@ export async function up(knex: Knex, t: MigrationTables): Promise<void> {
     table.string('retry_key', 64).nullable();
     table.bigInteger('created_at').notNullable();
     table.bigInteger('sent_at').nullable();
+    // A delivery report (bounce) that came back for it: when, and a JSON array of the
+    // recipients it names with their status and the server's words; null while none came.
+    table.bigInteger('bounced_at').nullable();
+    table.text('bounce').nullable();
     // The dispatcher's next e-mails.
     table.index(['status', 'priority', 'next_attempt_at', 'id'], t.key('ob_due'));
     table.index(['ticket_id'], t.key('ob_ticket'));

@@ -18,6 +18,8 @@ export interface MigrationTables {
   outbox: string;
   customerGates: string;
   jobLeases: string;
+  inboundMail: string;
+  mailboxPositions: string;
   /** An index or key name: prefix + a short suffix, so it stays under MySQL's 64 characters. */
   key(suffix: string): string;
 }

@@ -6,9 +6,10 @@
 import type { Request, Response, Router } from 'express';
 import type { Knex } from 'knex';
 import type { Transporter } from 'nodemailer';
+import type { ReceiveMail } from './model/inbound';
 
 /** Version of this contract. A host declares the version it implements; plugin.json declares the range it accepts. */
-export const HOST_API_VERSION = '1.1.0';
+export const HOST_API_VERSION = '1.2.0';
 
 export type Locale = 'ru' | 'en';
 export type UserRole = 'client' | 'staff' | 'admin';
@@ -98,6 +99,12 @@ export interface SupportHost {
   mail?: { transport: Transporter; from?: string };
   /** Where the plugin's log lines go; the console without one. */
   logger?: HostLogger;
+  /**
+   * Since 1.2, optional: the user whose address this is (compared case-insensitively), or null.
+   * With it, mail from a customer to a support address opens a request, and staff who are not
+   * on a department's member list can answer by e-mail; without it, mail only answers requests.
+   */
+  findUserByEmail?(email: string): Promise<HostUser | null>;
 }
 
 /** What a host (or a test) may give activate() besides the contract and the settings. */
@@ -126,6 +133,14 @@ export interface ActivatedPlugin {
    * badges ignore it.
    */
   menuBadge(user: HostUser): Promise<number | null>;
+  /**
+   * Since 1.2: takes one e-mail (RFC 822, whole) into the requests: a reply lands in its request,
+   * mail to a support address opens one, and the rest is held for an admin or ignored as noise.
+   * The plugin's IMAP readers, its pipe command and a host's own mail server all come through
+   * here. It resolves once the outcome is stored, and rejects only when it could not be (the
+   * database or the disk is unavailable): keep the message and try again later.
+   */
+  receiveMail: ReceiveMail;
   /** Runs the plugin's migrations (its own migrations table) and syncs department settings. */
   migrate(): Promise<void>;
   /** Undoes every plugin migration (uninstall). */

@@ -33,6 +33,7 @@ import { pluginRouter } from './web/router';
 import { pluginAddress } from './public-address';
 
 export type * from './host';
+export type { IntakeOptions, IntakeOutcome, IntakeResult, IntakeSource, ReceiveMail } from './model/inbound';
 /**
  * The contract version this release's types describe, for tools and tests. A host declares the
  * version it implements itself: copying this one would make the hostApi check always pass.
@@ -161,6 +162,8 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
     router,
     mountPath: manifest.mountPath,
     menu: manifest.menu.map((entry) => ({ ...entry, path: manifest.mountPath })),
+    // The intake is being built (issue 12): until then every message is held.
+    receiveMail: async () => ({ outcome: 'held', reason: 'notReady' }),
     async menuBadge(user) {
       if (user.role === 'client') return null;
       const waiting = await staffWork.waitingCount(user);

@@ -107,6 +107,7 @@ export interface MailSettings {
    * SMTP connection, greeting and socket timeout.
    */
   timeoutSeconds: number;
+  inbound: InboundSettings;
 }
 export interface SmtpSettings {
   host: string;
@@ -126,4 +127,71 @@ export interface RetrySettings {
   minDelaySeconds: number;
   maxDelaySeconds: number;
   giveUpAfterHours: number;
+}
+/**
+ * Mail in: replies to the plugin's e-mails, and mail that opens requests. Off until address and secret are set.
+ */
+export interface InboundSettings {
+  /**
+   * The support mailbox. Outgoing e-mail is answered to a plus address of it that names the request (support+<number>.<signature>@...), and support+<department code>@... opens a request in that department.
+   */
+  address?: string;
+  /**
+   * Signs reply addresses and Message-IDs, and authenticates the pipe command. At least 32 characters; changing it makes earlier reply addresses unknown.
+   */
+  secret?: string;
+  /**
+   * The department code for mail to the plain support address; without it such mail is held for an admin.
+   */
+  defaultDepartment?: string;
+  /**
+   * IMAP mailboxes to read: one support mailbox, or one per department.
+   */
+  mailboxes: {
+    /**
+     * A short name, unique among the mailboxes: where the reader stands in it is kept under this name.
+     */
+    name: string;
+    host: string;
+    port?: number;
+    /**
+     * TLS from the first byte (port 993); otherwise STARTTLS when offered.
+     */
+    secure?: boolean;
+    user: string;
+    password: string;
+    folder?: string;
+    /**
+     * A folder processed mail is moved to; without it, processed mail is flagged (and stays).
+     */
+    moveTo?: string;
+    /**
+     * The flag processed mail gets when it is not moved.
+     */
+    flag?: string;
+    /**
+     * A department code: new mail in this mailbox opens requests in that department.
+     */
+    department?: string;
+    /**
+     * How often the mailbox is looked at when the server offers no IDLE, and how long one IDLE lasts before the reader looks again.
+     */
+    pollSeconds?: number;
+  }[];
+  /**
+   * Larger messages are refused whole.
+   */
+  maxMessageMb: number;
+  /**
+   * Messages one sender address may send in any hour; the rest is held. 0 turns the limit off.
+   */
+  perSenderPerHour: number;
+  /**
+   * Take a staff member's e-mail answer only when the receiving server's Authentication-Results header shows DMARC, DKIM or SPF passing for the sender's domain.
+   */
+  requireAuthPassForStaff: boolean;
+  /**
+   * Held mail older than this is deleted by the background scheduler; 0 keeps it.
+   */
+  keepHeldDays: number;
 }

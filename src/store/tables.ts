@@ -17,6 +17,10 @@ export interface TableNames {
   customerGates: string;
   /** One row per background job: when it is next due and which run holds its lease. */
   jobLeases: string;
+  /** Every message the intake took or held, with its original kept in file storage. */
+  inboundMail: string;
+  /** Where each IMAP reader stands in its mailbox (UIDVALIDITY and the last UID taken). */
+  mailboxPositions: string;
   /** An index or key name: prefix + a short suffix. */
   key(suffix: string): string;
 }
@@ -35,6 +39,8 @@ export function tableNames(prefix: string, migrationsTemplate = '{prefix}migrati
     cannedReplies: `${prefix}canned_replies`,
     customerGates: `${prefix}customer_gates`,
     jobLeases: `${prefix}job_leases`,
+    inboundMail: `${prefix}inbound_mail`,
+    mailboxPositions: `${prefix}mailbox_positions`,
     key: (suffix) => `${prefix}${suffix}`,
   };
 }

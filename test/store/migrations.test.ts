@@ -46,9 +46,9 @@ forEachDatabase('migrations', (db) => {
   // Migrations import nothing from src/ and declare the names they are given themselves: what the
   // runner passes them (TableNames) must have every one (a compile error here otherwise).
   const t: MigrationTables = tableNames(prefix);
-  const indexed = [t.departments, t.departmentStaff, t.cannedReplies, t.tickets, t.messages, t.attachments, t.events, t.outbox];
-  /** customer_gates and job_leases have their primary key alone. */
-  const tables = [...indexed, t.customerGates, t.jobLeases];
+  const indexed = [t.departments, t.departmentStaff, t.cannedReplies, t.tickets, t.messages, t.attachments, t.events, t.outbox, t.inboundMail];
+  /** customer_gates, job_leases and mailbox_positions have their primary key alone. */
+  const tables = [...indexed, t.customerGates, t.jobLeases, t.mailboxPositions];
 
   before(async () => {
     connection = db.connect();
@@ -83,6 +83,8 @@ forEachDatabase('migrations', (db) => {
         '008_outbox.js',
         '009_customer_gates.js',
         '010_job_leases.js',
+        '011_inbound_mail.js',
+        '012_mailbox_positions.js',
       ],
     );
   });

@@ -17,6 +17,8 @@ const NAMED: Record<string, string> = {
   '.properties.mail': 'MailSettings',
   '.properties.mail.properties.smtp': 'SmtpSettings',
   '.properties.mail.properties.retry': 'RetrySettings',
+  '.properties.mail.properties.inbound': 'InboundSettings',
+  '.properties.mail.properties.inbound.properties.mailboxes.items': 'MailboxSettings',
 };
 
 type Schema = JSONSchema & { properties?: Record<string, Schema>; additionalProperties?: boolean | Schema; required?: string[] };
