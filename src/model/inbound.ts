@@ -51,3 +51,61 @@ export interface MailboxPositionStore {
   get(mailbox: string): Promise<MailboxPosition | null>;
   save(mailbox: string, position: MailboxPosition, at: number): Promise<void>;
 }
+
+/** An address as a message names it. */
+export interface MailAddress {
+  /** Lower-cased. */
+  address: string;
+  name: string;
+}
+
+/** A file a message carries, not yet checked against the upload rules. */
+export interface MailFile {
+  /** As the message names it; may be empty or unsafe (cleaned when stored). */
+  filename: string;
+  /** What the message says it is; the stored file's type is detected from its content. */
+  declaredType: string;
+  content: Buffer;
+  /** Shown in the HTML part (cid:) rather than attached: a logo or a pasted screenshot. */
+  inline: boolean;
+}
+
+/** What a delivery report (multipart/report; report-type=delivery-status) says. */
+export interface DeliveryReport {
+  /** Message-ID of the e-mail it is about, from the returned headers; null when it names none. */
+  originalMessageId: string | null;
+  recipients: Array<{ address: string; action: string; status: string; diagnostic: string }>;
+}
+
+/**
+ * A message as the intake reads it (mail/in/parse.ts makes it from the raw bytes with
+ * mailparser): headers that matter, the text a person wrote, and the files.
+ */
+export interface ParsedMail {
+  /** The Message-ID header, with its angle brackets; null when absent. */
+  messageId: string | null;
+  inReplyTo: string[];
+  references: string[];
+  from: MailAddress | null;
+  /** To, Cc, Delivered-To and X-Original-To: every address it was sent to, once each. */
+  recipients: string[];
+  /** One line, decoded (RFC 2047), at most 998 characters; '' when absent. */
+  subject: string;
+  date: number | null;
+  /**
+   * What the sender wrote this time: the text/plain part (or the HTML part turned into text),
+   * with the quoted history and the signature cut off. '' when nothing is left.
+   */
+  text: string;
+  /** The whole text before anything was cut, for when the cut leaves nothing. */
+  fullText: string;
+  files: MailFile[];
+  /** Set when the message is an auto-reply or bulk mail (Auto-Submitted, X-Autoreply, Precedence...): which header said so. */
+  automatic: string | null;
+  /** Set for a delivery report. */
+  report: DeliveryReport | null;
+  /** The Authentication-Results verdict for the From domain: pass when DMARC, DKIM or SPF passed, fail when one failed and none passed, none without the header. */
+  authVerdict: 'pass' | 'fail' | 'none';
+  /** Parts the message had in all (a message of thousands is refused before this). */
+  partCount: number;
+}
