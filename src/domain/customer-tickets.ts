@@ -152,7 +152,14 @@ export function customerTickets(deps: CustomerTicketDeps) {
               const messageId = await tx.messages.insert(first);
               const attachments = await tx.messages.attach(ticket.id, messageId, files, at);
               await tx.outbox.enqueue(
-                deps.mail.forNewTicket(ticket, department, { id: messageId, ...first, internal: false, attachments }),
+                deps.mail.forNewTicket(
+                  ticket,
+                  department,
+                  { id: messageId, ...first, internal: false, attachments },
+                  {
+                    openedByMail: input.openedByMail === true,
+                  },
+                ),
                 at,
               );
               return ticket;

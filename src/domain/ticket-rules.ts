@@ -12,6 +12,8 @@ export interface NewTicketInput {
   message: string;
   /** The customer chose "send as it is" after the warning about a copied subject. */
   subjectConfirmed?: boolean;
+  /** Opened by an e-mail to a support address: the confirmation says so. */
+  openedByMail?: boolean;
 }
 
 export interface UploadRules {

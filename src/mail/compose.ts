@@ -18,10 +18,10 @@ export function composer(options: ComposerOptions): TicketMail {
     newThreadMessageId: kit.newMailMessageId,
 
     /** The department's notice of a new ticket, and the customer's confirmation. The first is the thread's start. */
-    forNewTicket(ticket, dept, message) {
+    forNewTicket(ticket, dept, message, how) {
       const threadMessageId = ticket.threadMessageId ?? kit.newMailMessageId(ticket.number);
       const items = department.forNewTicket(ticket, dept, message, threadMessageId);
-      if (options.confirmToCustomer) items.push(...customer.forNewTicket(ticket, dept, threadMessageId));
+      if (options.confirmToCustomer) items.push(...customer.forNewTicket(ticket, dept, threadMessageId, how?.openedByMail === true));
       return items;
     },
     forCustomerReply: department.forCustomerReply,

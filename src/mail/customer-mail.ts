@@ -17,6 +17,8 @@ interface CustomerNotice {
   /** A message to quote, with its files. */
   message?: Message;
   days?: number;
+  /** A request opened by e-mail: the confirmation says so. */
+  openedByMail?: boolean;
 }
 
 export function customerMail(kit: Envelopes) {
@@ -34,12 +36,19 @@ export function customerMail(kit: Envelopes) {
         ticket: ticketFacts(ticket),
         message: notice.message ? messageFacts(notice.message) : null,
         days: notice.days ?? null,
+        openedByMail: notice.openedByMail === true,
+        // With mail in set up, a reply to this e-mail lands in the request.
+        answerByMail: kit.replyTo(ticket).replyTo !== undefined,
         link: kit.linkOf(ticket),
         listed: files.listed,
         departmentName: notice.department?.name[locale] ?? null,
         customer: { name: oneLine(ticket.customerName) },
       },
-      { attachments: files.attached, ...(notice.thread ? { inReplyTo: notice.thread, references: [notice.thread] } : {}) },
+      {
+        ...kit.replyTo(ticket),
+        attachments: files.attached,
+        ...(notice.thread ? { inReplyTo: notice.thread, references: [notice.thread] } : {}),
+      },
     );
     return [
       {
@@ -55,8 +64,9 @@ export function customerMail(kit: Envelopes) {
 
   return {
     /** "We received your request", answering the department's notice that started the thread. */
-    forNewTicket(ticket: Ticket, department: Department, threadMessageId: string): NewOutboxItem[] {
+    forNewTicket(ticket: Ticket, department: Department, threadMessageId: string, openedByMail = false): NewOutboxItem[] {
       return item(ticket, {
+        openedByMail,
         kind: 'customer-confirmation',
         subjectKey: 'mail.confirmationSubject',
         thread: threadMessageId,

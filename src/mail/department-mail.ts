@@ -45,6 +45,7 @@ export function departmentMail(kit: Envelopes) {
         customer: { name: oneLine(ticket.customerName), email: ticket.customerEmail },
       },
       {
+        ...kit.replyTo(ticket),
         attachments: files.attached,
         headers: department.urgent ? { 'X-Priority': '1 (Highest)', Importance: 'high' } : {},
         ...(threadId ? { inReplyTo: threadId, references: [threadId] } : {}),

@@ -198,6 +198,7 @@ export class Dispatcher {
         // Rendered in the mail thread, with a note at the top when files had gone from storage.
         content: { ...envelope.content, locale: envelope.locale, missingFiles: item.missingFiles },
         headers: envelope.headers,
+        replyTo: envelope.replyTo,
         messageId: item.mailMessageId,
         inReplyTo: envelope.inReplyTo,
         references: envelope.references,

@@ -7,6 +7,7 @@ import type { Locale } from '../host';
 import type { Catalog } from '../i18n';
 import type { Attachment, Message, Ticket } from '../model/types';
 import type { MailEnvelope } from '../model/mail';
+import type { ReplyAddresses } from '../model/inbound';
 
 export interface EnvelopeOptions {
   catalog: Catalog;
@@ -16,6 +17,8 @@ export interface EnvelopeOptions {
   attachLimitBytes: number;
   /** Domain part of generated Message-IDs. */
   mailMessageIdDomain: string;
+  /** With mail in set up: answers go to the request's reply address, and Message-IDs are signed. */
+  replies?: ReplyAddresses | null;
 }
 
 /** One line, no CR/LF or other control characters: safe in a header. */
@@ -47,8 +50,14 @@ export function envelopes(options: EnvelopeOptions) {
     translator: (locale: Locale) => options.catalog.translator(locale),
 
     newMailMessageId(ticketNumber: string): string {
+      if (options.replies) return options.replies.newMessageId(ticketNumber);
       // randomUUID draws from a cached pool, unlike a randomBytes call per id: 18 hex digits of it.
       return `<sr.${ticketNumber}.${crypto.randomUUID().replace(/-/g, '').slice(-18)}@${options.mailMessageIdDomain}>`;
+    },
+
+    /** Where the ticket's e-mails are answered to, when mail in is set up. */
+    replyTo(ticket: Ticket): Pick<MailEnvelope, 'replyTo'> {
+      return options.replies ? { replyTo: options.replies.forTicket(ticket.number) } : {};
     },
 
     /** Attaches files while their total fits the limit; otherwise lists them with links. */

@@ -109,3 +109,100 @@ export interface ParsedMail {
   /** Parts the message had in all (a message of thousands is refused before this). */
   partCount: number;
 }
+
+/**
+ * The support mailbox's addresses and the Message-IDs the plugin makes, both signed with the
+ * inbound secret so that mail coming back can be matched to its request without trusting what
+ * a sender could forge (mail/reply-address.ts).
+ */
+export interface ReplyAddresses {
+  /** The address a request's e-mails are answered to: a plus address naming it, signed. */
+  forTicket(ticketNumber: string): string;
+  /**
+   * What a recipient address says: a request (valid signature), a forged one (a request's form
+   * with a wrong signature), a department's intake (support+<code>@), the plain support address,
+   * or nothing of ours.
+   */
+  read(address: string): AddressMeaning;
+  /** A new Message-ID naming the request, signed. */
+  newMessageId(ticketNumber: string): string;
+  /** The request a Message-ID names, when the plugin made it (its signature checks); null otherwise. */
+  ticketOfMessageId(messageId: string): string | null;
+}
+
+export type AddressMeaning =
+  | { kind: 'ticket'; ticketNumber: string }
+  | { kind: 'forged' }
+  | { kind: 'intake'; departmentCode: string }
+  | { kind: 'support' }
+  | { kind: 'other' };
+
+/** What became of a message the intake kept: added to a request, opened one, held, or discarded by an admin. */
+export type InboundStatus = 'stored' | 'opened' | 'held' | 'discarded';
+
+/** Why a message was held, for the admin page. */
+export type HeldReason =
+  | 'noMatch'
+  | 'unknownSender'
+  | 'senderNotAllowed'
+  | 'forgedToken'
+  | 'unverifiedSender'
+  | 'staffNotAuthenticated'
+  | 'noDepartment'
+  | 'repliesOnly'
+  | 'senderRate'
+  | 'hourlyLimit'
+  | 'empty'
+  | 'refused';
+
+/** Noise: neither answered nor stored. */
+export type IgnoredReason = 'automatic' | 'mailerDaemon' | 'ownMail' | 'senderFlood' | 'unknownBounce' | 'tooLarge' | 'tooComplex';
+
+/** A message the intake kept, with its original in file storage. */
+export interface InboundMail {
+  id: number;
+  receivedAt: number;
+  source: IntakeSource;
+  mailbox: string | null;
+  mailMessageId: string | null;
+  fromAddress: string;
+  fromName: string;
+  subject: string;
+  rawKey: string;
+  rawSize: number;
+  authVerdict: ParsedMail['authVerdict'];
+  status: InboundStatus;
+  reason: HeldReason | null;
+  detail: string | null;
+  ticketId: number | null;
+  /** The thread message it became. */
+  messageId: number | null;
+  handledBy: string | null;
+  handledAt: number | null;
+}
+
+export type NewInboundMail = Omit<InboundMail, 'id' | 'handledBy' | 'handledAt'> & {
+  /** The same message for the same request twice is one row: see InboundMailStore.record. */
+  dedupeKey: string;
+};
+
+export interface InboundMailStore {
+  /** Records a message; null when one with the same dedupe key is recorded already. */
+  record(mail: NewInboundMail): Promise<number | null>;
+  /** Whether a message with this dedupe key is recorded. */
+  seen(dedupeKey: string): Promise<boolean>;
+  /** Messages recorded from this address at or after `since`. */
+  countFrom(address: string, since: number): Promise<number>;
+  /** Held messages, newest first. */
+  held(limit: number): Promise<InboundMail[]>;
+  countHeld(): Promise<number>;
+  find(id: number): Promise<InboundMail | null>;
+  /** Ends a held message's wait (attached, opened, discarded); false when it was not held any more. */
+  settle(id: number, change: Pick<InboundMail, 'status' | 'ticketId' | 'messageId' | 'handledBy' | 'handledAt'>): Promise<boolean>;
+  /** The originals of these thread messages, by message id. */
+  originalsOf(messageIds: number[]): Promise<Map<number, InboundMail>>;
+  /** Deletes up to `limit` held or discarded messages received before `cutoff`; returns their originals' keys. */
+  deleteUnkeptBefore(cutoff: number, limit: number): Promise<string[]>;
+  /** Which of these storage keys an original points to. */
+  referencedKeys(keys: string[]): Promise<Set<string>>;
+}

@@ -20,6 +20,8 @@ export interface MailEnvelope {
   to: string[];
   subject: string;
   content: MailContent;
+  /** Where answers go: the request's signed reply address when mail in is set up. */
+  replyTo?: string;
   /** Extra headers (X-Priority, Importance...). */
   headers: Record<string, string>;
   inReplyTo?: string;
@@ -51,6 +53,14 @@ export interface OutboxItem {
   sentAt: number | null;
   /** Attachments that had gone from storage when the e-mail was sent without them. */
   missingFiles: string[];
+  /** The delivery report that came back for it, if one did. */
+  bounce: Bounce | null;
+}
+
+/** A delivery report (bounce) about a sent e-mail: when it came, and what it says of each recipient. */
+export interface Bounce {
+  at: number;
+  recipients: Array<{ address: string; action: string; status: string; diagnostic: string }>;
 }
 
 export type NewOutboxItem = Pick<OutboxItem, 'ticketId' | 'ticketNumber' | 'kind' | 'urgent' | 'mailMessageId' | 'envelope'>;
@@ -68,6 +78,8 @@ export interface OutboxCounts {
   failed: number;
   /** Sent e-mails that went without a file that had gone from storage. */
   sentWithMissingFiles: number;
+  /** E-mails a delivery report came back for. */
+  bounced: number;
   oldestPendingAt: number | null;
 }
 
@@ -102,6 +114,10 @@ export interface OutboxStore {
   failed(limit: number): Promise<OutboxItem[]>;
   /** The latest sent e-mails that went without a file, newest first. */
   sentWithMissingFiles(limit: number): Promise<OutboxItem[]>;
+  /** Records a delivery report on the e-mail with this Message-ID; false when there is none (any more). */
+  recordBounce(mailMessageId: string, bounce: Bounce): Promise<boolean>;
+  /** The latest e-mails a delivery report came back for, newest report first. */
+  bounced(limit: number): Promise<OutboxItem[]>;
 }
 
 /** The e-mails each change of a ticket causes, built to be queued in the change's own transaction. */
@@ -109,7 +125,7 @@ export interface TicketMail {
   /** A new ticket's thread Message-ID: made before the ticket is stored, so it is stored with it. */
   newThreadMessageId(ticketNumber: string): string;
   /** The department's notice of a new ticket (its Message-ID is the ticket's threadMessageId) and the customer's confirmation. */
-  forNewTicket(ticket: Ticket, department: Department, message: Message): NewOutboxItem[];
+  forNewTicket(ticket: Ticket, department: Department, message: Message, how?: { openedByMail: boolean }): NewOutboxItem[];
   /** The department's notice of a customer's reply, with earlier messages (newest first) for context. */
   forCustomerReply(ticket: Ticket, department: Department, message: Message, earlier: Message[]): NewOutboxItem[];
   /** The new department's notice of a transferred ticket, with the reason and the thread so far. */

@@ -4,7 +4,7 @@
 // A claim is known by the row's attempt count, which every claim raises: a dispatcher renews or
 // records only the claim it made, never one another instance made after its lease ran out.
 import type { Knex } from 'knex';
-import type { HeldClaim, NewOutboxItem, OutboxCounts, OutboxItem, OutboxStatus, OutboxStore } from '../model/mail';
+import type { Bounce, HeldClaim, NewOutboxItem, OutboxCounts, OutboxItem, OutboxStatus, OutboxStore } from '../model/mail';
 import type { TableNames } from './tables';
 import { dialectOf, num, numOrNull, withDeadlockRetry } from './dialect';
 import { insertStatement } from './compiled';
@@ -27,6 +27,8 @@ interface OutboxRow {
   created_at: number | string;
   sent_at: number | string | null;
   missing_files: string | null;
+  bounced_at: number | string | null;
+  bounce: string | null;
 }
 
 const URGENT = 0;
@@ -49,6 +51,7 @@ function toItem(row: OutboxRow): OutboxItem {
     createdAt: num(row.created_at),
     sentAt: numOrNull(row.sent_at),
     missingFiles: row.missing_files ? (JSON.parse(row.missing_files) as string[]) : [],
+    bounce: row.bounce ? { at: num(row.bounced_at), recipients: JSON.parse(row.bounce) as Bounce['recipients'] } : null,
   };
 }
 
@@ -188,6 +191,7 @@ export function outboxStore(knex: Knex, t: TableNames): OutboxStore {
         missing: unknown;
       }>;
       const oldest = await knex(t.outbox).whereIn('status', ['pending', 'sending']).min({ at: 'created_at' }).first();
+      const bounced = await knex(t.outbox).whereNotNull('bounced_at').count({ n: '*' }).first();
       const by = new Map(rows.map((r) => [r.status, num(r.n)]));
       const sentRow = rows.find((r) => r.status === 'sent');
       return {
@@ -196,6 +200,7 @@ export function outboxStore(knex: Knex, t: TableNames): OutboxStore {
         sent: by.get('sent') ?? 0,
         failed: by.get('failed') ?? 0,
         sentWithMissingFiles: sentRow ? num(sentRow.missing) : 0,
+        bounced: num((bounced as { n: unknown } | undefined)?.n ?? 0),
         oldestPendingAt: numOrNull(oldest?.at),
       };
     },
@@ -209,6 +214,19 @@ export function outboxStore(knex: Knex, t: TableNames): OutboxStore {
       return (await knex<OutboxRow>(t.outbox).where('status', 'sent').whereNotNull('missing_files').orderBy('id', 'desc').limit(limit)).map(
         toItem,
       );
+    },
+
+    async recordBounce(mailMessageId: string, bounce: Bounce): Promise<boolean> {
+      const changed = await knex(t.outbox)
+        .where('message_id', mailMessageId)
+        .update({ bounced_at: bounce.at, bounce: JSON.stringify(bounce.recipients) });
+      return changed > 0;
+    },
+
+    async bounced(limit: number): Promise<OutboxItem[]> {
+      return (
+        await knex<OutboxRow>(t.outbox).whereNotNull('bounced_at').orderBy('bounced_at', 'desc').orderBy('id', 'desc').limit(limit)
+      ).map(toItem);
     },
   };
 }

@@ -25,6 +25,7 @@ export function memoryOutbox(data: MemoryData): OutboxStore {
           createdAt: now,
           sentAt: null,
           missingFiles: [],
+          bounce: null,
           retryKey: null,
         });
       }
@@ -94,6 +95,7 @@ export function memoryOutbox(data: MemoryData): OutboxStore {
         sent: of('sent'),
         failed: of('failed'),
         sentWithMissingFiles: data.outbox.filter((r) => r.status === 'sent' && r.missingFiles.length > 0).length,
+        bounced: data.outbox.filter((r) => r.bounce !== null).length,
         oldestPendingAt: waiting.length > 0 ? Math.min(...waiting) : null,
       };
     },
@@ -108,6 +110,23 @@ export function memoryOutbox(data: MemoryData): OutboxStore {
         data.outbox.filter((r) => r.status === 'sent' && r.missingFiles.length > 0),
         limit,
       );
+    },
+    async recordBounce(mailMessageId, bounce) {
+      const rows = data.outbox.filter((r) => r.mailMessageId === mailMessageId);
+      for (const row of rows) row.bounce = bounce;
+      return rows.length > 0;
+    },
+    async bounced(limit) {
+      return data.outbox
+        .filter((r) => r.bounce !== null)
+        .sort(
+          byKeys(
+            (r) => -(r.bounce?.at ?? 0),
+            (r) => -r.id,
+          ),
+        )
+        .slice(0, limit)
+        .map((r) => copyOf(r));
     },
   };
 }

@@ -1,0 +1,340 @@
+// What the intake does with one message it has read (model/inbound.ts ParsedMail): find the
+// request it answers, check that its sender may write there, and add it as the panel would (a
+// customer's reply, a staff answer, an internal note), or open a request from it, or hold it
+// for an admin, or drop it as noise. It never trusts what a sender can forge:
+// - a request is named by the signed reply address, or by a signed Message-ID in In-Reply-To /
+//   References; a bare "[#N]" in the subject counts only with a passing Authentication-Results;
+// - the sender must be the request's customer or staff of its department, whatever named it.
+import crypto from 'node:crypto';
+import type { HostUser } from '../host';
+import type {
+  HeldReason,
+  IgnoredReason,
+  InboundMail,
+  InboundMailStore,
+  IntakeOptions,
+  IntakeResult,
+  MailFile,
+  ParsedMail,
+  ReplyAddresses,
+} from '../model/inbound';
+import type { Store } from '../model/store';
+import type { Clock, Department, StoredFile, Ticket } from '../model/types';
+import { NotFoundError, ValidationError } from '../model/errors';
+import type { CustomerTickets } from './customer-tickets';
+import type { StaffTickets } from './staff-tickets';
+import { isTicketNumber } from './ticket-number';
+import { LIMITS } from './field-rules';
+
+const HOUR = 3_600_000;
+/** Beyond this many times the hourly limit a sender's mail is dropped, not held: a flood must not fill the disk. */
+const FLOOD_FACTOR = 2;
+/** The first line of a staff e-mail that makes it an internal note. */
+const NOTE_MARK = /^#note[ \t]*(\r?\n|$)/i;
+const SUBJECT_TAG = /\[#([1-9]\d{7})\]/;
+
+/** The texts the intake writes into a thread itself, in the plugin's default language. */
+export interface IntakePhrases {
+  /** Said of files that were not taken: the name and why, one per line. */
+  refusedFiles(files: Array<{ name: string; why: 'type' | 'size' | 'count' | 'empty' }>): string;
+  /** The message of an e-mail that brought only files. */
+  filesOnly: string;
+  /** The subject of a request opened by an e-mail without one. */
+  noSubject: string;
+}
+
+export interface MailIntakeDeps {
+  store: Store;
+  inbound: InboundMailStore;
+  addresses: ReplyAddresses;
+  customers: CustomerTickets;
+  staff: StaffTickets;
+  /** The host's lookup (contract 1.2); without it only replies are taken. */
+  findUserByEmail?: (email: string) => Promise<HostUser | null>;
+  /** Writes a file the message carries to storage, with its type detected from its content. */
+  keepFile(file: MailFile): Promise<StoredFile>;
+  discardFiles(keys: string[]): Promise<void>;
+  uploads: { maxFiles: number; maxFileBytes: number; allowedTypes: string[] };
+  phrases: IntakePhrases;
+  perSenderPerHour: number;
+  requireAuthPassForStaff: boolean;
+  /** The department of mail to the plain support address; null holds such mail. */
+  defaultDepartment: string | null;
+  /** Mailboxes that open requests in a department, by mailbox name. */
+  mailboxDepartments: Map<string, string>;
+  log(message: string): void;
+  now?: Clock;
+}
+
+/** The original message in file storage: written only when a row will point to it. */
+export interface Original {
+  keep(): Promise<{ key: string; size: number }>;
+}
+
+type Author = { kind: 'customer'; user: HostUser } | { kind: 'staff'; user: HostUser };
+type Match = { ticket: Ticket; by: 'token' | 'thread' | 'subject' } | { ticket: null; forged: boolean };
+
+export function mailIntake(deps: MailIntakeDeps) {
+  const { store, inbound, addresses } = deps;
+  const now = deps.now ?? Date.now;
+
+  /** The same message for the same request (or held, or opening one) is one row, and one thread message. */
+  function dedupeKey(mail: ParsedMail, original: Buffer, target: string): string {
+    const id = mail.messageId ?? `sha256:${crypto.createHash('sha256').update(original).digest('hex')}`;
+    return crypto.createHash('sha256').update(`${id}\n${target}`).digest('hex');
+  }
+
+  async function findRequest(mail: ParsedMail): Promise<Match> {
+    let forged = false;
+    for (const recipient of mail.recipients) {
+      const meaning = addresses.read(recipient);
+      if (meaning.kind === 'forged') forged = true;
+      if (meaning.kind !== 'ticket') continue;
+      const ticket = await store.tickets.findByNumber(meaning.ticketNumber);
+      if (ticket) return { ticket, by: 'token' };
+    }
+    // Newest first: a reply's In-Reply-To names the e-mail it answers.
+    for (const id of [...mail.inReplyTo, ...[...mail.references].reverse()]) {
+      const number = addresses.ticketOfMessageId(id);
+      const ticket = number ? await store.tickets.findByNumber(number) : null;
+      if (ticket) return { ticket, by: 'thread' };
+    }
+    const tagged = SUBJECT_TAG.exec(mail.subject)?.[1];
+    const ticket = tagged && isTicketNumber(tagged) ? await store.tickets.findByNumber(tagged) : null;
+    return ticket ? { ticket, by: 'subject' } : { ticket: null, forged };
+  }
+
+  /** Who the sender is on this request: its customer, or staff of its department; null for anyone else. */
+  async function authorOf(ticket: Ticket, from: { address: string; name: string }): Promise<Author | null> {
+    const address = from.address;
+    if (ticket.customerEmail.toLowerCase() === address) {
+      return { kind: 'customer', user: { id: ticket.customerId, role: 'client', name: ticket.customerName, email: address } };
+    }
+    const department = await store.departments.find(ticket.departmentId);
+    if (department && [...department.emails, ...department.onCall].some((a) => a.toLowerCase() === address)) {
+      // The department's own mailbox answering: written in the department's name.
+      const name = from.name || department.name.en;
+      return { kind: 'staff', user: { id: `mail:${address}`, role: 'staff', name, email: address, departments: [department.code] } };
+    }
+    const member = (await store.members.list(ticket.departmentId)).find((m) => m.email.toLowerCase() === address);
+    if (member) return { kind: 'staff', user: { id: member.userId, role: 'staff', name: member.name, email: address } };
+    const user = deps.findUserByEmail ? await deps.findUserByEmail(address) : null;
+    if (user?.role === 'client' && user.id === ticket.customerId) return { kind: 'customer', user };
+    if (user && user.role !== 'client') return { kind: 'staff', user };
+    return null;
+  }
+
+  /** The department a message to a support address opens a request in; undefined when it is not to one. */
+  function intakeDepartment(mail: ParsedMail, options: IntakeOptions): string | null | undefined {
+    let toSupport = false;
+    for (const recipient of mail.recipients) {
+      const meaning = addresses.read(recipient);
+      if (meaning.kind === 'intake') return meaning.departmentCode;
+      if (meaning.kind === 'support') toSupport = true;
+    }
+    const byMailbox = options.mailbox ? deps.mailboxDepartments.get(options.mailbox) : undefined;
+    if (byMailbox) return byMailbox;
+    if (toSupport || options.mailbox) return deps.defaultDepartment;
+    return undefined;
+  }
+
+  /** The text and the files that land in the thread; refused files are named in the text. */
+  async function contentOf(mail: ParsedMail): Promise<{ body: string; files: StoredFile[] }> {
+    const { uploads, phrases } = deps;
+    const refused: Array<{ name: string; why: 'type' | 'size' | 'count' | 'empty' }> = [];
+    const files: StoredFile[] = [];
+    for (const file of mail.files) {
+      const name = file.filename || 'file';
+      if (file.content.length === 0) refused.push({ name, why: 'empty' });
+      else if (file.content.length > uploads.maxFileBytes) refused.push({ name, why: 'size' });
+      else if (files.length >= uploads.maxFiles) refused.push({ name, why: 'count' });
+      else {
+        const stored = await deps.keepFile(file);
+        if (uploads.allowedTypes.includes(stored.contentType)) files.push(stored);
+        else {
+          refused.push({ name: stored.originalName, why: 'type' });
+          await deps.discardFiles([stored.storageKey]);
+        }
+      }
+    }
+    let text = (mail.text || mail.fullText).trim();
+    if (!text && files.length > 0) text = phrases.filesOnly;
+    const note = refused.length > 0 ? `\n\n${phrases.refusedFiles(refused)}` : '';
+    // The original is kept whole for staff; the thread gets what fits.
+    const room = LIMITS.message - note.length;
+    if (text.length > room) text = `${text.slice(0, room - 1)}…`;
+    return { body: text ? text + note : '', files };
+  }
+
+  return {
+    async take(mail: ParsedMail, raw: Buffer, original: Original, options: IntakeOptions = {}): Promise<IntakeResult> {
+      const at = now();
+      const ignored = (reason: IgnoredReason): IntakeResult => {
+        deps.log(`ignored a message from ${mail.from?.address ?? 'nobody'} (${mail.messageId ?? 'no Message-ID'}): ${reason}`);
+        return { outcome: 'ignored', reason };
+      };
+
+      /** Keeps the message for an admin; one row per message, however often it comes. */
+      const hold = async (reason: HeldReason, ticket: Ticket | null = null, detail: string | null = null): Promise<IntakeResult> => {
+        const key = dedupeKey(mail, raw, 'held');
+        if (await inbound.seen(key)) return { outcome: 'duplicate' };
+        const kept = await original.keep();
+        const id = await inbound.record({
+          ...rowOf(mail, options, kept, at),
+          dedupeKey: key,
+          status: 'held',
+          reason,
+          detail,
+          ticketId: ticket?.id ?? null,
+          messageId: null,
+        });
+        if (id === null) {
+          await deps.discardFiles([kept.key]);
+          return { outcome: 'duplicate' };
+        }
+        return { outcome: 'held', reason, ...(ticket ? { ticketNumber: ticket.number } : {}) };
+      };
+
+      if (mail.report) {
+        const about = mail.report.originalMessageId;
+        const recorded = about ? await store.outbox.recordBounce(about, { at, recipients: mail.report.recipients }) : false;
+        return recorded ? { outcome: 'bounce' } : ignored('unknownBounce');
+      }
+      const from = mail.from;
+      if (!from) return hold('unknownSender');
+      if (/^(mailer-daemon|postmaster)@/i.test(from.address)) return ignored('mailerDaemon');
+      if (mail.automatic) return ignored('automatic');
+      if ((mail.messageId && addresses.ticketOfMessageId(mail.messageId)) || addresses.read(from.address).kind !== 'other') {
+        return ignored('ownMail');
+      }
+      if (deps.perSenderPerHour > 0) {
+        const recent = await inbound.countFrom(from.address, at - HOUR);
+        if (recent >= deps.perSenderPerHour * FLOOD_FACTOR) return ignored('senderFlood');
+        if (recent >= deps.perSenderPerHour) return hold('senderRate');
+      }
+
+      const match = await findRequest(mail);
+      if (match.ticket) return answer(match.ticket, match.by);
+      const code = intakeDepartment(mail, options);
+      if (code === undefined) return hold(match.forged ? 'forgedToken' : 'noMatch');
+      return open(code);
+
+      async function answer(ticket: Ticket, by: 'token' | 'thread' | 'subject'): Promise<IntakeResult> {
+        const author = await authorOf(ticket, from!);
+        if (!author) return hold('senderNotAllowed', ticket);
+        // A subject tag is all anyone needs to type: only a sender the receiving server vouched for may use it.
+        if (by === 'subject' && mail.authVerdict !== 'pass') return hold('unverifiedSender', ticket);
+        if (author.kind === 'staff' && deps.requireAuthPassForStaff && mail.authVerdict !== 'pass')
+          return hold('staffNotAuthenticated', ticket);
+        const key = dedupeKey(mail, raw, ticket.number);
+        if (await inbound.seen(key)) return { outcome: 'duplicate', ticketNumber: ticket.number };
+
+        const { body, files } = await contentOf(mail);
+        if (!body) return hold('empty', ticket);
+        let messageId: number | null;
+        try {
+          messageId = await addToThread(ticket, author, body, files, key);
+        } catch (err) {
+          if (err instanceof NotFoundError) return hold('senderNotAllowed', ticket);
+          if (err instanceof ValidationError) return hold('refused', ticket, problemsOf(err));
+          throw err;
+        }
+        await recordTaken(key, 'stored', ticket, messageId);
+        return { outcome: 'stored', ticketNumber: ticket.number };
+      }
+
+      async function addToThread(ticket: Ticket, author: Author, body: string, files: StoredFile[], key: string): Promise<number | null> {
+        if (author.kind === 'customer') return deps.customers.reply(author.user, ticket.number, body, files, key);
+        const note = NOTE_MARK.exec(body);
+        if (note) {
+          await deps.staff.note(author.user, ticket.number, body.slice(note[0].length).trim() || deps.phrases.filesOnly, files, key);
+        } else {
+          await deps.staff.reply(author.user, ticket.number, {
+            body,
+            files,
+            lastSeenId: Number.MAX_SAFE_INTEGER,
+            confirmed: true,
+            submissionKey: key,
+          });
+        }
+        return store.messages.findBySubmission(ticket.id, key);
+      }
+
+      async function open(departmentCode: string | null): Promise<IntakeResult> {
+        if (!deps.findUserByEmail) return hold('repliesOnly');
+        const customer = await deps.findUserByEmail(from!.address);
+        if (!customer || customer.role !== 'client') return hold('unknownSender');
+        const department: Department | null = departmentCode ? await store.departments.findByCode(departmentCode) : null;
+        if (!department || !department.active) return hold('noDepartment');
+        const key = dedupeKey(mail, raw, 'open');
+        if (await inbound.seen(key)) return { outcome: 'duplicate' };
+
+        const { body, files } = await contentOf(mail);
+        if (!body) return hold('empty');
+        const subject = oneLineSubject(mail.subject) || deps.phrases.noSubject;
+        let ticket: Ticket;
+        try {
+          ticket = await deps.customers.create(
+            customer,
+            { subject, serviceId: '', departmentId: String(department.id), message: body, subjectConfirmed: true, openedByMail: true },
+            files,
+            customer.locale === 'en' || customer.locale === 'ru' ? customer.locale : 'ru',
+            key,
+          );
+        } catch (err) {
+          if (err instanceof ValidationError) return hold(err.fields.form ? 'hourlyLimit' : 'refused', null, problemsOf(err));
+          throw err;
+        }
+        const first = (await store.messages.thread(ticket.id, 'staff'))[0];
+        await recordTaken(key, 'opened', ticket, first?.id ?? null);
+        return { outcome: 'opened', ticketNumber: ticket.number };
+      }
+
+      async function recordTaken(key: string, status: 'stored' | 'opened', ticket: Ticket, messageId: number | null): Promise<void> {
+        const kept = await original.keep();
+        const id = await inbound.record({
+          ...rowOf(mail, options, kept, at),
+          dedupeKey: key,
+          status,
+          reason: null,
+          detail: null,
+          ticketId: ticket.id,
+          messageId,
+        });
+        // Recorded by a copy of this message that was taken at the same time: its original is kept.
+        if (id === null) await deps.discardFiles([kept.key]);
+      }
+    },
+  };
+}
+
+function rowOf(mail: ParsedMail, options: IntakeOptions, kept: { key: string; size: number }, at: number) {
+  return {
+    receivedAt: at,
+    source: options.source ?? 'api',
+    mailbox: options.mailbox ?? null,
+    mailMessageId: mail.messageId,
+    fromAddress: mail.from?.address ?? '',
+    fromName: mail.from?.name ?? '',
+    subject: mail.subject,
+    rawKey: kept.key,
+    rawSize: kept.size,
+    authVerdict: mail.authVerdict,
+  } satisfies Partial<InboundMail>;
+}
+
+/** A subject fit for a request: one line, within the limit. */
+function oneLineSubject(subject: string): string {
+  const line = subject
+    .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return line.length > LIMITS.subject ? `${line.slice(0, LIMITS.subject - 1)}…` : line;
+}
+
+/** The refusal's message keys, for the admin page. */
+function problemsOf(err: ValidationError): string {
+  return Object.values(err.fields)
+    .map((p) => p.key)
+    .join(', ');
+}
