@@ -14,8 +14,10 @@ import type {
   InboundMailStore,
   IntakeOptions,
   IntakeResult,
+  IntakePhrases,
   MailFile,
   ParsedMail,
+  RefusedFileReason,
   ReplyAddresses,
 } from '../model/inbound';
 import type { Store } from '../model/store';
@@ -32,16 +34,6 @@ const FLOOD_FACTOR = 2;
 /** The first line of a staff e-mail that makes it an internal note. */
 const NOTE_MARK = /^#note[ \t]*(\r?\n|$)/i;
 const SUBJECT_TAG = /\[#([1-9]\d{7})\]/;
-
-/** The texts the intake writes into a thread itself, in the plugin's default language. */
-export interface IntakePhrases {
-  /** Said of files that were not taken: the name and why, one per line. */
-  refusedFiles(files: Array<{ name: string; why: 'type' | 'size' | 'count' | 'empty' }>): string;
-  /** The message of an e-mail that brought only files. */
-  filesOnly: string;
-  /** The subject of a request opened by an e-mail without one. */
-  noSubject: string;
-}
 
 export interface MailIntakeDeps {
   store: Store;
@@ -141,7 +133,7 @@ export function mailIntake(deps: MailIntakeDeps) {
   /** The text and the files that land in the thread; refused files are named in the text. */
   async function contentOf(mail: ParsedMail): Promise<{ body: string; files: StoredFile[] }> {
     const { uploads, phrases } = deps;
-    const refused: Array<{ name: string; why: 'type' | 'size' | 'count' | 'empty' }> = [];
+    const refused: Array<{ name: string; why: RefusedFileReason }> = [];
     const files: StoredFile[] = [];
     for (const file of mail.files) {
       const name = file.filename || 'file';
@@ -164,6 +156,47 @@ export function mailIntake(deps: MailIntakeDeps) {
     const room = LIMITS.message - note.length;
     if (text.length > room) text = `${text.slice(0, room - 1)}…`;
     return { body: text ? text + note : '', files };
+  }
+
+  async function addToThread(ticket: Ticket, author: Author, body: string, files: StoredFile[], key: string): Promise<number | null> {
+    if (author.kind === 'customer') return deps.customers.reply(author.user, ticket.number, body, files, key);
+    const note = NOTE_MARK.exec(body);
+    if (note) {
+      await deps.staff.note(author.user, ticket.number, body.slice(note[0].length).trim() || deps.phrases.filesOnly, files, key);
+    } else {
+      await deps.staff.reply(author.user, ticket.number, {
+        body,
+        files,
+        lastSeenId: Number.MAX_SAFE_INTEGER,
+        confirmed: true,
+        submissionKey: key,
+      });
+    }
+    return store.messages.findBySubmission(ticket.id, key);
+  }
+
+  /** Opens a request for the customer from the message: its text and files, its subject (or a placeholder), no service. */
+  async function openFor(
+    customer: HostUser,
+    department: Department,
+    mail: ParsedMail,
+    key: string,
+  ): Promise<Ticket | 'empty' | { reason: 'hourlyLimit' | 'refused'; refused: string }> {
+    const { body, files } = await contentOf(mail);
+    if (!body) return 'empty';
+    const subject = oneLineSubject(mail.subject) || deps.phrases.noSubject;
+    try {
+      return await deps.customers.create(
+        customer,
+        { subject, serviceId: '', departmentId: String(department.id), message: body, subjectConfirmed: true, openedByMail: true },
+        files,
+        customer.locale === 'en' || customer.locale === 'ru' ? customer.locale : 'ru',
+        key,
+      );
+    } catch (err) {
+      if (err instanceof ValidationError) return { reason: err.fields.form ? 'hourlyLimit' : 'refused', refused: problemsOf(err) };
+      throw err;
+    }
   }
 
   return {
@@ -243,23 +276,6 @@ export function mailIntake(deps: MailIntakeDeps) {
         return { outcome: 'stored', ticketNumber: ticket.number };
       }
 
-      async function addToThread(ticket: Ticket, author: Author, body: string, files: StoredFile[], key: string): Promise<number | null> {
-        if (author.kind === 'customer') return deps.customers.reply(author.user, ticket.number, body, files, key);
-        const note = NOTE_MARK.exec(body);
-        if (note) {
-          await deps.staff.note(author.user, ticket.number, body.slice(note[0].length).trim() || deps.phrases.filesOnly, files, key);
-        } else {
-          await deps.staff.reply(author.user, ticket.number, {
-            body,
-            files,
-            lastSeenId: Number.MAX_SAFE_INTEGER,
-            confirmed: true,
-            submissionKey: key,
-          });
-        }
-        return store.messages.findBySubmission(ticket.id, key);
-      }
-
       async function open(departmentCode: string | null): Promise<IntakeResult> {
         if (!deps.findUserByEmail) return hold('repliesOnly');
         const customer = await deps.findUserByEmail(from!.address);
@@ -269,22 +285,10 @@ export function mailIntake(deps: MailIntakeDeps) {
         const key = dedupeKey(mail, raw, 'open');
         if (await inbound.seen(key)) return { outcome: 'duplicate' };
 
-        const { body, files } = await contentOf(mail);
-        if (!body) return hold('empty');
-        const subject = oneLineSubject(mail.subject) || deps.phrases.noSubject;
-        let ticket: Ticket;
-        try {
-          ticket = await deps.customers.create(
-            customer,
-            { subject, serviceId: '', departmentId: String(department.id), message: body, subjectConfirmed: true, openedByMail: true },
-            files,
-            customer.locale === 'en' || customer.locale === 'ru' ? customer.locale : 'ru',
-            key,
-          );
-        } catch (err) {
-          if (err instanceof ValidationError) return hold(err.fields.form ? 'hourlyLimit' : 'refused', null, problemsOf(err));
-          throw err;
-        }
+        const opened = await openFor(customer, department, mail, key);
+        if (typeof opened === 'string') return hold(opened, null, null);
+        if ('refused' in opened) return hold(opened.reason, null, opened.refused);
+        const ticket = opened;
         const first = (await store.messages.thread(ticket.id, 'staff'))[0];
         await recordTaken(key, 'opened', ticket, first?.id ?? null);
         return { outcome: 'opened', ticketNumber: ticket.number };
@@ -304,6 +308,33 @@ export function mailIntake(deps: MailIntakeDeps) {
         // Recorded by a copy of this message that was taken at the same time: its original is kept.
         if (id === null) await deps.discardFiles([kept.key]);
       }
+    },
+
+    /**
+     * An admin adds a held message to a request: as the customer's reply or a staff answer when
+     * its sender is one of them, otherwise as the admin's internal note that names the sender.
+     * Returns the thread message it became.
+     */
+    async attachHeld(held: InboundMail, mail: ParsedMail, ticket: Ticket, admin: HostUser): Promise<number | null> {
+      const key = crypto.createHash('sha256').update(`held:${held.id}:${ticket.number}`).digest('hex');
+      const from = mail.from ?? { address: held.fromAddress, name: held.fromName };
+      const author = await authorOf(ticket, from);
+      const { body, files } = await contentOf(mail);
+      if (author) return addToThread(ticket, author, body || deps.phrases.filesOnly, files, key);
+      const text = [deps.phrases.sentBy(from.name, from.address), body].filter(Boolean).join('\n\n');
+      await deps.staff.note(
+        admin,
+        ticket.number,
+        text.length > LIMITS.message ? `${text.slice(0, LIMITS.message - 1)}…` : text,
+        files,
+        key,
+      );
+      return store.messages.findBySubmission(ticket.id, key);
+    },
+
+    /** An admin opens a request for a customer from a held message; a string says why it could not be. */
+    async openHeld(held: InboundMail, mail: ParsedMail, customer: HostUser, department: Department) {
+      return openFor(customer, department, mail, crypto.createHash('sha256').update(`held-open:${held.id}`).digest('hex'));
     },
   };
 }

@@ -206,3 +206,18 @@ export interface InboundMailStore {
   /** Which of these storage keys an original points to. */
   referencedKeys(keys: string[]): Promise<Set<string>>;
 }
+
+/** Why a file an e-mail carried was not taken. */
+export type RefusedFileReason = 'type' | 'size' | 'count' | 'empty';
+
+/** The texts the intake writes into a thread itself, in the plugin's default language. */
+export interface IntakePhrases {
+  /** Said of files that were not taken: each name and why. */
+  refusedFiles(files: Array<{ name: string; why: RefusedFileReason }>): string;
+  /** The message of an e-mail that brought only files. */
+  filesOnly: string;
+  /** The subject of a request opened by an e-mail without one. */
+  noSubject: string;
+  /** The first line of a held e-mail an admin added as a note: who sent it. */
+  sentBy(name: string, address: string): string;
+}

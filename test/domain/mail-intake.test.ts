@@ -68,6 +68,7 @@ async function world(options: { users?: HostUser[]; lookup?: boolean; perSenderP
       refusedFiles: (files) => `Not taken: ${files.map((f) => `${f.name} (${f.why})`).join(', ')}`,
       filesOnly: '(files)',
       noSubject: '(no subject)',
+      sentBy: (name, address) => `From ${name} <${address}>:`,
     },
     perSenderPerHour: options.perSenderPerHour ?? 0,
     requireAuthPassForStaff: options.requireAuthPassForStaff ?? false,
