@@ -35,7 +35,13 @@ export function heldMail(deps: HeldMailDeps) {
   }
 
   /** Marks it handled; a second admin who acted on it meanwhile wins nothing twice. */
-  async function settle(held: InboundMail, admin: HostUser, status: 'stored' | 'opened' | 'discarded', ticketId: number | null, messageId: number | null) {
+  async function settle(
+    held: InboundMail,
+    admin: HostUser,
+    status: 'stored' | 'opened' | 'discarded',
+    ticketId: number | null,
+    messageId: number | null,
+  ) {
     await inbound.settle(held.id, { status, ticketId, messageId, handledBy: admin.name, handledAt: now() });
   }
 

@@ -5,7 +5,7 @@ import type { Department, Message, Ticket } from '../model/types';
 import type { MailEnvelope, NewOutboxItem } from '../model/mail';
 import { messageFacts, oneLine, ticketFacts, type Envelopes } from './envelope';
 
-type Why = { kind: 'new' } | { kind: 'reply' } | { kind: 'transfer'; from: Department; reason: string };
+type Why = { kind: 'new' } | { kind: 'reply'; reopened: boolean } | { kind: 'transfer'; from: Department; reason: string };
 
 export function departmentMail(kit: Envelopes) {
   function notice(
@@ -21,13 +21,20 @@ export function departmentMail(kit: Envelopes) {
     // A transfer is the new department's first sight of the ticket: every file so far, not only the latest message's.
     const files = kit.filesFor(ticket, why.kind === 'transfer' ? [...earlier, message].flatMap((m) => m.attachments) : message.attachments);
     const prefix = department.urgent ? `${t('mail.emergencyPrefix')} ` : '';
-    const subject = `${prefix}[#${ticket.number}] ${oneLine(ticket.subject)} (${department.name[locale]})`;
+    // What happened comes first, so a department's inbox can be triaged from the subjects alone.
+    const what =
+      why.kind === 'new'
+        ? t('mail.subjectNew', { department: department.name[locale] })
+        : why.kind === 'transfer'
+          ? t('mail.subjectTransferred')
+          : t(why.reopened ? 'mail.subjectReopened' : 'mail.subjectFollowUp');
+    const subject = `${prefix}[#${ticket.number}] ${what}: ${oneLine(ticket.subject)}`;
     const to = department.urgent ? [...department.emails, ...department.onCall] : department.emails;
     const headline =
       why.kind === 'new'
         ? t('mail.newTicket', { department: department.name[locale] })
         : why.kind === 'reply'
-          ? t('mail.customerReply', { number: ticket.number })
+          ? t(why.reopened ? 'mail.customerReopened' : 'mail.customerReply', { number: ticket.number })
           : t('mail.transferred', { number: ticket.number, from: why.from.name[locale] });
     return kit.envelope(
       'department',
@@ -43,6 +50,7 @@ export function departmentMail(kit: Envelopes) {
         link: kit.linkOf(ticket),
         listed: files.listed,
         customer: { name: oneLine(ticket.customerName), email: ticket.customerEmail },
+        answerByMail: kit.replyTo(ticket).replyTo !== undefined,
       },
       {
         ...kit.replyTo(ticket),
@@ -67,7 +75,15 @@ export function departmentMail(kit: Envelopes) {
 
     /** The notice of a customer's reply, in the ticket's thread, with earlier messages for context. */
     forCustomerReply(ticket: Ticket, department: Department, message: Message, earlier: Message[]): NewOutboxItem[] {
-      const mail = notice({ kind: 'reply' }, ticket, department, message, earlier, ticket.threadMessageId);
+      // The ticket as it was before the reply: a closed one is reopened by it.
+      const mail = notice(
+        { kind: 'reply', reopened: ticket.status === 'closed' },
+        ticket,
+        department,
+        message,
+        earlier,
+        ticket.threadMessageId,
+      );
       return item('department-reply', ticket, department, mail, kit.newMailMessageId(ticket.number));
     },
 

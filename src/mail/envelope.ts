@@ -36,7 +36,7 @@ export function ticketFacts(ticket: Ticket) {
 
 /** What the templates show of a message. */
 export function messageFacts(message: Message) {
-  return { authorName: message.authorName, body: message.body, createdAt: message.createdAt };
+  return { authorName: message.authorName, authorKind: message.authorKind, body: message.body, createdAt: message.createdAt };
 }
 
 export function envelopes(options: EnvelopeOptions) {

@@ -151,6 +151,7 @@ describe('domain: mail admin and auto-close', () => {
       sent: 0,
       failed: 0,
       sentWithMissingFiles: 0,
+      bounced: 0,
       oldestPendingAt: w.clock.now(),
     });
   });

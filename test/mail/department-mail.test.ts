@@ -51,7 +51,7 @@ forEachDatabase('department e-mail', (db) => {
     for (const address of departments.technical.emails) {
       const mail = only(sink.to(address), `e-mail to ${address}`);
       const parsed = mail.parsed;
-      assert.equal(parsed.subject, `[#${number}] Не отвечает SSH (Technical)`);
+      assert.equal(parsed.subject, `[#${number}] New request for Technical: Не отвечает SSH`);
       assert.equal(parsed.from?.value[0]?.address, 'support@panel.example');
       assert.match(parsed.text ?? '', /A new request has arrived for Technical/);
       assert.match(parsed.text ?? '', /Иван Петров <ivan@example\.ru>/);
@@ -87,7 +87,7 @@ forEachDatabase('department e-mail', (db) => {
     });
     await sink.waitFor(2);
     const notice = only(sink.to('clients@panel.example'), 'department e-mail');
-    assert.equal(notice.parsed.subject, `[#${number}] Invoice question (Отдел по работе с клиентами)`);
+    assert.equal(notice.parsed.subject, `[#${number}] Новый запрос в отдел «Отдел по работе с клиентами»: Invoice question`);
     assert.match(notice.parsed.text ?? '', /Клиент: Alice Smith <alice@example\.com>/);
     assert.match(notice.parsed.text ?? '', /без конкретной услуги/);
     const confirmation = only(sink.to('alice@example.com'), 'confirmation');
@@ -115,7 +115,7 @@ forEachDatabase('department e-mail', (db) => {
     assert.ok(urgentAt < ordinaryAt, `emergency first: ${order.join(' | ')}`);
 
     const alarm = only(sink.to('duty@panel.example'), 'emergency e-mail');
-    assert.equal(alarm.parsed.subject, `[АВАРИЯ] [#${urgent}] Сайт лежит (Аварийная служба)`);
+    assert.equal(alarm.parsed.subject, `[АВАРИЯ] [#${urgent}] Новый запрос в отдел «Аварийная служба»: Сайт лежит`);
     assert.match(alarm.rawHeaders, /^X-Priority: 1/m);
     assert.match(alarm.rawHeaders, /^Importance: high/m);
     assert.deepEqual(alarm.recipients.sort(), ['+on-call@panel.example', 'chief@panel.example', 'duty@panel.example']);
@@ -136,7 +136,7 @@ forEachDatabase('department e-mail', (db) => {
       assert.equal(mail.parsed.headers.get('x-evil'), undefined);
     }
     const notice = only(sink.to('tech-1@panel.example'), 'department e-mail');
-    assert.equal(notice.parsed.subject, `[#${number}] Тема Bcc: thief@evil.example X-Evil: 1 ${evil} (Technical)`);
+    assert.equal(notice.parsed.subject, `[#${number}] New request for Technical: Тема Bcc: thief@evil.example X-Evil: 1 ${evil}`);
     const html = String(notice.parsed.html);
     assert.ok(!html.includes('<script>'), 'no live script tag in the HTML part');
     assert.ok(!html.includes('<b>жирный</b>'), 'no live markup from the message');
@@ -170,7 +170,7 @@ forEachDatabase('department e-mail', (db) => {
     assert.equal(reply.parsed.inReplyTo, threadId);
     assert.deepEqual([reply.parsed.references].flat(), [threadId]);
     assert.notEqual(reply.parsed.messageId, threadId);
-    assert.match(reply.parsed.subject ?? '', new RegExp(`^\\[#${number}\\] Диск заполнен`));
+    assert.match(reply.parsed.subject ?? '', new RegExp(`^\\[#${number}\\] Customer follow-up: Диск заполнен`));
     assert.match(reply.parsed.text ?? '', /Второе сообщение/);
     assert.match(reply.parsed.text ?? '', /Первое сообщение/);
     assert.equal(sink.to('ivan@example.ru').length, 1, 'the customer is not e-mailed about their own reply');

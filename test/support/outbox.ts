@@ -41,6 +41,7 @@ export function queuedMail(i: number, tag = 'load'): NewOutboxItem {
           link: `https://panel.example/support/${number}`,
           listed: [],
           customer: { name: 'Test Customer', email: 'customer@panel.example' },
+          answerByMail: false,
         },
       },
       headers: {},

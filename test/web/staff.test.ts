@@ -245,7 +245,7 @@ forEachDatabase('staff work', (db) => {
     const notice = sink.to('clients@panel.example');
     assert.equal(notice.length, 1);
     assert.match(notice[0]!.parsed.text ?? '', /Клиент выбрал не тот отдел/);
-    assert.match(notice[0]!.parsed.subject ?? '', new RegExp(`\\[#${number}\\] Вопрос по оплате`));
+    assert.match(notice[0]!.parsed.subject ?? '', new RegExp(`\\[#${number}\\] Передан вам: Вопрос по оплате`));
     assert.deepEqual(
       notice[0]!.parsed.attachments.map((a) => a.filename),
       ['invoice.log'],

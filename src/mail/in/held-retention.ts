@@ -26,7 +26,8 @@ export function heldMailRetention(
         deleted += keys.length;
         if (keys.length < CHUNK || signal.aborted) break;
       }
-      if (deleted > 0) logger.info(`support-requests mail in: deleted ${deleted} held or discarded message(s) older than ${keepDays} day(s)`);
+      if (deleted > 0)
+        logger.info(`support-requests mail in: deleted ${deleted} held or discarded message(s) older than ${keepDays} day(s)`);
     },
   };
 }
