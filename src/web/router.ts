@@ -9,7 +9,7 @@ import type { Locale } from '../host';
 import { STYLESHEET_PATH, type Stylesheet } from './stylesheet';
 import { isStorageUnavailable } from '../files/unavailable';
 import { answerUnavailable } from './unavailable';
-import { MAIL_IN_PATH, mailIntake } from './mail-intake';
+import { MAIL_IN_PATH, mailIntakeRoute } from './mail-intake-route';
 import type { InboundSettings } from '../model/settings';
 import type { ReceiveMail } from '../model/inbound';
 
@@ -49,7 +49,7 @@ export function pluginRouter({
   // Static and the same for everyone, so before who is asking is looked up.
   router.get(STYLESHEET_PATH, stylesheet.serve);
   // A machine's door, with its own secret: no user, no session, no CSRF token.
-  router.post(MAIL_IN_PATH, ...mailIntake({ inbound, receiveMail, logger, isDatabaseUnavailable }));
+  router.post(MAIL_IN_PATH, ...mailIntakeRoute({ inbound, receiveMail, logger, isDatabaseUnavailable }));
   router.use(attachContext(currentUser, catalog, defaultLocale));
 
   router.use((req, res, next) => {

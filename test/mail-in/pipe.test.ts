@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import express from 'express';
 import type { IntakeOptions, IntakeResult } from '../../src';
-import { mailIntake } from '../../src/web/mail-intake';
+import { mailIntakeRoute } from '../../src/web/mail-intake-route';
 import { forEachDatabase } from '../support/databases';
 import { filesUnder, startPlugin, type TestPlugin } from '../support/test-host';
 
@@ -193,7 +193,7 @@ describe('the pipe command and the intake endpoint, byte for byte', () => {
     const app = express();
     app.post(
       `${MOUNT}/mail-in`,
-      ...mailIntake({
+      ...mailIntakeRoute({
         inbound: {
           address: 'support@panel.example',
           secret: SECRET,

@@ -11,7 +11,7 @@ import { shortReason } from './error-answers';
 
 export const MAIL_IN_PATH = '/mail-in';
 
-export interface MailIntakeParts {
+export interface MailIntakeRouteParts {
   inbound: InboundSettings;
   receiveMail: ReceiveMail;
   logger: HostLogger;
@@ -41,12 +41,12 @@ function answerOf(result: IntakeResult): IntakeResult {
 }
 
 /** The route's handlers, in order: the secret, the body, the intake, and the body's errors. */
-export function mailIntake({
+export function mailIntakeRoute({
   inbound,
   receiveMail,
   logger,
   isDatabaseUnavailable,
-}: MailIntakeParts): Array<RequestHandler | ErrorRequestHandler> {
+}: MailIntakeRouteParts): Array<RequestHandler | ErrorRequestHandler> {
   const { address, secret } = inbound;
   const limit = Math.floor(inbound.maxMessageMb * 1024 * 1024);
   // body-parser reads up to the limit (refusing a larger Content-Length before reading), and

@@ -2,7 +2,7 @@
 // token, only the inbound secret as a bearer token; every answer is short JSON with no detail.
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { bearerMatches } from '../../src/web/mail-intake';
+import { bearerMatches } from '../../src/web/mail-intake-route';
 import { forEachDatabase } from '../support/databases';
 import { filesUnder, startPlugin, type TestPlugin } from '../support/test-host';
 
