@@ -46,17 +46,7 @@ forEachDatabase('migrations', (db) => {
   // Migrations import nothing from src/ and declare the names they are given themselves: what the
   // runner passes them (TableNames) must have every one (a compile error here otherwise).
   const t: MigrationTables = tableNames(prefix);
-  const indexed = [
-    t.departments,
-    t.departmentStaff,
-    t.cannedReplies,
-    t.tickets,
-    t.messages,
-    t.attachments,
-    t.events,
-    t.outbox,
-    t.inboundMail,
-  ];
+  const indexed = [t.departments, t.departmentStaff, t.cannedReplies, t.tickets, t.messages, t.attachments, t.events, t.outbox, t.inboundMail];
   /** customer_gates, job_leases and mailbox_positions have their primary key alone. */
   const tables = [...indexed, t.customerGates, t.jobLeases, t.mailboxPositions];
 
