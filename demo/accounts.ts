@@ -75,3 +75,9 @@ export async function servicesOf(knex: Knex, customerId: string): Promise<HostSe
   }>;
   return rows.map((r) => ({ id: String(r.id), label: r.label, status: r.status, ...(r.kind ? { kind: r.kind } : {}) }));
 }
+
+/** The account with this e-mail address (compared case-insensitively), or null. */
+export async function findAccountByEmail(knex: Knex, email: string): Promise<PanelUser | null> {
+  const row = (await knex('panel_users').whereRaw('lower(email) = ?', [email.trim().toLowerCase()]).first()) as UserRow | undefined;
+  return row ? toUser(row) : null;
+}

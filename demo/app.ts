@@ -4,14 +4,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import knexFactory, { type Knex } from 'knex';
-import type { ActivatedPlugin, HostLogger, SupportHost } from 'support-requests';
+import type { ActivatedPlugin, HostLogger, IntakeResult, SupportHost } from 'support-requests';
 import { servicesOf } from './accounts';
 import { defaultDatabaseUrl, knexConfig, prepareDatabase } from './database';
 import { strings } from './i18n';
 import { Identity } from './identity';
 import { installPlugin, PANEL_HOST_API_VERSION } from './install-plugin';
 import { Layout, Views } from './layout';
+import { inboundSecret } from './inbound-secret';
 import { MailCatcher } from './mail-catcher';
+import { replierLookup } from './mail-reply';
+import { DemoMx } from './mx';
 import { DemoStartError } from './start-error';
 import type { DemoMail, SmtpSettings } from './mail-config';
 import { MAILBOX_PATH, mailboxRoutes } from './mailbox-routes';
@@ -37,6 +40,8 @@ export interface DemoOptions {
   mail?: DemoMail;
   /** Where the panel's and the plugin's log lines go; the console by default. */
   logger?: HostLogger;
+  /** Start the demo's MX (mail to the panel, handed to plugin.receiveMail) on this port (0: any free one). */
+  mx?: { port: number };
 }
 
 export interface DemoApp {
@@ -45,6 +50,10 @@ export interface DemoApp {
   plugin: ActivatedPlugin;
   /** The SMTP catcher behind the Mailbox page, when the demo runs one. */
   catcher: MailCatcher | null;
+  /** The MX taking mail to the panel, when the demo runs one. */
+  mx: DemoMx | null;
+  /** The support address mail to the panel goes to (settings.mail.inbound.address). */
+  inboundAddress: string;
   close(): Promise<void>;
 }
 
@@ -54,14 +63,19 @@ const consoleLogger: HostLogger = {
   error: (m) => console.error(m),
 };
 
-function demoPluginSettings(publicBaseUrl: string): Record<string, unknown> {
+/** Each department's address in the demo: its e-mail arrives in the Mailbox, and its replies are signed with its name. */
+const DEPARTMENT_EMAILS: Record<string, string> = {
+  client_relations: 'clients@panel.example',
+  technical: 'tech@panel.example',
+  emergency: 'emergency@panel.example',
+};
+
+function demoPluginSettings(publicBaseUrl: string, inbound: { address: string; secret: string }): Record<string, unknown> {
   return {
     publicBaseUrl,
-    departments: {
-      client_relations: { emails: ['clients@panel.example'] },
-      technical: { emails: ['tech@panel.example'] },
-      emergency: { emails: ['emergency@panel.example'] },
-    },
+    departments: Object.fromEntries(Object.entries(DEPARTMENT_EMAILS).map(([code, address]) => [code, { emails: [address] }])),
+    // Mail in works out of the box: the MX and the pipe command both reach the intake.
+    mail: { inbound },
     contacts: { communityUrl: 'https://vk.com/example_hosting', chatUrl: 'https://example-hosting.ru/chat' },
   };
 }
@@ -72,6 +86,16 @@ const DEMO_FROM = { address: 'support@panel.example', name: 'Billing panel suppo
 function mailSettings(given: unknown, smtp: SmtpSettings, fromAddress: string | undefined): Record<string, unknown> {
   const own = given && typeof given === 'object' ? (given as Record<string, unknown>) : {};
   return { from: { ...DEMO_FROM, ...(fromAddress ? { address: fromAddress } : {}) }, ...own, smtp };
+}
+
+/** The MX; like the catcher's, a port it cannot take is the user's setting (MX_PORT) to change. */
+async function startMx(port: number, receive: (raw: Buffer) => Promise<IntakeResult>, logger: HostLogger): Promise<DemoMx> {
+  try {
+    return await DemoMx.start({ port, receive, logger });
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'the port is in use' : (err as Error).message;
+    throw new DemoStartError(`cannot start the MX on 127.0.0.1:${port} (MX_PORT): ${reason}; set MX_PORT to a free port, or 0 for any`);
+  }
 }
 
 /** The 4xx status of an error the request caused (a broken %-escape in a path, a bad body), or null. */
@@ -99,6 +123,9 @@ export async function createDemoApp(options: DemoOptions): Promise<DemoApp> {
   const sessions = new PanelSessions();
   const logger = options.logger ?? consoleLogger;
   let catcher: MailCatcher | null = null;
+  let mx: DemoMx | null = null;
+  // Set once installed; the MX, listening before, tells senders to try again until then.
+  let installed: ActivatedPlugin | null = null;
   try {
     await prepareDatabase(knex);
     let smtp: SmtpSettings | null = null;
@@ -108,6 +135,18 @@ export async function createDemoApp(options: DemoOptions): Promise<DemoApp> {
     } else if (options.mail) {
       smtp = options.mail.smtp;
     }
+    if (options.mx) {
+      mx = await startMx(
+        options.mx.port,
+        async (raw) => {
+          if (!installed) throw new Error('the plugin is not installed yet');
+          return installed.receiveMail(raw, { source: 'smtp' });
+        },
+        logger,
+      );
+    }
+    const fromAddress = options.mail && 'from' in options.mail && options.mail.from ? options.mail.from : DEMO_FROM.address;
+    const inboundAddress = `support@${fromAddress.split('@')[1] ?? 'panel.example'}`;
 
     const identity = new Identity(knex, sessions);
     const menu = new PanelMenu();
@@ -146,7 +185,8 @@ export async function createDemoApp(options: DemoOptions): Promise<DemoApp> {
     app.use(identity.requireSignIn());
     app.use(hostRoutes({ knex, identity, sessions, layout }));
     if (catcher) {
-      app.use(MAILBOX_PATH, mailboxRoutes({ catcher, identity, layout }));
+      const reply = mx ? { mxPort: mx.port, replier: replierLookup(knex, DEPARTMENT_EMAILS) } : undefined;
+      app.use(MAILBOX_PATH, mailboxRoutes({ catcher, identity, layout, sessions, ...(reply ? { reply } : {}) }));
       menu.add([
         {
           section: { ru: strings.ru.demoSection, en: strings.en.demoSection },
@@ -158,9 +198,13 @@ export async function createDemoApp(options: DemoOptions): Promise<DemoApp> {
       ]);
     }
 
-    const settings: Record<string, unknown> = { ...demoPluginSettings(publicBaseUrl), ...options.pluginSettings };
+    const settings: Record<string, unknown> = {
+      ...demoPluginSettings(publicBaseUrl, { address: inboundAddress, secret: inboundSecret(dataDir) }),
+      ...options.pluginSettings,
+    };
     if (smtp) settings.mail = mailSettings(settings.mail, smtp, options.mail && 'from' in options.mail ? options.mail.from : undefined);
     const { plugin } = await installPlugin({ folder: PLUGIN_FOLDER, host, settings, app, menu });
+    installed = plugin;
 
     app.use((req, res) => layout.message(req, res, 404, 'notFound'));
     // Four parameters: express knows an error handler by its arity.
@@ -188,9 +232,12 @@ export async function createDemoApp(options: DemoOptions): Promise<DemoApp> {
       knex,
       plugin,
       catcher,
+      mx,
+      inboundAddress,
       async close() {
         try {
-          // The plugin first: it finishes the sends in flight and closes its SMTP pool.
+          // No new mail in first; then the plugin finishes the sends in flight and closes its SMTP pool.
+          await mx?.close();
           await plugin.close();
         } finally {
           sessions.close();
@@ -200,6 +247,7 @@ export async function createDemoApp(options: DemoOptions): Promise<DemoApp> {
       },
     };
   } catch (err) {
+    await mx?.close();
     await catcher?.close();
     await knex.destroy();
     throw err;

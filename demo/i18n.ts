@@ -85,6 +85,25 @@ export interface Strings {
     htmlNote: string;
     back: string;
     units: [string, string, string];
+    reply: {
+      button: string;
+      /** The button's accessible name in the list, where many sit side by side. */
+      buttonFor: string;
+      title: string;
+      note: string;
+      text: string;
+      send: string;
+      cancel: string;
+      draftStaff: string;
+      draftCustomer: string;
+      quoteHeader: string;
+      required: string;
+      tooLong: string;
+      refused: string;
+      unreachable: string;
+      sent: string;
+      outcomes: Record<'stored' | 'opened' | 'held' | 'ignored' | 'duplicate' | 'bounce' | 'other', string>;
+    };
   };
 }
 
@@ -158,6 +177,32 @@ export const strings: Record<Locale, Strings> = {
       htmlNote: 'HTML-часть показана в изолированной рамке: скрипты и внешние картинки не загружаются.',
       back: '← Все письма',
       units: ['Б', 'КБ', 'МБ'],
+      reply: {
+        button: 'Ответить',
+        buttonFor: 'Ответить на письмо «{subject}»',
+        title: 'Ответ на письмо',
+        note: 'Ответ уйдёт от имени того, кому адресовано письмо, на MX демо-панели (127.0.0.1:{port}), как из его почтовой программы. MX передаёт письмо плагину.',
+        text: 'Текст письма',
+        send: 'Отправить',
+        cancel: 'Отмена',
+        draftStaff: 'Здравствуйте!\n\nПроверили: сейчас всё работает. Если ошибка повторится, ответьте на это письмо.',
+        draftCustomer: 'Спасибо! Сейчас всё работает.',
+        quoteHeader: '{date}, {who} пишет:',
+        required: 'Напишите текст ответа.',
+        tooLong: 'Ответ длиннее {max} символов. Сократите его.',
+        refused: 'MX не принял письмо: {response}',
+        unreachable: 'MX демо-панели не отвечает ({reason}). Перезапустите демо и попробуйте ещё раз.',
+        sent: 'Ответ от {from} отправлен на {to}.',
+        outcomes: {
+          stored: 'Плагин добавил его в запрос №{number}.',
+          opened: 'Плагин открыл по нему запрос №{number}.',
+          held: 'Плагин отложил его для администратора (причина: {reason}).',
+          ignored: 'Плагин пропустил его ({reason}).',
+          duplicate: 'Плагин уже принимал это письмо.',
+          bounce: 'Плагин записал его как отчёт о недоставке.',
+          other: 'MX ответил: {response}',
+        },
+      },
     },
   },
   en: {
@@ -226,6 +271,32 @@ export const strings: Record<Locale, Strings> = {
       htmlNote: 'The HTML part is shown in an isolated frame: no scripts run and no remote images load.',
       back: '← All e-mail',
       units: ['B', 'KB', 'MB'],
+      reply: {
+        button: 'Reply',
+        buttonFor: 'Reply to “{subject}”',
+        title: 'Reply',
+        note: 'The reply goes out as the person the e-mail was addressed to, to the demo panel’s MX (127.0.0.1:{port}), as from their mail client. The MX hands it to the plugin.',
+        text: 'Message',
+        send: 'Send',
+        cancel: 'Cancel',
+        draftStaff: 'Hello,\n\nWe have checked: everything works now. If the error comes back, reply to this e-mail.',
+        draftCustomer: 'Thank you! Everything works now.',
+        quoteHeader: 'On {date}, {who} wrote:',
+        required: 'Write the reply.',
+        tooLong: 'The reply is longer than {max} characters. Please shorten it.',
+        refused: 'The MX did not take the e-mail: {response}',
+        unreachable: 'The demo panel’s MX does not answer ({reason}). Restart the demo and try again.',
+        sent: 'The reply from {from} went to {to}.',
+        outcomes: {
+          stored: 'The plugin added it to request #{number}.',
+          opened: 'The plugin opened request #{number} from it.',
+          held: 'The plugin held it for an admin (reason: {reason}).',
+          ignored: 'The plugin ignored it ({reason}).',
+          duplicate: 'The plugin had taken this e-mail before.',
+          bounce: 'The plugin recorded it as a delivery report.',
+          other: 'The MX answered: {response}',
+        },
+      },
     },
   },
 };

@@ -2,7 +2,7 @@
 // it and keeps the latest ones in memory for the Mailbox page. Nothing is relayed anywhere.
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import { simpleParser, type AddressObject, type EmailAddress, type ParsedMail } from 'mailparser';
 import type { HostLogger } from 'support-requests';
 
 interface CaughtAttachment {
@@ -10,6 +10,12 @@ interface CaughtAttachment {
   contentType: string;
   size: number;
   content: Buffer;
+}
+
+/** One address of a header, as the Reply form needs it. */
+export interface CaughtAddress {
+  name: string;
+  address: string;
 }
 
 export interface CaughtMail {
@@ -21,6 +27,8 @@ export interface CaughtMail {
   from: string;
   to: string;
   cc: string;
+  /** From, To and Reply-To address by address (groups flattened), for a reply. */
+  addresses: { from: CaughtAddress[]; to: CaughtAddress[]; replyTo: CaughtAddress[] };
   subject: string;
   date: Date | null;
   messageId: string;
@@ -56,6 +64,13 @@ function addresses(value: AddressObject | AddressObject[] | undefined): string {
   return (Array.isArray(value) ? value : [value]).map((a) => a.text).join(', ');
 }
 
+function addressList(value: AddressObject | AddressObject[] | undefined): CaughtAddress[] {
+  if (!value) return [];
+  const flat = (list: EmailAddress[]): CaughtAddress[] =>
+    list.flatMap((a) => (a.group ? flat(a.group) : a.address ? [{ name: a.name ?? '', address: a.address }] : []));
+  return (Array.isArray(value) ? value : [value]).flatMap((a) => flat(a.value));
+}
+
 /** A header as sent: mailparser folds X-Priority and Importance into one "priority" word. */
 function rawHeader(parsed: ParsedMail, name: string): string {
   const line = parsed.headerLines.find((h) => h.key === name)?.line ?? '';
@@ -74,6 +89,7 @@ function toCaught(id: number, parsed: ParsedMail, session: SMTPServerSession): C
     from: addresses(parsed.from),
     to: addresses(parsed.to),
     cc: addresses(parsed.cc),
+    addresses: { from: addressList(parsed.from), to: addressList(parsed.to), replyTo: addressList(parsed.replyTo) },
     subject: parsed.subject ?? '',
     date: parsed.date ?? null,
     messageId: parsed.messageId ?? '',

@@ -1,5 +1,6 @@
 // Where the demo panel's e-mail goes, from the environment: a real SMTP server when SMTP_HOST is
-// set, otherwise the demo's own catcher on SMTP_PORT (2525), shown on the Mailbox page.
+// set, otherwise the demo's own catcher on SMTP_PORT (2525), shown on the Mailbox page. Mail to
+// the panel comes in through the demo's MX on MX_PORT (2526).
 
 /** The plugin's `mail.smtp` settings (plugin.json). */
 export interface SmtpSettings {
@@ -17,6 +18,7 @@ export type DemoMail =
   | { catcherPort: number };
 
 const DEFAULT_CATCHER_PORT = 2525;
+const DEFAULT_MX_PORT = 2526;
 
 type Env = Record<string, string | undefined>;
 
@@ -49,4 +51,10 @@ export function demoMailFromEnv(env: Env): DemoMail {
   if (password !== undefined) smtp.password = password;
   const from = get('SMTP_FROM');
   return from === undefined ? { smtp } : { smtp, from };
+}
+
+/** The demo MX's port: MX_PORT, 2526 when unset, 0 for any free one. */
+export function demoMxPortFromEnv(env: Env): number {
+  const value = env.MX_PORT || undefined;
+  return value === undefined ? DEFAULT_MX_PORT : port('MX_PORT', value, 0);
 }

@@ -1,18 +1,32 @@
-// The demo's Mailbox: what the SMTP catcher received, as a list, one e-mail, and its attachments.
-// A demo tool, open to every signed-in role; a real panel has no such page.
-import { Router, type Request, type Response } from 'express';
+// The demo's Mailbox: what the SMTP catcher received, as a list, one e-mail, and its attachments,
+// and a Reply to any of them sent to the demo's MX. A demo tool, open to every signed-in role; a
+// real panel has no such page.
+import express, { Router, type Request, type Response } from 'express';
 import type { Locale } from 'support-requests';
+import { csrfValid } from './csrf';
 import { strings } from './i18n';
 import type { Identity } from './identity';
 import type { Layout } from './layout';
 import { isUrgent, type CaughtMail, type MailCatcher } from './mail-catcher';
+import { replyDraft, replyEnvelope, sendReply, type Replier, type ReplyEnvelope } from './mail-reply';
+import { outcomeOf } from './mx';
+import type { PanelSessions } from './sessions';
 
 export const MAILBOX_PATH = '/mailbox';
+
+/** The longest reply the form takes. */
+const REPLY_MAX_CHARS = 20_000;
+
+/** What the Mailbox shows once after a reply went out. */
+const SENT_KEY = 'panel.mailboxSent';
 
 export interface MailboxParts {
   catcher: MailCatcher;
   identity: Identity;
   layout: Layout;
+  sessions: PanelSessions;
+  /** Where replies go (the demo's MX) and who an address is; without it there is no Reply button. */
+  reply?: { mxPort: number; replier(address: string, locale: Locale): Promise<Replier> };
 }
 
 /**
@@ -59,9 +73,36 @@ function formatters(locale: Locale) {
   };
 }
 
-export function mailboxRoutes({ catcher, identity, layout }: MailboxParts): Router {
+/** An address list as a header shows it. */
+function shown(list: Array<{ name: string; address: string }>): string {
+  return list.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(', ');
+}
+
+/** What the MX's answer says became of the reply, in words. */
+function outcomeLine(locale: Locale, response: string): string {
+  const words = strings[locale].mailbox.reply.outcomes;
+  const result = outcomeOf(response);
+  if (!result) return words.other.replace('{response}', response);
+  return words[result.outcome].replace('{number}', result.ticketNumber ?? '').replace('{reason}', result.reason ?? '—');
+}
+
+/** Why sending failed: the MX's refusal, or that it could not be reached. */
+function sendProblem(locale: Locale, err: unknown): string {
+  const words = strings[locale].mailbox.reply;
+  const { responseCode, response, code, message } = (err ?? {}) as {
+    responseCode?: number;
+    response?: string;
+    code?: string;
+    message?: string;
+  };
+  if (responseCode) return words.refused.replace('{response}', String(response ?? responseCode));
+  return words.unreachable.replace('{reason}', String(code ?? message ?? err));
+}
+
+export function mailboxRoutes({ catcher, identity, layout, sessions, reply }: MailboxParts): Router {
   const router = Router();
   const locale = (req: Request) => identity.locale(req);
+  const form = express.urlencoded({ extended: false, limit: '128kb', parameterLimit: 10 });
 
   /** The e-mail named by :id, or a 404 page. */
   function mailOf(req: Request, res: Response): CaughtMail | undefined {
@@ -79,10 +120,15 @@ export function mailboxRoutes({ catcher, identity, layout }: MailboxParts): Rout
 
   router.get('/', (req, res) => {
     const l = locale(req);
+    const session = sessions.state(req);
+    const sent = session.get(SENT_KEY);
+    if (sent !== undefined) session.set(SENT_KEY, undefined);
     layout.page(req, res, 'mailbox', strings[l].mailbox.title, {
       mails: catcher.list(),
       base: MAILBOX_PATH,
       port: catcher.port,
+      canReply: (mail: CaughtMail) => reply !== undefined && replyEnvelope(mail) !== null,
+      sent: sent === undefined ? [] : (JSON.parse(sent) as string[]),
       isUrgent,
       ...formatters(l),
     });
@@ -95,6 +141,7 @@ export function mailboxRoutes({ catcher, identity, layout }: MailboxParts): Rout
     layout.page(req, res, 'mailbox-message', mail.subject || strings[l].mailbox.noSubject, {
       mail,
       base: MAILBOX_PATH,
+      canReply: reply !== undefined && replyEnvelope(mail) !== null,
       isUrgent,
       textParts,
       ...formatters(l),
@@ -112,6 +159,65 @@ export function mailboxRoutes({ catcher, identity, layout }: MailboxParts): Rout
     res.set({ 'Content-Type': 'application/octet-stream', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
     res.send(file.content);
   });
+
+  if (reply) {
+    /** The e-mail and its reply's envelope, or a 404 page. */
+    const replyOf = (req: Request, res: Response): { mail: CaughtMail; envelope: ReplyEnvelope } | undefined => {
+      const mail = mailOf(req, res);
+      if (!mail) return undefined;
+      const envelope = replyEnvelope(mail);
+      if (!envelope) layout.message(req, res, 404, 'notFound');
+      return envelope ? { mail, envelope } : undefined;
+    };
+
+    const showForm = (req: Request, res: Response, mail: CaughtMail, envelope: ReplyEnvelope, text: string, problem = '', status = 200) => {
+      const l = locale(req);
+      layout.page(
+        req,
+        res,
+        'mailbox-reply',
+        strings[l].mailbox.reply.title,
+        { mail, envelope, text, problem, base: MAILBOX_PATH, port: reply.mxPort, from: shown([envelope.from]), to: shown(envelope.to) },
+        status,
+      );
+    };
+
+    router.get('/:id/reply', async (req, res) => {
+      const found = replyOf(req, res);
+      if (!found) return;
+      const l = locale(req);
+      const replier = await reply.replier(found.envelope.from.address, l);
+      showForm(req, res, found.mail, found.envelope, replyDraft(found.mail, replier, l));
+    });
+
+    router.post('/:id/reply', form, async (req, res) => {
+      if (!csrfValid(sessions.state(req), (req.body as Record<string, unknown> | undefined)?._csrf)) {
+        return layout.message(req, res, 403, 'csrf');
+      }
+      const found = replyOf(req, res);
+      if (!found) return;
+      const { mail, envelope } = found;
+      const l = locale(req);
+      const words = strings[l].mailbox.reply;
+      const given = (req.body as Record<string, unknown>).text;
+      const text = typeof given === 'string' ? given.replace(/\r\n?/g, '\n') : '';
+      if (text.trim() === '') return showForm(req, res, mail, envelope, text, words.required, 400);
+      if (text.length > REPLY_MAX_CHARS) {
+        return showForm(req, res, mail, envelope, text, words.tooLong.replace('{max}', REPLY_MAX_CHARS.toLocaleString(l)), 400);
+      }
+      let response: string;
+      try {
+        // The person it came from would also name themselves: the To's name, else the account's.
+        const name = envelope.from.name || (await reply.replier(envelope.from.address, l)).name;
+        response = await sendReply(reply.mxPort, { ...envelope, from: { ...envelope.from, name } }, text);
+      } catch (err) {
+        return showForm(req, res, mail, envelope, text, sendProblem(l, err), 502);
+      }
+      const sent = words.sent.replace('{from}', envelope.from.address).replace('{to}', envelope.to.map((a) => a.address).join(', '));
+      sessions.state(req).set(SENT_KEY, JSON.stringify([sent, outcomeLine(l, response)]));
+      res.redirect(303, MAILBOX_PATH);
+    });
+  }
 
   return router;
 }

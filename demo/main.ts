@@ -1,11 +1,13 @@
 // `npm start`: the demo billing panel with the plugin installed, on http://127.0.0.1:PORT/, and
-// its e-mail in the Mailbox page (or sent through SMTP_HOST when that is set). The demo signs
+// its e-mail in the Mailbox page (or sent through SMTP_HOST when that is set); mail to the panel
+// comes in through the demo's MX on MX_PORT. The demo signs
 // anyone in as anyone, admin included, without a password, so it listens on this computer only
 // unless HOST says otherwise.
 import http from 'node:http';
 import path from 'node:path';
 import { createDemoApp } from './app';
-import { demoMailFromEnv } from './mail-config';
+import { demoMailFromEnv, demoMxPortFromEnv } from './mail-config';
+import { INBOUND_SECRET_FILE } from './inbound-secret';
 import { MAILBOX_PATH } from './mailbox-routes';
 import { DemoStartError } from './start-error';
 
@@ -32,7 +34,8 @@ async function main(): Promise<void> {
   const host = process.env.HOST || DEFAULT_HOST;
   const dataDir = path.resolve(process.env.DATA_DIR || './var');
   const mail = demoMailFromEnv(process.env);
-  const demo = await createDemoApp({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir, port, mail });
+  const mx = { port: demoMxPortFromEnv(process.env) };
+  const demo = await createDemoApp({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir, port, mail, mx });
   const server = http.createServer(demo.app);
 
   let stopping = false;
@@ -71,6 +74,12 @@ async function main(): Promise<void> {
       console.log(`Mailbox (e-mail the panel sent): ${base}${MAILBOX_PATH} (SMTP catcher on 127.0.0.1:${demo.catcher.port})`);
     } else if ('smtp' in mail) {
       console.log(`E-mail goes out through ${mail.smtp.host}${mail.smtp.port ? `:${mail.smtp.port}` : ''} (SMTP_HOST); no Mailbox page`);
+    }
+    if (demo.mx) {
+      const pipe = path.relative(process.cwd(), path.resolve(__dirname, '..', 'src', 'bin', 'pipe.js'));
+      const secretFile = path.relative(process.cwd(), path.join(dataDir, INBOUND_SECRET_FILE));
+      console.log(`MX (e-mail to the panel, e.g. ${demo.inboundAddress}): SMTP on 127.0.0.1:${demo.mx.port} (MX_PORT)`);
+      console.log(`Pipe command: node ${pipe} --url ${base}${demo.plugin.mountPath}/mail-in --secret-file ${secretFile} < message.eml`);
     }
   });
 }

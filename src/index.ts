@@ -31,6 +31,7 @@ import { adminRoutes } from './web/admin-routes';
 import { staffRoutes } from './web/staff-routes';
 import { pluginRouter } from './web/router';
 import { pluginAddress } from './public-address';
+import type { ReceiveMail } from './model/inbound';
 
 export type * from './host';
 export type { IntakeOptions, IntakeOutcome, IntakeResult, IntakeSource, ReceiveMail } from './model/inbound';
@@ -131,6 +132,8 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
   });
   const staffWork = staffTickets(ticketDeps);
   const departments = departmentAdmin({ store, now });
+  // The intake is being built (issue 12): until then every message is held.
+  const receiveMail: ReceiveMail = async () => ({ outcome: 'held', reason: 'notReady' });
 
   const router = pluginRouter({
     currentUser: (req) => host.currentUser(req),
@@ -156,14 +159,15 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
     }),
     logger,
     isDatabaseUnavailable: store.isUnavailable,
+    receiveMail,
+    inbound: settings.mail.inbound,
   });
 
   return {
     router,
     mountPath: manifest.mountPath,
     menu: manifest.menu.map((entry) => ({ ...entry, path: manifest.mountPath })),
-    // The intake is being built (issue 12): until then every message is held.
-    receiveMail: async () => ({ outcome: 'held', reason: 'notReady' }),
+    receiveMail,
     async menuBadge(user) {
       if (user.role === 'client') return null;
       const waiting = await staffWork.waitingCount(user);

@@ -1,6 +1,7 @@
 // The floors of src/ and which way their imports may point: web → domain → model, with store,
-// mail and files beside the domain implementing the model. Read from the source's import lines,
-// so a wrong import fails here before anyone has to notice it in review.
+// mail and files beside the domain implementing the model; bin/ (the pipe command) stands apart,
+// on Node alone. Read from the source's import lines, so a wrong import fails here before anyone
+// has to notice it in review.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -75,6 +76,12 @@ const RULES: Array<(i: Import) => string | null> = [
     floorOf(i.from) === 'web' && floorOf(i.to) === 'store'
       ? 'web/ reaches the store only through the domain and what index.ts wires'
       : null,
+  // The pipe command runs where the mail server runs: no database, no express, no plugin code.
+  (i) =>
+    floorOf(i.from) === 'bin' && (i.ours ? floorOf(i.to) !== 'bin' : !i.to.startsWith('node:'))
+      ? 'bin/ imports only bin/ and node: builtins'
+      : null,
+  (i) => (floorOf(i.from) !== 'bin' && i.ours && floorOf(i.to) === 'bin' ? 'nothing imports bin/: it is a command' : null),
 ];
 
 export function violations(imports: Import[]): string[] {
@@ -146,6 +153,14 @@ describe('architecture: the floors of src/', () => {
       violations(fake('domain/x.ts', "import type { Store } from '../model/store';\nimport type { HostUser } from '../host';")).length,
       0,
     );
+    assert.equal(
+      violations(fake('bin/x.ts', "import type { ReceiveMail } from '../model/inbound';")).length,
+      1,
+      'bin/ uses no plugin code',
+    );
+    assert.equal(violations(fake('bin/x.ts', "import express from 'express';")).length, 1, 'bin/ uses no package');
+    assert.equal(violations(fake('web/x.ts', "import { postMessage } from '../bin/post-message';")).length, 1);
+    assert.equal(violations(fake('bin/x.ts', "import http from 'node:http';\nimport { USAGE } from './pipe-options';")).length, 0);
     const a = fake('model/types.ts', "import type { Store } from './store';");
     const b = fake('model/store.ts', "import type { Ticket } from './types';");
     assert.deepEqual(cycleIn([...a, ...b]), ['model/types.ts', 'model/store.ts', 'model/types.ts']);

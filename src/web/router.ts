@@ -9,6 +9,9 @@ import type { Locale } from '../host';
 import { STYLESHEET_PATH, type Stylesheet } from './stylesheet';
 import { isStorageUnavailable } from '../files/unavailable';
 import { answerUnavailable } from './unavailable';
+import { MAIL_IN_PATH, mailIntakeRoute } from './mail-intake-route';
+import type { InboundSettings } from '../model/settings';
+import type { ReceiveMail } from '../model/inbound';
 
 export interface RouterParts {
   /** The host's currentUser(). */
@@ -23,6 +26,9 @@ export interface RouterParts {
   logger: HostLogger;
   /** Whether an error means the database is not there right now (the store's classifier). */
   isDatabaseUnavailable(err: unknown): boolean;
+  /** The intake, for the pipe command's endpoint, and the settings that turn it on. */
+  receiveMail: ReceiveMail;
+  inbound: InboundSettings;
 }
 
 export function pluginRouter({
@@ -36,10 +42,14 @@ export function pluginRouter({
   stylesheet,
   logger,
   isDatabaseUnavailable,
+  receiveMail,
+  inbound,
 }: RouterParts): Router {
   const router = Router();
   // Static and the same for everyone, so before who is asking is looked up.
   router.get(STYLESHEET_PATH, stylesheet.serve);
+  // A machine's door, with its own secret: no user, no session, no CSRF token.
+  router.post(MAIL_IN_PATH, ...mailIntakeRoute({ inbound, receiveMail, logger, isDatabaseUnavailable }));
   router.use(attachContext(currentUser, catalog, defaultLocale));
 
   router.use((req, res, next) => {

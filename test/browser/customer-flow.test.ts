@@ -103,7 +103,8 @@ describe('customer flow in a real browser', function () {
     const row = page.locator('table.mailbox tr', { hasText: `[#${ticketNumber}] ${subject}` }).filter({ hasText: 'tech@panel.example' });
     await mailboxLink(page, `[#${ticketNumber}] ${subject}`);
     assert.equal(await row.count(), 1, 'one e-mail to the technical department');
-    await row.getByRole('link').click();
+    // The subject opens the e-mail (the row's other link is its Reply button).
+    await row.getByRole('link', { name: new RegExp(`^\\[#${ticketNumber}\\] `) }).click();
     await page.waitForURL(/\/mailbox\/\d+$/);
     assert.match((await page.locator('dl.mailbox-headers').textContent()) ?? '', /tech@panel\.example/);
     assert.match((await page.locator('ul.mailbox-files').textContent()) ?? '', /screen\.png[\s\S]*notes\.txt/);

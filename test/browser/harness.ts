@@ -53,7 +53,7 @@ export async function startBrowserDemo(): Promise<BrowserDemo> {
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    demo = await createDemoApp({ dataDir, port, mail: { catcherPort: 0 }, logger: memoryLogger() });
+    demo = await createDemoApp({ dataDir, port, mail: { catcherPort: 0 }, mx: { port: 0 }, logger: memoryLogger() });
     server.on('request', demo.app);
     browser = await chromium.launch({ executablePath, headless: true });
     context = await browser.newContext({ locale: 'ru-RU', acceptDownloads: true });

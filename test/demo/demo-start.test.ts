@@ -27,7 +27,7 @@ interface Demo {
 
 function startDemo(env: Record<string, string>, dataDir: string): Demo {
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, PORT: '0', SMTP_PORT: '0', DATA_DIR: dataDir, DATABASE_URL: '', SMTP_HOST: '', HOST: '', ...env },
+    env: { ...process.env, PORT: '0', SMTP_PORT: '0', MX_PORT: '0', DATA_DIR: dataDir, DATABASE_URL: '', SMTP_HOST: '', HOST: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -110,6 +110,33 @@ describe('starting the demo (npm start)', function () {
     assert.equal((await fetch(new URL('/login', url))).status, 200);
   });
 
+  it('runs its MX on 127.0.0.1, names it, and prints a pipe command that works against the demo', async () => {
+    demo = startDemo({}, dataDir);
+    const url = await started(demo);
+    // Printed after the "Listening on" line, maybe in a later chunk.
+    for (const until = Date.now() + 5000; !/^Pipe command: .*\n/m.test(demo.output()) && Date.now() < until;) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const mxPort = Number(
+      /^MX \(e-mail to the panel, e\.g\. support@panel\.example\): SMTP on 127\.0\.0\.1:(\d+) \(MX_PORT\)$/m.exec(demo.output())?.[1],
+    );
+    assert.ok(mxPort > 0, demo.output());
+    assert.equal(await reachable('127.0.0.1', mxPort), true);
+    assert.equal(await reachable(otherAddress(), mxPort), false);
+    const pipe = /^Pipe command: node (\S+) --url (\S+) --secret-file (\S+) < message\.eml$/m.exec(demo.output());
+    assert.ok(pipe, demo.output());
+    assert.equal(pipe[2], new URL('/support/requests/mail-in', url).toString());
+    assert.equal(path.resolve(pipe[3] as string), path.join(dataDir, 'mail-in.secret'));
+    const secret = fs.readFileSync(path.join(dataDir, 'mail-in.secret'), 'utf8').trim();
+    const res = await fetch(pipe[2] as string, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${secret}`, 'Content-Type': 'message/rfc822' },
+      body: 'From: ivan@example.ru\r\nSubject: pipe\r\n\r\nHello\r\n',
+    });
+    assert.equal(res.status, 200);
+    assert.ok(fs.existsSync(path.resolve(pipe[1] as string)), 'the printed command exists');
+  });
+
   it('opens to the network with HOST=0.0.0.0, with a warning', async () => {
     demo = startDemo({ HOST: '0.0.0.0' }, dataDir);
     const url = await started(demo);
@@ -126,6 +153,20 @@ describe('starting the demo (npm start)', function () {
       assert.equal(
         demo.errors(),
         `Billing panel demo: cannot start the mail catcher on 127.0.0.1:${portOf(holder)} (SMTP_PORT): the port is in use; set SMTP_PORT to a free port, or 0 for any\n`,
+      );
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('names MX_PORT in one line when the MX’s port is taken, and exits', async () => {
+    const holder = await busyPort();
+    try {
+      demo = startDemo({ MX_PORT: String(portOf(holder)) }, dataDir);
+      assert.equal(await demo.exited, 1);
+      assert.equal(
+        demo.errors(),
+        `Billing panel demo: cannot start the MX on 127.0.0.1:${portOf(holder)} (MX_PORT): the port is in use; set MX_PORT to a free port, or 0 for any\n`,
       );
     } finally {
       holder.close();
