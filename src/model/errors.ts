@@ -77,6 +77,18 @@ export class ReferenceMissingError extends StoreRefusal<'REFERENCE_MISSING'> {
   }
 }
 
+/**
+ * A message with more MIME parts than the intake takes: refused whole, before its parts are
+ * decoded, so a message of thousands of tiny parts costs a scan of its lines and no more.
+ */
+export class MailTooComplexError extends Error {
+  readonly code = 'MAIL_TOO_COMPLEX';
+  constructor(readonly maxParts: number) {
+    super(`the message has more than ${maxParts} MIME parts`);
+    this.name = 'MailTooComplexError';
+  }
+}
+
 /** An error as one line for the log and the admin page: its code, and an SMTP server's answer or its message; never a stack. */
 export function describeFailure(err: unknown): string {
   const e = (err ?? {}) as { response?: string; message?: string; code?: string };
