@@ -1,6 +1,6 @@
 // Reads the host's users and services; turns them into the contract's shapes.
 import type { Knex } from 'knex';
-import type { HostService, UserRole } from 'support-requests';
+import type { HostService, HostUser, UserRole } from 'support-requests';
 
 export interface PanelUser {
   id: string;
@@ -80,4 +80,18 @@ export async function servicesOf(knex: Knex, customerId: string): Promise<HostSe
 export async function findAccountByEmail(knex: Knex, email: string): Promise<PanelUser | null> {
   const row = (await knex('panel_users').whereRaw('lower(email) = ?', [email.trim().toLowerCase()]).first()) as UserRow | undefined;
   return row ? toUser(row) : null;
+}
+
+/** The host contract's findUserByEmail: the account as the plugin sees a user. */
+export async function hostUserByEmail(knex: Knex, email: string): Promise<HostUser | null> {
+  const user = await findAccountByEmail(knex, email);
+  if (!user) return null;
+  return {
+    id: user.id,
+    role: user.role,
+    name: user.name,
+    email: user.email,
+    ...(user.locale ? { locale: user.locale } : {}),
+    ...(user.role === 'staff' ? { departments: user.departments } : {}),
+  };
 }

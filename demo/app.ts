@@ -5,7 +5,7 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import knexFactory, { type Knex } from 'knex';
 import type { ActivatedPlugin, HostLogger, IntakeResult, SupportHost } from 'support-requests';
-import { servicesOf } from './accounts';
+import { hostUserByEmail, servicesOf } from './accounts';
 import { defaultDatabaseUrl, knexConfig, prepareDatabase } from './database';
 import { strings } from './i18n';
 import { Identity } from './identity';
@@ -167,6 +167,7 @@ export async function createDemoApp(options: DemoOptions): Promise<DemoApp> {
       knex,
       currentUser: (req) => identity.currentUser(req),
       servicesOf: (customerId) => servicesOf(knex, customerId),
+      findUserByEmail: (email) => hostUserByEmail(knex, email),
       session: (req) => sessions.state(req),
       render: (req, res, page) => layout.render(req, res, page),
       publicBaseUrl,

@@ -31,7 +31,8 @@ import { adminRoutes } from './web/admin-routes';
 import { staffRoutes } from './web/staff-routes';
 import { pluginRouter } from './web/router';
 import { pluginAddress } from './public-address';
-import type { ReceiveMail } from './model/inbound';
+import { replyAddresses } from './mail/reply-address';
+import { mailIn } from './mail-in';
 
 export type * from './host';
 export type { IntakeOptions, IntakeOutcome, IntakeResult, IntakeSource, ReceiveMail } from './model/inbound';
@@ -90,7 +91,12 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
     now,
   });
 
+  const inboundSettings = settings.mail.inbound;
+  // Mail in is on with a support address and a secret: e-mail is then answered to signed addresses.
+  const addresses =
+    inboundSettings.address && inboundSettings.secret ? replyAddresses(inboundSettings.address, inboundSettings.secret) : null;
   const mail = composer({
+    replies: addresses,
     catalog,
     ticketsUrl: address.url,
     defaultLocale: settings.defaultLocale,
@@ -109,6 +115,22 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
     now,
   };
   const tickets = customerTickets(ticketDeps);
+  const staffWork = staffTickets(ticketDeps);
+  const inbound = mailIn({
+    host,
+    tables,
+    store,
+    storage,
+    catalog,
+    defaultLocale: settings.defaultLocale,
+    settings: inboundSettings,
+    uploads: settings.uploads,
+    addresses,
+    customers: tickets,
+    staff: staffWork,
+    logger,
+    now,
+  });
   const scheduler = new Scheduler({
     jobs: [
       ...(settings.autoClose.afterDays > 0
@@ -124,16 +146,22 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
           ]
         : []),
       ...(settings.mail.keepSentDays > 0 ? [sentMailRetention(store.outbox, settings.mail.keepSentDays, logger)] : []),
-      orphanSweep({ storage, referencedKeys: (keys) => store.messages.referencedKeys(keys), logger }),
+      ...inbound.jobs,
+      orphanSweep({
+        storage,
+        // Attachments and the originals of e-mails taken in.
+        referencedKeys: async (keys) => {
+          const [attached, originals] = await Promise.all([store.messages.referencedKeys(keys), inbound.inbound.referencedKeys(keys)]);
+          return new Set([...attached, ...originals]);
+        },
+        logger,
+      }),
     ],
     leases: jobLeaseStore(host.knex, tables),
     logger,
     now,
   });
-  const staffWork = staffTickets(ticketDeps);
   const departments = departmentAdmin({ store, now });
-  // The intake is being built (issue 12): until then every message is held.
-  const receiveMail: ReceiveMail = async () => ({ outcome: 'held', reason: 'notReady' });
 
   const router = pluginRouter({
     currentUser: (req) => host.currentUser(req),
@@ -159,7 +187,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
     }),
     logger,
     isDatabaseUnavailable: store.isUnavailable,
-    receiveMail,
+    receiveMail: inbound.receiveMail,
     inbound: settings.mail.inbound,
   });
 
@@ -167,7 +195,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
     router,
     mountPath: manifest.mountPath,
     menu: manifest.menu.map((entry) => ({ ...entry, path: manifest.mountPath })),
-    receiveMail,
+    receiveMail: inbound.receiveMail,
     async menuBadge(user) {
       if (user.role === 'client') return null;
       const waiting = await staffWork.waitingCount(user);

@@ -60,6 +60,16 @@ export class FileStorage {
     await fs.promises.rename(this.partPathOf(key), this.pathOf(key));
   }
 
+  /** A whole file's bytes; null when it is gone. */
+  async read(key: string): Promise<Buffer | null> {
+    try {
+      return await fs.promises.readFile(this.pathOf(key));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+  }
+
   /** Removes files, whole or partial. */
   async remove(keys: string[]): Promise<void> {
     await Promise.all(keys.flatMap((key) => [this.pathOf(key), this.partPathOf(key)]).map((file) => fs.promises.rm(file, { force: true })));

@@ -156,7 +156,10 @@ export type HeldReason =
   | 'refused';
 
 /** Noise: neither answered nor stored. */
-export type IgnoredReason = 'automatic' | 'mailerDaemon' | 'ownMail' | 'senderFlood' | 'unknownBounce' | 'tooLarge' | 'tooComplex';
+export type IgnoredReason = 'automatic' | 'mailerDaemon' | 'ownMail' | 'senderFlood' | 'unknownBounce' | 'tooLarge' | 'tooComplex' | 'off';
+
+/** More MIME parts than this and a message is refused whole: no person's e-mail has them, a bomb does. */
+export const MAX_MAIL_PARTS = 500;
 
 /** A message the intake kept, with its original in file storage. */
 export interface InboundMail {
