@@ -229,8 +229,11 @@ export function mailIntake(deps: MailIntakeDeps) {
       };
 
       if (mail.report) {
+        // A delay is not a bounce: the server is still trying. Only recipients it gave up on count.
+        const failed = mail.report.recipients.filter((r) => r.action.toLowerCase() === 'failed');
+        if (failed.length === 0) return ignored('deliveryDelayed');
         const about = mail.report.originalMessageId;
-        const recorded = about ? await store.outbox.recordBounce(about, { at, recipients: mail.report.recipients }) : false;
+        const recorded = about ? await store.outbox.recordBounce(about, { at, recipients: failed }) : false;
         return recorded ? { outcome: 'bounce' } : ignored('unknownBounce');
       }
       const from = mail.from;

@@ -156,7 +156,8 @@ export type HeldReason =
   | 'refused';
 
 /** Noise: neither answered nor stored. */
-export type IgnoredReason = 'automatic' | 'mailerDaemon' | 'ownMail' | 'senderFlood' | 'unknownBounce' | 'tooLarge' | 'tooComplex' | 'off';
+export type IgnoredReason =
+  'automatic' | 'mailerDaemon' | 'ownMail' | 'senderFlood' | 'unknownBounce' | 'deliveryDelayed' | 'tooLarge' | 'tooComplex' | 'off';
 
 /** More MIME parts than this and a message is refused whole: no person's e-mail has them, a bomb does. */
 export const MAX_MAIL_PARTS = 500;

@@ -69,6 +69,8 @@ export interface StartOptions {
   now?: () => number;
   /** The host's publicBaseUrl (the contract member; settings.publicBaseUrl is a setting). */
   hostPublicBaseUrl?: string;
+  /** The host gives findUserByEmail (contract 1.2) over the test users. */
+  findUserByEmail?: boolean;
 }
 
 /** Real time plus an offset a test can move forward, so timed rules run without sleeping. */
@@ -112,6 +114,9 @@ export async function startPlugin(
     },
     ...(options.hostMail ? { mail: options.hostMail } : {}),
     ...(options.hostPublicBaseUrl ? { publicBaseUrl: options.hostPublicBaseUrl } : {}),
+    ...(options.findUserByEmail
+      ? { findUserByEmail: async (email: string) => Object.values(users).find((u) => u.email === email.toLowerCase()) ?? null }
+      : {}),
     logger: {
       info: (m) => log?.push(`info ${m}`),
       warn: (m) => log?.push(`warn ${m}`),
