@@ -1,9 +1,9 @@
 // The demo's SMTP catcher: a local SMTP server that accepts every e-mail the panel sends, parses
 // it and keeps the latest ones in memory for the Mailbox page. Nothing is relayed anywhere.
-import type { AddressInfo } from 'node:net';
-import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { SMTPServer, SMTPServerSession } from 'smtp-server';
 import { simpleParser, type AddressObject, type EmailAddress, type ParsedMail } from 'mailparser';
 import type { HostLogger } from 'support-requests';
+import { listenLoopbackSmtp } from './loopback-smtp';
 
 interface CaughtAttachment {
   filename: string;
@@ -139,57 +139,26 @@ export class MailCatcher {
   /** Listens on 127.0.0.1 only: the catcher accepts anyone, so it must not be reachable from outside. */
   static async start(options: MailCatcherOptions): Promise<MailCatcher> {
     const store = new MailStore(options.keep ?? DEFAULT_KEEP);
-    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     const logger = options.logger;
-    const server = new SMTPServer({
-      // Plain SMTP on loopback: no certificate to make, no login to configure.
-      secure: false,
-      disabledCommands: ['STARTTLS'],
-      authOptional: true,
-      size: maxBytes,
-      logger: false,
+    const { server, port } = await listenLoopbackSmtp({
+      port: options.port,
+      maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
       banner: 'billing panel demo mail catcher',
-      // The plugin closes its pool before the catcher closes; a client left over is cut after a second.
-      closeTimeout: 1000,
-      onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (err?: Error | null) => void) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (chunk: Buffer) => {
-          // Past the limit smtp-server keeps reading; stop buffering what will be refused anyway.
-          if (!stream.sizeExceeded) chunks.push(chunk);
-        });
-        stream.on('end', () => {
-          if (stream.sizeExceeded) {
-            return callback(Object.assign(new Error(`message larger than ${maxBytes} bytes`), { responseCode: 552 }));
-          }
-          simpleParser(Buffer.concat(chunks)).then(
-            (parsed) => {
-              store.add(parsed, session);
-              callback();
-            },
-            (err: Error) => {
-              logger?.warn(`mail catcher: cannot parse a message: ${err.message}`);
-              callback(Object.assign(new Error('cannot parse the message'), { responseCode: 554 }));
-            },
-          );
-        });
+      label: 'mail catcher',
+      logger,
+      onMessage(raw, session, reply) {
+        simpleParser(raw).then(
+          (parsed) => {
+            store.add(parsed, session);
+            reply();
+          },
+          (err: Error) => {
+            logger?.warn(`mail catcher: cannot parse a message: ${err.message}`);
+            reply(Object.assign(new Error('cannot parse the message'), { responseCode: 554 }));
+          },
+        );
       },
     });
-    // A port it cannot take rejects start() (the caller says why in one line) and is not logged.
-    const port = await new Promise<number>((resolve, reject) => {
-      const onError = (err: NodeJS.ErrnoException) =>
-        reject(
-          Object.assign(new Error(`mail catcher: cannot listen on 127.0.0.1:${options.port}: ${err.message}`, { cause: err }), {
-            code: err.code,
-          }),
-        );
-      server.once('error', onError);
-      server.listen(options.port, '127.0.0.1', () => {
-        server.off('error', onError);
-        resolve((server.server.address() as AddressInfo).port);
-      });
-    });
-    // Without a listener an SMTP client's protocol error would throw in the panel's process.
-    server.on('error', (err) => logger?.warn(`mail catcher: ${err.message}`));
     return new MailCatcher(server, store, port);
   }
 

@@ -77,6 +77,7 @@ export function mailIn(options: MailInOptions) {
         perSenderPerHour: settings.perSenderPerHour,
         requireAuthPassForStaff: settings.requireAuthPassForStaff,
         defaultDepartment: settings.defaultDepartment ?? null,
+        defaultLocale: options.defaultLocale,
         mailboxDepartments: new Map(settings.mailboxes.flatMap((m) => (m.department ? [[m.name, m.department] as const] : []))),
         log: (message) => logger.info(`support-requests mail in: ${message}`),
         now: options.now,

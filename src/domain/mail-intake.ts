@@ -18,14 +18,12 @@ import type {
   MailFile,
   ParsedMail,
   RefusedFileReason,
-  ReplyAddresses,
 } from '../model/inbound';
-import type { Store } from '../model/store';
 import type { Clock, Department, StoredFile, Ticket } from '../model/types';
 import { NotFoundError, ValidationError } from '../model/errors';
 import type { CustomerTickets } from './customer-tickets';
 import type { StaffTickets } from './staff-tickets';
-import { isTicketNumber } from './ticket-number';
+import { mailMatch, type Author, type Match, type MailMatchDeps } from './mail-match';
 import { LIMITS } from './field-rules';
 
 const HOUR = 3_600_000;
@@ -33,16 +31,11 @@ const HOUR = 3_600_000;
 const FLOOD_FACTOR = 2;
 /** The first line of a staff e-mail that makes it an internal note. */
 const NOTE_MARK = /^#note[ \t]*(\r?\n|$)/i;
-const SUBJECT_TAG = /\[#([1-9]\d{7})\]/;
 
-export interface MailIntakeDeps {
-  store: Store;
+export interface MailIntakeDeps extends MailMatchDeps {
   inbound: InboundMailStore;
-  addresses: ReplyAddresses;
   customers: CustomerTickets;
   staff: StaffTickets;
-  /** The host's lookup (contract 1.2); without it only replies are taken. */
-  findUserByEmail?: (email: string) => Promise<HostUser | null>;
   /** Writes a file the message carries to storage, with its type detected from its content. */
   keepFile(file: MailFile): Promise<StoredFile>;
   discardFiles(keys: string[]): Promise<void>;
@@ -50,10 +43,6 @@ export interface MailIntakeDeps {
   phrases: IntakePhrases;
   perSenderPerHour: number;
   requireAuthPassForStaff: boolean;
-  /** The department of mail to the plain support address; null holds such mail. */
-  defaultDepartment: string | null;
-  /** Mailboxes that open requests in a department, by mailbox name. */
-  mailboxDepartments: Map<string, string>;
   log(message: string): void;
   now?: Clock;
 }
@@ -63,71 +52,15 @@ export interface Original {
   keep(): Promise<{ key: string; size: number }>;
 }
 
-type Author = { kind: 'customer'; user: HostUser } | { kind: 'staff'; user: HostUser };
-type Match = { ticket: Ticket; by: 'token' | 'thread' | 'subject' } | { ticket: null; forged: boolean };
-
 export function mailIntake(deps: MailIntakeDeps) {
   const { store, inbound, addresses } = deps;
   const now = deps.now ?? Date.now;
+  const { findRequest, authorOf, intakeDepartment } = mailMatch(deps);
 
   /** The same message for the same request (or held, or opening one) is one row, and one thread message. */
   function dedupeKey(mail: ParsedMail, original: Buffer, target: string): string {
     const id = mail.messageId ?? `sha256:${crypto.createHash('sha256').update(original).digest('hex')}`;
     return crypto.createHash('sha256').update(`${id}\n${target}`).digest('hex');
-  }
-
-  async function findRequest(mail: ParsedMail): Promise<Match> {
-    let forged = false;
-    for (const recipient of mail.recipients) {
-      const meaning = addresses.read(recipient);
-      if (meaning.kind === 'forged') forged = true;
-      if (meaning.kind !== 'ticket') continue;
-      const ticket = await store.tickets.findByNumber(meaning.ticketNumber);
-      if (ticket) return { ticket, by: 'token' };
-    }
-    // Newest first: a reply's In-Reply-To names the e-mail it answers.
-    for (const id of [...mail.inReplyTo, ...[...mail.references].reverse()]) {
-      const number = addresses.ticketOfMessageId(id);
-      const ticket = number ? await store.tickets.findByNumber(number) : null;
-      if (ticket) return { ticket, by: 'thread' };
-    }
-    const tagged = SUBJECT_TAG.exec(mail.subject)?.[1];
-    const ticket = tagged && isTicketNumber(tagged) ? await store.tickets.findByNumber(tagged) : null;
-    return ticket ? { ticket, by: 'subject' } : { ticket: null, forged };
-  }
-
-  /** Who the sender is on this request: its customer, or staff of its department; null for anyone else. */
-  async function authorOf(ticket: Ticket, from: { address: string; name: string }): Promise<Author | null> {
-    const address = from.address;
-    if (ticket.customerEmail.toLowerCase() === address) {
-      return { kind: 'customer', user: { id: ticket.customerId, role: 'client', name: ticket.customerName, email: address } };
-    }
-    const department = await store.departments.find(ticket.departmentId);
-    if (department && [...department.emails, ...department.onCall].some((a) => a.toLowerCase() === address)) {
-      // The department's own mailbox answering: written in the department's name.
-      const name = from.name || department.name.en;
-      return { kind: 'staff', user: { id: `mail:${address}`, role: 'staff', name, email: address, departments: [department.code] } };
-    }
-    const member = (await store.members.list(ticket.departmentId)).find((m) => m.email.toLowerCase() === address);
-    if (member) return { kind: 'staff', user: { id: member.userId, role: 'staff', name: member.name, email: address } };
-    const user = deps.findUserByEmail ? await deps.findUserByEmail(address) : null;
-    if (user?.role === 'client' && user.id === ticket.customerId) return { kind: 'customer', user };
-    if (user && user.role !== 'client') return { kind: 'staff', user };
-    return null;
-  }
-
-  /** The department a message to a support address opens a request in; undefined when it is not to one. */
-  function intakeDepartment(mail: ParsedMail, options: IntakeOptions): string | null | undefined {
-    let toSupport = false;
-    for (const recipient of mail.recipients) {
-      const meaning = addresses.read(recipient);
-      if (meaning.kind === 'intake') return meaning.departmentCode;
-      if (meaning.kind === 'support') toSupport = true;
-    }
-    const byMailbox = options.mailbox ? deps.mailboxDepartments.get(options.mailbox) : undefined;
-    if (byMailbox) return byMailbox;
-    if (toSupport || options.mailbox) return deps.defaultDepartment;
-    return undefined;
   }
 
   /** The text and the files that land in the thread; refused files are named in the text. */
@@ -250,16 +183,20 @@ export function mailIntake(deps: MailIntakeDeps) {
       }
 
       const match = await findRequest(mail);
-      if (match.ticket) return answer(match.ticket, match.by);
+      if (match.ticket) return answer(match.ticket, match.by, match.audience);
       const code = intakeDepartment(mail, options);
       if (code === undefined) return hold(match.forged ? 'forgedToken' : 'noMatch');
       return open(code);
 
-      async function answer(ticket: Ticket, by: 'token' | 'thread' | 'subject'): Promise<IntakeResult> {
+      async function answer(ticket: Ticket, by: Match['by'], audience: Match['audience']): Promise<IntakeResult> {
         const author = await authorOf(ticket, from!);
         if (!author) return hold('senderNotAllowed', ticket);
+        const vouched = mail.authVerdict === 'pass';
         // A subject tag is all anyone needs to type: only a sender the receiving server vouched for may use it.
-        if (by === 'subject' && mail.authVerdict !== 'pass') return hold('unverifiedSender', ticket);
+        if (by === 'subject' && !vouched) return hold('unverifiedSender', ticket);
+        // The customer's own e-mails carry a reply address too: a From rewritten to staff's
+        // needs the address only department e-mail carries, or the receiving server's word.
+        if (author.kind === 'staff' && audience !== 'department' && !vouched) return hold('unverifiedSender', ticket);
         if (author.kind === 'staff' && deps.requireAuthPassForStaff && mail.authVerdict !== 'pass')
           return hold('staffNotAuthenticated', ticket);
         const key = dedupeKey(mail, raw, ticket.number);

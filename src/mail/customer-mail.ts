@@ -38,14 +38,14 @@ export function customerMail(kit: Envelopes) {
         days: notice.days ?? null,
         openedByMail: notice.openedByMail === true,
         // With mail in set up, a reply to this e-mail lands in the request.
-        answerByMail: kit.replyTo(ticket).replyTo !== undefined,
+        answerByMail: kit.replyTo(ticket, 'customer').replyTo !== undefined,
         link: kit.linkOf(ticket),
         listed: files.listed,
         departmentName: notice.department?.name[locale] ?? null,
         customer: { name: oneLine(ticket.customerName) },
       },
       {
-        ...kit.replyTo(ticket),
+        ...kit.replyTo(ticket, 'customer'),
         attachments: files.attached,
         ...(notice.thread ? { inReplyTo: notice.thread, references: [notice.thread] } : {}),
       },

@@ -50,10 +50,10 @@ export function departmentMail(kit: Envelopes) {
         link: kit.linkOf(ticket),
         listed: files.listed,
         customer: { name: oneLine(ticket.customerName), email: ticket.customerEmail },
-        answerByMail: kit.replyTo(ticket).replyTo !== undefined,
+        answerByMail: kit.replyTo(ticket, 'department').replyTo !== undefined,
       },
       {
-        ...kit.replyTo(ticket),
+        ...kit.replyTo(ticket, 'department'),
         attachments: files.attached,
         headers: department.urgent ? { 'X-Priority': '1 (Highest)', Importance: 'high' } : {},
         ...(threadId ? { inReplyTo: threadId, references: [threadId] } : {}),

@@ -56,8 +56,8 @@ export function envelopes(options: EnvelopeOptions) {
     },
 
     /** Where the ticket's e-mails are answered to, when mail in is set up. */
-    replyTo(ticket: Ticket): Pick<MailEnvelope, 'replyTo'> {
-      return options.replies ? { replyTo: options.replies.forTicket(ticket.number) } : {};
+    replyTo(ticket: Ticket, audience: 'customer' | 'department'): Pick<MailEnvelope, 'replyTo'> {
+      return options.replies ? { replyTo: options.replies.forTicket(ticket.number, audience) } : {};
     },
 
     /** Attaches files while their total fits the limit; otherwise lists them with links. */

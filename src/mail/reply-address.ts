@@ -1,6 +1,7 @@
 // The plugin's addresses on the support mailbox, and its Message-IDs, each carrying an HMAC of
 // the request number under the inbound secret:
-//   support+12345678.<sig>@example.com   answers to request 12345678
+//   support+12345678.c.<sig>@example.com answers to request 12345678 (c: in the customer's e-mail,
+//                                        d: in a department's; only d takes staff answers)
 //   support+technical@example.com        opens a request in the department "technical"
 //   <sr.12345678.<random>.<sig>@example.com>   a Message-ID the plugin made for that request
 // A mail client keeps the plus address when replying, and In-Reply-To/References keep the
@@ -10,7 +11,7 @@ import type { AddressMeaning, ReplyAddresses } from '../model/inbound';
 
 /** Hex digits of the HMAC kept: 64 bits, beyond guessing by sending mail. */
 const SIGNATURE_LENGTH = 16;
-const TICKET_PART = /^([1-9]\d{7})\.([a-f0-9]{16})$/;
+const TICKET_PART = /^([1-9]\d{7})\.([cd])\.([a-f0-9]{16})$/;
 const DEPARTMENT_PART = /^[a-z][a-z0-9_]{0,31}$/;
 const MESSAGE_ID = /^<sr\.([1-9]\d{7})\.([a-f0-9]{1,32})\.([a-f0-9]{16})@[^>]+>$/;
 
@@ -24,7 +25,10 @@ export function replyAddresses(supportAddress: string, secret: string): ReplyAdd
   const same = (a: string, b: string): boolean => a.length === b.length && crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
   return {
-    forTicket: (ticketNumber) => `${local}+${ticketNumber}.${sign('reply', ticketNumber)}@${domain}`,
+    forTicket: (ticketNumber, audience) => {
+      const a = audience === 'customer' ? 'c' : 'd';
+      return `${local}+${ticketNumber}.${a}.${sign(`reply:${a}`, ticketNumber)}@${domain}`;
+    },
 
     read(address): AddressMeaning {
       const lower = address.trim().toLowerCase();
@@ -35,7 +39,11 @@ export function replyAddresses(supportAddress: string, secret: string): ReplyAdd
       if (plus.length === 0) return { kind: 'support' };
       const tag = plus.join('+');
       const ticket = TICKET_PART.exec(tag);
-      if (ticket) return same(ticket[2]!, sign('reply', ticket[1]!)) ? { kind: 'ticket', ticketNumber: ticket[1]! } : { kind: 'forged' };
+      if (ticket) {
+        const [, ticketNumber, a, signature] = ticket as unknown as [string, string, 'c' | 'd', string];
+        if (!same(signature, sign(`reply:${a}`, ticketNumber))) return { kind: 'forged' };
+        return { kind: 'ticket', ticketNumber, audience: a === 'c' ? 'customer' : 'department' };
+      }
       if (/^\d/.test(tag)) return { kind: 'forged' };
       return DEPARTMENT_PART.test(tag) ? { kind: 'intake', departmentCode: tag } : { kind: 'other' };
     },

@@ -116,8 +116,11 @@ export interface ParsedMail {
  * a sender could forge (mail/reply-address.ts).
  */
 export interface ReplyAddresses {
-  /** The address a request's e-mails are answered to: a plus address naming it, signed. */
-  forTicket(ticketNumber: string): string;
+  /**
+   * The address a request's e-mails are answered to: a plus address naming it and whose e-mail
+   * it was in (the customer's or a department's), signed.
+   */
+  forTicket(ticketNumber: string, audience: 'customer' | 'department'): string;
   /**
    * What a recipient address says: a request (valid signature), a forged one (a request's form
    * with a wrong signature), a department's intake (support+<code>@), the plain support address,
@@ -131,7 +134,7 @@ export interface ReplyAddresses {
 }
 
 export type AddressMeaning =
-  | { kind: 'ticket'; ticketNumber: string }
+  | { kind: 'ticket'; ticketNumber: string; audience: 'customer' | 'department' }
   | { kind: 'forged' }
   | { kind: 'intake'; departmentCode: string }
   | { kind: 'support' }

@@ -73,6 +73,7 @@ async function world(options: { users?: HostUser[]; lookup?: boolean; perSenderP
     perSenderPerHour: options.perSenderPerHour ?? 0,
     requireAuthPassForStaff: options.requireAuthPassForStaff ?? false,
     defaultDepartment: 'client_relations',
+    defaultLocale: 'ru',
     mailboxDepartments: new Map([['emergency-box', 'emergency']]),
     log: (m) => void logged.push(m),
     now: w.clock.now,
@@ -87,7 +88,7 @@ describe('domain: mail intake', () => {
   it("a customer's reply to the request's address lands in it, once, and tells the department", async () => {
     const w = await world();
     const ticket = await w.open(ivan);
-    const mail = parsed({ from: ivan.email, recipients: [addresses.forTicket(ticket.number)] });
+    const mail = parsed({ from: ivan.email, recipients: [addresses.forTicket(ticket.number, 'customer')] });
     assert.deepEqual(await w.take(mail), { outcome: 'stored', ticketNumber: ticket.number });
     const thread = await w.thread(ticket);
     assert.equal(thread.length, 2);
@@ -105,7 +106,7 @@ describe('domain: mail intake', () => {
     const w = await world();
     const ticket = await w.open(ivan);
     await w.customer.close(ivan, ticket.number);
-    await w.take(parsed({ from: 'IVAN@example.ru'.toLowerCase(), recipients: [addresses.forTicket(ticket.number)] }));
+    await w.take(parsed({ from: 'IVAN@example.ru'.toLowerCase(), recipients: [addresses.forTicket(ticket.number, 'customer')] }));
     const now = (await w.store.tickets.findByNumber(ticket.number))!;
     assert.notEqual(now.status, 'closed');
     assert.equal(now.closedAt, null);
@@ -114,7 +115,7 @@ describe('domain: mail intake', () => {
   it("the department's mailbox answers the customer; a staff member's #note stays internal", async () => {
     const w = await world();
     const ticket = await w.open(ivan);
-    const to = [addresses.forTicket(ticket.number)];
+    const to = [addresses.forTicket(ticket.number, 'department')];
     assert.equal(
       (await w.take(parsed({ from: 'technical@panel.example', recipients: to, text: 'Перезагрузили сервер.' }))).outcome,
       'stored',
@@ -142,7 +143,7 @@ describe('domain: mail intake', () => {
     const w = await world();
     const a = await w.open(ivan);
     const b = await w.open(olga, 'client_relations');
-    const tokenOfA = addresses.forTicket(a.number);
+    const tokenOfA = addresses.forTicket(a.number, 'customer');
     const forged = tokenOfA.replace(a.number, b.number);
     assert.deepEqual(await w.take(parsed({ from: olga.email, recipients: [forged] })), { outcome: 'held', reason: 'forgedToken' });
     // Olga got hold of Ivan's reply address: she is not Ivan, nor staff of his department.
@@ -175,7 +176,7 @@ describe('domain: mail intake', () => {
   it('auto-replies, mailer daemons and our own mail coming back are dropped, not stored', async () => {
     const w = await world();
     const ticket = await w.open(ivan);
-    const to = [addresses.forTicket(ticket.number)];
+    const to = [addresses.forTicket(ticket.number, 'customer')];
     assert.deepEqual(await w.take(parsed({ from: ivan.email, recipients: to, automatic: 'Auto-Submitted: auto-replied' })), {
       outcome: 'ignored',
       reason: 'automatic',
@@ -193,7 +194,7 @@ describe('domain: mail intake', () => {
   it('a sender beyond the hourly limit is held, and beyond twice the limit dropped', async () => {
     const w = await world({ perSenderPerHour: 2 });
     const ticket = await w.open(ivan);
-    const to = [addresses.forTicket(ticket.number)];
+    const to = [addresses.forTicket(ticket.number, 'customer')];
     const outcomes = [];
     for (let i = 0; i < 5; i++) outcomes.push((await w.take(parsed({ from: ivan.email, recipients: to }))).outcome);
     assert.deepEqual(outcomes, ['stored', 'stored', 'held', 'held', 'ignored']);
@@ -241,7 +242,7 @@ describe('domain: mail intake', () => {
     const w = await world();
     const ticket = await w.open(ivan);
     const files = [file('screen.png', 'image/png'), file('setup.exe', 'application/x-msdownload'), file('huge.png', 'image/png', 5000)];
-    await w.take(parsed({ from: ivan.email, recipients: [addresses.forTicket(ticket.number)], files }));
+    await w.take(parsed({ from: ivan.email, recipients: [addresses.forTicket(ticket.number, 'customer')], files }));
     const last = (await w.thread(ticket)).at(-1)!;
     assert.deepEqual(
       last.attachments.map((a) => a.originalName),
@@ -254,7 +255,7 @@ describe('domain: mail intake', () => {
   it('a message whose quote cut left nothing keeps its whole text; one with nothing at all is held', async () => {
     const w = await world();
     const ticket = await w.open(ivan);
-    const to = [addresses.forTicket(ticket.number)];
+    const to = [addresses.forTicket(ticket.number, 'customer')];
     await w.take(parsed({ from: ivan.email, recipients: to, text: '', fullText: '> только цитата' }));
     assert.equal((await w.thread(ticket)).at(-1)!.body, '> только цитата');
     assert.deepEqual(await w.take(parsed({ from: ivan.email, recipients: to, text: '', fullText: '' })), {
@@ -267,11 +268,25 @@ describe('domain: mail intake', () => {
   it('a staff answer needs a passing Authentication-Results when the settings say so', async () => {
     const w = await world({ requireAuthPassForStaff: true });
     const ticket = await w.open(ivan);
-    const to = [addresses.forTicket(ticket.number)];
+    const to = [addresses.forTicket(ticket.number, 'department')];
     assert.equal((await w.take(parsed({ from: petr.email, recipients: to }))).reason, 'staffNotAuthenticated');
     assert.equal((await w.take(parsed({ from: petr.email, recipients: to, authVerdict: 'pass' }))).outcome, 'stored');
     // Customers are not asked for it.
     assert.equal((await w.take(parsed({ from: ivan.email, recipients: to }))).outcome, 'stored');
+  });
+
+  it("a staff From on the customer's reply address is not taken on its word: the customer could have written it", async () => {
+    const w = await world();
+    const ticket = await w.open(ivan);
+    const customers = [addresses.forTicket(ticket.number, 'customer')];
+    const forged = parsed({ from: 'technical@panel.example', recipients: customers, text: 'Всё исправлено, закрываем.' });
+    assert.deepEqual(await w.take(forged), { outcome: 'held', reason: 'unverifiedSender', ticketNumber: ticket.number });
+    // The same through the thread's Message-ID alone: no reply address of a department's.
+    const threaded = parsed({ from: petr.email, inReplyTo: [addresses.newMessageId(ticket.number)] });
+    assert.equal((await w.take(threaded)).reason, 'unverifiedSender');
+    assert.equal((await w.thread(ticket)).length, 1);
+    // Vouched for by the receiving server, it is staff's.
+    assert.equal((await w.take(parsed({ from: petr.email, recipients: customers, authVerdict: 'pass' }))).outcome, 'stored');
   });
 
   it('a delivery report marks the e-mail it is about', async () => {

@@ -27,14 +27,21 @@ forEachDatabase('mail in: the corpus through receiveMail', (db) => {
   });
   after(() => t?.close());
 
-  /** A new request of Ivan's, and what the corpus' placeholders stand for on it. */
-  async function request(): Promise<{ ticket: { id: number; number: string }; values: CorpusValues }> {
+  /** The reply address of the request's e-mail of this kind (the department's notice, the customer's confirmation). */
+  async function replyAddress(number: string, kind: string): Promise<string> {
+    const row = await t.knex(t.tables.outbox).where({ ticket_number: number, kind }).first('envelope');
+    return (JSON.parse(row.envelope) as { replyTo: string }).replyTo;
+  }
+
+  /** A new request of Ivan's, and what the corpus' placeholders stand for on it for this sender. */
+  async function request(from: string): Promise<{ ticket: { id: number; number: string }; values: CorpusValues }> {
     const number = await createTicket(t, t.as('ivan'), { subject: 'Не приходит почта на домен' });
     const row = await t.knex(t.tables.tickets).where('number', number).first('id', 'thread_message_id');
     return {
       ticket: { id: Number(row.id), number },
       values: {
-        replyTo: (await t.knex(t.tables.outbox).where('ticket_number', number).first('envelope')).envelope.match(/"replyTo":"([^"]+)"/)[1],
+        // Staff answer the department's notice; everyone else has the customer's e-mail.
+        replyTo: await replyAddress(number, from === 'staff' ? 'department-new' : 'customer-confirmation'),
         threadId: row.thread_message_id,
         number,
         customer: users.ivan!.email,
@@ -46,7 +53,7 @@ forEachDatabase('mail in: the corpus through receiveMail', (db) => {
 
   for (const entry of corpusIndex()) {
     it(`${entry.file}: ${entry.expect}${entry.reason ? ` (${entry.reason})` : ''}`, async () => {
-      const { ticket, values } = await request();
+      const { ticket, values } = await request(entry.from);
       const before = await t.knex(t.tables.messages).where('ticket_id', ticket.id).count({ n: '*' });
       const result = await t.plugin.receiveMail(corpusMessage(entry.file, values), { source: 'api' });
       assert.equal(result.outcome, entry.expect, `${entry.about}\n${JSON.stringify(result)}`);

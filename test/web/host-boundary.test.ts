@@ -99,8 +99,10 @@ forEachDatabase('host boundary', (db) => {
 describe('host boundary: the environment', () => {
   it('is not read by the plugin: everything comes from the host contract and the settings', () => {
     const src = path.resolve(__dirname, '..', '..', 'src');
+    // bin/ is the pipe command, a program of its own run by the mail server, not the plugin.
     const readers = fs
       .readdirSync(src, { recursive: true, encoding: 'utf8' })
+      .filter((file) => !file.startsWith('bin'))
       .filter((file) => file.endsWith('.js') && fs.readFileSync(path.join(src, file), 'utf8').includes('process.env'));
     assert.deepEqual(readers, []);
   });

@@ -29,10 +29,10 @@ forEachDatabase('the mail intake endpoint', (db) => {
     return (auth === null ? req : req.set('Authorization', auth)).send(body);
   };
 
-  async function nothingStored(): Promise<void> {
+  /** The inbound mail rows and the files in storage, to compare before and after. */
+  async function stored(): Promise<{ rows: number; files: string[] }> {
     const rows = (await t.knex(t.tables.inboundMail).count({ n: '*' }))[0] as { n: number | string };
-    assert.equal(Number(rows.n), 0);
-    assert.deepEqual(filesUnder(t.storageDir), []);
+    return { rows: Number(rows.n), files: filesUnder(t.storageDir) };
   }
 
   it('takes a message with the secret, no user and no session: 200 and the outcome as JSON', async () => {
@@ -48,6 +48,7 @@ forEachDatabase('the mail intake endpoint', (db) => {
   });
 
   it('401 without the secret or with another, and 404 while inbound mail is off', async () => {
+    const before = await stored();
     for (const auth of [null, 'Bearer', `Bearer ${SECRET}x`, `Basic ${Buffer.from(`x:${SECRET}`).toString('base64')}`, SECRET]) {
       const res = await post(t, auth).expect(401);
       assert.deepEqual(res.body, { error: 'unauthorized' }, String(auth));
@@ -56,10 +57,11 @@ forEachDatabase('the mail intake endpoint', (db) => {
     // No address: mail in is off, whatever the secret.
     const res = await post(off, `Bearer ${SECRET}`).expect(404);
     assert.deepEqual(res.body, { error: 'notConfigured' });
-    await nothingStored();
+    assert.deepEqual(await stored(), before);
   });
 
   it('refuses a message over maxMessageMb with 413, stored nowhere, whether it says its length or not', async () => {
+    const before = await stored();
     const big = Buffer.concat([Buffer.from(MESSAGE), Buffer.alloc(11 * 1024, 0x61)]);
     const res = await post(t, `Bearer ${SECRET}`, big).expect(413);
     assert.deepEqual(res.body, { error: 'tooLarge' });
@@ -84,7 +86,7 @@ forEachDatabase('the mail intake endpoint', (db) => {
     });
     assert.equal(chunked.status, 413);
     assert.deepEqual(JSON.parse(chunked.body), { error: 'tooLarge' });
-    await nothingStored();
+    assert.deepEqual(await stored(), before);
     assert.ok(
       log.every((line) => /^warn support-requests: POST \/mail-in answered 413: /.test(line)),
       log.join('\n'),
@@ -92,9 +94,10 @@ forEachDatabase('the mail intake endpoint', (db) => {
   });
 
   it('415 for a body that is not message/rfc822, 400 for an empty one', async () => {
+    const before = await stored();
     assert.deepEqual((await post(t, `Bearer ${SECRET}`, MESSAGE, 'text/plain').expect(415)).body, { error: 'unsupportedType' });
     assert.deepEqual((await post(t, `Bearer ${SECRET}`, '').expect(400)).body, { error: 'emptyMessage' });
-    await nothingStored();
+    assert.deepEqual(await stored(), before);
   });
 
   it('other methods on the address are the plugin’s pages: sign in', async () => {
