@@ -16,6 +16,7 @@ import { forEachDatabase, uniquePrefix, type Connection } from '../support/datab
 import { Dovecot } from '../support/dovecot';
 import { waitUntil } from '../support/smtp-sink';
 import { MIGRATIONS_DIR } from '../support/store-fixtures';
+import { startPlugin } from '../support/test-host';
 
 const MB = 1024 * 1024;
 
@@ -335,5 +336,36 @@ forEachDatabase('IMAP reader', (db) => {
       log[0] as string,
       /^error support-requests mail in: mailbox "user\d+" .*\/Nowhere\): the server refused SELECT: Mailbox doesn't exist: Nowhere/,
     );
+  });
+
+  it('the plugin reads each configured mailbox once mail in is set up (address and secret), and none before', async () => {
+    const [user, second, unread] = [dovecot.addUser(), dovecot.addUser(), dovecot.addUser()];
+    await dovecot.append(user, 'INBOX', message(`${user}-1`));
+    await dovecot.append(unread, 'INBOX', message(`${unread}-1`));
+    const secret = 's'.repeat(32);
+    // Started first: had it a reader, that reader would log in before the other plugin's does.
+    const off = await startPlugin(db, { mail: { inbound: { secret, mailboxes: [dovecot.mailbox(unread)] } } });
+    const on = await startPlugin(db, {
+      mail: { inbound: { address: 'support@panel.example', secret, mailboxes: [dovecot.mailbox(user), dovecot.mailbox(second)] } },
+    });
+    const readersOf = async (t: typeof on) =>
+      ((await t.knex(t.tables.jobLeases).pluck('name')) as string[]).filter((name) => name.startsWith('imap:')).sort();
+    try {
+      // Taken by the plugin's own receiveMail, whatever it answers: every answer is final.
+      await waitUntil(
+        async () => (await dovecot.messages(user, 'INBOX'))[0]?.flags.includes('\\Seen') ?? false,
+        10_000,
+        'the message flagged',
+      );
+      await waitUntil(async () => (await readersOf(on)).length === 2, 10_000, 'a reader per mailbox');
+      assert.deepEqual(await readersOf(on), [`imap:${user}`, `imap:${second}`]);
+      assert.deepEqual(await readersOf(off), []);
+      const logins = dovecot.log().split(`Login: user=<${unread}>`).length - 1;
+      assert.equal(logins, 1, 'only the APPEND logged in to the mailbox of the plugin without mail in');
+      assert.equal((await dovecot.messages(unread, 'INBOX'))[0]?.flags.includes('\\Seen'), false);
+    } finally {
+      await off.close();
+      await on.close();
+    }
   });
 });
