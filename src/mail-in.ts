@@ -18,8 +18,10 @@ import { readMessage } from './mail/in/read-message';
 import { parseMail } from './mail/in/parse';
 import { intakePhrases } from './mail/in/intake-phrases';
 import { heldMailRetention } from './mail/in/held-retention';
+import { imapReaderJob } from './mail/in/imap-reader';
 import type { TableNames } from './store/tables';
 import { inboundMailStore } from './store/inbound-mail';
+import { mailboxPositionStore } from './store/mailbox-positions';
 import { mailIntake } from './domain/mail-intake';
 import { heldMail } from './domain/held-mail';
 import type { CustomerTickets } from './domain/customer-tickets';
@@ -110,8 +112,14 @@ export function mailIn(options: MailInOptions) {
     return raw ? parse(raw) : null;
   }
 
-  const jobs: Job[] =
-    settings.keepHeldDays > 0 ? [heldMailRetention(inbound, settings.keepHeldDays, (keys) => storage.remove(keys), logger)] : [];
+  const positions = mailboxPositionStore(host.knex, options.tables);
+  const jobs: Job[] = [
+    ...(settings.keepHeldDays > 0 ? [heldMailRetention(inbound, settings.keepHeldDays, (keys) => storage.remove(keys), logger)] : []),
+    // A reader per IMAP mailbox while mail in is on; each hands its mail to this receiveMail.
+    ...(intake
+      ? settings.mailboxes.map((mailbox) => imapReaderJob({ mailbox, positions, receive: receiveMail, logger, maxMessageBytes: maxBytes }))
+      : []),
+  ];
 
   return {
     receiveMail,

@@ -168,5 +168,17 @@ export function validateSettings(manifest: Manifest, input: unknown): Settings {
   const settings = structuredClone(input ?? {}) as Record<string, unknown>;
   const check = settingsCheckOf(manifest);
   if (!check(settings)) throw new ManifestError(describe('settings', check.errors?.[0]));
-  return settings as unknown as Settings;
+  const valid = settings as unknown as Settings;
+  checkMailboxNames(valid);
+  return valid;
+}
+
+/** A mailbox's position is kept under its name, so two mailboxes of one name would share it. */
+function checkMailboxNames(settings: Settings): void {
+  const seen = new Set<string>();
+  settings.mail.inbound.mailboxes.forEach(({ name }, index) => {
+    if (seen.has(name))
+      throw new ManifestError(`settings/mail/inbound/mailboxes/${index}/name "${name}" is the name of another mailbox too`);
+    seen.add(name);
+  });
 }

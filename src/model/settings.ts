@@ -147,37 +147,7 @@ export interface InboundSettings {
   /**
    * IMAP mailboxes to read: one support mailbox, or one per department.
    */
-  mailboxes: {
-    /**
-     * A short name, unique among the mailboxes: where the reader stands in it is kept under this name.
-     */
-    name: string;
-    host: string;
-    port?: number;
-    /**
-     * TLS from the first byte (port 993); otherwise STARTTLS when offered.
-     */
-    secure?: boolean;
-    user: string;
-    password: string;
-    folder?: string;
-    /**
-     * A folder processed mail is moved to; without it, processed mail is flagged (and stays).
-     */
-    moveTo?: string;
-    /**
-     * The flag processed mail gets when it is not moved.
-     */
-    flag?: string;
-    /**
-     * A department code: new mail in this mailbox opens requests in that department.
-     */
-    department?: string;
-    /**
-     * How often the mailbox is looked at when the server offers no IDLE, and how long one IDLE lasts before the reader looks again.
-     */
-    pollSeconds?: number;
-  }[];
+  mailboxes: MailboxSettings[];
   /**
    * Larger messages are refused whole.
    */
@@ -194,4 +164,35 @@ export interface InboundSettings {
    * Held mail older than this is deleted by the background scheduler; 0 keeps it.
    */
   keepHeldDays: number;
+}
+export interface MailboxSettings {
+  /**
+   * A short name, unique among the mailboxes: where the reader stands in it is kept under this name.
+   */
+  name: string;
+  host: string;
+  port: number;
+  /**
+   * TLS from the first byte (port 993); otherwise STARTTLS when offered.
+   */
+  secure: boolean;
+  user: string;
+  password: string;
+  folder: string;
+  /**
+   * A folder processed mail is moved to; without it, processed mail is flagged (and stays).
+   */
+  moveTo?: string;
+  /**
+   * The flag processed mail gets when it is not moved.
+   */
+  flag: string;
+  /**
+   * A department code: new mail in this mailbox opens requests in that department.
+   */
+  department?: string;
+  /**
+   * How often the mailbox is looked at when the server offers no IDLE, and how long one IDLE lasts before the reader looks again.
+   */
+  pollSeconds: number;
 }

@@ -21,7 +21,12 @@ const NAMED: Record<string, string> = {
   '.properties.mail.properties.inbound.properties.mailboxes.items': 'MailboxSettings',
 };
 
-type Schema = JSONSchema & { properties?: Record<string, Schema>; additionalProperties?: boolean | Schema; required?: string[] };
+type Schema = JSONSchema & {
+  properties?: Record<string, Schema>;
+  additionalProperties?: boolean | Schema;
+  items?: Schema | Schema[];
+  required?: string[];
+};
 
 /**
  * The settings as the code sees them, after validation filled in the defaults: a property with
@@ -43,6 +48,8 @@ function asValidated(schema: Schema, at: string): Schema {
   if (typeof schema.additionalProperties === 'object') {
     copy.additionalProperties = asValidated(schema.additionalProperties, `${at}.additionalProperties`);
   }
+  // The objects of a list get their defaults too (validation fills in each mailbox's port, folder...).
+  if (schema.items && !Array.isArray(schema.items)) copy.items = asValidated(schema.items, `${at}.items`);
   return copy;
 }
 

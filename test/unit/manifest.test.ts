@@ -49,6 +49,8 @@ describe('plugin.json', () => {
 describe('settings', () => {
   const manifest = loadManifest();
 
+  const mailboxNamed = (name: string) => ({ name, host: 'imap.example.com', user: name, password: 'secret' });
+
   it('fill in the defaults', () => {
     const settings = validateSettings(manifest, {});
     assert.equal(settings.tablePrefix, 'support_');
@@ -57,6 +59,9 @@ describe('settings', () => {
     assert.equal(settings.uploads.maxFileSizeMb, 10);
     assert.ok(settings.uploads.allowedTypes.includes('application/pdf'));
     assert.deepEqual(settings.contacts, {});
+    // Each mailbox of the list gets its own.
+    const [mailbox] = validateSettings(manifest, { mail: { inbound: { mailboxes: [mailboxNamed('support')] } } }).mail.inbound.mailboxes;
+    assert.deepEqual(mailbox, { ...mailboxNamed('support'), port: 993, secure: true, folder: 'INBOX', flag: '\\Seen', pollSeconds: 60 });
   });
 
   const wrong: Array<[string, unknown, RegExp]> = [
@@ -75,6 +80,11 @@ describe('settings', () => {
     ['a prefix with a dash', { tablePrefix: 'my-prefix' }, /settings\/tablePrefix must match pattern/],
     ['an unknown setting', { colour: 'blue' }, /settings: unknown field "colour"/],
     ['an unsupported locale', { defaultLocale: 'de' }, /settings\/defaultLocale must be equal to one of the allowed values/],
+    [
+      'two mailboxes of one name',
+      { mail: { inbound: { mailboxes: [mailboxNamed('support'), mailboxNamed('sales'), mailboxNamed('support')] } } },
+      /settings\/mail\/inbound\/mailboxes\/2\/name "support" is the name of another mailbox too/,
+    ],
   ];
   for (const [what, input, message] of wrong) {
     it(`refuse ${what}, naming the field`, () => {
