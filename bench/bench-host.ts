@@ -48,6 +48,8 @@ export interface BenchHostOptions {
   before?: RequestHandler;
   /** The host's own mail transport; null: none, the plugin's settings decide. Default: jsonTransport. */
   hostMail?: SupportHost['mail'] | null;
+  /** The host gives findUserByEmail (contract 1.2) over its users. */
+  findUserByEmail?: boolean;
 }
 
 /** Activates the plugin in the bench host; migrations are the caller's (so a failed one is still rolled back). */
@@ -59,6 +61,7 @@ export async function startHost({
   settings = {},
   before,
   hostMail,
+  findUserByEmail,
 }: BenchHostOptions): Promise<BenchHost> {
   const sessions = new Map<string, Session>();
   const sessionOf = (req: express.Request): Session | undefined => {
@@ -86,6 +89,7 @@ export async function startHost({
       ? {}
       : { mail: hostMail ?? { transport: nodemailer.createTransport({ jsonTransport: true }), from: 'support@bench.example' } }),
     logger: { info: () => {}, warn: () => {}, error: (m) => void errorsLogged.push(m) },
+    ...(findUserByEmail ? { findUserByEmail: async (email: string) => users.find((u) => u.user.email === email)?.user ?? null } : {}),
   };
   const plugin = await activate(host, { tablePrefix, ...settings });
 

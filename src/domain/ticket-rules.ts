@@ -62,7 +62,10 @@ export function checkNewTicket(input: NewTicketInput, files: StoredFile[], ctx: 
     tooLong: 'errors.subject.tooLong',
   });
   const department = ctx.departments.find((d) => String(d.id) === input.departmentId);
-  const subjectRule = checkSubject(subject, input.message, department?.code ?? null, input.subjectConfirmed === true);
+  // An e-mail cannot be sent back for another subject: the department asks in the thread instead.
+  const subjectRule = input.openedByMail
+    ? {}
+    : checkSubject(subject, input.message, department?.code ?? null, input.subjectConfirmed === true);
   // The subject rule speaks only of a subject that is there and short enough.
   if (!problems.subject && subjectRule.refused) problems.subject = subjectRule.refused;
   else if (!problems.subject && subjectRule.warning) problems.subjectWarning = subjectRule.warning;

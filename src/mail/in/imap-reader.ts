@@ -29,6 +29,9 @@ export interface ImapReaderOptions {
  * this one returns and the mailbox is watched without a gap.
  */
 const IDLE_MARGIN_MS = 1000;
+/** Messages fetched, marked and recorded together; fewer when they add up to more than BATCH_BYTES. */
+const BATCH_MESSAGES = 25;
+const BATCH_BYTES = 8 * 1024 * 1024;
 
 export function imapReaderJob(options: ImapReaderOptions): Job {
   const everyMs = options.mailbox.pollSeconds * 1000;
@@ -135,42 +138,82 @@ async function takeNewMail(
   const listed = await client.fetchAll(`${fromUid}:*`, { uid: true, size: true }, { uid: true });
   const waiting = listed.filter((m) => m.uid >= fromUid).sort((a, b) => a.uid - b.uid);
 
-  for (const { uid, size } of waiting) {
+  // A batch at a time: one FETCH for its messages, one command to mark them, one write of the
+  // position. A crash mid-batch reads its messages again, and the intake drops what it took.
+  for (const batch of batchesOf(waiting, options.maxMessageBytes)) {
     if (signal.aborted) return { position, finished: false };
-    if (size !== undefined && size > options.maxMessageBytes) {
-      logger.error(
-        `${label}: message UID ${uid} is ${sizeOf(size)}, over the limit of ${sizeOf(options.maxMessageBytes)} (settings.mail.inbound.maxMessageMb); not read, and marked processed`,
-      );
-    } else {
-      const message = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
-      if (!message || !message.source) {
-        // Deleted by someone else since it was listed: there is nothing left to take or mark.
-        logger.warn(`${label}: message UID ${uid} was removed from the folder before it could be read`);
-        position = await record(options, uidValidity, uid, now);
-        continue;
-      }
-      try {
-        await options.receive(message.source, { source: 'imap', mailbox: mailbox.name });
-      } catch (err) {
-        logger.warn(
-          `${label}: message UID ${uid} could not be taken (${describeFailure(err)}); it stays in the folder and is read again next run`,
-        );
-        return { position, finished: false };
+    const wanted = batch.filter((m) => m.size === undefined || m.size <= options.maxMessageBytes).map((m) => m.uid);
+    const sources = new Map<number, Buffer>();
+    if (wanted.length > 0) {
+      for await (const message of client.fetch(wanted.join(','), { uid: true, source: true }, { uid: true })) {
+        if (message.source) sources.set(message.uid, message.source);
       }
     }
-    await markProcessed(client, mailbox, uid);
-    position = await record(options, uidValidity, uid, now);
+    const taken: number[] = [];
+    let stopped = false;
+    for (const { uid, size } of batch) {
+      if (signal.aborted) {
+        stopped = true;
+        break;
+      }
+      const source = sources.get(uid);
+      if (size !== undefined && size > options.maxMessageBytes) {
+        logger.error(
+          `${label}: message UID ${uid} is ${sizeOf(size)}, over the limit of ${sizeOf(options.maxMessageBytes)} (settings.mail.inbound.maxMessageMb); not read, and marked processed`,
+        );
+      } else if (!source) {
+        // Deleted by someone else since it was listed: there is nothing left to take or mark.
+        logger.warn(`${label}: message UID ${uid} was removed from the folder before it could be read`);
+        continue;
+      } else {
+        try {
+          await options.receive(source, { source: 'imap', mailbox: mailbox.name });
+        } catch (err) {
+          logger.warn(
+            `${label}: message UID ${uid} could not be taken (${describeFailure(err)}); it stays in the folder and is read again next run`,
+          );
+          stopped = true;
+          break;
+        }
+      }
+      taken.push(uid);
+    }
+    if (taken.length > 0) {
+      await markProcessed(client, mailbox, taken);
+      position = await record(options, uidValidity, taken[taken.length - 1]!, now);
+    }
+    if (stopped) return { position, finished: false };
   }
   return { position, finished: true };
 }
 
-async function markProcessed(client: ImapFlow, mailbox: MailboxSettings, uid: number): Promise<void> {
-  if (mailbox.moveTo) {
-    if (!(await client.messageMove(String(uid), mailbox.moveTo, { uid: true }))) {
-      throw new Error(`the server refused to move message UID ${uid} to "${mailbox.moveTo}"`);
+/** Messages to read together: up to BATCH_MESSAGES, and up to about BATCH_BYTES of them. */
+function batchesOf<T extends { size?: number }>(messages: T[], maxMessageBytes: number): T[][] {
+  const batches: T[][] = [];
+  let batch: T[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = Math.min(message.size ?? 0, maxMessageBytes);
+    if (batch.length > 0 && (batch.length >= BATCH_MESSAGES || bytes + size > BATCH_BYTES)) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
     }
-  } else if (!(await client.messageFlagsAdd(String(uid), [mailbox.flag], { uid: true }))) {
-    throw new Error(`the server refused the flag ${mailbox.flag} on message UID ${uid} (is it among the folder's permanent flags?)`);
+    batch.push(message);
+    bytes += size;
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
+}
+
+async function markProcessed(client: ImapFlow, mailbox: MailboxSettings, uids: number[]): Promise<void> {
+  const set = uids.join(',');
+  if (mailbox.moveTo) {
+    if (!(await client.messageMove(set, mailbox.moveTo, { uid: true }))) {
+      throw new Error(`the server refused to move messages UID ${set} to "${mailbox.moveTo}"`);
+    }
+  } else if (!(await client.messageFlagsAdd(set, [mailbox.flag], { uid: true }))) {
+    throw new Error(`the server refused the flag ${mailbox.flag} on messages UID ${set} (is it among the folder's permanent flags?)`);
   }
 }
 
