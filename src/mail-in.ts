@@ -141,4 +141,3 @@ export function mailIn(options: MailInOptions) {
   };
 }
 
-export type MailIn = ReturnType<typeof mailIn>;

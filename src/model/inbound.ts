@@ -141,7 +141,7 @@ export type AddressMeaning =
   | { kind: 'other' };
 
 /** What became of a message the intake kept: added to a request, opened one, held, or discarded by an admin. */
-export type InboundStatus = 'stored' | 'opened' | 'held' | 'discarded';
+type InboundStatus = 'stored' | 'opened' | 'held' | 'discarded';
 
 /** Why a message was held, for the admin page. */
 export type HeldReason =
