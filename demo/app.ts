@@ -185,8 +185,17 @@ export async function createDemoApp(options: DemoOptions): Promise<DemoApp> {
     app.use(identity.middleware());
     app.use(identity.requireSignIn());
     app.use(hostRoutes({ knex, identity, sessions, layout }));
+
+    const settings: Record<string, unknown> = {
+      ...demoPluginSettings(publicBaseUrl, { address: inboundAddress, secret: inboundSecret(dataDir) }),
+      ...options.pluginSettings,
+    };
+    if (smtp) settings.mail = mailSettings(settings.mail, smtp, options.mail && 'from' in options.mail ? options.mail.from : undefined);
+    const { plugin } = await installPlugin({ folder: PLUGIN_FOLDER, host, settings, app, menu });
+    installed = plugin;
+    // The Mailbox after the plugin: its Reply confirmation links the request a reply landed in.
     if (catcher) {
-      const reply = mx ? { mxPort: mx.port, replier: replierLookup(knex, DEPARTMENT_EMAILS) } : undefined;
+      const reply = mx ? { mxPort: mx.port, requestsPath: plugin.mountPath, replier: replierLookup(knex, DEPARTMENT_EMAILS) } : undefined;
       app.use(MAILBOX_PATH, mailboxRoutes({ catcher, identity, layout, sessions, ...(reply ? { reply } : {}) }));
       menu.add([
         {
@@ -198,14 +207,6 @@ export async function createDemoApp(options: DemoOptions): Promise<DemoApp> {
         },
       ]);
     }
-
-    const settings: Record<string, unknown> = {
-      ...demoPluginSettings(publicBaseUrl, { address: inboundAddress, secret: inboundSecret(dataDir) }),
-      ...options.pluginSettings,
-    };
-    if (smtp) settings.mail = mailSettings(settings.mail, smtp, options.mail && 'from' in options.mail ? options.mail.from : undefined);
-    const { plugin } = await installPlugin({ folder: PLUGIN_FOLDER, host, settings, app, menu });
-    installed = plugin;
 
     app.use((req, res) => layout.message(req, res, 404, 'notFound'));
     // Four parameters: express knows an error handler by its arity.

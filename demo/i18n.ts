@@ -102,6 +102,8 @@ export interface Strings {
       refused: string;
       unreachable: string;
       sent: string;
+      /** The confirmation's link to the request the reply landed in. */
+      openRequest: string;
       outcomes: Record<'stored' | 'opened' | 'held' | 'ignored' | 'duplicate' | 'bounce' | 'other', string>;
     };
   };
@@ -193,6 +195,7 @@ export const strings: Record<Locale, Strings> = {
         refused: 'MX не принял письмо: {response}',
         unreachable: 'MX демо-панели не отвечает ({reason}). Перезапустите демо и попробуйте ещё раз.',
         sent: 'Ответ от {from} отправлен на {to}.',
+        openRequest: 'Открыть запрос №{number}',
         outcomes: {
           stored: 'Плагин добавил его в запрос №{number}.',
           opened: 'Плагин открыл по нему запрос №{number}.',
@@ -287,6 +290,7 @@ export const strings: Record<Locale, Strings> = {
         refused: 'The MX did not take the e-mail: {response}',
         unreachable: 'The demo panel’s MX does not answer ({reason}). Restart the demo and try again.',
         sent: 'The reply from {from} went to {to}.',
+        openRequest: 'Open request #{number}',
         outcomes: {
           stored: 'The plugin added it to request #{number}.',
           opened: 'The plugin opened request #{number} from it.',

@@ -85,8 +85,14 @@ export function replyDraft(mail: CaughtMail, replier: Replier, locale: Locale): 
   ].join('\n');
 }
 
-/** Sends the reply to the MX; resolves with the server's answer ("250 stored #12345678"). */
-export async function sendReply(port: number, envelope: ReplyEnvelope, text: string): Promise<string> {
+/** What the MX said to a reply: its last answer ("250 stored #12345678") and the recipients it took. */
+export interface SentReply {
+  response: string;
+  accepted: string[];
+}
+
+/** Sends the reply to the MX. */
+export async function sendReply(port: number, envelope: ReplyEnvelope, text: string): Promise<SentReply> {
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, connectionTimeout: 5000 });
   try {
     const info = await transport.sendMail({
@@ -97,7 +103,9 @@ export async function sendReply(port: number, envelope: ReplyEnvelope, text: str
       ...(envelope.inReplyTo ? { inReplyTo: envelope.inReplyTo } : {}),
       ...(envelope.references.length > 0 ? { references: envelope.references } : {}),
     });
-    return info.response;
+    // What the server took, not what the form meant to send: the Mailbox's confirmation says this.
+    const accepted = (info.accepted as Array<string | { address: string }>).map((a) => (typeof a === 'string' ? a : a.address));
+    return { response: info.response, accepted };
   } finally {
     transport.close();
   }

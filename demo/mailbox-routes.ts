@@ -8,7 +8,7 @@ import { strings } from './i18n';
 import type { Identity } from './identity';
 import type { Layout } from './layout';
 import { isUrgent, type CaughtMail, type MailCatcher } from './mail-catcher';
-import { replyDraft, replyEnvelope, sendReply, type Replier, type ReplyEnvelope } from './mail-reply';
+import { replyDraft, replyEnvelope, sendReply, type Replier, type ReplyEnvelope, type SentReply } from './mail-reply';
 import { outcomeOf } from './mx';
 import type { PanelSessions } from './sessions';
 
@@ -25,8 +25,11 @@ export interface MailboxParts {
   identity: Identity;
   layout: Layout;
   sessions: PanelSessions;
-  /** Where replies go (the demo's MX) and who an address is; without it there is no Reply button. */
-  reply?: { mxPort: number; replier(address: string, locale: Locale): Promise<Replier> };
+  /**
+   * Where replies go (the demo's MX), who an address is, and where the plugin's requests are (the
+   * confirmation links the request a reply landed in); without it there is no Reply button.
+   */
+  reply?: { mxPort: number; requestsPath: string; replier(address: string, locale: Locale): Promise<Replier> };
 }
 
 /**
@@ -78,12 +81,24 @@ function shown(list: Array<{ name: string; address: string }>): string {
   return list.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(', ');
 }
 
-/** What the MX's answer says became of the reply, in words. */
-function outcomeLine(locale: Locale, response: string): string {
+/** The Mailbox's confirmation after a reply: what went where, what the plugin did, the request it is in. */
+interface SentNotice {
+  lines: string[];
+  /** The plugin took it into a request (stored, opened); anything else is worth a second look. */
+  landed: boolean;
+  ticketNumber?: string;
+}
+
+function sentNotice(locale: Locale, sent: string, response: string): SentNotice {
   const words = strings[locale].mailbox.reply.outcomes;
   const result = outcomeOf(response);
-  if (!result) return words.other.replace('{response}', response);
-  return words[result.outcome].replace('{number}', result.ticketNumber ?? '').replace('{reason}', result.reason ?? '—');
+  if (!result) return { lines: [sent, words.other.replace('{response}', response)], landed: false };
+  const outcome = words[result.outcome].replace('{number}', result.ticketNumber ?? '').replace('{reason}', result.reason ?? '—');
+  return {
+    lines: [sent, outcome],
+    landed: result.outcome === 'stored' || result.outcome === 'opened',
+    ...(result.ticketNumber ? { ticketNumber: result.ticketNumber } : {}),
+  };
 }
 
 /** Why sending failed: the MX's refusal, or that it could not be reached. */
@@ -128,7 +143,8 @@ export function mailboxRoutes({ catcher, identity, layout, sessions, reply }: Ma
       base: MAILBOX_PATH,
       port: catcher.port,
       canReply: (mail: CaughtMail) => reply !== undefined && replyEnvelope(mail) !== null,
-      sent: sent === undefined ? [] : (JSON.parse(sent) as string[]),
+      sent: sent === undefined ? null : (JSON.parse(sent) as SentNotice),
+      requestsPath: reply?.requestsPath ?? '',
       isUrgent,
       ...formatters(l),
     });
@@ -170,14 +186,29 @@ export function mailboxRoutes({ catcher, identity, layout, sessions, reply }: Ma
       return envelope ? { mail, envelope } : undefined;
     };
 
-    const showForm = (req: Request, res: Response, mail: CaughtMail, envelope: ReplyEnvelope, text: string, problem = '', status = 200) => {
+    /** The reply goes out named as its sender would name themselves: the To's name, else the department's or the account's. */
+    const named = async (envelope: ReplyEnvelope, l: Locale): Promise<ReplyEnvelope> => {
+      const name = envelope.from.name || (await reply.replier(envelope.from.address, l)).name;
+      return { ...envelope, from: { ...envelope.from, name } };
+    };
+
+    const showForm = async (
+      req: Request,
+      res: Response,
+      mail: CaughtMail,
+      envelope: ReplyEnvelope,
+      text: string,
+      problem = '',
+      status = 200,
+    ) => {
       const l = locale(req);
+      const from = shown([(await named(envelope, l)).from]);
       layout.page(
         req,
         res,
         'mailbox-reply',
         strings[l].mailbox.reply.title,
-        { mail, envelope, text, problem, base: MAILBOX_PATH, port: reply.mxPort, from: shown([envelope.from]), to: shown(envelope.to) },
+        { mail, envelope, text, problem, base: MAILBOX_PATH, port: reply.mxPort, from, to: shown(envelope.to) },
         status,
       );
     };
@@ -187,7 +218,7 @@ export function mailboxRoutes({ catcher, identity, layout, sessions, reply }: Ma
       if (!found) return;
       const l = locale(req);
       const replier = await reply.replier(found.envelope.from.address, l);
-      showForm(req, res, found.mail, found.envelope, replyDraft(found.mail, replier, l));
+      await showForm(req, res, found.mail, found.envelope, replyDraft(found.mail, replier, l));
     });
 
     router.post('/:id/reply', form, async (req, res) => {
@@ -201,20 +232,18 @@ export function mailboxRoutes({ catcher, identity, layout, sessions, reply }: Ma
       const words = strings[l].mailbox.reply;
       const given = (req.body as Record<string, unknown>).text;
       const text = typeof given === 'string' ? given.replace(/\r\n?/g, '\n') : '';
-      if (text.trim() === '') return showForm(req, res, mail, envelope, text, words.required, 400);
+      if (text.trim() === '') return await showForm(req, res, mail, envelope, text, words.required, 400);
       if (text.length > REPLY_MAX_CHARS) {
-        return showForm(req, res, mail, envelope, text, words.tooLong.replace('{max}', REPLY_MAX_CHARS.toLocaleString(l)), 400);
+        return await showForm(req, res, mail, envelope, text, words.tooLong.replace('{max}', REPLY_MAX_CHARS.toLocaleString(l)), 400);
       }
-      let response: string;
+      let result: SentReply;
       try {
-        // The person it came from would also name themselves: the To's name, else the account's.
-        const name = envelope.from.name || (await reply.replier(envelope.from.address, l)).name;
-        response = await sendReply(reply.mxPort, { ...envelope, from: { ...envelope.from, name } }, text);
+        result = await sendReply(reply.mxPort, await named(envelope, l), text);
       } catch (err) {
-        return showForm(req, res, mail, envelope, text, sendProblem(l, err), 502);
+        return await showForm(req, res, mail, envelope, text, sendProblem(l, err), 502);
       }
-      const sent = words.sent.replace('{from}', envelope.from.address).replace('{to}', envelope.to.map((a) => a.address).join(', '));
-      sessions.state(req).set(SENT_KEY, JSON.stringify([sent, outcomeLine(l, response)]));
+      const sent = words.sent.replace('{from}', envelope.from.address).replace('{to}', result.accepted.join(', '));
+      sessions.state(req).set(SENT_KEY, JSON.stringify(sentNotice(l, sent, result.response)));
       res.redirect(303, MAILBOX_PATH);
     });
   }

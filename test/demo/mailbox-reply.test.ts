@@ -90,7 +90,8 @@ describe('demo mailbox: Reply', () => {
   it('the department’s reply form: from the department, to the sender, with a draft, its signature and the original quoted', async () => {
     const form = await ivan.get(`/mailbox/${toDepartment.id}/reply`).expect(200);
     const envelope = replyEnvelope(toDepartment)!;
-    assert.match(form.text, /<dt>От<\/dt><dd>tech@panel\.example<\/dd>/);
+    // Named as the reply will be: the department's name, its address.
+    assert.match(form.text, /<dt>От<\/dt><dd>Технический отдел &lt;tech@panel\.example&gt;<\/dd>/);
     const to = envelope.to.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(', ');
     assert.equal(unescapeHtml(/<dt>Кому<\/dt><dd>([^<]*)<\/dd>/.exec(form.text)?.[1] ?? ''), to);
     assert.ok(envelope.to.length > 0 && envelope.to.every((a) => a.address.endsWith('@panel.example')), to);
@@ -128,11 +129,17 @@ describe('demo mailbox: Reply', () => {
     assert.match(parsed.text ?? '', /И ещё строка\./);
 
     const list = await ivan.get('/mailbox').expect(200);
-    const notices = [...list.text.matchAll(/<p class="notice" role="status">([^<]*)<\/p>/g)].map((m) => unescapeHtml(m[1] as string));
-    assert.equal(notices[0], `Ответ от tech@panel.example отправлен на ${expectedTo.map((a) => a.address).join(', ')}.`);
-    assert.ok(notices[1]?.startsWith('Плагин '), notices.join(' | '));
-    if (result.ticketNumber) assert.ok(notices[1]?.includes(`№${result.ticketNumber}`));
-    if (result.reason) assert.ok(notices[1]?.includes(result.reason));
+    const notice = /<div class="notice notice-(ok|warn)" role="status">([\s\S]*?)<\/div>/.exec(list.text);
+    assert.ok(notice, 'the Mailbox confirms the reply');
+    const lines = [...(notice[2] as string).matchAll(/<p>([^<]*)<\/p>/g)].map((m) => unescapeHtml(m[1] as string));
+    assert.equal(lines[0], `Ответ от tech@panel.example отправлен на ${expectedTo.map((a) => a.address).join(', ')}.`);
+    assert.equal(lines[1], `Плагин добавил его в запрос №${number}.`);
+    assert.deepEqual(result, { outcome: 'stored', ticketNumber: number });
+    assert.equal(notice[1], 'ok', 'a reply that landed is confirmed in green');
+    assert.ok(
+      (notice[2] as string).includes(`<a href="/support/requests/${number}">Открыть запрос №${number}</a>`),
+      'the confirmation links the request',
+    );
     const again = await ivan.get('/mailbox').expect(200);
     assert.doesNotMatch(again.text, /role="status"/, 'shown once');
   });
