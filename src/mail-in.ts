@@ -140,4 +140,3 @@ export function mailIn(options: MailInOptions) {
     jobs,
   };
 }
-

@@ -41,6 +41,9 @@ export function mailMatch(deps: MailMatchDeps) {
       const ticket = await store.tickets.findByNumber(meaning.ticketNumber);
       if (ticket) return { ticket, by: 'token', audience: meaning.audience };
     }
+    // A reply address of ours with a wrong signature was made up or tampered with: nothing else
+    // about the message is taken on trust either.
+    if (forged) return { ticket: null, by: null, audience: null, forged };
     // Newest first: a reply's In-Reply-To names the e-mail it answers.
     for (const id of [...mail.inReplyTo, ...[...mail.references].reverse()]) {
       const number = addresses.ticketOfMessageId(id);

@@ -146,6 +146,9 @@ describe('domain: mail intake', () => {
     const tokenOfA = addresses.forTicket(a.number, 'customer');
     const forged = tokenOfA.replace(a.number, b.number);
     assert.deepEqual(await w.take(parsed({ from: olga.email, recipients: [forged] })), { outcome: 'held', reason: 'forgedToken' });
+    // A tampered reply address spoils the rest: a genuine Message-ID of B's does not carry it in.
+    const withThread = parsed({ from: olga.email, recipients: [forged], inReplyTo: [addresses.newMessageId(b.number)] });
+    assert.deepEqual(await w.take(withThread), { outcome: 'held', reason: 'forgedToken' });
     // Olga got hold of Ivan's reply address: she is not Ivan, nor staff of his department.
     assert.deepEqual(await w.take(parsed({ from: olga.email, recipients: [tokenOfA] })), {
       outcome: 'held',
