@@ -22,7 +22,7 @@ import { runMain } from './common';
 
 const N = Number(process.env.N ?? 1000);
 const C = Number(process.env.C ?? 8);
-const CUSTOMERS = 20;
+const CUSTOMERS = 100;
 const TARGET = 100;
 const SECRET = 'bench-secret-of-at-least-thirty-two-characters';
 const SUPPORT = 'support@bench.example';
