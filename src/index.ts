@@ -33,6 +33,8 @@ import { pluginRouter } from './web/router';
 import { pluginAddress } from './public-address';
 import { replyAddresses } from './mail/reply-address';
 import { mailIn } from './mail-in';
+import { inboundMailStore } from './store/inbound-mail';
+import type { MailOriginals } from './model/inbound';
 
 export type * from './host';
 export type { IntakeOptions, IntakeOutcome, IntakeResult, IntakeSource, ReceiveMail } from './model/inbound';
@@ -114,11 +116,15 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
     mailQueued: () => dispatcher.nudge(),
     now,
   };
+  const inboundStore = inboundMailStore(host.knex, tables);
+  // Kept whether or not mail in is on now: messages taken while it was keep their originals.
+  const originals: MailOriginals = { of: (ids) => inboundStore.originalsOf(ids), read: (m) => storage.read(m.rawKey) };
   const tickets = customerTickets(ticketDeps);
-  const staffWork = staffTickets(ticketDeps);
-  const inbound = mailIn({
+  const staffWork = staffTickets({ ...ticketDeps, originals });
+  const incoming = mailIn({
     host,
     tables,
+    inbound: inboundStore,
     store,
     storage,
     catalog,
@@ -146,13 +152,13 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
           ]
         : []),
       ...(settings.mail.keepSentDays > 0 ? [sentMailRetention(store.outbox, settings.mail.keepSentDays, logger)] : []),
-      ...inbound.jobs,
+      ...incoming.jobs,
       orphanSweep({
         storage,
         // Attachments and the originals of e-mails taken in.
         referencedKeys: async (keys) => {
-          const [attached, originals] = await Promise.all([store.messages.referencedKeys(keys), inbound.inbound.referencedKeys(keys)]);
-          return new Set([...attached, ...originals]);
+          const [attached, mailed] = await Promise.all([store.messages.referencedKeys(keys), inboundStore.referencedKeys(keys)]);
+          return new Set([...attached, ...mailed]);
         },
         logger,
       }),
@@ -170,7 +176,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
     defaultLocale: settings.defaultLocale,
     render,
     customer: customerRoutes({ tickets, storage, settings, render, csrf }),
-    staff: staffRoutes({ tickets: staffWork, storage, settings, render, csrf, now }),
+    staff: staffRoutes({ tickets: staffWork, storage, settings, render, csrf, now, held: incoming.held }),
     admin: adminRoutes({
       mail: mailAdmin({
         outbox: store.outbox,
@@ -182,12 +188,13 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
       }),
       departments,
       canned: cannedReplies({ store, now }),
+      held: incoming.held,
       render,
       csrf,
     }),
     logger,
     isDatabaseUnavailable: store.isUnavailable,
-    receiveMail: inbound.receiveMail,
+    receiveMail: incoming.receiveMail,
     inbound: settings.mail.inbound,
   });
 
@@ -195,7 +202,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
     router,
     mountPath: manifest.mountPath,
     menu: manifest.menu.map((entry) => ({ ...entry, path: manifest.mountPath })),
-    receiveMail: inbound.receiveMail,
+    receiveMail: incoming.receiveMail,
     async menuBadge(user) {
       if (user.role === 'client') return null;
       const waiting = await staffWork.waitingCount(user);

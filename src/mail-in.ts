@@ -4,7 +4,7 @@
 // domain's rules (domain/mail-intake.ts); its original is written to storage only when a row
 // will point to it.
 import type { HostLogger, SupportHost } from './host';
-import type { InboundMail, ParsedMail, ReceiveMail, ReplyAddresses } from './model/inbound';
+import type { InboundMail, InboundMailStore, ParsedMail, ReceiveMail, ReplyAddresses } from './model/inbound';
 import { MAX_MAIL_PARTS } from './model/inbound';
 import type { Job } from './model/jobs';
 import type { Store } from './model/store';
@@ -20,7 +20,6 @@ import { intakePhrases } from './mail/in/intake-phrases';
 import { heldMailRetention } from './mail/in/held-retention';
 import { imapReaderJob } from './mail/in/imap-reader';
 import type { TableNames } from './store/tables';
-import { inboundMailStore } from './store/inbound-mail';
 import { mailboxPositionStore } from './store/mailbox-positions';
 import { mailIntake } from './domain/mail-intake';
 import { heldMail } from './domain/held-mail';
@@ -31,6 +30,8 @@ import type { Locale } from './host';
 export interface MailInOptions {
   host: SupportHost;
   tables: TableNames;
+  /** The messages taken in: staff read their originals too, so the wiring makes it for both. */
+  inbound: InboundMailStore;
   store: Store;
   storage: FileStorage;
   catalog: Catalog;
@@ -46,8 +47,7 @@ export interface MailInOptions {
 }
 
 export function mailIn(options: MailInOptions) {
-  const { host, store, storage, settings, logger } = options;
-  const inbound = inboundMailStore(host.knex, options.tables);
+  const { host, store, storage, settings, logger, inbound } = options;
   const maxBytes = settings.maxMessageMb * 1024 * 1024;
   const findUserByEmail = host.findUserByEmail?.bind(host);
 
@@ -123,20 +123,18 @@ export function mailIn(options: MailInOptions) {
 
   return {
     receiveMail,
-    inbound,
     held: intake
       ? heldMail({
           store,
           inbound,
           intake,
           reread,
+          readOriginal: (mail) => storage.read(mail.rawKey),
           discardFiles: (keys) => storage.remove(keys),
           ...(findUserByEmail ? { findUserByEmail } : {}),
           now: options.now,
         })
       : null,
-    /** Reads a kept original's bytes, for staff to see. */
-    original: (mail: InboundMail) => storage.read(mail.rawKey),
     jobs,
   };
 }

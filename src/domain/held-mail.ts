@@ -4,8 +4,8 @@
 import type { HostUser } from '../host';
 import type { InboundMail, InboundMailStore, ParsedMail } from '../model/inbound';
 import type { Store } from '../model/store';
-import type { Clock } from '../model/types';
-import { NotFoundError, ValidationError } from '../model/errors';
+import type { Clock, Department } from '../model/types';
+import { NotFoundError, ValidationError, type Problem } from '../model/errors';
 import type { mailIntake } from './mail-intake';
 import { isTicketNumber } from './ticket-number';
 
@@ -17,6 +17,8 @@ export interface HeldMailDeps {
   intake: ReturnType<typeof mailIntake>;
   /** The held message read again from its original; null when the original is gone. */
   reread(mail: InboundMail): Promise<ParsedMail | null>;
+  /** The original's bytes; null when its file is gone. */
+  readOriginal(mail: InboundMail): Promise<Buffer | null>;
   discardFiles(keys: string[]): Promise<void>;
   findUserByEmail?: (email: string) => Promise<HostUser | null>;
   now?: Clock;
@@ -26,23 +28,28 @@ export function heldMail(deps: HeldMailDeps) {
   const { store, inbound } = deps;
   const now = deps.now ?? Date.now;
 
-  async function heldOne(id: number): Promise<{ held: InboundMail; mail: ParsedMail }> {
+  async function stillHeld(id: number): Promise<InboundMail> {
     const held = await inbound.find(id);
     if (!held || held.status !== 'held') throw new NotFoundError('held mail');
+    return held;
+  }
+
+  async function heldOne(id: number): Promise<{ held: InboundMail; mail: ParsedMail }> {
+    const held = await stillHeld(id);
     const mail = await deps.reread(held);
     if (!mail) throw new NotFoundError('held mail original');
     return { held, mail };
   }
 
-  /** Marks it handled; a second admin who acted on it meanwhile wins nothing twice. */
+  /** Marks it handled; false when another admin settled it meanwhile. */
   async function settle(
     held: InboundMail,
     admin: HostUser,
     status: 'stored' | 'opened' | 'discarded',
     ticketId: number | null,
     messageId: number | null,
-  ) {
-    await inbound.settle(held.id, { status, ticketId, messageId, handledBy: admin.name, handledAt: now() });
+  ): Promise<boolean> {
+    return inbound.settle(held.id, { status, ticketId, messageId, handledBy: admin.name, handledAt: now() });
   }
 
   return {
@@ -54,15 +61,33 @@ export function heldMail(deps: HeldMailDeps) {
       return { items, total };
     },
 
-    /** One held message, with what it says. */
-    async view(id: number): Promise<{ held: InboundMail; mail: ParsedMail }> {
-      return heldOne(id);
+    /** How many wait for an admin. */
+    count: (): Promise<number> => inbound.countHeld(),
+
+    /**
+     * One held message, with what it says; `mail` is null when its original is gone from storage,
+     * so the admin still sees what it was and can discard it.
+     */
+    async view(id: number): Promise<{ held: InboundMail; mail: ParsedMail | null }> {
+      const held = await stillHeld(id);
+      return { held, mail: await deps.reread(held) };
     },
 
-    /** Adds it to the request with this number; returns the number. */
-    async attach(admin: HostUser, id: number, number: string): Promise<string> {
+    /** The held message's original, byte for byte. */
+    async original(id: number): Promise<Buffer> {
+      const raw = await deps.readOriginal(await stillHeld(id));
+      if (!raw) throw new NotFoundError('held mail original');
+      return raw;
+    },
+
+    /** The departments a request can be opened in. */
+    departments: (): Promise<Department[]> => store.departments.list({ activeOnly: true }),
+
+    /** Adds it to the request with this number (as people write it: "12345678", "#12345678"); returns the number. */
+    async attach(admin: HostUser, id: number, typed: string): Promise<string> {
       const { held, mail } = await heldOne(id);
-      const ticket = isTicketNumber(number.trim()) ? await store.tickets.findByNumber(number.trim()) : null;
+      const number = typed.trim().replace(/^[#№]\s*/, '');
+      const ticket = isTicketNumber(number) ? await store.tickets.findByNumber(number) : null;
       if (!ticket) throw new ValidationError({ number: { key: 'errors.held.noTicket' } });
       const messageId = await deps.intake.attachHeld(held, mail, ticket, admin);
       await settle(held, admin, 'stored', ticket.id, messageId);
@@ -70,13 +95,18 @@ export function heldMail(deps: HeldMailDeps) {
     },
 
     /** Opens a request from it for the customer with this address (the sender's by default); returns its number. */
-    async open(admin: HostUser, id: number, input: { email: string; departmentId: string }): Promise<string> {
+    async open(admin: HostUser, id: number, input: { email: string; departmentId: number | null }): Promise<string> {
+      // Without the host's lookup there is no form for it: an action that is not there.
+      if (!deps.findUserByEmail) throw new NotFoundError('opening requests from held mail');
       const { held, mail } = await heldOne(id);
       const email = (input.email.trim() || held.fromAddress).toLowerCase();
-      const customer = deps.findUserByEmail ? await deps.findUserByEmail(email) : null;
-      if (!customer || customer.role !== 'client') throw new ValidationError({ email: { key: 'errors.held.noCustomer' } });
-      const department = (await store.departments.list({ activeOnly: true })).find((d) => String(d.id) === input.departmentId);
-      if (!department) throw new ValidationError({ departmentId: { key: 'errors.department.required' } });
+      const customer = await deps.findUserByEmail(email);
+      const department = (await store.departments.list({ activeOnly: true })).find((d) => d.id === input.departmentId);
+      // Both problems at once, so the admin corrects the form once.
+      const problems: Record<string, Problem> = {};
+      if (!customer || customer.role !== 'client') problems.email = { key: 'errors.held.noCustomer' };
+      if (!department) problems.departmentId = { key: 'errors.department.required' };
+      if (!customer || !department || Object.keys(problems).length > 0) throw new ValidationError(problems);
       const opened = await deps.intake.openHeld(held, mail, customer, department);
       if (opened === 'empty') throw new ValidationError({ form: { key: 'errors.held.empty' } });
       if ('refused' in opened) throw new ValidationError({ form: { key: `errors.held.${opened.reason}` } });
@@ -87,9 +117,9 @@ export function heldMail(deps: HeldMailDeps) {
 
     /** Drops it, and its original with it. */
     async discard(admin: HostUser, id: number): Promise<void> {
-      const held = await inbound.find(id);
-      if (!held || held.status !== 'held') throw new NotFoundError('held mail');
-      await settle(held, admin, 'discarded', null, null);
+      const held = await stillHeld(id);
+      // Attached by another admin meanwhile: its original now belongs to a thread and stays.
+      if (!(await settle(held, admin, 'discarded', null, null))) throw new NotFoundError('held mail');
       await deps.discardFiles([held.rawKey]);
     },
   };

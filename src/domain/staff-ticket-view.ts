@@ -1,6 +1,8 @@
 // One ticket as staff read it: the thread with internal notes, the audit trail, the linked service
-// as the host knows it now, and what the page's forms offer; and its files. Both only in reach.
+// as the host knows it now, and what the page's forms offer; its files, and the original e-mails
+// of messages that came by mail. All only in reach.
 import type { HostService, HostUser } from '../host';
+import type { MailOriginals } from '../model/inbound';
 import type { Store } from '../model/store';
 import type { Attachment, CannedReply, Department, DepartmentMember, Message, Ticket, TicketEvent } from '../model/types';
 import { NotFoundError } from '../model/errors';
@@ -20,9 +22,16 @@ export interface StaffTicketView {
   canned: CannedReply[];
   /** The ticket's department's members (its admin page lists them): whom it can be assigned to. */
   members: DepartmentMember[];
+  /** Ids of the messages that came by e-mail: each has its original to read. */
+  emailed: Set<number>;
 }
 
-export function staffTicketView(store: Store, servicesOf: (customerId: string) => Promise<HostService[]>, access: StaffAccess) {
+export function staffTicketView(
+  store: Store,
+  servicesOf: (customerId: string) => Promise<HostService[]>,
+  originals: MailOriginals,
+  access: StaffAccess,
+) {
   return {
     async view(user: HostUser, number: string): Promise<StaffTicketView> {
       const ticket = await access.reachable(user, number);
@@ -37,7 +46,8 @@ export function staffTicketView(store: Store, servicesOf: (customerId: string) =
       ]);
       const service = ticket.serviceId ? (services.find((s) => s.id === ticket.serviceId) ?? 'missing') : null;
       const lastMessageId = messages.reduce((max, m) => Math.max(max, m.id), 0);
-      return { ticket, department, departments, messages, events, service, lastMessageId, canned, members };
+      const emailed = new Set((await originals.of(messages.map((m) => m.id))).keys());
+      return { ticket, department, departments, messages, events, service, lastMessageId, canned, members, emailed };
     },
 
     async attachment(user: HostUser, number: string, attachmentId: number): Promise<Attachment> {
@@ -45,6 +55,17 @@ export function staffTicketView(store: Store, servicesOf: (customerId: string) =
       const attachment = await store.messages.findAttachment(ticket.id, attachmentId, 'staff');
       if (!attachment) throw new NotFoundError('attachment');
       return attachment;
+    },
+
+    /** The original e-mail a message of this ticket came as, byte for byte. */
+    async original(user: HostUser, number: string, messageId: number): Promise<Buffer> {
+      const ticket = await access.reachable(user, number);
+      const mail = (await originals.of([messageId])).get(messageId);
+      // A message of another ticket is as unknown as a message that never was.
+      if (!mail || mail.ticketId !== ticket.id) throw new NotFoundError('original e-mail');
+      const raw = await originals.read(mail);
+      if (!raw) throw new NotFoundError('original e-mail file');
+      return raw;
     },
   };
 }

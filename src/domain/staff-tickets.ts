@@ -3,6 +3,7 @@
 // page (staff-ticket-view), replies and notes (staff-messages) and the other changes to a ticket
 // (staff-actions).
 import type { HostService } from '../host';
+import type { MailOriginals } from '../model/inbound';
 import { staffAccess } from './staff-access';
 import { staffActions } from './staff-actions';
 import { staffMessages, type StaffMessageDeps } from './staff-messages';
@@ -11,6 +12,7 @@ import { staffTicketView } from './staff-ticket-view';
 
 export interface StaffTicketDeps extends StaffMessageDeps {
   servicesOf(customerId: string): Promise<HostService[]>;
+  originals: MailOriginals;
 }
 
 export function staffTickets(deps: StaffTicketDeps) {
@@ -18,7 +20,7 @@ export function staffTickets(deps: StaffTicketDeps) {
   return {
     departmentsOf: access.departmentsOf,
     ...staffQueue(deps.store, access),
-    ...staffTicketView(deps.store, deps.servicesOf, access),
+    ...staffTicketView(deps.store, deps.servicesOf, deps.originals, access),
     ...staffMessages(deps, access),
     ...staffActions(deps, access),
   };

@@ -214,6 +214,17 @@ export interface InboundMailStore {
   referencedKeys(keys: string[]): Promise<Set<string>>;
 }
 
+/**
+ * The kept originals of e-mails that became thread messages, for staff to read as they came
+ * (the InboundMailStore's rows, their bytes in file storage).
+ */
+export interface MailOriginals {
+  /** Which of these thread messages came by e-mail: their originals, by message id. */
+  of(messageIds: number[]): Promise<Map<number, InboundMail>>;
+  /** An original's bytes; null when its file is gone. */
+  read(mail: InboundMail): Promise<Buffer | null>;
+}
+
 /** Why a file an e-mail carried was not taken. */
 export type RefusedFileReason = 'type' | 'size' | 'count' | 'empty';
 

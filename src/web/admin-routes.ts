@@ -1,11 +1,14 @@
 // The admin's pages of the plugin: the mail queue and what to do with e-mails that failed,
-// the departments (admin-departments) and the canned replies (admin-canned).
+// the departments (admin-departments), the canned replies (admin-canned) and the e-mails the
+// intake held back (admin-held-mail).
 import { Router } from 'express';
 import type { MailAdmin } from '../domain/mail-admin';
 import type { DepartmentAdmin } from '../domain/department-admin';
 import type { CannedReplies } from '../domain/canned-replies';
+import type { HeldMail } from '../domain/held-mail';
 import { departmentAdminRoutes } from './admin-departments';
 import { cannedAdminRoutes } from './admin-canned';
+import { heldMailAdminRoutes } from './admin-held-mail';
 import { contextOf } from './context';
 import type { Renderer } from './render';
 import type { CsrfProtection } from './csrf';
@@ -16,14 +19,17 @@ interface Deps {
   mail: MailAdmin;
   departments: DepartmentAdmin;
   canned: CannedReplies;
+  /** Null while mail in is off: then nothing is held, and the page is not there. */
+  held: HeldMail | null;
   render: Renderer;
   csrf: CsrfProtection;
 }
 
-export function adminRoutes({ mail, departments, canned, render, csrf }: Deps): Router {
+export function adminRoutes({ mail, departments, canned, held, render, csrf }: Deps): Router {
   const router = Router();
   router.use(departmentAdminRoutes({ departments, render, csrf }));
   router.use(cannedAdminRoutes({ canned, render, csrf }));
+  if (held) router.use(heldMailAdminRoutes({ held, render, csrf }));
 
   router.get('/admin/mail', async (req, res) => {
     const { t } = contextOf(res);
@@ -31,6 +37,7 @@ export function adminRoutes({ mail, departments, canned, render, csrf }: Deps): 
     await render.page(req, res, 'admin/mail', t('admin.mail.title'), {
       overview: await mail.overview(),
       retried: req.query.retried === '1',
+      heldMail: held !== null,
       csrfToken: csrf.token(req),
       newKey: newSubmissionKey,
     });

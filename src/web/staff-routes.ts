@@ -4,6 +4,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Settings } from '../model/settings';
 import type { StaffTickets } from '../domain/staff-tickets';
 import type { QueueQuery } from '../domain/staff-queue';
+import type { HeldMail } from '../domain/held-mail';
 import { NotFoundError, type Problem } from '../model/errors';
 import { PRIORITIES, type Message, type StoredFile, type TicketStatus } from '../model/types';
 import { LIMITS } from '../domain/field-rules';
@@ -13,7 +14,7 @@ import { contextOf } from './context';
 import type { CsrfProtection } from './csrf';
 import { localizeProblems, type Renderer } from './render';
 import { fileRulesOf, fileUploads, uploadsOf } from './uploads';
-import { sendAttachment } from './downloads';
+import { sendAttachment, sendOriginalMail } from './downloads';
 import { formField, queryText, unreadableQuery } from './text-input';
 import { formId, pathId, queryId, ticketNumberOf } from './ids';
 import { formBody, orShowAgain, submissionKeyOf } from './forms';
@@ -27,6 +28,8 @@ interface Deps {
   csrf: CsrfProtection;
   /** The plugin's clock, for how long customers have waited. */
   now: () => number;
+  /** Held e-mails, counted on the admin's link to them; null while mail in is off. */
+  held: Pick<HeldMail, 'count'> | null;
 }
 
 const STATUSES: Array<TicketStatus | 'open' | 'all'> = ['open', 'new', 'waiting', 'answered', 'closed', 'all'];
@@ -57,7 +60,7 @@ function queueQueryOf(req: Request, user: HostUser): QueueQuery {
   };
 }
 
-export function staffRoutes({ tickets, storage, settings, render, csrf, now }: Deps): Router {
+export function staffRoutes({ tickets, storage, settings, render, csrf, now, held }: Deps): Router {
   const router = Router();
   const uploads = fileUploads(storage, settings.uploads);
   // Small action forms; parsed only after the CSRF check.
@@ -125,9 +128,11 @@ export function staffRoutes({ tickets, storage, settings, render, csrf, now }: D
     // A filter that was not valid UTF-8 matches nothing honestly: say so next to it instead of searching.
     const problems = unreadableQuery(req, ['q', 'kind']);
     const refused = Object.keys(problems).length > 0;
-    const [page, departments] = await Promise.all([
+    const [page, departments, heldCount] = await Promise.all([
       refused ? { items: [], next: null } : tickets.queue(staff(res), query, cursor),
       tickets.departmentsOf(staff(res)),
+      // Only admins are linked to held mail.
+      held && staff(res).role === 'admin' ? held.count() : null,
     ]);
     // Filters carry over to the next page; the cursor and a one-off notice do not.
     const params = new URLSearchParams(
@@ -154,6 +159,7 @@ export function staffRoutes({ tickets, storage, settings, render, csrf, now }: D
         statuses: STATUSES,
         priorities: PRIORITIES,
         now: now(),
+        heldCount,
         errors: localizeProblems(res, problems),
       },
       refused ? 400 : 200,
@@ -230,6 +236,11 @@ export function staffRoutes({ tickets, storage, settings, render, csrf, now }: D
 
   router.get('/:number/files/:attachmentId', async (req, res) => {
     sendAttachment(res, storage, await tickets.attachment(staff(res), ticketNumberOf(req), pathId(req, 'attachmentId')));
+  });
+
+  // The e-mail a message came as: staff only (customers have no such route), for a ticket they reach.
+  router.get('/:number/messages/:messageId/original', async (req, res) => {
+    sendOriginalMail(res, await tickets.original(staff(res), ticketNumberOf(req), pathId(req, 'messageId')));
   });
 
   return router;

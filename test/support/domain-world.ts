@@ -9,6 +9,7 @@ import type { Department, StoredFile } from '../../src/model/types';
 import { customerTickets } from '../../src/domain/customer-tickets';
 import { staffTickets } from '../../src/domain/staff-tickets';
 import { memoryStore } from './memory-store';
+import { memoryInbound } from './memory-inbound';
 
 export const ivan: HostUser = { id: 'c-ivan', role: 'client', name: 'Иван Петров', email: 'ivan@example.ru' };
 export const olga: HostUser = { id: 'c-olga', role: 'client', name: 'Ольга', email: 'olga@example.ru' };
@@ -124,7 +125,13 @@ export async function domainWorld(options: { newTicketsPerHour?: number } = {}) 
     now: clock.now,
   };
   const customer = customerTickets(deps);
-  const staff = staffTickets(deps);
+  // E-mails taken in, and their originals' bytes by storage key.
+  const inbound = memoryInbound();
+  const originalFiles = new Map<string, Buffer>();
+  const staff = staffTickets({
+    ...deps,
+    originals: { of: (ids) => inbound.originalsOf(ids), read: async (m) => originalFiles.get(m.rawKey) ?? null },
+  });
 
   /** Opens a ticket as a customer would; the department by code. */
   const open = (
@@ -145,5 +152,5 @@ export async function domainWorld(options: { newTicketsPerHour?: number } = {}) 
       extra.key ?? `key-${Math.random()}`,
     );
 
-  return { store, clock, mail, discarded, departments, customer, staff, open, nudges: () => nudges };
+  return { store, clock, mail, discarded, departments, customer, staff, inbound, originalFiles, open, nudges: () => nudges };
 }

@@ -1,6 +1,7 @@
 // Every route of the plugin in one table, with a world to aim them at (a ticket with a file, a
-// department member, a canned reply, a queued e-mail) and the checks the boundary tests share:
-// what is stored, and that no answer shows a stack trace, SQL or a file path.
+// department member, a canned reply, a queued e-mail, a customer's e-mailed reply and a held
+// e-mail) and the checks the boundary tests share: what is stored, and that no answer shows a
+// stack trace, SQL or a file path.
 import assert from 'node:assert/strict';
 import type { Response } from 'supertest';
 import type { TestDatabase } from './databases';
@@ -8,6 +9,10 @@ import { startPlugin, filesUnder, type StartOptions, type TestAgent, type TestPl
 import { createTicket, departmentId } from './tickets';
 import { postForm } from './forms';
 import { log } from './samples';
+import { replyAddresses } from '../../src/mail/reply-address';
+
+/** Mail in is on in the world: its e-mailed messages and held mail have routes too. */
+const INBOUND = { address: 'support@panel.example', secret: 'routes-world-secret-0123456789abcdefghijkl' };
 
 type Who = 'ivan' | 'tech' | 'admin';
 /** How the route reads a body: a multipart form, an url-encoded form, or not at all. */
@@ -16,7 +21,7 @@ type BodyKind = 'multipart' | 'form' | 'none';
 export interface Route {
   who: Who;
   method: 'get' | 'post';
-  /** The path with :number, :attachmentId, :id (department, canned reply or e-mail), :memberId. */
+  /** The path with :number, :attachmentId, :id (department, canned reply, e-mail, held e-mail, e-mailed message), :memberId. */
   path: string;
   body: BodyKind;
   /** The text fields the form sends, with ordinary values. */
@@ -62,6 +67,7 @@ export const routes: Route[] = [
     fields: { departmentId: ':clientRelations', reason: 'Вопрос об оплате.' },
   },
   { who: 'tech', method: 'get', path: '/:number/files/:attachmentId', body: 'none' },
+  { who: 'tech', method: 'get', path: '/:number/messages/:emailedId/original', body: 'none' },
   // The admin's.
   { who: 'admin', method: 'get', path: '/admin/mail', body: 'none' },
   { who: 'admin', method: 'post', path: '/admin/mail/:mailId/retry', body: 'none' },
@@ -131,6 +137,18 @@ export const routes: Route[] = [
     fields: { departmentId: ':technical', title: 'Перезагрузка', body: 'Перезагрузите сервер.', locale: '' },
   },
   { who: 'admin', method: 'post', path: '/admin/canned/:cannedId/delete', body: 'none' },
+  { who: 'admin', method: 'get', path: '/admin/held-mail', body: 'none' },
+  { who: 'admin', method: 'get', path: '/admin/held-mail/:heldId', body: 'none' },
+  { who: 'admin', method: 'get', path: '/admin/held-mail/:heldId/original', body: 'none' },
+  { who: 'admin', method: 'post', path: '/admin/held-mail/:heldId/attach', body: 'form', fields: { number: ':number' } },
+  {
+    who: 'admin',
+    method: 'post',
+    path: '/admin/held-mail/:heldId/open',
+    body: 'form',
+    fields: { email: 'ivan@example.ru', departmentId: ':technical' },
+  },
+  { who: 'admin', method: 'post', path: '/admin/held-mail/:heldId/discard', body: 'none' },
 ];
 
 export const label = (r: Route) => `${r.who} ${r.method.toUpperCase()} ${r.path}`;
@@ -146,7 +164,8 @@ export interface World {
 }
 
 export async function makeWorld(db: TestDatabase, settings: Record<string, unknown> = {}, options: StartOptions = {}): Promise<World> {
-  const t = await startPlugin(db, settings, options);
+  const mailSettings = (settings.mail ?? {}) as Record<string, unknown>;
+  const t = await startPlugin(db, { ...settings, mail: { ...mailSettings, inbound: INBOUND } }, { findUserByEmail: true, ...options });
   const agents = { ivan: t.as('ivan'), tech: t.as('tech'), admin: t.as('admin') };
   const number = await createTicket(t, agents.ivan, { files: [[log, 'nginx.log']] });
   const attachment = await t.knex(t.tables.attachments).first('id');
@@ -170,8 +189,18 @@ export async function makeWorld(db: TestDatabase, settings: Record<string, unkno
     locale: '',
   });
   assert.equal(canned.status, 303, canned.text.slice(0, 300));
+  // The customer answers by e-mail; a stranger writes to the request's reply address and is held.
+  const replyTo = replyAddresses(INBOUND.address, INBOUND.secret).forTicket(number, 'customer');
+  const email = (from: string, id: string) =>
+    Buffer.from(`From: ${from}\r\nTo: ${replyTo}\r\nSubject: Re: вопрос\r\nMessage-ID: <${id}@mail.example>\r\n\r\nПо почте.\r\n`);
+  assert.equal((await t.plugin.receiveMail(email('ivan@example.ru', 'world-reply'))).outcome, 'stored');
+  assert.equal((await t.plugin.receiveMail(email('stranger@mail.example', 'world-held'))).outcome, 'held');
+  const emailed = await t.knex(t.tables.inboundMail).where('status', 'stored').first('message_id');
+  const held = await t.knex(t.tables.inboundMail).where('status', 'held').first('id');
   const ids: Record<string, string> = {
     number,
+    emailedId: String(emailed.message_id),
+    heldId: String(held.id),
     attachmentId: String(attachment.id),
     mailId: String(mail.id),
     departmentId: technical,
@@ -217,6 +246,7 @@ export async function snapshot(t: TestPlugin): Promise<{ rows: Record<string, nu
     t.tables.events,
     t.tables.departmentStaff,
     t.tables.cannedReplies,
+    t.tables.inboundMail,
   ]) {
     rows[table] = Number((await t.knex(table).count({ n: '*' }))[0]?.n);
   }

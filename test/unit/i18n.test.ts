@@ -9,6 +9,7 @@ import { forEachDatabase } from '../support/databases';
 import { startPlugin, type TestPlugin } from '../support/test-host';
 import { PRIORITIES, type TicketEvent, type TicketStatus } from '../../src/model/types';
 import type { MailTransport } from '../../src/mail/transport';
+import type { HeldReason, InboundMail, IntakeSource } from '../../src/model/inbound';
 
 /** Every file under a folder with one of these extensions. */
 function sourceFiles(dir: string, extensions: string[]): string[] {
@@ -113,6 +114,22 @@ describe('locale files', () => {
       reply: true,
     };
     const sources: Record<MailTransport['source'], true> = { host: true, settings: true, none: true };
+    const heldReasons: Record<HeldReason, true> = {
+      noMatch: true,
+      unknownSender: true,
+      senderNotAllowed: true,
+      forgedToken: true,
+      unverifiedSender: true,
+      staffNotAuthenticated: true,
+      noDepartment: true,
+      repliesOnly: true,
+      senderRate: true,
+      hourlyLimit: true,
+      empty: true,
+      refused: true,
+    };
+    const intakeSources: Record<IntakeSource, true> = { imap: true, pipe: true, smtp: true, api: true };
+    const verdicts: Record<InboundMail['authVerdict'], true> = { pass: true, fail: true, none: true };
     const values: Record<string, string[]> = {
       'status.': Object.keys(statuses),
       'priority.': PRIORITIES,
@@ -120,6 +137,9 @@ describe('locale files', () => {
       'staff.statusFilter.': [...Object.keys(statuses), 'open', 'all'],
       'admin.language.': ['ru', 'en', 'any', 'default'],
       'admin.mail.source.': Object.keys(sources),
+      'admin.held.why.': Object.keys(heldReasons),
+      'admin.held.source.': Object.keys(intakeSources),
+      'admin.held.auth.': Object.keys(verdicts),
     };
     assert.deepEqual(
       [...prefixes].filter((p) => !(p in values)),

@@ -96,6 +96,7 @@ forEachDatabase('invalid ids', (db) => {
       { route: route('post', '/:number/transfer'), field: 'departmentId', error: /Выберите другой действующий отдел/, ownTicket: true },
       { route: route('post', '/admin/canned'), field: 'departmentId', error: /Choose a department/ },
       { route: route('post', '/admin/canned/:cannedId'), field: 'departmentId', error: /Choose a department/ },
+      { route: route('post', '/admin/held-mail/:heldId/open'), field: 'departmentId', error: /Choose a department/ },
     ];
     for (const c of cases) {
       it(`${label(c.route)} with ${c.field} not an id`, async () => {
