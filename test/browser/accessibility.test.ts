@@ -119,5 +119,20 @@ describe('accessibility of the plugin pages (axe-core, WCAG 2.1 AA)', function (
     ]) {
       await check(url as string, what as string);
     }
+    // Held mail: the list and one e-mail, with its forms.
+    const held = await b.demo.plugin.receiveMail(
+      Buffer.from(
+        `From: stranger@unknown.example\r\nTo: ${b.demo.inboundAddress}\r\nSubject: Вопрос\r\n\r\nСколько стоит перенос сайта?\r\n`,
+      ),
+    );
+    assert.equal(held.outcome, 'held');
+    await check('/support/requests/admin/held-mail', 'held mail');
+    await page.getByRole('link', { name: 'Вопрос' }).click();
+    const one = await violations(page);
+    assert.deepEqual(
+      one.map((v) => v.id),
+      [],
+      `a held e-mail:\n${describeViolations(one)}`,
+    );
   });
 });

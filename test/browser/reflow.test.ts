@@ -53,5 +53,6 @@ describe('the plugin pages on a phone (320 px, no sideways scrolling)', function
     await assertFits('admin-department-form', '/support/requests/admin/departments/new');
     await assertFits('admin-canned', '/support/requests/admin/canned');
     await assertFits('admin-mail', '/support/requests/admin/mail');
+    await assertFits('admin-held-mail', '/support/requests/admin/held-mail');
   });
 });
