@@ -66,6 +66,7 @@ async function world(users: HostUser[] = [ivan]) {
     inbound,
     intake,
     reread: async (row: InboundMail) => parsed.get(row.rawKey) ?? null,
+    readOriginal: async (row: InboundMail) => (parsed.has(row.rawKey) ? Buffer.from(row.rawKey) : null),
     discardFiles: async (keys) => void w.discarded.push(...keys),
     findUserByEmail: async (email) => users.find((u) => u.email === email) ?? null,
     now: w.clock.now,
@@ -117,19 +118,19 @@ describe('domain: held mail', () => {
   it('opens a request for a customer from it, in the department chosen', async () => {
     const w = await world();
     const id = await w.hold(mail(ivan.email, 'Сайт не открывается с утра.'));
-    const number = await w.held.open(admin, id, { email: '', departmentId: String(w.departments.technical!.id) });
+    const number = await w.held.open(admin, id, { email: '', departmentId: w.departments.technical!.id });
     const ticket = (await w.store.tickets.findByNumber(number))!;
     assert.equal(ticket.customerId, ivan.id);
     assert.equal(ticket.subject, 'Про мой сервер');
     assert.equal((await w.inbound.find(id))?.status, 'opened');
     const other = await w.hold(mail('nobody@example.com', 'Кто я?'));
     assert.deepEqual(
-      await problemsOf(w.held.open(admin, other, { email: 'nobody@example.com', departmentId: String(w.departments.technical!.id) })),
+      await problemsOf(w.held.open(admin, other, { email: 'nobody@example.com', departmentId: w.departments.technical!.id })),
       {
         email: 'errors.held.noCustomer',
       },
     );
-    assert.deepEqual(await problemsOf(w.held.open(admin, other, { email: ivan.email, departmentId: String(w.departments.archive!.id) })), {
+    assert.deepEqual(await problemsOf(w.held.open(admin, other, { email: ivan.email, departmentId: w.departments.archive!.id })), {
       departmentId: 'errors.department.required',
     });
   });
