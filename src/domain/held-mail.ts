@@ -68,9 +68,11 @@ export function heldMail(deps: HeldMailDeps) {
      * One held message, with what it says; `mail` is null when its original is gone from storage,
      * so the admin still sees what it was and can discard it.
      */
-    async view(id: number): Promise<{ held: InboundMail; mail: ParsedMail | null }> {
+    async view(id: number): Promise<{ held: InboundMail; mail: ParsedMail | null; namedRequest: string | null }> {
       const held = await stillHeld(id);
-      return { held, mail: await deps.reread(held) };
+      // The request it named (held for its sender or a check), to offer in the attach form.
+      const named = held.ticketId === null ? null : await store.tickets.findById(held.ticketId);
+      return { held, mail: await deps.reread(held), namedRequest: named?.number ?? null };
     },
 
     /** The held message's original, byte for byte. */

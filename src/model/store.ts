@@ -50,6 +50,8 @@ export interface TicketStore {
   findForCustomer(number: string, customerId: string): Promise<Ticket | null>;
   /** Any ticket by its public number, for staff (the domain decides who may see it). */
   findByNumber(number: string): Promise<Ticket | null>;
+  /** Any ticket by its row id, for admins (held mail names the request it was about by id). */
+  findById(id: number): Promise<Ticket | null>;
   /** Inside a transaction: re-reads a ticket and holds it until the end, so two changes to it take turns. */
   lock(id: number): Promise<Ticket>;
   /** Answered tickets whose last staff answer is older than `before`, oldest first. */

@@ -184,6 +184,11 @@ export function ticketStore(knex: Knex, t: TableNames): TicketStore {
       return row ? toTicket(row) : null;
     },
 
+    async findById(id: number): Promise<Ticket | null> {
+      const row = await knex<TicketRow>(t.tickets).where({ id }).first();
+      return row ? toTicket(row) : null;
+    },
+
     /**
      * Re-reads a ticket and, on PostgreSQL and MySQL, locks its row until the transaction ends,
      * so two staff acting on one ticket take turns. (SQLite runs one write transaction at a time.)

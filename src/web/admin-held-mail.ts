@@ -37,7 +37,7 @@ export function heldMailAdminRoutes({ held, render, csrf }: Deps): Router {
   /** One held e-mail with its forms; `values` and `problems` when a form came back. */
   async function showMessage(req: Request, res: Response, values?: HeldFormValues, problems: Record<string, Problem> = {}) {
     const { t } = contextOf(res);
-    const [{ held: item, mail }, departments] = await Promise.all([held.view(idOf(req)), held.departments()]);
+    const [{ held: item, mail, namedRequest }, departments] = await Promise.all([held.view(idOf(req)), held.departments()]);
     res.set('Cache-Control', 'no-store');
     await render.page(
       req,
@@ -49,7 +49,7 @@ export function heldMailAdminRoutes({ held, render, csrf }: Deps): Router {
         mail,
         departments,
         canOpen: held.canOpen,
-        values: values ?? { number: '', email: item.fromAddress, departmentId: '' },
+        values: values ?? { number: namedRequest ?? '', email: item.fromAddress, departmentId: '' },
         errors: localizeProblems(res, problems),
         csrfToken: csrf.token(req),
       },

@@ -1,5 +1,6 @@
 // Sends stored files so the browser never renders them as one of our pages: attachments to save,
 // and e-mail originals to read as text.
+import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import type { Response } from 'express';
 import type { Attachment } from '../model/types';
@@ -25,11 +26,24 @@ export function sendAttachment(res: Response, storage: FileStorage, attachment: 
  */
 export function sendOriginalMail(res: Response, raw: Buffer): void {
   res.set({
-    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Type': `text/plain; charset=${charsetOfOriginal(raw)}`,
     'Content-Disposition': 'inline',
     'X-Content-Type-Options': 'nosniff',
     'Content-Security-Policy': "default-src 'none'; sandbox",
     'Cache-Control': 'no-store',
   });
   res.send(raw);
+}
+
+/** Single-byte charsets Russian mail is written in 8-bit, which a browser can show as they are. */
+const EIGHT_BIT = new Set(['windows-1251', 'koi8-r', 'koi8-u', 'iso-8859-5', 'cp866', 'ibm866']);
+
+/**
+ * What the browser should read the original as: UTF-8 when it is (7-bit mail always is), else
+ * the Russian 8-bit charset its first part names, so a windows-1251 or KOI8-R body reads as text.
+ */
+function charsetOfOriginal(raw: Buffer): string {
+  if (isUtf8(raw)) return 'utf-8';
+  const named = /charset\s*=\s*"?([\w-]+)/i.exec(raw.toString('latin1'))?.[1]?.toLowerCase();
+  return named && EIGHT_BIT.has(named) ? named : 'utf-8';
 }

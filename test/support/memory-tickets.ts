@@ -46,6 +46,10 @@ export function memoryTickets(data: MemoryData): TicketStore {
       const found = data.tickets.find((t) => t.number === number);
       return found ? copyOf(found) : null;
     },
+    async findById(id) {
+      const found = data.tickets.find((t) => t.id === id);
+      return found ? copyOf(found) : null;
+    },
     async lock(id) {
       const found = byId(id);
       if (!found) throw new Error(`memory store: no ticket ${id} to lock`);

@@ -169,6 +169,11 @@ forEachDatabase('held mail, the admin page', (db) => {
       'senderNotAllowed',
     );
     const token = await adminToken(t, `/admin/held-mail/${fromCustomer}`);
+    // The request the e-mail named is offered in the attach form; one that named none leaves it empty.
+    assert.match((await t.as('admin').get(`/admin/held-mail/${fromCustomer}`)).text, new RegExp(`name="number"[^>]*value="${number}"`));
+    const unnamed = await hold(t, email('Кто-то <someone@stranger.example>', SUPPORT, 'Привет', 'Просто привет.'), 'repliesOnly');
+    assert.match((await t.as('admin').get(`/admin/held-mail/${unnamed}`)).text, /name="number"[^>]*value=""/);
+    assert.equal((await postForm(t.as('admin'), `/admin/held-mail/${unnamed}/discard`, token)).status, 303);
 
     const attached = await postForm(t.as('admin'), `/admin/held-mail/${fromCustomer}/attach`, token, { number: ` #${number} ` });
     assert.equal(attached.status, 303, attached.text.slice(0, 500));

@@ -93,6 +93,28 @@ forEachDatabase('originals of e-mailed messages, for staff', (db) => {
     assert.equal((await t.as('tech').get(`/${number}/messages/${first}/original`)).status, 404);
   });
 
+  it('an original written in 8-bit windows-1251 is shown in that charset, so it reads as text', async () => {
+    const number = await createTicket(t, t.as('ivan'), { department: 'technical' });
+    const utf8 = customerReply(number, 'Сайт снова открывается.');
+    const raw = Buffer.concat([
+      Buffer.from(
+        utf8
+          .toString('latin1')
+          .replace('charset=utf-8', 'charset=windows-1251')
+          .replace(/\r\n\r\n[\s\S]*$/, '\r\n\r\n')
+          .replace(/Message-ID: <[^>]+>/, `Message-ID: <cp1251.${number}@example.ru>`),
+        'latin1',
+      ),
+      // "Привет" in windows-1251: not UTF-8.
+      Buffer.from([0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2, 0x0d, 0x0a]),
+    ]);
+    assert.equal((await t.plugin.receiveMail(raw)).outcome, 'stored');
+    const [, emailed] = await messageIds(t, number);
+    const res = await bytes(t.as('tech'), `/${number}/messages/${emailed}/original`);
+    assert.equal(res.headers['content-type'], 'text/plain; charset=windows-1251');
+    assert.ok(Buffer.compare(res.body as Buffer, raw) === 0, 'the bytes as they came');
+  });
+
   it('a message of another ticket is not found through this one', async () => {
     const one = await createTicket(t, t.as('ivan'), { department: 'technical' });
     const other = await createTicket(t, t.as('ivan'), { department: 'technical' });
