@@ -2,7 +2,7 @@
 // ever reaches that customer's tickets; anything else is NotFound, as if it did not exist.
 import type { HostService, HostUser, Locale } from '../host';
 import type { TicketMail } from '../model/mail';
-import type { Store } from '../model/store';
+import type { NewTicketEvent, Store } from '../model/store';
 import type { Attachment, Clock, Department, Message, Page, StoredFile, Ticket } from '../model/types';
 import { ConflictError, NotFoundError, ValidationError, type Problem } from '../model/errors';
 import { checkFiles, checkMessage, checkNewTicket, type NewTicketInput, type UploadRules } from './ticket-rules';
@@ -31,6 +31,11 @@ export interface TicketView {
 }
 
 const CUSTOMER_PAGE_SIZE = 20;
+
+/** An audit-trail entry of what the customer did to their ticket, for staff History. */
+function customerEntry(customer: HostUser, ticket: Ticket, action: 'customerClose' | 'customerReopen', at: number): NewTicketEvent {
+  return { ticketId: ticket.id, actorId: customer.id, actorName: customer.name, action, detail: { from: ticket.status }, createdAt: at };
+}
 
 /**
  * Runs a create again while the random ticket number it drew was taken. Of 90 million numbers a
@@ -203,7 +208,8 @@ export function customerTickets(deps: CustomerTicketDeps) {
         change: async () => {
           const at = now();
           const messageId = await store.transaction(async (tx) => {
-            await tx.tickets.lock(ticket.id);
+            // The status as it is now, under the lock: staff may have closed or reopened it meanwhile.
+            const current = await tx.tickets.lock(ticket.id);
             if (await tx.messages.findBySubmission(ticket.id, submissionKey)) throw new DuplicateSubmission();
             const earlier = await tx.messages.thread(ticket.id, 'customer');
             const reply = {
@@ -218,11 +224,12 @@ export function customerTickets(deps: CustomerTicketDeps) {
             const attachments = await tx.messages.attach(ticket.id, id, files, at);
             // Still unanswered stays "new"; otherwise the ball is in the staff's court again.
             await tx.tickets.update(ticket.id, {
-              status: ticket.status === 'new' ? 'new' : 'waiting',
+              status: current.status === 'new' ? 'new' : 'waiting',
               updatedAt: at,
               closedAt: null,
               lastCustomerAt: at,
             });
+            if (current.status === 'closed') await tx.events.record([customerEntry(customer, current, 'customerReopen', at)]);
             const department = await tx.departments.find(ticket.departmentId);
             if (department) {
               const items = deps.mail.forCustomerReply(
@@ -243,11 +250,16 @@ export function customerTickets(deps: CustomerTicketDeps) {
       });
     },
 
+    /** Closes the customer's ticket, in staff History as the customer's doing; a closed one stays as it is. */
     async close(customer: HostUser, number: string): Promise<void> {
-      const ticket = await ownTicket(customer, number);
-      if (ticket.status === 'closed') return;
-      const at = now();
-      await store.tickets.update(ticket.id, { status: 'closed', closedAt: at, updatedAt: at });
+      const found = await ownTicket(customer, number);
+      await store.transaction(async (tx) => {
+        const ticket = await tx.tickets.lock(found.id);
+        if (ticket.status === 'closed') return;
+        const at = now();
+        await tx.tickets.update(ticket.id, { status: 'closed', closedAt: at, updatedAt: at });
+        await tx.events.record([customerEntry(customer, ticket, 'customerClose', at)]);
+      });
     },
 
     async attachment(customer: HostUser, number: string, attachmentId: number): Promise<Attachment> {

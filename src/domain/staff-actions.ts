@@ -1,8 +1,9 @@
 // What staff change on a ticket in their reach: closing or reopening, priority, assignment and a
 // transfer to another department. Every change is recorded in the audit trail in the same
-// transaction as the change itself; a transfer's e-mail to the new department is queued there too.
+// transaction as the change itself; the e-mail a change causes (the customer's notice of a close, a
+// transfer's notice to the new department) is queued there too.
 import type { HostUser } from '../host';
-import type { TicketMail } from '../model/mail';
+import type { NewOutboxItem, TicketMail } from '../model/mail';
 import type { NewTicketEvent, Store, TicketChanges } from '../model/store';
 import type { Clock, Ticket, TicketEvent, TicketPriority } from '../model/types';
 import { PRIORITIES } from '../model/types';
@@ -36,32 +37,38 @@ export function staffActions(deps: StaffActionDeps, access: StaffAccess) {
   const { reachable } = access;
   const now = deps.now ?? Date.now;
 
-  /** Applies a change to a ticket under its row lock, with its audit entries; returns what changed. */
+  /** Applies a change to a ticket under its row lock, with its audit entries and the e-mail it causes. */
   async function change(
     user: HostUser,
     number: string,
-    apply: (ticket: Ticket, at: number) => { changes: TicketChanges; events: NewTicketEvent[] } | null,
+    apply: (ticket: Ticket, at: number) => { changes: TicketChanges; events: NewTicketEvent[]; mail?: NewOutboxItem[] } | null,
   ): Promise<void> {
     const found = await reachable(user, number);
-    await store.transaction(async (tx) => {
+    const queued = await store.transaction(async (tx) => {
       const ticket = await tx.tickets.lock(found.id);
       const at = now();
       const result = apply(ticket, at);
-      if (!result || result.events.length === 0) return;
+      if (!result || result.events.length === 0) return false;
       await tx.tickets.update(ticket.id, { ...result.changes, updatedAt: at });
       await tx.events.record(result.events);
+      if (!result.mail?.length) return false;
+      await tx.outbox.enqueue(result.mail, at);
+      return true;
     });
+    if (queued) deps.mailQueued?.();
   }
 
   return {
-    /** Closes a ticket, or reopens it as waiting for staff. */
+    /** Closes a ticket, telling the customer by e-mail, or reopens it as waiting for staff. */
     setOpen(user: HostUser, number: string, open: boolean): Promise<void> {
       return change(user, number, (ticket, at) => {
         const to = open ? 'waiting' : 'closed';
+        // Already so (a second click, a colleague's close): no change, no second e-mail.
         if ((ticket.status === 'closed') === !open) return null;
         return {
           changes: { status: to, closedAt: open ? null : at },
           events: [auditEntry(user, ticket, 'status', { from: ticket.status, to }, at)],
+          ...(open ? {} : { mail: deps.mail.forStaffClose(ticket) }),
         };
       });
     },

@@ -27,6 +27,7 @@ export function composer(options: ComposerOptions): TicketMail {
     forCustomerReply: department.forCustomerReply,
     forTransfer: department.forTransfer,
     forAutoClose: customer.forAutoClose,
+    forStaffClose: customer.forStaffClose,
     forStaffReply: customer.forStaffReply,
   };
 }

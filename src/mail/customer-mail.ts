@@ -1,5 +1,5 @@
 // The e-mails a customer gets about their request: the confirmation of a new one, a staff answer,
-// and the notice that it was closed after days of silence. They are one envelope, in the
+// and the notices that it was closed, by staff or after days of silence. They are one envelope, in the
 // customer's language and the ticket's thread; only the template, the subject and what the
 // template shows differ.
 import type { Department, Message, Ticket } from '../model/types';
@@ -8,7 +8,7 @@ import { messageFacts, oneLine, ticketFacts, type Envelopes } from './envelope';
 
 interface CustomerNotice {
   /** The outbox kind, which is also the template's name under views/mail. */
-  kind: 'customer-confirmation' | 'customer-reply' | 'customer-closed';
+  kind: 'customer-confirmation' | 'customer-reply' | 'customer-closed' | 'customer-closed-by-staff';
   subjectKey: string;
   /** The Message-ID the e-mail answers; none for a ticket older than threading. */
   thread: string | null;
@@ -95,6 +95,16 @@ export function customerMail(kit: Envelopes) {
         thread: ticket.threadMessageId,
         urgent: false,
         days: Math.round(days * 10) / 10,
+      });
+    },
+
+    /** Tells the customer that staff closed their request, and that a reply opens it again. */
+    forStaffClose(ticket: Ticket): NewOutboxItem[] {
+      return item(ticket, {
+        kind: 'customer-closed-by-staff',
+        subjectKey: 'mail.closedSubject',
+        thread: ticket.threadMessageId,
+        urgent: false,
       });
     },
   };

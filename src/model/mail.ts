@@ -132,6 +132,8 @@ export interface TicketMail {
   forTransfer(ticket: Ticket, from: Department, to: Department, reason: string, thread: Message[]): NewOutboxItem[];
   /** Tells the customer their answered request was closed after days of silence. */
   forAutoClose(ticket: Ticket, days: number): NewOutboxItem[];
+  /** Tells the customer that staff closed their request. */
+  forStaffClose(ticket: Ticket): NewOutboxItem[];
   /** A staff answer to the customer. */
   forStaffReply(ticket: Ticket, department: Department, message: Message): NewOutboxItem[];
 }

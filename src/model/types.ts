@@ -118,7 +118,8 @@ export interface TicketEvent {
   ticketId: number;
   actorId: string;
   actorName: string;
-  action: 'status' | 'priority' | 'assignee' | 'department' | 'note' | 'reply';
+  /** customerClose and customerReopen: the actor is the customer, who closed it or reopened it by replying. */
+  action: 'status' | 'priority' | 'assignee' | 'department' | 'note' | 'reply' | 'customerClose' | 'customerReopen';
   detail: Record<string, string | null>;
   createdAt: number;
 }

@@ -1,4 +1,4 @@
-// The customer's Support → Requests: list, create, thread, reply, close, download.
+// The customer's Support → Requests: list, create, thread, reply, close (after a confirmation), download.
 // Every handler works for the signed-in customer only; the domain answers NotFound otherwise.
 import { Router, type Request, type Response } from 'express';
 import type { Settings } from '../model/settings';
@@ -141,6 +141,17 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
       },
       (problems) => showTicket(req, res, number, body, problems, filesLost),
     );
+  });
+
+  // Closing asks first, on a page of its own, so that it works without JavaScript.
+  router.get('/:number/close', async (req, res) => {
+    const number = ticketNumberOf(req);
+    const { ticket } = await tickets.view(customer(res), number);
+    if (ticket.status === 'closed') return res.redirect(303, `${render.base}/${number}`);
+    await render.page(req, res, 'customer/close', contextOf(res).t('ticket.closeTitle', { number }), {
+      ticket,
+      csrfToken: csrf.token(req),
+    });
   });
 
   router.post('/:number/close', csrf.protect, async (req, res) => {

@@ -104,6 +104,24 @@ describe('domain: customer tickets', () => {
     assert.equal(reopened?.lastCustomerAt, w.clock.now());
   });
 
+  it("the customer's own close and a reopen by their reply are in the audit trail as theirs; a repeat records nothing", async () => {
+    const w = await domainWorld();
+    const ticket = await w.open(ivan);
+    await w.customer.reply(ivan, ticket.number, 'Пока открыт: не запись.', [], 'r-1');
+    await w.customer.close(ivan, ticket.number);
+    await w.customer.close(ivan, ticket.number);
+    await w.customer.reply(ivan, ticket.number, 'Снова не работает.', [], 'r-2');
+    await w.customer.reply(ivan, ticket.number, 'Уже открыт: не запись.', [], 'r-3');
+    const events = await w.store.events.forTicket(ticket.id);
+    assert.deepEqual(
+      events.map((e) => [e.action, e.actorId, e.actorName]),
+      [
+        ['customerClose', ivan.id, ivan.name],
+        ['customerReopen', ivan.id, ivan.name],
+      ],
+    );
+  });
+
   it('the same reply sent twice is one message', async () => {
     const w = await domainWorld();
     const ticket = await w.open(ivan);

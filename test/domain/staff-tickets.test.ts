@@ -149,6 +149,22 @@ describe('domain: staff tickets', () => {
     assert.equal(after?.closedAt, w.clock.now());
   });
 
+  it('a close by staff e-mails the customer once; a repeat or a reopen e-mails nothing', async () => {
+    const w = await domainWorld();
+    const ticket = await w.open(ivan);
+    const nudged = w.nudges();
+    await w.staff.setOpen(petr, ticket.number, false);
+    assert.equal(w.nudges(), nudged + 1, 'the queued e-mail goes out at once');
+    await w.staff.setOpen(petr, ticket.number, false);
+    await w.staff.setOpen(petr, ticket.number, true);
+    assert.deepEqual(
+      w.mail.calls.filter((c) => c.startsWith('customer-')),
+      [`customer-closed-by-staff #${ticket.number}`],
+    );
+    const queued = await w.store.outbox.counts();
+    assert.equal(queued.pending, 2, "the department's notice of the new request and the customer's notice of the close");
+  });
+
   it("assigns to oneself or a colleague of the ticket's department, never to a stranger", async () => {
     const w = await domainWorld();
     const ticket = await w.open(ivan);

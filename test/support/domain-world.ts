@@ -71,6 +71,7 @@ function recordingMail(): TicketMail & { calls: string[] } {
     forCustomerReply: (ticket) => record('department-reply', ticket),
     forTransfer: (ticket, _from, to) => record('department-transfer', ticket, to.urgent),
     forAutoClose: (ticket) => record('customer-closed', ticket),
+    forStaffClose: (ticket) => record('customer-closed-by-staff', ticket),
     forStaffReply: (ticket) => record('customer-reply', ticket),
   };
 }

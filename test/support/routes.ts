@@ -43,6 +43,7 @@ export const routes: Route[] = [
   },
   { who: 'ivan', method: 'get', path: '/:number', body: 'none' },
   { who: 'ivan', method: 'post', path: '/:number/reply', body: 'multipart', fields: { message: 'Всё ещё не работает.' } },
+  { who: 'ivan', method: 'get', path: '/:number/close', body: 'none' },
   { who: 'ivan', method: 'post', path: '/:number/close', body: 'none' },
   { who: 'ivan', method: 'get', path: '/:number/files/:attachmentId', body: 'none' },
   // Staff.

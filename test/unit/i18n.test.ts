@@ -112,6 +112,8 @@ describe('locale files', () => {
       department: true,
       note: true,
       reply: true,
+      customerClose: true,
+      customerReopen: true,
     };
     const sources: Record<MailTransport['source'], true> = { host: true, settings: true, none: true };
     const heldReasons: Record<HeldReason, true> = {

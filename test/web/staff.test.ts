@@ -184,6 +184,38 @@ forEachDatabase('staff work', (db) => {
     }
   });
 
+  it('e-mails the customer once when staff close a request, in their language and thread; a reopen e-mails nothing', async () => {
+    const number = await createTicket(t, t.as('ivan'), { subject: 'Не отвечает SSH', department: 'technical' });
+    const english = await createTicket(t, t.as('alice'), { subject: 'SSH is down', department: 'technical' });
+    await sink.waitFor(2);
+    const threadOf = (n: string) => sink.received.find((m) => m.parsed.subject?.includes(n))?.parsed.messageId;
+    const tech = t.as('tech');
+    const form = await replyForm(tech, number);
+    const setOpen = (n: string, open: string) =>
+      tech
+        .post(`/${n}/status?_csrf=${encodeURIComponent(form.token)}`)
+        .type('form')
+        .send({ open });
+    // A double click, then a reopen and the English customer's request.
+    const [one, two] = await Promise.all([setOpen(number, '0'), setOpen(number, '0')]);
+    assert.deepEqual([one.status, two.status], [303, 303]);
+    assert.equal((await setOpen(number, '1')).status, 303);
+    assert.equal((await setOpen(english, '0')).status, 303);
+    await waitUntil(() => sink.to('alice@example.com').length === 1, 5000, 'the English notice');
+    await waitForIdleOutbox(t);
+
+    const ru = sink.to('ivan@example.ru');
+    assert.equal(ru.length, 1, 'one e-mail for one close');
+    assert.equal(ru[0]!.parsed.subject, `[#${number}] Ваш запрос закрыт: Не отвечает SSH`);
+    assert.match(ru[0]!.parsed.text ?? '', /Мы закрыли ваш запрос #\d{8} «Не отвечает SSH», так как считаем вопрос решённым\./);
+    assert.ok((ru[0]!.parsed.text ?? '').includes(`https://panel.example/support/requests/${number}`));
+    assert.equal(ru[0]!.parsed.inReplyTo, threadOf(number));
+    const en = sink.to('alice@example.com')[0]!.parsed;
+    assert.equal(en.subject, `[#${english}] Your request is closed: SSH is down`);
+    assert.match(en.text ?? '', /We have closed your request #\d{8} “SSH is down”, as we believe the question is resolved\./);
+    assert.match(String(en.html), /We have closed your request/);
+  });
+
   it('holds a reply when someone wrote meanwhile, keeps the draft, and sends a double click once', async () => {
     const ivan = t.as('ivan');
     const number = await createTicket(t, ivan, { department: 'technical' });

@@ -28,12 +28,28 @@ forEachDatabase('the ticket thread', (db) => {
     assert.equal(attachment.content_type, 'application/gzip');
   });
 
-  it('closes a ticket and a reply reopens it', async () => {
+  it("closes a ticket after asking, and a reply reopens it; staff History shows both as the customer's", async () => {
     const ivan = t.as('ivan');
     const number = await createTicket(t, ivan);
     const token = encodeURIComponent(await ivan.csrf());
     await t.knex(t.tables.tickets).where('number', number).update({ status: 'answered' });
+
+    // The ticket page's Close leads to a question, not straight to a close.
+    const page = (await ivan.get(`/${number}`)).text;
+    assert.match(page, new RegExp(`<a class="btn" href="/support/requests/${number}/close">Закрыть запрос</a>`));
+    assert.doesNotMatch(page, /method="post" action="[^"]*\/close/);
+    const question = await ivan.get(`/${number}/close`);
+    assert.equal(question.status, 200);
+    assert.match(question.text, new RegExp(`Закрыть запрос №${number}\\? Чтобы открыть его снова, просто ответьте в нём\\.`));
+    assert.match(question.text, new RegExp(`<form method="post" action="/support/requests/${number}/close\\?_csrf=[^"]+"`));
+    assert.equal((await t.knex(t.tables.tickets).where('number', number).first()).status, 'answered', 'asking closes nothing');
+    assert.equal((await ivan.post(`/${number}/close`)).status, 403, 'the confirmation needs its CSRF token');
+    assert.equal((await t.knex(t.tables.tickets).where('number', number).first()).status, 'answered');
+
     assert.equal((await ivan.post(`/${number}/close?_csrf=${token}`)).status, 303);
+    const again = await ivan.get(`/${number}/close`);
+    assert.equal(again.status, 303, 'a closed request is not asked about again');
+    assert.equal(again.headers.location, `/support/requests/${number}`);
     const closed = await ivan.get(`/${number}`);
     assert.match(closed.text, /Запрос закрыт/);
     assert.equal((await t.knex(t.tables.tickets).where('number', number).first()).status, 'closed');
@@ -43,6 +59,13 @@ forEachDatabase('the ticket thread', (db) => {
     assert.equal(row.status, 'waiting');
     assert.equal(row.closed_at, null);
     assert.doesNotMatch((await ivan.get(`/${number}`)).text, /Запрос закрыт/);
+
+    const history = /<ol class="support-audit">([\s\S]*?)<\/ol>/.exec((await t.as('tech').get(`/${number}`)).text)?.[1] ?? '';
+    const lines = [...history.matchAll(/<li data-action="(\w+)">.*?<\/span> (.*?)<\/li>/g)].map((m) => [m[1], m[2]]);
+    assert.deepEqual(lines, [
+      ['customerClose', 'Клиент закрыл запрос (Иван Петров)'],
+      ['customerReopen', 'Запрос снова открыт ответом клиента (Иван Петров)'],
+    ]);
   });
 
   it('keeps the draft and says why when a reply is refused', async () => {
