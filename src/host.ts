@@ -42,7 +42,10 @@ export interface HostService {
 
 /** A page the plugin has rendered, to be shown inside the host's layout. */
 export interface PluginPage {
-  /** Already localized page title. */
+  /**
+   * Already localized page title, as plain text: the host escapes it (a request's page is titled
+   * with its subject, which the customer typed). Panels show it as the page's heading.
+   */
   title: string;
   /** The page's HTML; everything user-supplied in it is escaped by the plugin. */
   html: string;

@@ -24,10 +24,18 @@ export interface CustomerTicketDeps {
   now?: Clock;
 }
 
+/** A move of the ticket to another department, as the customer sees it: where and when, never why. */
+interface CustomerTransfer {
+  createdAt: number;
+  to: Department['name'];
+}
+
 export interface TicketView {
   ticket: Ticket;
   department: Department | null;
   messages: Message[];
+  /** Oldest first, like the messages; the view puts them in the thread by time. */
+  transfers: CustomerTransfer[];
 }
 
 const CUSTOMER_PAGE_SIZE = 20;
@@ -183,11 +191,19 @@ export function customerTickets(deps: CustomerTicketDeps) {
 
     async view(customer: HostUser, number: string): Promise<TicketView> {
       const ticket = await ownTicket(customer, number);
-      const [department, messages] = await Promise.all([
+      const [department, messages, events, departments] = await Promise.all([
         store.departments.find(ticket.departmentId),
         store.messages.thread(ticket.id, 'customer'),
+        store.events.forTicket(ticket.id),
+        store.departments.list({ activeOnly: false }),
       ]);
-      return { ticket, department, messages };
+      const names = new Map(departments.map((d) => [d.code, d.name]));
+      // Only the target department is taken from the audit entry: its reason is internal.
+      const transfers = events.flatMap((e) => {
+        const to = e.action === 'department' && e.detail.to ? names.get(e.detail.to) : undefined;
+        return to ? [{ createdAt: e.createdAt, to }] : [];
+      });
+      return { ticket, department, messages, transfers };
     },
 
     /** Adds the customer's message; a closed ticket is reopened by it. The submission key makes a double click one message. */

@@ -2,7 +2,6 @@
 // rules, a CSRF token, submission keys) and the problems of a form that came back.
 import type { Request, Response } from 'express';
 import type { Problem } from '../model/errors';
-import { contextOf } from './context';
 import type { CsrfProtection } from './csrf';
 import { newSubmissionKey } from './forms';
 import { localizeProblems, type Renderer } from './render';
@@ -10,7 +9,7 @@ import type { fileRulesOf } from './uploads';
 
 /** What one side's ticket page shows of its own: the domain's view of the ticket and what the form kept. */
 interface TicketPageData {
-  ticket: { number: string };
+  ticket: { number: string; subject: string };
 }
 
 /** What came back from a form on the page; problems answer 422, otherwise `status`. */
@@ -33,7 +32,8 @@ export function ticketPage(render: Renderer, csrf: CsrfProtection, fileRules: Re
       req,
       res,
       view,
-      contextOf(res).t('ticket.title', { number: data.ticket.number }),
+      // The panel shows the title as the page's heading: the subject leads; the view shows the number under it.
+      data.ticket.subject,
       {
         ...data,
         errors: localizeProblems(res, problems),

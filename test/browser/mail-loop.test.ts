@@ -189,11 +189,11 @@ describe('mail loop: a request answered and followed up by e-mail, in a real bro
     await page.waitForURL(`${base}/support/requests`);
     const queued = page.locator('table tbody tr').filter({ hasText: subject });
     assert.equal(await queued.count(), 1, 'the request is in the queue');
-    assert.equal(await queued.locator('.badge[class*="status-"]').textContent(), 'Waiting for support');
+    assert.equal(await queued.locator('.badge[class*="status-"]').textContent(), 'Awaiting our reply');
 
     await queued.getByRole('link', { name: subject }).click();
     await page.waitForURL(`${base}/support/requests/${number}`);
-    assert.equal(await page.locator('.support-meta .badge[class*="status-"]').first().textContent(), 'Waiting for support');
+    assert.equal(await page.locator('.support-meta .badge[class*="status-"]').first().textContent(), 'Awaiting our reply');
     const messages = page.locator('.support-thread > li');
     assert.equal(await messages.count(), 3, 'the request, the answer and the reply');
     const reply = messages.nth(2);

@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 import request from 'supertest';
 import { activate, HOST_API_VERSION, type ActivatedPlugin, type HostService, type HostUser, type SupportHost } from '../../src';
 import { tableNames, type TableNames } from '../../src/store/tables';
+import { escapeHtml } from '../../src/web/escape-html';
 import { uniquePrefix, type TestDatabase } from './databases';
 
 export const users: Record<string, HostUser> = {
@@ -110,7 +111,7 @@ export async function startPlugin(
       res
         .status(page.status ?? 200)
         .type('html')
-        .send(`<!doctype html><title>${page.title}</title><main>${page.html}</main>`);
+        .send(`<!doctype html><title>${escapeHtml(page.title)}</title><main>${page.html}</main>`);
     },
     ...(options.hostMail ? { mail: options.hostMail } : {}),
     ...(options.hostPublicBaseUrl ? { publicBaseUrl: options.hostPublicBaseUrl } : {}),

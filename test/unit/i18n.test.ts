@@ -39,7 +39,7 @@ function literalKeyReferences(sections: string[]): Set<string> {
   return found;
 }
 
-/** Prefixes a key is built from at run time: t('status.' + status). */
+/** Prefixes a key is built from at run time: t('status.staff.' + status). */
 function dynamicPrefixes(): Set<string> {
   const found = new Set<string>();
   for (const file of codeFiles()) {
@@ -133,7 +133,8 @@ describe('locale files', () => {
     const intakeSources: Record<IntakeSource, true> = { imap: true, pipe: true, smtp: true, api: true };
     const verdicts: Record<InboundMail['authVerdict'], true> = { pass: true, fail: true, none: true };
     const values: Record<string, string[]> = {
-      'status.': Object.keys(statuses),
+      'status.customer.': Object.keys(statuses),
+      'status.staff.': Object.keys(statuses),
       'priority.': PRIORITIES,
       'staff.event.': Object.keys(actions),
       'staff.statusFilter.': [...Object.keys(statuses), 'open', 'all'],

@@ -302,6 +302,84 @@ forEachDatabase('staff work', (db) => {
     assert.equal(row.assignee_id, null);
   });
 
+  it('leads the staff page with the subject and the number under it; statuses in the staff’s words, ru and en', async () => {
+    const number = await createTicket(t, t.as('ivan'), { subject: 'Не работает почта', department: 'technical' });
+    const words = {
+      tech: { new: 'Новый', answered: 'Отвечен', waiting: 'Ждёт нашего ответа', closed: 'Закрыт' },
+      admin: { new: 'New', answered: 'Answered', waiting: 'Awaiting our reply', closed: 'Closed' },
+    };
+    for (const [who, line] of [
+      ['tech', `Запрос №${number}`],
+      ['admin', `Request #${number}`],
+    ] as const) {
+      const agent = t.as(who);
+      const page = await agent.get(`/${number}`);
+      assert.match(page.text, /<title>Не работает почта<\/title>/);
+      assert.ok(page.text.includes(`<p class="support-number">${line}</p>`), `${who} sees the number`);
+      for (const [status, word] of Object.entries(words[who])) {
+        await t.knex(t.tables.tickets).where('number', number).update({ status });
+        const [shown, queue] = await Promise.all([agent.get(`/${number}`), agent.get('/?status=all')]);
+        assert.ok(shown.text.includes(`<span class="badge status-${status}">${word}</span>`), `${who}: ${status}`);
+        assert.ok(queue.text.includes(`<span class="badge status-${status}">${word}</span>`), `${who}'s queue: ${status}`);
+      }
+    }
+  });
+
+  it('shows the customer a transfer as a neutral line in its place in the thread, never its reason', async () => {
+    const reason = 'Внутренняя причина: клиент путает отделы';
+    for (const [who, line] of [
+      ['ivan', 'Запрос передан в другой отдел: Отдел по работе с клиентами'],
+      ['alice', 'The request was moved to Client relations'],
+    ] as const) {
+      const customer = t.as(who);
+      const number = await createTicket(t, customer, { subject: 'Счёт не пришёл', department: 'technical' });
+      clock.advance(60_000);
+      const tech = t.as('tech');
+      const form = await replyForm(tech, number);
+      const answer = await tech
+        .post(`/${number}/reply?_csrf=${encodeURIComponent(form.token)}`)
+        .field('lastSeenId', form.lastSeenId)
+        .field('submissionKey', form.submissionKey)
+        .field('message', 'Передаём коллегам.');
+      assert.equal(answer.status, 303);
+      clock.advance(60_000);
+      const moved = await tech
+        .post(`/${number}/transfer?_csrf=${encodeURIComponent(form.token)}`)
+        .type('form')
+        .send({ departmentId: await departmentId(t, 'client_relations'), reason, submissionKey: `${who}-transfer` });
+      assert.equal(moved.status, 303);
+      clock.advance(60_000);
+      const later = await customer
+        .post(`/${number}/reply?_csrf=${encodeURIComponent(await customer.csrf())}`)
+        .field('message', 'Спасибо, жду.');
+      assert.equal(later.status, 303);
+
+      const page = (await customer.get(`/${number}`)).text;
+      const order = ['Передаём коллегам.', line, 'Спасибо, жду.'].map((text) => page.indexOf(text));
+      assert.ok(
+        order.every((at) => at >= 0),
+        `${who}: every entry is shown (${order.join(', ')})`,
+      );
+      assert.deepEqual(
+        [...order].sort((a, b) => a - b),
+        order,
+        `${who}: the transfer line is between the answer and the reply`,
+      );
+      assert.equal(page.match(/data-transfer/g)?.length, 1, `${who}: one transfer, one line`);
+      assert.doesNotMatch(page, /Внутренняя причина/, `${who}: the reason stays internal`);
+    }
+    await waitForIdleOutbox(t);
+    for (const mail of [...sink.to('ivan@example.ru'), ...sink.to('alice@example.com')]) {
+      assert.doesNotMatch(
+        `${mail.parsed.subject} ${mail.parsed.text} ${mail.parsed.html}`,
+        /Внутренняя причина/,
+        'no e-mail to a customer names the reason',
+      );
+    }
+    assert.ok(sink.to('ivan@example.ru').length > 0, 'the customer was e-mailed the answer');
+    assert.match(sink.to('clients@panel.example')[0]?.parsed.text ?? '', /Внутренняя причина/, 'the department reads the reason');
+  });
+
   it('answers 404 to customers and to staff of other departments on every staff route', async () => {
     const number = await createTicket(t, t.as('ivan'), { department: 'technical', files: [[log, 'a.log']] });
     const file = await t.knex(t.tables.attachments).first('id');

@@ -79,6 +79,30 @@ forEachDatabase('the ticket thread', (db) => {
     assert.equal(filesUnder(t.storageDir).length, before, 'the refused file was removed');
   });
 
+  it('leads with the subject, shows the number under it and each status in the customer’s words, ru and en', async () => {
+    const words = {
+      ivan: { new: 'Новый', answered: 'Есть ответ', waiting: 'Ждёт ответа поддержки', closed: 'Закрыт' },
+      alice: { new: 'New', answered: 'Answered', waiting: 'Awaiting a reply from support', closed: 'Closed' },
+    };
+    for (const [who, number] of [
+      ['ivan', 'Запрос №'],
+      ['alice', 'Request #'],
+    ] as const) {
+      const agent = t.as(who);
+      const ticket = await createTicket(t, agent, { subject: `Сайт не открывается (${who})` });
+      const page = await agent.get(`/${ticket}`);
+      // The panel shows the title as the page's H1 (the test host as <title>): the subject, not the number.
+      assert.match(page.text, new RegExp(`<title>Сайт не открывается \\(${who}\\)</title>`));
+      assert.match(page.text, new RegExp(`<p class="support-number">${number.replace('#', '\\#')}${ticket}</p>`));
+      for (const [status, word] of Object.entries(words[who])) {
+        await t.knex(t.tables.tickets).where('number', ticket).update({ status });
+        const [shown, list] = await Promise.all([agent.get(`/${ticket}`), agent.get('/')]);
+        assert.match(shown.text, new RegExp(`<span class="badge status-${status}">${word}</span>`), `${who}: ${status}`);
+        assert.match(list.text, new RegExp(`<span class="badge status-${status}">${word}</span>`), `${who}'s list: ${status}`);
+      }
+    }
+  });
+
   it('escapes everything a customer typed', async () => {
     const ivan = t.as('ivan');
     const number = await createTicket(t, ivan, { subject: '<script>alert(1)</script>', message: '<img src=x onerror=alert(2)>' });
