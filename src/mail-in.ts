@@ -15,7 +15,6 @@ import type { Catalog } from './i18n';
 import type { FileStorage } from './files/storage';
 import { keepBuffer } from './files/keep-buffer';
 import { readMessage } from './mail/in/read-message';
-import { parseMail } from './mail/in/parse';
 import { intakePhrases } from './mail/in/intake-phrases';
 import { heldMailRetention } from './mail/in/held-retention';
 import { imapReaderJob } from './mail/in/imap-reader';
@@ -46,6 +45,13 @@ export interface MailInOptions {
   now: Clock;
 }
 
+/**
+ * The reader and its libraries (mailparser, html-to-text: a few hundred ms to load), loaded
+ * with the first message, so a panel without mail in never pays for them at start.
+ */
+let parseModule: Promise<typeof import('./mail/in/parse.js')> | null = null;
+const parser = () => (parseModule ??= import('./mail/in/parse.js'));
+
 export function mailIn(options: MailInOptions) {
   const { host, store, storage, settings, logger, inbound } = options;
   const maxBytes = settings.maxMessageMb * 1024 * 1024;
@@ -53,7 +59,7 @@ export function mailIn(options: MailInOptions) {
 
   async function parse(raw: Buffer): Promise<ParsedMail | null> {
     try {
-      return await parseMail(raw, { maxParts: MAX_MAIL_PARTS });
+      return await (await parser()).parseMail(raw, { maxParts: MAX_MAIL_PARTS });
     } catch (err) {
       if (err instanceof MailTooComplexError) return null;
       throw err;

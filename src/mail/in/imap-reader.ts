@@ -8,7 +8,7 @@
 // throws (the database or the disk is unavailable), the run stops there and the message is read
 // again next run; a message read twice (a crash between intake and record, a new UIDVALIDITY) is
 // the intake's to drop, by Message-ID.
-import { ImapFlow, type ExistsEvent } from 'imapflow';
+import type { ExistsEvent, ImapFlow } from 'imapflow';
 import type { HostLogger } from '../../host';
 import type { Job, JobContext } from '../../model/jobs';
 import type { MailboxPosition, MailboxPositionStore, ReceiveMail } from '../../model/inbound';
@@ -29,6 +29,9 @@ export interface ImapReaderOptions {
  * this one returns and the mailbox is watched without a gap.
  */
 const IDLE_MARGIN_MS = 1000;
+/** imapflow (and the logger it brings) loads with the first run, so a panel without mailboxes never loads it. */
+let imapFlowClass: Promise<typeof ImapFlow> | null = null;
+const imapFlow = () => (imapFlowClass ??= import('imapflow').then((module) => module.ImapFlow));
 /** Messages fetched, marked and recorded together; fewer when they add up to more than BATCH_BYTES. */
 const BATCH_MESSAGES = 25;
 const BATCH_BYTES = 8 * 1024 * 1024;
@@ -50,7 +53,7 @@ async function readMailbox(options: ImapReaderOptions, { now, signal }: JobConte
   const label = `support-requests mail in: mailbox "${mailbox.name}" (${mailbox.user}@${mailbox.host}:${mailbox.port}/${mailbox.folder})`;
   const idleUntil = Date.now() + everyMs - Math.min(IDLE_MARGIN_MS, everyMs / 10);
   // TLS certificates are checked (Node's default): no tls options are passed on purpose.
-  const client = new ImapFlow({
+  const client = new (await imapFlow())({
     host: mailbox.host,
     port: mailbox.port,
     secure: mailbox.secure,
