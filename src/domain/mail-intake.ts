@@ -58,9 +58,8 @@ export function mailIntake(deps: MailIntakeDeps) {
   const { findRequest, authorOf, intakeDepartment } = mailMatch(deps);
 
   /** The same message for the same request (or held, or opening one) is one row, and one thread message. */
-  function dedupeKey(mail: ParsedMail, original: Buffer, target: string): string {
-    const id = mail.messageId ?? `sha256:${crypto.createHash('sha256').update(original).digest('hex')}`;
-    return crypto.createHash('sha256').update(`${id}\n${target}`).digest('hex');
+  function dedupeKey(identity: string, target: string): string {
+    return crypto.createHash('sha256').update(`${identity}\n${target}`).digest('hex');
   }
 
   /** The text and the files that land in the thread; refused files are named in the text. */
@@ -117,7 +116,7 @@ export function mailIntake(deps: MailIntakeDeps) {
   ): Promise<Ticket | 'empty' | { reason: 'hourlyLimit' | 'refused'; refused: string }> {
     const { body, files } = await contentOf(mail);
     if (!body) return 'empty';
-    const subject = oneLineSubject(mail.subject) || deps.phrases.noSubject;
+    const subject = subjectWithin(mail.subject) || deps.phrases.noSubject;
     try {
       return await deps.customers.create(
         customer,
@@ -135,6 +134,8 @@ export function mailIntake(deps: MailIntakeDeps) {
   return {
     async take(mail: ParsedMail, raw: Buffer, original: Original, options: IntakeOptions = {}): Promise<IntakeResult> {
       const at = now();
+      // What makes two deliveries the same message: its Message-ID, or all of it without one.
+      const identity = mail.messageId ?? `sha256:${crypto.createHash('sha256').update(raw).digest('hex')}`;
       const ignored = (reason: IgnoredReason): IntakeResult => {
         deps.log(`ignored a message from ${mail.from?.address ?? 'nobody'} (${mail.messageId ?? 'no Message-ID'}): ${reason}`);
         return { outcome: 'ignored', reason };
@@ -142,7 +143,7 @@ export function mailIntake(deps: MailIntakeDeps) {
 
       /** Keeps the message for an admin; one row per message, however often it comes. */
       const hold = async (reason: HeldReason, ticket: Ticket | null = null, detail: string | null = null): Promise<IntakeResult> => {
-        const key = dedupeKey(mail, raw, 'held');
+        const key = dedupeKey(identity, 'held');
         if (await inbound.seen(key)) return { outcome: 'duplicate' };
         const kept = await original.keep();
         const id = await inbound.record({
@@ -199,7 +200,7 @@ export function mailIntake(deps: MailIntakeDeps) {
         if (author.kind === 'staff' && audience !== 'department' && !vouched) return hold('unverifiedSender', ticket);
         if (author.kind === 'staff' && deps.requireAuthPassForStaff && mail.authVerdict !== 'pass')
           return hold('staffNotAuthenticated', ticket);
-        const key = dedupeKey(mail, raw, ticket.number);
+        const key = dedupeKey(identity, ticket.number);
         if (await inbound.seen(key)) return { outcome: 'duplicate', ticketNumber: ticket.number };
 
         const { body, files } = await contentOf(mail);
@@ -222,7 +223,7 @@ export function mailIntake(deps: MailIntakeDeps) {
         if (!customer || customer.role !== 'client') return hold('unknownSender');
         const department: Department | null = departmentCode ? await store.departments.findByCode(departmentCode) : null;
         if (!department || !department.active) return hold('noDepartment');
-        const key = dedupeKey(mail, raw, 'open');
+        const key = dedupeKey(identity, 'open');
         if (await inbound.seen(key)) return { outcome: 'duplicate' };
 
         const opened = await openFor(customer, department, mail, key);
@@ -294,12 +295,9 @@ function rowOf(mail: ParsedMail, options: IntakeOptions, kept: { key: string; si
   } satisfies Partial<InboundMail>;
 }
 
-/** A subject fit for a request: one line, within the limit. */
-function oneLineSubject(subject: string): string {
-  const line = subject
-    .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+/** A request's subject from a message's: ParsedMail's is one line already, so only the limit is left to keep. */
+function subjectWithin(subject: string): string {
+  const line = subject.trim();
   return line.length > LIMITS.subject ? `${line.slice(0, LIMITS.subject - 1)}…` : line;
 }
 
