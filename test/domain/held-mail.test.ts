@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import type { HostUser } from '../../src/host';
 import type { InboundMail, ParsedMail } from '../../src/model/inbound';
 import { NotFoundError } from '../../src/model/errors';
-import { mailIntake } from '../../src/domain/mail-intake';
 import { heldMail } from '../../src/domain/held-mail';
 import { replyAddresses } from '../../src/mail/reply-address';
 import { admin, domainWorld, ivan, problemsOf } from '../support/domain-world';
 import { memoryInbound } from '../support/memory-inbound';
+import { intakeOver } from '../support/intake-world';
 
 const addresses = replyAddresses('support@panel.example', 'held-mail-test-secret-of-32-characters');
 
@@ -36,30 +36,11 @@ async function world(users: HostUser[] = [ivan]) {
   const w = await domainWorld();
   const inbound = memoryInbound();
   const parsed = new Map<string, ParsedMail>();
-  const intake = mailIntake({
-    store: w.store,
-    inbound,
-    addresses,
-    customers: w.customer,
-    staff: w.staff,
+  const intake = intakeOver(w, inbound, addresses, {
     findUserByEmail: async (email) => users.find((u) => u.email === email) ?? null,
     keepFile: async () => assert.fail('no files here'),
-    discardFiles: async (keys) => void w.discarded.push(...keys),
-    uploads: { maxFiles: 3, maxFileBytes: 1000, allowedTypes: ['image/png'] },
-    phrases: {
-      refusedFiles: () => '',
-      filesOnly: '(files)',
-      noSubject: '(no subject)',
-      sentBy: (name, address) => `From ${name} <${address}>:`,
-    },
-    perSenderPerHour: 0,
-    requireAuthPassForStaff: false,
     // Nothing opens by itself here: every message to the plain address is held.
     defaultDepartment: null,
-    defaultLocale: 'ru',
-    mailboxDepartments: new Map(),
-    log: () => undefined,
-    now: w.clock.now,
   });
   const held = heldMail({
     store: w.store,

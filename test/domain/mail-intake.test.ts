@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import type { HostUser } from '../../src/host';
 import type { MailFile, ParsedMail } from '../../src/model/inbound';
 import type { Ticket } from '../../src/model/types';
-import { mailIntake } from '../../src/domain/mail-intake';
 import { replyAddresses } from '../../src/mail/reply-address';
 import { domainWorld, ivan, olga, petr } from '../support/domain-world';
 import { memoryInbound } from '../support/memory-inbound';
+import { intakeOver } from '../support/intake-world';
 
 const SECRET = 'a-secret-of-at-least-thirty-two-characters';
 const addresses = replyAddresses('support@panel.example', SECRET);
@@ -45,38 +45,13 @@ async function world(options: { users?: HostUser[]; lookup?: boolean; perSenderP
   const inbound = memoryInbound();
   const kept: string[] = [];
   const logged: string[] = [];
-  let n = 0;
   const users = options.users ?? [ivan, olga];
-  const intake = mailIntake({
-    store: w.store,
-    inbound,
-    addresses,
-    customers: w.customer,
-    staff: w.staff,
+  const intake = intakeOver(w, inbound, addresses, {
     ...(options.lookup === false ? {} : { findUserByEmail: async (email: string) => users.find((u) => u.email === email) ?? null }),
-    // Content sniffing is the files floor's (tested there): here an .exe is simply not one of the types.
-    keepFile: async (f) => ({
-      storageKey: `mail-file-${++n}`,
-      originalName: f.filename,
-      size: f.content.length,
-      contentType: f.declaredType === 'image/png' ? 'image/png' : 'application/octet-stream',
-      sha256: 'ab'.repeat(32),
-    }),
-    discardFiles: async (keys) => void w.discarded.push(...keys),
-    uploads: { maxFiles: 3, maxFileBytes: 1000, allowedTypes: ['image/png', 'text/plain'] },
-    phrases: {
-      refusedFiles: (files) => `Not taken: ${files.map((f) => `${f.name} (${f.why})`).join(', ')}`,
-      filesOnly: '(files)',
-      noSubject: '(no subject)',
-      sentBy: (name, address) => `From ${name} <${address}>:`,
-    },
     perSenderPerHour: options.perSenderPerHour ?? 0,
     requireAuthPassForStaff: options.requireAuthPassForStaff ?? false,
-    defaultDepartment: 'client_relations',
-    defaultLocale: 'ru',
     mailboxDepartments: new Map([['emergency-box', 'emergency']]),
     log: (m) => void logged.push(m),
-    now: w.clock.now,
   });
   const take = (mail: ParsedMail, source: { mailbox?: string } = {}) =>
     intake.take(mail, Buffer.from('raw'), { keep: async () => ({ key: `raw-${kept.push('x')}`, size: 3 }) }, source);

@@ -11,7 +11,7 @@ import path from 'node:path';
 import express from 'express';
 import type { IntakeOptions, IntakeResult } from '../../src';
 import { mailIntakeRoute } from '../../src/web/mail-intake-route';
-import { forEachDatabase } from '../support/databases';
+import { forEachDatabase, type TestDatabase } from '../support/databases';
 import { filesUnder, startPlugin, type TestPlugin } from '../support/test-host';
 
 const PIPE = path.resolve(__dirname, '..', '..', 'src', 'bin', 'pipe.js');
@@ -96,31 +96,35 @@ before(() => {
 });
 after(() => fs.rmSync(secretDir, { recursive: true, force: true }));
 
-forEachDatabase('the pipe command against the plugin', (db) => {
-  let t: TestPlugin;
+/** The plugin with these settings behind a real HTTP server, for each test of the block; `url` is its intake. */
+function listeningPlugin(settings: Record<string, unknown>, db: TestDatabase) {
+  const served = { t: undefined as unknown as TestPlugin, url: '' };
   let server: http.Server;
-  let url: string;
-
   before(async () => {
-    t = await startPlugin(db, { mail: { inbound: { address: 'support@panel.example', secret: SECRET, maxMessageMb: 0.05 } } });
-    const listening = await listen(t.app);
+    served.t = await startPlugin(db, settings);
+    const listening = await listen(served.t.app);
     server = listening.server;
-    url = `http://127.0.0.1:${listening.port}${t.plugin.mountPath}/mail-in`;
+    served.url = `http://127.0.0.1:${listening.port}${served.t.plugin.mountPath}/mail-in`;
   });
   after(async () => {
     await close(server);
-    await t?.close();
+    await served.t?.close();
   });
+  return served;
+}
+
+forEachDatabase('the pipe command against the plugin', (db) => {
+  const served = listeningPlugin({ mail: { inbound: { address: 'support@panel.example', secret: SECRET, maxMessageMb: 0.05 } } }, db);
 
   /** The inbound mail rows and the files in storage, to compare before and after. */
   async function stored(): Promise<{ rows: number; files: string[] }> {
-    const rows = (await t.knex(t.tables.inboundMail).count({ n: '*' }))[0] as { n: number | string };
-    return { rows: Number(rows.n), files: filesUnder(t.storageDir) };
+    const rows = (await served.t.knex(served.t.tables.inboundMail).count({ n: '*' }))[0] as { n: number | string };
+    return { rows: Number(rows.n), files: filesUnder(served.t.storageDir) };
   }
 
   it('delivers a message: exit 0, and what became of it on stdout', async () => {
     const before = await stored();
-    const run = await runPipe(['--url', url, '--secret-file', secretFile], message());
+    const run = await runPipe(['--url', served.url, '--secret-file', secretFile], message());
     assert.equal(run.code, EX_OK, run.stderr);
     // A customer's new mail to the plain address, and this host cannot look customers up by address: held.
     assert.equal(run.stdout, 'held (repliesOnly)\n');
@@ -131,7 +135,7 @@ forEachDatabase('the pipe command against the plugin', (db) => {
   });
 
   it('takes the secret from SUPPORT_REQUESTS_SECRET as well', async () => {
-    const run = await runPipe(['--url', url], message(), { SUPPORT_REQUESTS_SECRET: SECRET });
+    const run = await runPipe(['--url', served.url], message(), { SUPPORT_REQUESTS_SECRET: SECRET });
     assert.equal(run.code, EX_OK, run.stderr);
   });
 
@@ -139,7 +143,7 @@ forEachDatabase('the pipe command against the plugin', (db) => {
     const wrong = path.join(secretDir, 'wrong');
     fs.writeFileSync(wrong, 'not-the-secret-but-just-as-long-0123456789');
     const before = await stored();
-    const run = await runPipe(['--url', url, '--secret-file', wrong], message());
+    const run = await runPipe(['--url', served.url, '--secret-file', wrong], message());
     assert.equal(run.code, EX_TEMPFAIL);
     assert.match(run.stderr, /^support-requests-pipe: the panel refused the secret \(401\)/);
     assert.ok(!run.stderr.includes('not-the-secret') && !run.stderr.includes(SECRET), 'no secret in the log');
@@ -148,14 +152,14 @@ forEachDatabase('the pipe command against the plugin', (db) => {
 
   it('a message over maxMessageMb: 65 (bounced as too large), and nothing stored', async () => {
     const before = await stored();
-    const run = await runPipe(['--url', url, '--secret-file', secretFile], message('x'.repeat(60 * 1024)));
+    const run = await runPipe(['--url', served.url, '--secret-file', secretFile], message('x'.repeat(60 * 1024)));
     assert.equal(run.code, EX_DATAERR, run.stderr);
     assert.match(run.stderr, /too large \(413/);
     assert.deepEqual(await stored(), before);
   });
 
   it('an address with no intake (the plugin’s sign-in answer): 75, naming --url to check', async () => {
-    const wrong = url.replace('/mail-in', '/mail-inn');
+    const wrong = served.url.replace('/mail-in', '/mail-inn');
     const run = await runPipe(['--url', wrong, '--secret-file', secretFile], message());
     assert.equal(run.code, EX_TEMPFAIL);
     assert.equal(
@@ -166,23 +170,10 @@ forEachDatabase('the pipe command against the plugin', (db) => {
 });
 
 forEachDatabase('the pipe command against a plugin without inbound mail', (db) => {
-  let t: TestPlugin;
-  let server: http.Server;
-  let url: string;
-
-  before(async () => {
-    t = await startPlugin(db, {});
-    const listening = await listen(t.app);
-    server = listening.server;
-    url = `http://127.0.0.1:${listening.port}${t.plugin.mountPath}/mail-in`;
-  });
-  after(async () => {
-    await close(server);
-    await t?.close();
-  });
+  const served = listeningPlugin({}, db);
 
   it('the intake answers 404 until address and secret are set: 75, naming the settings', async () => {
-    const run = await runPipe(['--url', url, '--secret-file', secretFile], message());
+    const run = await runPipe(['--url', served.url, '--secret-file', secretFile], message());
     assert.equal(run.code, EX_TEMPFAIL);
     assert.match(run.stderr, /the panel takes no mail yet \(404\): set settings\.mail\.inbound\.address and secret/);
   });
