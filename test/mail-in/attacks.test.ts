@@ -5,15 +5,9 @@ import { Readable } from 'node:stream';
 import { forEachDatabase } from '../support/databases';
 import { filesUnder, startPlugin, users, type TestPlugin } from '../support/test-host';
 import { createTicket } from '../support/tickets';
+import { plainMail } from '../support/mail-message';
 
 const SECRET = 'attack-test-secret-of-at-least-32-characters';
-
-function message(headers: Record<string, string>, body: string): Buffer {
-  const head = Object.entries({ 'Message-ID': `<${Math.random().toString(36).slice(2)}@example.ru>`, ...headers })
-    .map(([name, value]) => `${name}: ${value}`)
-    .join('\r\n');
-  return Buffer.from(`${head}\r\n\r\n${body}`);
-}
 
 forEachDatabase('mail in: attacks', (db) => {
   let t: TestPlugin;
@@ -40,7 +34,7 @@ forEachDatabase('mail in: attacks', (db) => {
 
   it('a 30 MB message is refused whole, as bytes and as a stream, and nothing is kept', async () => {
     const before = await stored();
-    const big = message({ From: users.ivan!.email, To: 'support@panel.example', Subject: 'big' }, 'x'.repeat(30 * 1024 * 1024));
+    const big = plainMail({ From: users.ivan!.email, To: 'support@panel.example', Subject: 'big' }, 'x'.repeat(30 * 1024 * 1024));
     assert.deepEqual(await t.plugin.receiveMail(big), { outcome: 'ignored', reason: 'tooLarge' });
     // In 64 KB chunks, as a pipe or a socket gives it: reading stops at the limit.
     let read = 0;
@@ -58,7 +52,7 @@ forEachDatabase('mail in: attacks', (db) => {
   it('10,000 MIME parts are refused before they are decoded, and nothing is kept', async () => {
     const before = await stored();
     const parts = Array.from({ length: 10_000 }, (_, i) => `--b\r\nContent-Type: text/plain\r\n\r\npart ${i}\r\n`).join('');
-    const bomb = message(
+    const bomb = plainMail(
       {
         From: users.ivan!.email,
         To: 'support@panel.example',
@@ -77,7 +71,7 @@ forEachDatabase('mail in: attacks', (db) => {
     const b = await createTicket(t, t.as('alice'), { department: 'client_relations' });
     const forged = (await replyAddressOf(a)).replace(a, b);
     const before = await stored();
-    const result = await t.plugin.receiveMail(message({ From: users.alice!.email, To: forged, Subject: 'Re: hi' }, 'Закройте запрос.'));
+    const result = await t.plugin.receiveMail(plainMail({ From: users.alice!.email, To: forged, Subject: 'Re: hi' }, 'Закройте запрос.'));
     assert.deepEqual(result, { outcome: 'held', reason: 'forgedToken' });
     const after = await stored();
     assert.equal(after.messages, before.messages, 'no message in any request');
@@ -86,14 +80,14 @@ forEachDatabase('mail in: attacks', (db) => {
 
   it('a replayed message is taken once, wherever it was sent from', async () => {
     const number = await createTicket(t, t.as('ivan'));
-    const raw = message({ From: users.ivan!.email, To: await replyAddressOf(number), Subject: 'Re: x' }, 'Спасибо!');
+    const raw = plainMail({ From: users.ivan!.email, To: await replyAddressOf(number), Subject: 'Re: x' }, 'Спасибо!');
     assert.equal((await t.plugin.receiveMail(raw, { source: 'imap' })).outcome, 'stored');
     const before = await stored();
     assert.equal((await t.plugin.receiveMail(raw, { source: 'pipe' })).outcome, 'duplicate');
     assert.equal((await t.plugin.receiveMail(raw, { source: 'smtp' })).outcome, 'duplicate');
     assert.deepEqual(await stored(), before);
     // A held one too: one row, one original.
-    const stranger = message({ From: 'someone@elsewhere.example', To: 'support@panel.example', Subject: 'hello' }, 'Привет');
+    const stranger = plainMail({ From: 'someone@elsewhere.example', To: 'support@panel.example', Subject: 'hello' }, 'Привет');
     assert.equal((await t.plugin.receiveMail(stranger)).outcome, 'held');
     const held = await stored();
     assert.equal((await t.plugin.receiveMail(stranger)).outcome, 'duplicate');
@@ -103,7 +97,7 @@ forEachDatabase('mail in: attacks', (db) => {
   it('a header hidden in the subject of a mail that opens a request stays in the subject, on one line', async () => {
     const subject = '=?utf-8?B?' + Buffer.from('Сайт\r\nBcc: victim@elsewhere.example\r\nX-Evil: 1').toString('base64') + '?=';
     const result = await t.plugin.receiveMail(
-      message({ From: users.ivan!.email, To: 'support+technical@panel.example', Subject: subject }, 'Не открывается.'),
+      plainMail({ From: users.ivan!.email, To: 'support+technical@panel.example', Subject: subject }, 'Не открывается.'),
     );
     assert.equal(result.outcome, 'opened');
     const ticket = await t.knex(t.tables.tickets).where('number', result.ticketNumber!).first('subject');
@@ -118,7 +112,7 @@ forEachDatabase('mail in: attacks', (db) => {
   it('HTML with scripts lands as text only', async () => {
     const number = await createTicket(t, t.as('ivan'));
     const html = '<p>Проверьте</p><script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:alert(3)">ссылка</a>';
-    const raw = message(
+    const raw = plainMail(
       {
         From: users.ivan!.email,
         To: await replyAddressOf(number),

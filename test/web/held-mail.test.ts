@@ -3,6 +3,7 @@
 // original shown as inert text. Only admins reach any of it, and every change needs the CSRF token.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { plainMail } from '../support/mail-message';
 import { replyAddresses } from '../../src/mail/reply-address';
 import { forEachDatabase, type TestDatabase } from '../support/databases';
 import { filesUnder, startPlugin, type StartOptions, type TestPlugin } from '../support/test-host';
@@ -13,24 +14,9 @@ const SECRET = 'held-mail-test-secret-0123456789abcdefghij';
 const SUPPORT = 'support@panel.example';
 const replyTo = (number: string) => replyAddresses(SUPPORT, SECRET).forTicket(number, 'customer');
 
-let sent = 0;
 /** A plain e-mail as a mail client writes it. */
 function email(from: string, to: string, subject: string, body: string): Buffer {
-  return Buffer.from(
-    [
-      `From: ${from}`,
-      `To: ${to}`,
-      `Subject: ${subject}`,
-      `Message-ID: <held-${++sent}.${Date.now()}@mail.example>`,
-      'Date: Tue, 12 Jan 2027 09:30:00 +0300',
-      'MIME-Version: 1.0',
-      'Content-Type: text/plain; charset=utf-8',
-      'Content-Transfer-Encoding: 8bit',
-      '',
-      body,
-      '',
-    ].join('\r\n'),
-  );
+  return plainMail({ From: from, To: to, Subject: subject, Date: 'Tue, 12 Jan 2027 09:30:00 +0300' }, body);
 }
 
 async function start(db: TestDatabase, options: StartOptions = {}): Promise<TestPlugin> {

@@ -3,6 +3,7 @@
 // reports that come back show on the admin's Mail page.
 import assert from 'node:assert/strict';
 import type { Response } from 'supertest';
+import { plainMail } from '../support/mail-message';
 import { replyAddresses } from '../../src/mail/reply-address';
 import { forEachDatabase } from '../support/databases';
 import { startPlugin, type TestAgent, type TestPlugin } from '../support/test-host';
@@ -13,21 +14,14 @@ const SECRET = 'originals-test-secret-0123456789abcdefghij';
 const SUPPORT = 'support@panel.example';
 
 function customerReply(number: string, body: string): Buffer {
-  return Buffer.from(
-    [
-      'From: Иван Петров <ivan@example.ru>',
-      `To: ${replyAddresses(SUPPORT, SECRET).forTicket(number, 'customer')}`,
-      `Subject: Re: [#${number}] Проблема с VPS`,
-      `Message-ID: <reply.${number}.${body.length}@example.ru>`,
-      'MIME-Version: 1.0',
-      'Content-Type: text/plain; charset=utf-8',
-      'Content-Transfer-Encoding: 8bit',
-      '',
-      body,
-      '',
-      '> Здравствуйте! Ваш запрос принят.',
-      '',
-    ].join('\r\n'),
+  return plainMail(
+    {
+      From: 'Иван Петров <ivan@example.ru>',
+      To: replyAddresses(SUPPORT, SECRET).forTicket(number, 'customer'),
+      Subject: `Re: [#${number}] Проблема с VPS`,
+      'Message-ID': `<reply.${number}.${body.length}@example.ru>`,
+    },
+    `${body}\r\n\r\n> Здравствуйте! Ваш запрос принят.\r\n`,
   );
 }
 
