@@ -73,6 +73,8 @@ const DEPARTMENT_EMAILS: Record<string, string> = {
 function demoPluginSettings(publicBaseUrl: string, inbound: { address: string; secret: string }): Record<string, unknown> {
   return {
     publicBaseUrl,
+    // The demo provider's own clock; a user the panel gives a zone of their own sees theirs.
+    timeZone: 'Europe/Moscow',
     departments: Object.fromEntries(Object.entries(DEPARTMENT_EMAILS).map(([code, address]) => [code, { emails: [address] }])),
     // Mail in works out of the box: the MX and the pipe command both reach the intake.
     mail: { inbound },

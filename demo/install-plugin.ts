@@ -11,7 +11,7 @@ import type { ActivatedPlugin, HostUser, MenuEntry, SupportHost } from 'support-
  * panel's own promise, written here, never read from the plugin: a plugin whose plugin.json
  * hostApi range does not cover it is refused before any of its code runs.
  */
-export const PANEL_HOST_API_VERSION = '1.2.0';
+export const PANEL_HOST_API_VERSION = '1.3.0';
 
 /** The part of plugin.json the host reads before loading any code. */
 export interface PluginManifest {

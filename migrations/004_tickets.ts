@@ -13,6 +13,8 @@ export async function up(knex: Knex, t: MigrationTables): Promise<void> {
     table.string('customer_email', 254).notNullable();
     // The language of the customer's mail.
     table.string('customer_locale', 8).nullable();
+    // The customer's time zone (IANA name), for times in e-mail to them.
+    table.string('customer_time_zone', 64).nullable();
     table.string('service_id', 64).nullable();
     table.string('service_label', 200).nullable();
     table.string('service_kind', 32).nullable();

@@ -9,7 +9,7 @@ import type { Transporter } from 'nodemailer';
 import type { ReceiveMail } from './model/inbound';
 
 /** Version of this contract. A host declares the version it implements; plugin.json declares the range it accepts. */
-export const HOST_API_VERSION = '1.2.0';
+export const HOST_API_VERSION = '1.3.0';
 
 export type Locale = 'ru' | 'en';
 export type UserRole = 'client' | 'staff' | 'admin';
@@ -23,6 +23,11 @@ export interface HostUser {
   email: string;
   /** The user's chosen interface language, when the host has one. */
   locale?: string;
+  /**
+   * Since 1.3: the user's time zone (IANA name, e.g. "Europe/Moscow"), when the host has one. Pages
+   * show times in it, and a customer's e-mails do; settings.timeZone stands in without it.
+   */
+  timeZone?: string;
   /**
    * For staff: codes of the departments they belong to (see plugin.json settings.departments).
    * Leave it out when the host does not know: the staff list on the plugin's Departments page decides then.

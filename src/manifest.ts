@@ -7,6 +7,7 @@ import addFormats from 'ajv-formats';
 import { MANIFEST_PATH, PLUGIN_ROOT } from './paths';
 import type { Locale, UserRole } from './host';
 import type { Settings } from './model/settings';
+import { knownTimeZone } from './model/time-zone';
 
 export interface Manifest {
   id: string;
@@ -170,6 +171,10 @@ export function validateSettings(manifest: Manifest, input: unknown): Settings {
   if (!check(settings)) throw new ManifestError(describe('settings', check.errors?.[0]));
   const valid = settings as unknown as Settings;
   checkMailboxNames(valid);
+  if (valid.timeZone !== undefined && !knownTimeZone(valid.timeZone))
+    throw new ManifestError(
+      `settings/timeZone "${valid.timeZone}" is not a time zone this server knows (an IANA name such as Europe/Moscow)`,
+    );
   return valid;
 }
 

@@ -8,6 +8,7 @@ import { ConflictError, NotFoundError, ValidationError, type Problem } from '../
 import { checkFiles, checkMessage, checkNewTicket, type NewTicketInput, type UploadRules } from './ticket-rules';
 import { isTicketNumber, randomTicketNumber } from './ticket-number';
 import { DuplicateSubmission, keepingFilesOnlyOnSuccess, oncePerSubmission, underTicketLock } from './submissions';
+import { knownTimeZone } from '../model/time-zone';
 
 export interface CustomerTicketDeps {
   store: Store;
@@ -127,6 +128,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
             customerName: customer.name,
             customerEmail: customer.email,
             customerLocale: locale,
+            customerTimeZone: knownTimeZone(customer.timeZone) ?? null,
             serviceId: service?.id ?? null,
             serviceLabel: service?.label ?? null,
             departmentId: department.id,

@@ -18,10 +18,21 @@ function formatter<F extends Intl.NumberFormat | Intl.DateTimeFormat>(key: strin
   return found;
 }
 
-export function formatTime(ms: number, locale: Locale): string {
-  return formatter(`time|${locale}`, () => new Intl.DateTimeFormat(intlLocale[locale], { dateStyle: 'medium', timeStyle: 'short' })).format(
-    new Date(ms),
-  );
+/**
+ * A date and time as the reader's clock shows it: in their time zone (an IANA name), or the
+ * process's own without one. `zoneName` adds the zone ("GMT+3"): e-mail is read away from the panel.
+ */
+export function formatTime(ms: number, locale: Locale, timeZone?: string, zoneName = false): string {
+  return formatter(
+    `time|${locale}|${timeZone ?? ''}|${zoneName}`,
+    () =>
+      new Intl.DateTimeFormat(intlLocale[locale], {
+        ...(zoneName
+          ? { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }
+          : { dateStyle: 'medium', timeStyle: 'short' }),
+        ...(timeZone ? { timeZone } : {}),
+      }),
+  ).format(new Date(ms));
 }
 
 export function formatSize(bytes: number, locale: Locale): string {

@@ -46,6 +46,7 @@ export function customerMail(kit: Envelopes) {
       },
       {
         ...kit.replyTo(ticket, 'customer'),
+        timeZone: ticket.customerTimeZone ?? kit.defaultTimeZone,
         attachments: files.attached,
         ...(notice.thread ? { inReplyTo: notice.thread, references: [notice.thread] } : {}),
       },

@@ -54,6 +54,7 @@ export function departmentMail(kit: Envelopes) {
       },
       {
         ...kit.replyTo(ticket, 'department'),
+        timeZone: kit.defaultTimeZone,
         attachments: files.attached,
         headers: department.urgent ? { 'X-Priority': '1 (Highest)', Importance: 'high' } : {},
         ...(threadId ? { inReplyTo: threadId, references: [threadId] } : {}),

@@ -196,7 +196,7 @@ export class Dispatcher {
         to: envelope.to,
         subject: envelope.subject,
         // Rendered in the mail thread, with a note at the top when files had gone from storage.
-        content: { ...envelope.content, locale: envelope.locale, missingFiles: item.missingFiles },
+        content: { ...envelope.content, locale: envelope.locale, timeZone: envelope.timeZone, missingFiles: item.missingFiles },
         headers: envelope.headers,
         replyTo: envelope.replyTo,
         messageId: item.mailMessageId,

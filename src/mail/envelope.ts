@@ -14,6 +14,8 @@ export interface EnvelopeOptions {
   /** Panel address + mount path: a ticket's link is `${ticketsUrl}/${number}`. */
   ticketsUrl: string;
   defaultLocale: Locale;
+  /** settings.timeZone: times in e-mail to departments, and to customers whose own zone is not known. */
+  defaultTimeZone: string | undefined;
   attachLimitBytes: number;
   /** Domain part of generated Message-IDs. */
   mailMessageIdDomain: string;
@@ -47,6 +49,7 @@ export function envelopes(options: EnvelopeOptions) {
   return {
     linkOf,
     defaultLocale: options.defaultLocale,
+    defaultTimeZone: options.defaultTimeZone,
     translator: (locale: Locale) => options.catalog.translator(locale),
 
     newMailMessageId(ticketNumber: string): string {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import ejs from 'ejs';
 import type { Locale } from '../host';
 import { loadCatalog, type Catalog } from '../i18n';
-import { formatSize } from '../i18n/format';
+import { formatSize, formatTime } from '../i18n/format';
 import type { MailContent } from '../model/mail';
 
 /** Where the templates and strings are: plain data, so it can cross to the mail thread. */
@@ -19,6 +19,7 @@ export interface RenderOptions {
 /** The content to render, and the files the e-mail goes without (its note names them). */
 export interface Unrendered extends MailContent {
   locale: Locale;
+  timeZone?: string;
   missingFiles?: string[];
 }
 
@@ -48,7 +49,14 @@ export function mailRenderer(options: RenderOptions) {
   return function render(content: Unrendered): { text: string; html: string } {
     const { locale } = content;
     const t = catalog.translator(locale);
-    const view = { ...content.data, t, locale, size: (bytes: number) => formatSize(bytes, locale) };
+    const view = {
+      ...content.data,
+      t,
+      locale,
+      size: (bytes: number) => formatSize(bytes, locale),
+      // With the zone's name: mail is read far from the panel, maybe in another zone.
+      time: (ms: number) => formatTime(ms, locale, content.timeZone, true),
+    };
     let text = template(`${content.template}.text`, false)(view);
     let html = template(`${content.template}.html`, true)(view);
     const missing = content.missingFiles ?? [];

@@ -30,6 +30,8 @@ export interface MailEnvelope {
   attachments: Array<{ storageKey: string; filename: string; contentType: string }>;
   /** The recipient's language: the content is rendered in it. */
   locale: Locale;
+  /** The recipient's time zone (IANA): times in the content are shown in it; the server's when absent. */
+  timeZone?: string;
 }
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';

@@ -11,6 +11,10 @@ export interface Settings {
    */
   defaultLocale: 'ru' | 'en';
   /**
+   * Time zone (IANA name, e.g. Europe/Moscow) of times on pages and in e-mails for users the host gives none; the server's own by default.
+   */
+  timeZone?: string;
+  /**
    * The panel's public address, for links in e-mails. Falls back to the host's.
    */
   publicBaseUrl?: string;

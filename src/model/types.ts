@@ -59,6 +59,8 @@ export interface Ticket {
   customerEmail: string;
   /** The customer's language when the ticket was opened, for e-mail to them. */
   customerLocale: Locale | null;
+  /** The customer's time zone (IANA) when the ticket was opened, for times in e-mail to them; the plugin's when null. */
+  customerTimeZone: string | null;
   serviceId: string | null;
   serviceLabel: string | null;
   departmentId: number;

@@ -18,6 +18,7 @@ export interface TicketRow {
   customer_name: string;
   customer_email: string;
   customer_locale: string | null;
+  customer_time_zone: string | null;
   service_id: string | null;
   service_label: string | null;
   department_id: number;
@@ -43,6 +44,7 @@ export function toTicket(row: TicketRow): Ticket {
     customerName: row.customer_name,
     customerEmail: row.customer_email,
     customerLocale: (row.customer_locale as Locale | null) ?? null,
+    customerTimeZone: row.customer_time_zone ?? null,
     serviceId: row.service_id,
     serviceLabel: row.service_label,
     departmentId: num(row.department_id),
@@ -95,6 +97,7 @@ const INSERT = insertStatement(
     'customer_name',
     'customer_email',
     'customer_locale',
+    'customer_time_zone',
     'service_id',
     'service_label',
     'department_id',
@@ -137,6 +140,7 @@ export function ticketStore(knex: Knex, t: TableNames): TicketStore {
         customer_name: ticket.customerName,
         customer_email: ticket.customerEmail,
         customer_locale: ticket.customerLocale,
+        customer_time_zone: ticket.customerTimeZone,
         service_id: ticket.serviceId,
         service_label: ticket.serviceLabel,
         department_id: ticket.departmentId,

@@ -37,7 +37,7 @@ export function renderer(show: SupportHost['render'], viewsDir: string, styleshe
   const options: ejs.Options & { async: false } = { ...VIEW_SCOPE, cache: true, async: false, root: viewsDir, escape: escapeHtml };
 
   async function page(req: Request, res: Response, view: string, title: string, data: object, status = 200): Promise<void> {
-    const { t, locale, user } = contextOf(res);
+    const { t, locale, user, timeZone } = contextOf(res);
     const html = await ejs.renderFile(
       path.join(viewsDir, `${view}.ejs`),
       {
@@ -49,7 +49,7 @@ export function renderer(show: SupportHost['render'], viewsDir: string, styleshe
         // Every view reads its maxlength attributes and its lists of languages from here.
         limits: LIMITS,
         locales: LOCALES,
-        time: (ms: number) => formatTime(ms, locale),
+        time: (ms: number) => formatTime(ms, locale, timeZone),
         size: (bytes: number) => formatSize(bytes, locale),
         duration: (ms: number) => formatDuration(ms, locale),
       },

@@ -18,6 +18,8 @@ export interface RouterParts {
   currentUser: SupportHost['currentUser'];
   catalog: Catalog;
   defaultLocale: Locale;
+  /** settings.timeZone */
+  defaultTimeZone: string | undefined;
   render: Renderer;
   customer: Router;
   admin: Router;
@@ -35,6 +37,7 @@ export function pluginRouter({
   currentUser,
   catalog,
   defaultLocale,
+  defaultTimeZone,
   render,
   customer,
   admin,
@@ -50,7 +53,7 @@ export function pluginRouter({
   router.get(STYLESHEET_PATH, stylesheet.serve);
   // A machine's door, with its own secret: no user, no session, no CSRF token.
   router.post(MAIL_IN_PATH, ...mailIntakeRoute({ inbound, receiveMail, logger, isDatabaseUnavailable }));
-  router.use(attachContext(currentUser, catalog, defaultLocale));
+  router.use(attachContext(currentUser, catalog, defaultLocale, defaultTimeZone));
 
   router.use((req, res, next) => {
     const { user } = contextOf(res);

@@ -26,6 +26,7 @@ export function newTicket(departmentId: number, number: string, changes: Partial
     customerName: 'Иван',
     customerEmail: 'ivan@example.ru',
     customerLocale: 'ru',
+    customerTimeZone: null,
     serviceId: null,
     serviceLabel: null,
     departmentId,

@@ -13,7 +13,7 @@ import { uniquePrefix, type TestDatabase } from './databases';
 
 export const users: Record<string, HostUser> = {
   ivan: { id: 'c-ivan', role: 'client', name: 'Иван Петров', email: 'ivan@example.ru', locale: 'ru' },
-  alice: { id: 'c-alice', role: 'client', name: 'Alice Smith', email: 'alice@example.com', locale: 'en' },
+  alice: { id: 'c-alice', role: 'client', name: 'Alice Smith', email: 'alice@example.com', locale: 'en', timeZone: 'America/New_York' },
   nolocale: { id: 'c-nolocale', role: 'client', name: 'No Locale', email: 'nl@example.com' },
   tech: { id: 's-tech', role: 'staff', name: 'Tech Sergey', email: 'sergey@panel.example', departments: ['technical'] },
   olga: { id: 's-olga', role: 'staff', name: 'Ольга', email: 'olga@panel.example', locale: 'ru', departments: ['client_relations'] },

@@ -85,6 +85,7 @@ describe('settings', () => {
       { mail: { inbound: { mailboxes: [mailboxNamed('support'), mailboxNamed('sales'), mailboxNamed('support')] } } },
       /settings\/mail\/inbound\/mailboxes\/2\/name "support" is the name of another mailbox too/,
     ],
+    ['a time zone with a typo', { timeZone: 'Europe/Moskow' }, /settings\/timeZone "Europe\/Moskow" is not a time zone this server knows/],
   ];
   for (const [what, input, message] of wrong) {
     it(`refuse ${what}, naming the field`, () => {
