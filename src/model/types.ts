@@ -141,3 +141,24 @@ export interface Page<T> {
   items: T[];
   next: string | null;
 }
+
+/** An ISO weekday: 1 is Monday, 7 is Sunday. */
+export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+
+/** A stretch of a working day, as the clock on the wall shows it: "09:00" to "18:00" ("24:00" ends at midnight). */
+export type WorkingSpan = [from: string, to: string];
+
+/**
+ * When a department works: a week in its time zone, holidays, and days worked although the week
+ * says otherwise (a Saturday that makes up for a holiday). Response targets count only these hours.
+ */
+export interface WorkingHours {
+  /** IANA name, e.g. "Europe/Moscow". */
+  timeZone: string;
+  /** Spans per weekday; a day without spans is a day off. */
+  week: Partial<Record<Weekday, WorkingSpan[]>>;
+  /** Days off (YYYY-MM-DD in the time zone), whatever the week says. */
+  holidays: string[];
+  /** Days worked (YYYY-MM-DD) although the week or the holidays say otherwise, with their hours. */
+  workingDays: Array<{ date: string; spans: WorkingSpan[] }>;
+}
