@@ -162,3 +162,20 @@ export interface WorkingHours {
   /** Days worked (YYYY-MM-DD) although the week or the holidays say otherwise, with their hours. */
   workingDays: Array<{ date: string; spans: WorkingSpan[] }>;
 }
+
+/** Working minutes a department gives itself; null where it promises nothing. */
+export interface ResponseTargets {
+  /** To the first staff answer of a new request. */
+  firstResponse: number | null;
+  /** To the staff answer after a customer's reply. */
+  nextResponse: number | null;
+  /** From opening to closing, not counting the time spent waiting for the customer. */
+  resolution: number | null;
+}
+
+/** A department's response regulation: its targets, a priority's own where set, counted in its working hours. */
+export interface Regulation {
+  targets: ResponseTargets;
+  byPriority: Partial<Record<TicketPriority, Partial<ResponseTargets>>>;
+  hours: WorkingHours;
+}

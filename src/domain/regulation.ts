@@ -1,0 +1,59 @@
+// What a department's regulation promises a request now: which answer is due and by when. The
+// clock runs while the request waits for staff (a new request, or the customer's reply) and
+// stops while it waits for the customer; a transfer or a priority change only changes the
+// regulation and the priority this is asked with.
+import type { Regulation, ResponseTargets, TicketPriority, TicketStatus } from '../model/types';
+import { addWorkingMinutes } from './working-hours';
+
+/** Where a request stands, as the regulation reads it. */
+export interface WaitState {
+  status: TicketStatus;
+  priority: TicketPriority;
+  createdAt: number;
+  /** When the current wait for staff began: the opening, or the customer's first reply after an answer. */
+  waitingSince: number;
+  /** Working time spent waiting for the customer so far, which the resolution target does not count. */
+  pausedMs: number;
+}
+
+export type DueKind = 'firstResponse' | 'nextResponse';
+
+export interface ResponseDue {
+  kind: DueKind;
+  /** The instant the answer is due. */
+  at: number;
+  /** The target it comes from, in working minutes: what the customer is promised. */
+  minutes: number;
+}
+
+/** The department's targets with the priority's own over them. */
+export function targetsFor(regulation: Regulation, priority: TicketPriority): ResponseTargets {
+  return { ...regulation.targets, ...definedOnly(regulation.byPriority[priority] ?? {}) };
+}
+
+function definedOnly(targets: Partial<ResponseTargets>): Partial<ResponseTargets> {
+  return Object.fromEntries(Object.entries(targets).filter(([, v]) => v !== undefined));
+}
+
+/** The answer staff owe now and when it is due; null while the request waits for the customer, is closed, or nothing is promised. */
+export function responseDue(state: WaitState, regulation: Regulation): ResponseDue | null {
+  const kind: DueKind | null = state.status === 'new' ? 'firstResponse' : state.status === 'waiting' ? 'nextResponse' : null;
+  if (kind === null) return null;
+  const minutes = targetsFor(regulation, state.priority)[kind];
+  if (minutes === null) return null;
+  const at = addWorkingMinutes(state.waitingSince, minutes, regulation.hours);
+  return at === null ? null : { kind, at, minutes };
+}
+
+/** When an open request is due to be resolved, the time spent waiting for the customer added; null when nothing is promised. */
+export function resolutionDue(state: WaitState, regulation: Regulation): number | null {
+  if (state.status === 'closed') return null;
+  const minutes = targetsFor(regulation, state.priority).resolution;
+  if (minutes === null) return null;
+  return addWorkingMinutes(state.createdAt, minutes + Math.floor(state.pausedMs / 60_000), regulation.hours);
+}
+
+/** How a due time stands at a moment: time left, or how long overdue; never a negative span. */
+export function standing(due: number, now: number): { overdue: boolean; ms: number } {
+  return due >= now ? { overdue: false, ms: due - now } : { overdue: true, ms: now - due };
+}
