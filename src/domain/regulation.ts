@@ -16,7 +16,7 @@ export interface WaitState {
   pausedMs: number;
 }
 
-export type DueKind = 'firstResponse' | 'nextResponse';
+type DueKind = 'firstResponse' | 'nextResponse';
 
 export interface ResponseDue {
   kind: DueKind;
