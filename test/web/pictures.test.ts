@@ -139,7 +139,9 @@ forEachDatabase('pictures in the thread', (db) => {
     const ivan = t.as('ivan');
     const html = await post(Buffer.from('<!doctype html><script>alert(document.cookie)</script>'), 'cat.png');
     await assertDownloadOnly(ivan, html, 'cat.png.txt');
-    const svg = await post(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'), 'logo.png');
+    const svg = await post(Buffer.from(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><script>alert(1)</script><rect width="100" height="100"/></svg>',
+      ), 'logo.png');
     await assertDownloadOnly(ivan, svg, 'logo.png.txt');
     const text = await post(Buffer.from('just some words'), 'photo.jpg');
     await assertDownloadOnly(ivan, text, 'photo.jpg.txt');
