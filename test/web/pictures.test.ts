@@ -38,13 +38,18 @@ forEachDatabase('pictures in the thread', (db) => {
   }
 
   const thumbnailOf = (page: string, file: string) =>
-    new RegExp(`<a class="support-thumbnail" href="/support/requests${file}/view"><img src="/support/requests${file}/thumbnail" alt="([^"]*)" width="(\\d+)" height="(\\d+)" loading="lazy" decoding="async"></a>`).exec(page);
+    new RegExp(
+      `<a class="support-thumbnail" href="/support/requests${file}/view" aria-label="[^"]+"><img src="/support/requests${file}/thumbnail" alt="([^"]*)" width="(\\d+)" height="(\\d+)" loading="lazy" decoding="async"></a>`,
+    ).exec(page);
 
   /** The thread shows the file as a download only: its name links to the download, no picture anywhere. */
   async function assertDownloadOnly(as: TestAgent, { page, file }: Posted, name: string) {
     assert.equal(thumbnailOf(page, file), null);
     assert.doesNotMatch(page, /<img /);
-    assert.match(page, new RegExp(`<ul class="support-attachments"[^>]*>\\s*<li><a href="/support/requests${file}">${name.replace(/\./g, '\\.')}</a>`));
+    assert.match(
+      page,
+      new RegExp(`<ul class="support-attachments"[^>]*>\\s*<li><a href="/support/requests${file}">${name.replace(/\./g, '\\.')}</a>`),
+    );
     const thumbnail = await as.get(`${file}/thumbnail`);
     assert.equal(thumbnail.status, 404);
     const inline = await as.get(`${file}/inline`);
@@ -72,6 +77,9 @@ forEachDatabase('pictures in the thread', (db) => {
       const thumb = thumbnailOf(posted.page, posted.file);
       assert.ok(thumb, 'the thread shows a thumbnail linked to the full-size page');
       assert.deepEqual(thumb.slice(1), [name, '320', '240']);
+      // The thumbnail's link says where it leads; the name next to it downloads, as for any file.
+      assert.match(thumb[0], new RegExp(`aria-label="Открыть ${name} в полном размере"`));
+      assert.match(posted.page, new RegExp(`<span><a href="/support/requests${posted.file}">${name}</a> <span class="muted">\\(`));
 
       const thumbnail = await ivan.get(`${posted.file}/thumbnail`);
       assert.equal(thumbnail.status, 200);
@@ -139,9 +147,12 @@ forEachDatabase('pictures in the thread', (db) => {
     const ivan = t.as('ivan');
     const html = await post(Buffer.from('<!doctype html><script>alert(document.cookie)</script>'), 'cat.png');
     await assertDownloadOnly(ivan, html, 'cat.png.txt');
-    const svg = await post(Buffer.from(
+    const svg = await post(
+      Buffer.from(
         '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><script>alert(1)</script><rect width="100" height="100"/></svg>',
-      ), 'logo.png');
+      ),
+      'logo.png',
+    );
     await assertDownloadOnly(ivan, svg, 'logo.png.txt');
     const text = await post(Buffer.from('just some words'), 'photo.jpg');
     await assertDownloadOnly(ivan, text, 'photo.jpg.txt');
