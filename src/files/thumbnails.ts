@@ -21,14 +21,14 @@ const PICTURE_FORMATS: Record<string, string> = {
 };
 
 /** The thumbnail fits in this box; smaller pictures keep their size. */
-export const THUMBNAIL_BOX = { width: 320, height: 240 } as const;
+const THUMBNAIL_BOX = { width: 320, height: 240 } as const;
 
 /**
  * The largest picture decoded: 40 megapixels is more than any phone or camera saves by default
  * (a 48 MP phone writes 12 or 24 MP). A picture of a few KB can claim 65535 × 65535 pixels and
  * take gigabytes to decode: such a file is refused before any pixel is read.
  */
-export const MAX_PICTURE_PIXELS = 40_000_000;
+const MAX_PICTURE_PIXELS = 40_000_000;
 
 /** Sizes remembered in memory, so a page shown again does not read its thumbnails' headers. */
 const REMEMBERED = 2000;
@@ -39,7 +39,7 @@ export interface PictureSize {
 }
 
 /** What is needed of an attachment: where it is and what its content was found to be. */
-export interface PictureFile {
+interface PictureFile {
   storageKey: string;
   contentType: string;
 }
@@ -54,7 +54,7 @@ export interface Thumbnails {
 }
 
 /** Whether the file's content was found to be a type the page may show (the decoder has the last word). */
-export function isPictureType(contentType: string): boolean {
+function isPictureType(contentType: string): boolean {
   return Object.hasOwn(PICTURE_FORMATS, contentType);
 }
 
@@ -84,7 +84,9 @@ export function thumbnails(storage: FileStorage): Thumbnails {
       if (format !== PICTURE_FORMATS[file.contentType] || !width || !height || width * height > MAX_PICTURE_PIXELS) {
         return Buffer.alloc(0);
       }
-      return await (await decoder(source, { sequentialRead: true }))
+      return await (
+        await decoder(source, { sequentialRead: true })
+      )
         .autoOrient()
         .resize({ ...THUMBNAIL_BOX, fit: 'inside', withoutEnlargement: true })
         // No metadata is copied: a photo's EXIF (place, camera) stays in the original.

@@ -25,12 +25,7 @@ interface FormOutcome {
 }
 
 /** Shows a ticket page: `data` as the view's, with what every ticket page's forms need. */
-export function ticketPage(
-  render: Renderer,
-  csrf: CsrfProtection,
-  fileRules: ReturnType<typeof fileRulesOf>,
-  thumbnails: Thumbnails,
-) {
+export function ticketPage(render: Renderer, csrf: CsrfProtection, fileRules: ReturnType<typeof fileRulesOf>, thumbnails: Thumbnails) {
   return async <Data extends TicketPageData>(
     req: Request,
     res: Response,

@@ -30,7 +30,10 @@ describe('thumbnail files', () => {
     return key;
   }
 
-  const names = () => filesUnder(root).map((f) => path.basename(f)).sort();
+  const names = () =>
+    filesUnder(root)
+      .map((f) => path.basename(f))
+      .sort();
 
   it('is kept beside its file and removed with it', async () => {
     const key = await storedPicture();
