@@ -1,7 +1,8 @@
 // Pictures in a real Chromium on the demo panel: the customer and staff see thumbnails in the
 // thread, a thumbnail opens the picture full size on a page of the panel (plain links, no
 // script), and the picture opened alone still shows under its closed Content-Security-Policy.
-// Screenshots: pictures-*.png at 1280 px and at a phone's width, in Russian and English.
+// Screenshots: pictures-*.png at 1280 px and at a phone's width, in Russian (the customer) and
+// English (staff).
 import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
 import { startBrowserDemo, type BrowserDemo } from './harness';
@@ -39,6 +40,14 @@ describe('pictures in a real browser', function () {
   });
   after(() => b?.close());
 
+  /** Screenshots of the page at 1280 px (`pictures-<name>`) and at a phone's width (`pictures-<name>-phone`). */
+  async function shots(name: string): Promise<void> {
+    await b.shot(`pictures-${name}`);
+    await b.page.setViewportSize({ width: 390, height: 844 });
+    await b.shot(`pictures-${name}-phone`);
+    await b.page.setViewportSize({ width: 1280, height: 720 });
+  }
+
   it('shows the customer thumbnails, and one opens the picture full size with the way back', async () => {
     const { page, base } = b;
     await b.signInAs('Войти: Иван Петров');
@@ -46,20 +55,14 @@ describe('pictures in a real browser', function () {
     const pictures = page.getByRole('list', { name: 'Изображения' });
     assert.deepEqual(await thumbnailWidths(page), [320, 144], 'both pictures show, fitted in 320 × 240');
     assert.deepEqual(await page.getByRole('list', { name: 'Файлы' }).getByRole('link').allTextContents(), ['error.log']);
-    await b.shot('pictures-customer-ru');
-    await page.setViewportSize({ width: 390, height: 844 });
-    await b.shot('pictures-customer-phone-ru');
-    await page.setViewportSize({ width: 1280, height: 720 });
+    await shots('customer-ru');
 
     await pictures.getByRole('link', { name: 'Открыть фото-экрана.jpg в полном размере' }).click();
     await page.waitForURL(/\/files\/\d+\/view$/);
     const full = page.getByRole('img', { name: 'фото-экрана.jpg' });
     assert.equal(await decodedWidth(full), 1600);
     assert.ok(await page.getByRole('link', { name: /^Скачать \(/ }).isVisible(), 'the page offers the download');
-    await b.shot('pictures-full-ru');
-    await page.setViewportSize({ width: 390, height: 844 });
-    await b.shot('pictures-full-phone-ru');
-    await page.setViewportSize({ width: 1280, height: 720 });
+    await shots('full-ru');
 
     // Opened alone, the picture shows: its policy lets the image document show it and nothing else.
     const alone = `${page.url().replace(/\/view$/, '/inline')}`;
@@ -67,7 +70,6 @@ describe('pictures in a real browser', function () {
     assert.equal(response?.headers()['content-type'], 'image/jpeg');
     assert.equal(await decodedWidth(page.locator('img')), 1600);
 
-    await page.goto(`${base}/support/requests`);
     await page.goto(`${base}/support/requests/${number}`);
     await page.getByRole('link', { name: 'Открыть screenshot.png в полном размере' }).click();
     await page.getByRole('link', { name: `Назад к запросу №${number}` }).click();
@@ -80,14 +82,11 @@ describe('pictures in a real browser', function () {
     await b.signInAs(/Tech: Sergey/);
     await page.goto(`${base}/support/requests/${number}`);
     assert.deepEqual(await thumbnailWidths(page), [320, 144]);
-    await b.shot('pictures-staff-en');
-    await page.setViewportSize({ width: 390, height: 844 });
-    await b.shot('pictures-staff-phone-en');
-    await page.setViewportSize({ width: 1280, height: 720 });
+    await shots('staff-en');
     await page.getByRole('link', { name: 'Open screenshot.png full size' }).click();
     await page.waitForURL(/\/files\/\d+\/view$/);
     assert.equal(await decodedWidth(page.getByRole('img', { name: 'screenshot.png' })), 300);
     assert.ok(await page.getByRole('link', { name: `Back to request #${number}` }).isVisible());
-    await b.shot('pictures-full-en');
+    await shots('full-en');
   });
 });
