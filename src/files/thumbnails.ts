@@ -122,7 +122,9 @@ export function thumbnails(storage: FileStorage): Thumbnails {
     try {
       return await fs.promises.readFile(storage.thumbnailPathOf(file.storageKey));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      // A disk that cannot be read now (out of file handles, failing): the page shows a download
+      // link this time rather than fail; the download itself says whether the file is there.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return undefined;
     }
     let pending = making.get(file.storageKey);
     if (!pending) {
@@ -139,7 +141,7 @@ export function thumbnails(storage: FileStorage): Thumbnails {
     const bytes = await thumbnailOf(file);
     if (!bytes) return null;
     // Our own WebP: its header says its size.
-    const meta = bytes.length > 0 ? await (await decoder(bytes)).metadata() : null;
+    const meta = bytes.length > 0 ? await (await decoder(bytes)).metadata().catch(() => null) : null;
     const size = meta?.width && meta.height ? { width: meta.width, height: meta.height } : null;
     remember(file.storageKey, size);
     return size;
