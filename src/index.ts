@@ -9,6 +9,7 @@ import { createStore } from './store';
 import { jobLeaseStore } from './store/job-leases';
 import { migrateDownAll, migrateLatest } from './store/migrate';
 import { FileStorage } from './files/storage';
+import { thumbnails as thumbnailsOf } from './files/thumbnails';
 import { orphanSweep } from './files/orphan-sweep';
 import { loadCatalog } from './i18n';
 import { customerTickets } from './domain/customer-tickets';
@@ -63,6 +64,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
   const migrationsDir = path.join(PLUGIN_ROOT, manifest.migrations.directory);
   const store = createStore(host.knex, tables, now);
   const storage = new FileStorage(settings.storageDir ?? path.join(host.dataDir, 'support-requests'));
+  const thumbnails = thumbnailsOf(storage);
   const localesDir = path.join(PLUGIN_ROOT, manifest.locales.directory);
   const catalog = loadCatalog(localesDir, manifest.locales.supported);
   const viewsDir = path.join(PLUGIN_ROOT, manifest.views);
@@ -177,8 +179,8 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
     defaultLocale: settings.defaultLocale,
     defaultTimeZone: settings.timeZone,
     render,
-    customer: customerRoutes({ tickets, storage, settings, render, csrf }),
-    staff: staffRoutes({ tickets: staffWork, storage, settings, render, csrf, now, held: incoming.held }),
+    customer: customerRoutes({ tickets, storage, thumbnails, settings, render, csrf }),
+    staff: staffRoutes({ tickets: staffWork, storage, thumbnails, settings, render, csrf, now, held: incoming.held }),
     admin: adminRoutes({
       mail: mailAdmin({
         outbox: store.outbox,

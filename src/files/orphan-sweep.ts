@@ -2,7 +2,8 @@
 // an upload and committing its ticket (or mid-upload). Only files untouched for ORPHAN_AGE_MS go:
 // an upload in flight keeps writing to its `.part` file, and a whole file is committed within
 // seconds of its last byte, so an hour without a write and without a row means it never will be.
-// The hour also covers clock differences between instances that share the folder.
+// The hour also covers clock differences between instances that share the folder. A picture's
+// thumbnail goes by its file's key: kept while a row points to the file, swept with it otherwise.
 import type { HostLogger } from '../host';
 import type { Job } from '../model/jobs';
 import type { FileStorage, StoredEntry } from './storage';

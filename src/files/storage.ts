@@ -10,13 +10,21 @@ const KEY_PATTERN = /^[a-f0-9]{32}$/;
  * the suffix is whole, and one with it is in flight (or was, when its process died).
  */
 const PART_SUFFIX = '.part';
-const FILE_PATTERN = /^([a-f0-9]{32})(\.part)?$/;
+/**
+ * A picture's thumbnail is kept next to it as `<key>.thumb` (see thumbnails.ts): it lives and
+ * goes with its file, so whatever removes the file (a refused upload, held-mail retention, the
+ * orphan sweep) removes the thumbnail too.
+ */
+const THUMBNAIL_SUFFIX = '.thumb';
+const FILE_PATTERN = /^([a-f0-9]{32})(\.thumb)?(\.part)?$/;
 
 /** A file this storage made, as found on disk. */
 export interface StoredEntry {
   key: string;
   /** Still being written, or abandoned mid-write. */
   partial: boolean;
+  /** The thumbnail of the file under `key`, not the file itself. */
+  thumbnail: boolean;
   /** Last write: an upload in flight keeps moving it. */
   modifiedAt: number;
 }
@@ -55,6 +63,11 @@ export class FileStorage {
     }
   }
 
+  /** Where the thumbnail of the file under this key is kept (see thumbnails.ts). */
+  thumbnailPathOf(key: string): string {
+    return this.pathOf(key) + THUMBNAIL_SUFFIX;
+  }
+
   /** The upload is whole: from now on it is a file under its key. */
   async complete(key: string): Promise<void> {
     await fs.promises.rename(this.partPathOf(key), this.pathOf(key));
@@ -70,14 +83,19 @@ export class FileStorage {
     }
   }
 
-  /** Removes files, whole or partial. */
+  /** Removes files, whole or partial, with their thumbnails. */
   async remove(keys: string[]): Promise<void> {
-    await Promise.all(keys.flatMap((key) => [this.pathOf(key), this.partPathOf(key)]).map((file) => fs.promises.rm(file, { force: true })));
+    const files = keys.flatMap((key) => {
+      const thumbnail = this.thumbnailPathOf(key);
+      return [this.pathOf(key), this.partPathOf(key), thumbnail, thumbnail + PART_SUFFIX];
+    });
+    await Promise.all(files.map((file) => fs.promises.rm(file, { force: true })));
   }
 
-  /** Removes one entry, partial or whole, as list() gave it. */
+  /** Removes one entry, partial or whole, file or thumbnail, as list() gave it. */
   async removeEntry(entry: StoredEntry): Promise<void> {
-    await fs.promises.rm(entry.partial ? this.partPathOf(entry.key) : this.pathOf(entry.key), { force: true });
+    const file = entry.thumbnail ? this.thumbnailPathOf(entry.key) : this.pathOf(entry.key);
+    await fs.promises.rm(entry.partial ? file + PART_SUFFIX : file, { force: true });
   }
 
   /** Every file this storage made, folder by folder; anything else under the root is left alone. */
@@ -90,7 +108,7 @@ export class FileStorage {
         if (!match || !name.startsWith(folder.name)) continue;
         // Gone since the listing (sent, removed by another instance): nothing to do.
         const stat = await fs.promises.stat(path.join(dir, name)).catch(() => null);
-        if (stat?.isFile()) yield { key: match[1]!, partial: Boolean(match[2]), modifiedAt: stat.mtimeMs };
+        if (stat?.isFile()) yield { key: match[1]!, thumbnail: Boolean(match[2]), partial: Boolean(match[3]), modifiedAt: stat.mtimeMs };
       }
     }
   }

@@ -6,6 +6,7 @@ import type { CustomerTickets } from '../domain/customer-tickets';
 import type { Problem } from '../model/errors';
 import type { HostUser } from '../host';
 import type { FileStorage } from '../files/storage';
+import type { Thumbnails } from '../files/thumbnails';
 import { contextOf } from './context';
 import type { CsrfProtection } from './csrf';
 import { localizeProblems, type Renderer } from './render';
@@ -15,22 +16,24 @@ import { formField, queryText } from './text-input';
 import { pathId, ticketNumberOf } from './ids';
 import { newSubmissionKey, orShowAgain, submissionKeyOf } from './forms';
 import { ticketPage } from './ticket-page';
+import { pictureRoutes } from './pictures';
 
 interface Deps {
   tickets: CustomerTickets;
   storage: FileStorage;
+  thumbnails: Thumbnails;
   settings: Settings;
   render: Renderer;
   csrf: CsrfProtection;
 }
 
-export function customerRoutes({ tickets, storage, settings, render, csrf }: Deps): Router {
+export function customerRoutes({ tickets, storage, thumbnails, settings, render, csrf }: Deps): Router {
   const router = Router();
   const uploads = fileUploads(storage, settings.uploads);
   const customer = (res: Response) => contextOf(res).user as HostUser;
 
   const fileRules = fileRulesOf(settings);
-  const showTicketPage = ticketPage(render, csrf, fileRules);
+  const showTicketPage = ticketPage(render, csrf, fileRules, thumbnails);
 
   async function showForm(
     req: Request,
@@ -164,6 +167,7 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
     const attachment = await tickets.attachment(customer(res), ticketNumberOf(req), pathId(req, 'attachmentId'));
     sendAttachment(res, storage, attachment);
   });
+  pictureRoutes(router, { thumbnails, storage, render, find: (res, number, id) => tickets.attachment(customer(res), number, id) });
 
   return router;
 }

@@ -1,7 +1,8 @@
 // Sends stored files so the browser never renders them as one of our pages: attachments to save,
-// and e-mail originals to read as text.
+// pictures to show as pictures only, and e-mail originals to read as text.
 import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Response } from 'express';
 import type { Attachment } from '../model/types';
 import type { FileStorage } from '../files/storage';
@@ -15,6 +16,43 @@ export function sendAttachment(res: Response, storage: FileStorage, attachment: 
     'Content-Security-Policy': "default-src 'none'; sandbox",
     'Cache-Control': 'private, no-store',
   });
+  streamFile(res, storage, attachment);
+}
+
+/**
+ * A picture's own bytes, shown in the browser: only for a file the decoder took as the picture its
+ * content says it is (thumbnails.ts). Its exact type and nosniff keep the browser from taking it
+ * for anything else, and should it be opened as a page of its own, the policy lets that page show
+ * the picture and nothing more (no script, no request elsewhere, a sandbox). Kept an hour in the
+ * viewer's own browser only: a thread shown again does not fetch its pictures again.
+ */
+export function sendPicture(res: Response, storage: FileStorage, attachment: Attachment): void {
+  setPictureHeaders(res, attachment.originalName, attachment.contentType, attachment.size);
+  streamFile(res, storage, attachment);
+}
+
+/** A picture's thumbnail (WebP, see thumbnails.ts), with a picture's headers. */
+export function sendThumbnail(res: Response, attachment: Attachment, thumbnail: Buffer): void {
+  const name = `${path.parse(attachment.originalName).name}-thumbnail.webp`;
+  setPictureHeaders(res, name, 'image/webp', thumbnail.length);
+  res.end(thumbnail);
+}
+
+function setPictureHeaders(res: Response, name: string, contentType: string, size: number): void {
+  // express writes the name safely (quoted, with a UTF-8 form for non-ASCII); only the type changes.
+  res.attachment(name);
+  res.set({
+    'Content-Disposition': (res.get('Content-Disposition') as string).replace(/^attachment/, 'inline'),
+    'Content-Type': contentType,
+    'Content-Length': String(size),
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Cache-Control': 'private, max-age=3600',
+  });
+}
+
+function streamFile(res: Response, storage: FileStorage, attachment: Attachment): void {
   fs.createReadStream(storage.pathOf(attachment.storageKey))
     .on('error', () => res.destroy())
     .pipe(res);

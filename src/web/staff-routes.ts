@@ -10,6 +10,7 @@ import { PRIORITIES, type Message, type StoredFile, type TicketStatus } from '..
 import { LIMITS } from '../domain/field-rules';
 import type { HostUser } from '../host';
 import type { FileStorage } from '../files/storage';
+import type { Thumbnails } from '../files/thumbnails';
 import { contextOf } from './context';
 import type { CsrfProtection } from './csrf';
 import { localizeProblems, type Renderer } from './render';
@@ -19,10 +20,12 @@ import { formField, queryText, unreadableQuery } from './text-input';
 import { formId, pathId, queryId, ticketNumberOf } from './ids';
 import { formBody, orShowAgain, submissionKeyOf } from './forms';
 import { ticketPage } from './ticket-page';
+import { pictureRoutes } from './pictures';
 
 interface Deps {
   tickets: StaffTickets;
   storage: FileStorage;
+  thumbnails: Thumbnails;
   settings: Settings;
   render: Renderer;
   csrf: CsrfProtection;
@@ -60,12 +63,12 @@ function queueQueryOf(req: Request, user: HostUser): QueueQuery {
   };
 }
 
-export function staffRoutes({ tickets, storage, settings, render, csrf, now, held }: Deps): Router {
+export function staffRoutes({ tickets, storage, thumbnails, settings, render, csrf, now, held }: Deps): Router {
   const router = Router();
   const uploads = fileUploads(storage, settings.uploads);
   // Small action forms; parsed only after the CSRF check.
   const form = formBody('16kb', 10);
-  const showTicketPage = ticketPage(render, csrf, fileRulesOf(settings));
+  const showTicketPage = ticketPage(render, csrf, fileRulesOf(settings), thumbnails);
   const staff = (res: Response) => contextOf(res).user as HostUser;
   const back = (req: Request, anchor = '') => `${render.base}/${ticketNumberOf(req)}${anchor}`;
 
@@ -237,6 +240,7 @@ export function staffRoutes({ tickets, storage, settings, render, csrf, now, hel
   router.get('/:number/files/:attachmentId', async (req, res) => {
     sendAttachment(res, storage, await tickets.attachment(staff(res), ticketNumberOf(req), pathId(req, 'attachmentId')));
   });
+  pictureRoutes(router, { thumbnails, storage, render, find: (res, number, id) => tickets.attachment(staff(res), number, id) });
 
   // The e-mail a message came as: staff only (customers have no such route), for a ticket they reach.
   router.get('/:number/messages/:messageId/original', async (req, res) => {

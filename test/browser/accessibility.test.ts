@@ -1,9 +1,10 @@
 // Every page of the plugin, checked in a real Chromium with axe-core against WCAG 2.1 A and AA:
-// the customer's list, form (also with errors) and request, the staff queue and request, and the
-// admin pages. Any serious or critical finding fails the test and is listed.
+// the customer's list, form (also with errors) and request (also with pictures, and one full size),
+// the staff queue and request (likewise), and the admin pages. Any serious or critical finding fails the test and is listed.
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { startBrowserDemo, type BrowserDemo } from './harness';
+import { submitRequestWithPictures } from './picture-request';
 
 interface AxeViolation {
   id: string;
@@ -37,6 +38,8 @@ function describeViolations(list: AxeViolation[]): string {
 describe('accessibility of the plugin pages (axe-core, WCAG 2.1 AA)', function () {
   this.timeout(90_000);
   let b: BrowserDemo;
+  /** The number of the customer's request with pictures, for the staff to look at. */
+  let pictureRequest = '';
   before(async () => {
     b = await startBrowserDemo();
   });
@@ -95,6 +98,22 @@ describe('accessibility of the plugin pages (axe-core, WCAG 2.1 AA)', function (
       `the request page:\n${describeViolations(found)}`,
     );
     await check('/support/requests', 'the list with a request');
+    // A thread with pictures, and one picture full size.
+    pictureRequest = await submitRequestWithPictures(b, 'Ошибка после обновления');
+    const thread = await violations(page);
+    assert.deepEqual(
+      thread.map((v) => v.id),
+      [],
+      `the request page with pictures:\n${describeViolations(thread)}`,
+    );
+    await page.getByRole('link', { name: 'Открыть фото-экрана.jpg в полном размере' }).click();
+    await page.waitForURL(/\/files\/\d+\/view$/);
+    const full = await violations(page);
+    assert.deepEqual(
+      full.map((v) => v.id),
+      [],
+      `a picture full size:\n${describeViolations(full)}`,
+    );
   });
 
   it('has no serious finding on the staff and admin pages', async () => {
@@ -107,6 +126,16 @@ describe('accessibility of the plugin pages (axe-core, WCAG 2.1 AA)', function (
       found.map((v) => v.id),
       [],
       `the staff request page:\n${describeViolations(found)}`,
+    );
+    assert.ok(pictureRequest, 'the customer test made a request with pictures');
+    await check(`/support/requests/${pictureRequest}`, 'the staff request page with pictures');
+    await page.getByRole('link', { name: 'Open screenshot.png full size' }).click();
+    await page.waitForURL(/\/files\/\d+\/view$/);
+    const full = await violations(page);
+    assert.deepEqual(
+      full.map((v) => v.id),
+      [],
+      `a picture full size (staff):\n${describeViolations(full)}`,
     );
     await b.signInAs(/Администратор/);
     for (const [url, what] of [

@@ -3,10 +3,13 @@
 // page land in test-output/screenshots/phone-*.png for a person to look at.
 import assert from 'node:assert/strict';
 import { startBrowserDemo, type BrowserDemo } from './harness';
+import { submitRequestWithPictures } from './picture-request';
 
 describe('the plugin pages on a phone (320 px, no sideways scrolling)', function () {
   this.timeout(90_000);
   let b: BrowserDemo;
+  /** The number of the customer's request with pictures, for the staff to look at. */
+  let pictureRequest = '';
   before(async () => {
     b = await startBrowserDemo();
     await b.page.setViewportSize({ width: 320, height: 640 });
@@ -40,6 +43,11 @@ describe('the plugin pages on a phone (320 px, no sideways scrolling)', function
     await assertFits('customer-request');
     await assertFits('customer-list', '/support/requests');
     await assertFits('customer-form', '/support/requests/new');
+    pictureRequest = await submitRequestWithPictures(b, 'Ошибка после обновления');
+    await assertFits('customer-request-pictures');
+    await page.getByRole('link', { name: 'Открыть фото-экрана.jpg в полном размере' }).click();
+    await page.waitForURL(/\/files\/\d+\/view$/);
+    await assertFits('customer-picture-full');
   });
 
   it('fits the staff and admin pages', async () => {
@@ -48,6 +56,8 @@ describe('the plugin pages on a phone (320 px, no sideways scrolling)', function
     await assertFits('staff-queue', '/support/requests');
     await page.getByRole('link', { name: 'Не открывается сайт' }).click();
     await assertFits('staff-request');
+    assert.ok(pictureRequest, 'the customer test made a request with pictures');
+    await assertFits('staff-request-pictures', `/support/requests/${pictureRequest}`);
     await b.signInAs(/Администратор/);
     await assertFits('admin-departments', '/support/requests/admin/departments');
     await assertFits('admin-department-form', '/support/requests/admin/departments/new');
