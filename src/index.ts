@@ -17,6 +17,7 @@ import { autoCloseJob } from './domain/auto-close';
 import { composer } from './mail/compose';
 import { createTransport } from './mail/transport';
 import { loadStylesheet } from './web/stylesheet';
+import { loadDepartmentHintScript } from './web/department-hint-script';
 import { sentMailRetention } from './mail/sent-retention';
 import { Dispatcher } from './mail/dispatcher';
 import { Scheduler } from './jobs/scheduler';
@@ -67,6 +68,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
   const catalog = loadCatalog(localesDir, manifest.locales.supported);
   const viewsDir = path.join(PLUGIN_ROOT, manifest.views);
   const stylesheet = loadStylesheet(path.join(PLUGIN_ROOT, manifest.stylesheet));
+  const departmentHintScript = loadDepartmentHintScript(path.join(PLUGIN_ROOT, 'public', 'department-hint.js'));
   // Pages and e-mail links both point here.
   const address = pluginAddress(settings.publicBaseUrl ?? host.publicBaseUrl, manifest.mountPath, logger);
   const render = renderer((req, res, page) => host.render(req, res, page), viewsDir, stylesheet, address.path);
@@ -171,11 +173,11 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
 
   const router = pluginRouter({
     currentUser: (req) => host.currentUser(req),
-    stylesheet,
+    assets: [stylesheet, departmentHintScript],
     catalog,
     defaultLocale: settings.defaultLocale,
     render,
-    customer: customerRoutes({ tickets, storage, settings, render, csrf }),
+    customer: customerRoutes({ tickets, storage, settings, render, csrf, hintScript: departmentHintScript.url(render.base) }),
     staff: staffRoutes({ tickets: staffWork, storage, settings, render, csrf, now, held: incoming.held }),
     admin: adminRoutes({
       mail: mailAdmin({

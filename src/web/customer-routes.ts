@@ -15,6 +15,7 @@ import { formField, queryText } from './text-input';
 import { pathId, ticketNumberOf } from './ids';
 import { newSubmissionKey, orShowAgain, submissionKeyOf } from './forms';
 import { ticketPage } from './ticket-page';
+import { departmentHint } from './department-hint';
 
 interface Deps {
   tickets: CustomerTickets;
@@ -22,9 +23,11 @@ interface Deps {
   settings: Settings;
   render: Renderer;
   csrf: CsrfProtection;
+  /** The address of the create form's department hint script. */
+  hintScript: string;
 }
 
-export function customerRoutes({ tickets, storage, settings, render, csrf }: Deps): Router {
+export function customerRoutes({ tickets, storage, settings, render, csrf, hintScript }: Deps): Router {
   const router = Router();
   const uploads = fileUploads(storage, settings.uploads);
   const customer = (res: Response) => contextOf(res).user as HostUser;
@@ -35,21 +38,23 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
   async function showForm(
     req: Request,
     res: Response,
-    values: Record<string, string>,
+    values: { subject: string; serviceId: string; departmentId: string; message: string },
     problems: Record<string, Problem> = {},
     filesLost = false,
   ) {
     const { departments, services } = await tickets.formChoices(customer(res));
     const hasProblems = Object.keys(problems).length > 0;
+    const { t, locale } = contextOf(res);
     await render.page(
       req,
       res,
       'customer/new',
-      contextOf(res).t('form.title'),
+      t('form.title'),
       {
         values,
         errors: localizeProblems(res, problems),
         departments,
+        hint: departmentHint(departments, values, t, locale, hintScript),
         services,
         fileRules,
         filesLost: hasProblems && filesLost,

@@ -40,6 +40,8 @@ describe('the plugin pages on a phone (320 px, no sideways scrolling)', function
     await assertFits('customer-request');
     await assertFits('customer-list', '/support/requests');
     await assertFits('customer-form', '/support/requests/new');
+    await b.askPaymentInTechnical();
+    await assertFits('customer-form-hint');
   });
 
   it('fits the staff and admin pages', async () => {

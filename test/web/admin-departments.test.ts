@@ -238,6 +238,8 @@ forEachDatabase('admin: departments', (db) => {
       en: [{ topic: 'about bonuses', words: ['bonus', 'cashback'] }],
     });
     assert.match((await admin.get(`/admin/departments/${id}`)).text, />о бонусах: бонус, кешбэк\nлояльност<\/textarea>/);
+    // The create form suggests by them from now on.
+    assert.match((await t.as('ivan').get('/new')).text, /data-suggest="[^"]*кешбэк/);
   });
 
   it('hides a deactivated department from the create form but keeps its requests where they were', async () => {
