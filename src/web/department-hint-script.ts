@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import { versionedAsset, type VersionedAsset } from './assets';
 
-export const DEPARTMENT_HINT_PATH = '/assets/department-hint.js';
+const DEPARTMENT_HINT_PATH = '/assets/department-hint.js';
 
 /** The compiled module as a browser script: its exports become the variable `suggestion`. */
 function asBrowserModule(compiled: string): string {

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import ejs from 'ejs';
 import { versionedAsset, type ServedAsset } from './assets';
 
-export const STYLESHEET_PATH = '/assets/support.css';
+const STYLESHEET_PATH = '/assets/support.css';
 
 export interface Stylesheet extends ServedAsset {
   /** The `<link>` to put in a page rendered under `baseUrl` (the plugin's mount path). */
