@@ -59,6 +59,20 @@ describe('the department hint on the create form', function () {
     assert.equal(await checkedLabel(page), 'Технический отдел');
   });
 
+  it('keeps the hint on a form shown again after a refusal, and its button works there', async () => {
+    const { page } = b;
+    await page.goto(`${b.base}/support/requests/new`);
+    await b.askPaymentInTechnical();
+    await page.getByLabel('Тема').fill('');
+    await page.getByRole('button', { name: 'Создать запрос' }).click();
+    await page.getByText('Укажите тему').waitFor();
+    const hint = page.locator('#department-hint');
+    assert.equal(await checkedLabel(page), 'Технический отдел');
+    await hint.getByRole('button', { name: 'Выбрать этот отдел' }).click();
+    assert.equal(await checkedLabel(page), 'Отдел по работе с клиентами');
+    assert.equal((await hint.textContent())?.trim(), '');
+  });
+
   it('speaks English on an English page', async () => {
     const { page } = b;
     await b.signInAs(/Alice Smith/);
@@ -72,5 +86,15 @@ describe('the department hint on the create form', function () {
     await shotAtBothWidths('customer-create-hint-en');
     await hint.getByRole('button', { name: 'Choose this department' }).click();
     assert.equal(await checkedLabel(page), 'Emergency');
+  });
+
+  it('shows the admin each department’s keywords, a line per topic, in both languages', async () => {
+    const { page } = b;
+    await b.signInAs(/Администратор/);
+    await page.goto(`${b.base}/support/requests/admin/departments`);
+    await page.locator('tr[data-code="client_relations"]').getByRole('link', { name: 'Изменить' }).click();
+    assert.match(await page.getByLabel('Ключевые слова (ru)').inputValue(), /^об оплате: оплат, платёж, /);
+    assert.match(await page.getByLabel('Ключевые слова (en)').inputValue(), /^about payment: pay, paid, /);
+    await shotAtBothWidths('admin-department-keywords');
   });
 });
