@@ -18,6 +18,7 @@ import { autoCloseJob } from './domain/auto-close';
 import { composer } from './mail/compose';
 import { createTransport } from './mail/transport';
 import { loadStylesheet } from './web/stylesheet';
+import { loadDepartmentHintScript } from './web/department-hint-script';
 import { sentMailRetention } from './mail/sent-retention';
 import { Dispatcher } from './mail/dispatcher';
 import { Scheduler } from './jobs/scheduler';
@@ -69,6 +70,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
   const catalog = loadCatalog(localesDir, manifest.locales.supported);
   const viewsDir = path.join(PLUGIN_ROOT, manifest.views);
   const stylesheet = loadStylesheet(path.join(PLUGIN_ROOT, manifest.stylesheet));
+  const departmentHintScript = loadDepartmentHintScript(path.join(PLUGIN_ROOT, 'public', 'department-hint.js'));
   // Pages and e-mail links both point here.
   const address = pluginAddress(settings.publicBaseUrl ?? host.publicBaseUrl, manifest.mountPath, logger);
   const render = renderer((req, res, page) => host.render(req, res, page), viewsDir, stylesheet, address.path);
@@ -174,12 +176,12 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
 
   const router = pluginRouter({
     currentUser: (req) => host.currentUser(req),
-    stylesheet,
+    assets: [stylesheet, departmentHintScript],
     catalog,
     defaultLocale: settings.defaultLocale,
     defaultTimeZone: settings.timeZone,
     render,
-    customer: customerRoutes({ tickets, storage, thumbnails, settings, render, csrf }),
+    customer: customerRoutes({ tickets, storage, thumbnails, settings, render, csrf, hintScript: departmentHintScript.url(render.base) }),
     staff: staffRoutes({ tickets: staffWork, storage, thumbnails, settings, render, csrf, now, held: incoming.held }),
     admin: adminRoutes({
       mail: mailAdmin({

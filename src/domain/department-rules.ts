@@ -4,6 +4,7 @@ import type { DepartmentFields } from '../model/store';
 import type { Problem } from '../model/errors';
 import { LOCALES } from '../model/locales';
 import { checkText, LIMITS, type TextRule } from './field-rules';
+import { checkKeywords } from './department-keywords';
 
 /** The same codes settings.departments accepts (plugin.json), so either can name a department. */
 export const CODE_PATTERN = new RegExp(`^[a-z][a-z0-9_]{0,${LIMITS.departmentCode - 1}}$`);
@@ -18,20 +19,24 @@ function isEmailAddress(text: string): boolean {
   );
 }
 
-/** A form field of one language: nameRu, guidanceEn. */
-export type LocalizedField = `${'name' | 'guidance'}${Capitalize<Locale>}`;
+/** The texts a department has in each language. */
+const LOCALIZED_TEXTS = ['name', 'guidance', 'keywords'] as const;
+export type LocalizedText = (typeof LOCALIZED_TEXTS)[number];
 
-export function localizedField(text: 'name' | 'guidance', locale: Locale): LocalizedField {
+/** A form field of one language: nameRu, guidanceEn, keywordsRu. */
+export type LocalizedField = `${LocalizedText}${Capitalize<Locale>}`;
+
+export function localizedField(text: LocalizedText, locale: Locale): LocalizedField {
   return `${text}${locale.charAt(0).toUpperCase()}${locale.slice(1)}` as LocalizedField;
 }
 
 /** Every field of one language in a department's form, each holding what `value` gives for it. */
-export function localizedFields(value: (text: 'name' | 'guidance', locale: Locale) => string): Record<LocalizedField, string> {
-  const fields = (['name', 'guidance'] as const).flatMap((text) => LOCALES.map((l) => [localizedField(text, l), value(text, l)]));
+export function localizedFields(value: (text: LocalizedText, locale: Locale) => string): Record<LocalizedField, string> {
+  const fields = LOCALIZED_TEXTS.flatMap((text) => LOCALES.map((l) => [localizedField(text, l), value(text, l)]));
   return Object.fromEntries(fields) as Record<LocalizedField, string>;
 }
 
-/** The form as typed: everything is text, except the two checkboxes; a name and a guidance per language. */
+/** The form as typed: everything is text, except the two checkboxes; a name, a guidance and keywords per language. */
 export type DepartmentInput = Record<LocalizedField, string> & {
   code: string;
   /** Addresses separated by line breaks, commas or spaces. */
@@ -82,21 +87,20 @@ export function checkDepartment(input: DepartmentInput, isNew: boolean): { field
       problems.code = { key: 'errors.department.codeInvalid', params: { max: LIMITS.departmentCode } };
   }
   /** The text in each language, each checked next to its own field. */
-  const perLocale = (text: 'name' | 'guidance', rule: TextRule) =>
-    Object.fromEntries(
-      LOCALES.map((l) => [l, checkText(problems, localizedField(text, l), input[localizedField(text, l)], rule)]),
-    ) as Record<Locale, string>;
+  const perLocale = <T>(text: LocalizedText, check: (field: LocalizedField, value: string) => T) =>
+    Object.fromEntries(LOCALES.map((l) => [l, check(localizedField(text, l), input[localizedField(text, l)])])) as Record<Locale, T>;
+  const asText = (rule: TextRule) => (field: LocalizedField, value: string) => checkText(problems, field, value, rule);
   const order = input.order.trim();
   // Digits only, at most as many as the limit has: 0 to departmentOrder.
   const orderValue = /^\d+$/.test(order) && order.length <= String(LIMITS.departmentOrder).length ? Number(order) : null;
   if (orderValue === null) problems.order = { key: 'errors.department.order', params: { max: LIMITS.departmentOrder } };
   const fields: DepartmentFields = {
-    name: perLocale('name', {
-      max: LIMITS.departmentName,
-      required: 'errors.department.nameRequired',
-      tooLong: 'errors.department.nameTooLong',
-    }),
-    guidance: perLocale('guidance', { max: LIMITS.departmentGuidance, tooLong: 'errors.department.guidanceTooLong' }),
+    name: perLocale(
+      'name',
+      asText({ max: LIMITS.departmentName, required: 'errors.department.nameRequired', tooLong: 'errors.department.nameTooLong' }),
+    ),
+    guidance: perLocale('guidance', asText({ max: LIMITS.departmentGuidance, tooLong: 'errors.department.guidanceTooLong' })),
+    keywords: perLocale('keywords', (field, value) => checkKeywords(problems, field, value)),
     emails: checkAddresses(input.emails, 'emails', problems),
     onCall: checkAddresses(input.onCall, 'onCall', problems),
     mailLocale: checkLocale(input.mailLocale, problems, 'mailLocale'),

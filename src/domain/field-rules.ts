@@ -14,6 +14,11 @@ export const LIMITS = {
   departmentCode: 32,
   departmentName: 100,
   departmentGuidance: 1000,
+  /** A department's keywords in one language, as typed on the Departments page (lines "topic: word, word"). */
+  departmentKeywords: 3000,
+  /** One keyword or phrase, and a keyword group's topic. */
+  keyword: 40,
+  keywordTopic: 60,
   /** Addresses in one list of a department (its e-mails, its on-call ones). */
   departmentAddresses: 20,
   /** The largest sort order of a department: four digits. */

@@ -12,11 +12,24 @@ export type TicketStatus = 'new' | 'answered' | 'waiting' | 'closed';
 export type TicketPriority = 'low' | 'normal' | 'high' | 'urgent';
 export type AuthorKind = 'customer' | 'staff';
 
+/**
+ * Words that make a request look like a department's, with the topic they are about. The create
+ * form suggests the department from them: «Похоже на вопрос {topic} — это «…»».
+ */
+export interface KeywordGroup {
+  /** As it reads after «Похоже на вопрос» / "Looks like a question": «об оплате», "about payment"; "" for none. */
+  topic: string;
+  /** Stems and phrases, matched at the start of the text's words: «оплат», «не работает». */
+  words: string[];
+}
+
 export interface Department {
   id: number;
   code: string;
   name: Record<Locale, string>;
   guidance: Record<Locale, string>;
+  /** What the create form suggests the department by, per language. */
+  keywords: Record<Locale, KeywordGroup[]>;
   emails: string[];
   /** Urgent mail also goes to these. */
   onCall: string[];

@@ -13,6 +13,7 @@ interface DepartmentRow {
   name_en: string;
   guidance_ru: string;
   guidance_en: string;
+  keywords: string | null;
   emails: string;
   on_call_emails: string;
   mail_locale: string | null;
@@ -28,6 +29,7 @@ function toDepartment(row: DepartmentRow): Department {
     code: row.code,
     name: { ru: row.name_ru, en: row.name_en },
     guidance: { ru: row.guidance_ru, en: row.guidance_en },
+    keywords: { ru: [], en: [], ...(row.keywords ? (JSON.parse(row.keywords) as Partial<Department['keywords']>) : {}) },
     emails: JSON.parse(row.emails) as string[],
     onCall: JSON.parse(row.on_call_emails) as string[],
     mailLocale: (row.mail_locale as Locale | null) ?? null,
@@ -44,6 +46,7 @@ function toRow(fields: DepartmentFields) {
     name_en: fields.name.en,
     guidance_ru: fields.guidance.ru,
     guidance_en: fields.guidance.en,
+    keywords: JSON.stringify(fields.keywords),
     emails: JSON.stringify(fields.emails),
     on_call_emails: JSON.stringify(fields.onCall),
     mail_locale: fields.mailLocale,

@@ -5,6 +5,7 @@ import type { DepartmentAdmin } from '../domain/department-admin';
 import type { Problem } from '../model/errors';
 import type { Department } from '../model/types';
 import { localizedField, localizedFields, type DepartmentInput, type MemberInput } from '../domain/department-rules';
+import { keywordsText } from '../domain/department-keywords';
 import { contextOf } from './context';
 import type { CsrfProtection } from './csrf';
 import { formBody, orShowAgain } from './forms';
@@ -34,7 +35,7 @@ const NO_MEMBER: MemberInput = { userId: '', name: '', email: '' };
 function valuesOf(d: Department): DepartmentInput {
   return {
     code: d.code,
-    ...localizedFields((field, l) => d[field][l]),
+    ...localizedFields((field, l) => (field === 'keywords' ? keywordsText(d.keywords[l]) : d[field][l])),
     emails: d.emails.join('\n'),
     onCall: d.onCall.join('\n'),
     mailLocale: d.mailLocale ?? '',

@@ -17,6 +17,7 @@ import { pathId, ticketNumberOf } from './ids';
 import { newSubmissionKey, orShowAgain, submissionKeyOf } from './forms';
 import { ticketPage } from './ticket-page';
 import { pictureRoutes } from './pictures';
+import { departmentHint } from './department-hint';
 
 interface Deps {
   tickets: CustomerTickets;
@@ -25,9 +26,11 @@ interface Deps {
   settings: Settings;
   render: Renderer;
   csrf: CsrfProtection;
+  /** The address of the create form's department hint script. */
+  hintScript: string;
 }
 
-export function customerRoutes({ tickets, storage, thumbnails, settings, render, csrf }: Deps): Router {
+export function customerRoutes({ tickets, storage, thumbnails, settings, render, csrf, hintScript }: Deps): Router {
   const router = Router();
   const uploads = fileUploads(storage, settings.uploads);
   const customer = (res: Response) => contextOf(res).user as HostUser;
@@ -38,21 +41,23 @@ export function customerRoutes({ tickets, storage, thumbnails, settings, render,
   async function showForm(
     req: Request,
     res: Response,
-    values: Record<string, string>,
+    values: { subject: string; serviceId: string; departmentId: string; message: string },
     problems: Record<string, Problem> = {},
     filesLost = false,
   ) {
     const { departments, services } = await tickets.formChoices(customer(res));
     const hasProblems = Object.keys(problems).length > 0;
+    const { t, locale } = contextOf(res);
     await render.page(
       req,
       res,
       'customer/new',
-      contextOf(res).t('form.title'),
+      t('form.title'),
       {
         values,
         errors: localizeProblems(res, problems),
         departments,
+        hint: departmentHint(departments, values, t, locale, hintScript),
         services,
         fileRules,
         filesLost: hasProblems && filesLost,

@@ -6,7 +6,7 @@ import { answerFor, shortReason } from './error-answers';
 import type { Renderer } from './render';
 import type { Catalog } from '../i18n';
 import type { Locale } from '../host';
-import { STYLESHEET_PATH, type Stylesheet } from './stylesheet';
+import type { ServedAsset } from './assets';
 import { isStorageUnavailable } from '../files/unavailable';
 import { answerUnavailable } from './unavailable';
 import { MAIL_IN_PATH, mailIntakeRoute } from './mail-intake-route';
@@ -24,7 +24,8 @@ export interface RouterParts {
   customer: Router;
   admin: Router;
   staff: Router;
-  stylesheet: Stylesheet;
+  /** The stylesheet and the scripts, served to anyone. */
+  assets: ServedAsset[];
   logger: HostLogger;
   /** Whether an error means the database is not there right now (the store's classifier). */
   isDatabaseUnavailable(err: unknown): boolean;
@@ -42,7 +43,7 @@ export function pluginRouter({
   customer,
   admin,
   staff,
-  stylesheet,
+  assets,
   logger,
   isDatabaseUnavailable,
   receiveMail,
@@ -50,7 +51,7 @@ export function pluginRouter({
 }: RouterParts): Router {
   const router = Router();
   // Static and the same for everyone, so before who is asking is looked up.
-  router.get(STYLESHEET_PATH, stylesheet.serve);
+  for (const asset of assets) router.get(asset.path, asset.serve);
   // A machine's door, with its own secret: no user, no session, no CSRF token.
   router.post(MAIL_IN_PATH, ...mailIntakeRoute({ inbound, receiveMail, logger, isDatabaseUnavailable }));
   router.use(attachContext(currentUser, catalog, defaultLocale, defaultTimeZone));

@@ -66,6 +66,15 @@ describe('accessibility of the plugin pages (axe-core, WCAG 2.1 AA)', function (
     await b.signInAs('Войти: Иван Петров');
     await check('/support/requests', 'the empty list');
     await check('/support/requests/new', 'the create form');
+    await b.askPaymentInTechnical();
+    const hinted = await violations(page);
+    assert.deepEqual(
+      hinted.map((v) => v.id),
+      [],
+      `the create form with the department hint:\n${describeViolations(hinted)}`,
+    );
+    await page.getByLabel('Тема').fill('');
+    await page.getByLabel('Сообщение').fill('');
     await page.getByRole('button', { name: 'Создать запрос' }).click();
     assert.ok(await page.getByRole('alert').first().isVisible(), 'the refused form shows its errors');
     const refused = await violations(page);

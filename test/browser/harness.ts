@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { createDemoApp, type DemoApp } from '../../demo/app';
 import { memoryLogger } from '../demo/panel-session';
 
@@ -30,6 +30,8 @@ export interface BrowserDemo {
   signInAs(account: RegExp | string): Promise<void>;
   /** On the (Russian) create form: fills subject and message for Technical and sends it. */
   submitTechnicalRequest(subject: string, message: string): Promise<void>;
+  /** On the (Russian) create form: Technical chosen, a payment question typed, and the department hint that comes up. */
+  askPaymentInTechnical(): Promise<Locator>;
   close(): Promise<void>;
 }
 
@@ -73,6 +75,14 @@ export async function startBrowserDemo(): Promise<BrowserDemo> {
         await page.getByLabel('Сообщение').fill(message);
         await page.getByRole('button', { name: 'Создать запрос' }).click();
         await page.waitForURL(/\/support\/requests\/\d+\?created=1$/);
+      },
+      async askPaymentInTechnical() {
+        await page.getByLabel('Технический отдел', { exact: true }).check();
+        await page.getByLabel('Тема').fill('Не проходит оплата');
+        await page.getByLabel('Сообщение').fill('Пытаюсь пополнить баланс картой, платёж отклоняется.');
+        const hint = page.locator('#department-hint').getByText('Похоже на вопрос об оплате');
+        await hint.waitFor();
+        return page.locator('#department-hint');
       },
       async signInAs(account) {
         await page.goto(`${base}/login`);

@@ -43,6 +43,8 @@ describe('the plugin pages on a phone (320 px, no sideways scrolling)', function
     await assertFits('customer-request');
     await assertFits('customer-list', '/support/requests');
     await assertFits('customer-form', '/support/requests/new');
+    await b.askPaymentInTechnical();
+    await assertFits('customer-form-hint');
     pictureRequest = await submitRequestWithPictures(b, 'Ошибка после обновления');
     await assertFits('customer-request-pictures');
     await page.getByRole('link', { name: 'Открыть фото-экрана.jpg в полном размере' }).click();

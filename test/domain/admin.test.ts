@@ -17,6 +17,8 @@ const form = (code: string): DepartmentInput => ({
   nameEn: 'Sales',
   guidanceRu: '',
   guidanceEn: '',
+  keywordsRu: '',
+  keywordsEn: '',
   emails: 'sales@panel.example',
   onCall: '',
   mailLocale: '',

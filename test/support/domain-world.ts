@@ -29,6 +29,7 @@ function department(code: string, order: number, extra: Partial<DepartmentFields
     code,
     name: { ru: code, en: code },
     guidance: { ru: '', en: '' },
+    keywords: { ru: [], en: [] },
     emails: [`${code}@panel.example`],
     onCall: [],
     mailLocale: null,

@@ -9,6 +9,7 @@ export const MIGRATIONS_DIR = path.join(PLUGIN_ROOT, 'dist', 'migrations');
 export const SALES: DepartmentFields = {
   name: { ru: 'Продажи', en: 'Sales' },
   guidance: { ru: '', en: '' },
+  keywords: { ru: [], en: [] },
   emails: ['sales@panel.example'],
   onCall: [],
   mailLocale: null,

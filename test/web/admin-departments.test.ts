@@ -7,6 +7,7 @@ import { forEachDatabase } from '../support/databases';
 import { startPlugin, type TestPlugin } from '../support/test-host';
 import { createTicket, departmentId } from '../support/tickets';
 import { departmentForm, postForm, rowCount } from '../support/forms';
+import { keywordsText } from '../../src/domain/department-keywords';
 
 const settings = {
   departments: { technical: { emails: ['tech@panel.example'] }, client_relations: { emails: ['clients@panel.example'] } },
@@ -24,6 +25,8 @@ async function formOf(t: TestPlugin, code: string, changes: Record<string, strin
     nameEn: row.name_en,
     guidanceRu: row.guidance_ru,
     guidanceEn: row.guidance_en,
+    keywordsRu: keywordsText(JSON.parse(row.keywords).ru),
+    keywordsEn: keywordsText(JSON.parse(row.keywords).en),
     emails: JSON.parse(row.emails).join('\n'),
     onCall: JSON.parse(row.on_call_emails).join('\n'),
     mailLocale: row.mail_locale ?? '',
@@ -195,6 +198,48 @@ forEachDatabase('admin: departments', (db) => {
     // Order 5 puts it first on the customer's form.
     const form = await t.as('alice').get('/new');
     assert.ok(form.text.indexOf('Technical support') < form.text.indexOf('Client relations'));
+  });
+
+  it('edits the keywords per language: shown as lines, checked with what was typed kept, saved as groups', async () => {
+    const admin = t.as('admin');
+    const id = await departmentId(t, 'client_relations');
+    const page = await admin.get(`/admin/departments/${id}`);
+    assert.match(page.text, /<textarea id="keywordsRu" name="keywordsRu" lang="ru"[^>]*>об оплате: оплат, платёж, /);
+    assert.match(page.text, /<textarea id="keywordsEn" name="keywordsEn" lang="en"[^>]*>about payment: pay, paid, /);
+    const token = await admin.csrf(`/admin/departments/${id}`);
+    const typedRu = 'об оплате: оплат, платёж\nо бонусах: б, бонус';
+    const refused = await postForm(
+      admin,
+      `/admin/departments/${id}`,
+      token,
+      await formOf(t, 'client_relations', { keywordsRu: typedRu, keywordsEn: 'about <b>bonuses</b>:' }),
+    );
+    assert.equal(refused.status, 422);
+    assert.match(refused.text, /“б” is too short: almost any word starts with one letter\./);
+    assert.match(refused.text, /The topic “about &lt;b&gt;bonuses&lt;\/b&gt;” has no words\./);
+    assert.ok(refused.text.includes(`>${typedRu}</textarea>`), 'the Russian keywords are kept');
+    assert.match(JSON.parse((await departmentRow(t, 'client_relations')).keywords).ru[0].words.join(), /^оплат,платёж,/, 'nothing saved');
+
+    const saved = await postForm(
+      admin,
+      `/admin/departments/${id}`,
+      token,
+      await formOf(t, 'client_relations', {
+        keywordsRu: 'о бонусах: бонус, кешбэк\nлояльност',
+        keywordsEn: 'about bonuses: bonus, cashback',
+      }),
+    );
+    assert.equal(saved.status, 303);
+    assert.deepEqual(JSON.parse((await departmentRow(t, 'client_relations')).keywords), {
+      ru: [
+        { topic: 'о бонусах', words: ['бонус', 'кешбэк'] },
+        { topic: '', words: ['лояльност'] },
+      ],
+      en: [{ topic: 'about bonuses', words: ['bonus', 'cashback'] }],
+    });
+    assert.match((await admin.get(`/admin/departments/${id}`)).text, />о бонусах: бонус, кешбэк\nлояльност<\/textarea>/);
+    // The create form suggests by them from now on.
+    assert.match((await t.as('ivan').get('/new')).text, /data-suggest="[^"]*кешбэк/);
   });
 
   it('hides a deactivated department from the create form but keeps its requests where they were', async () => {
