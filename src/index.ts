@@ -32,6 +32,8 @@ import { staffRoutes } from './web/staff-routes';
 import { pluginRouter } from './web/router';
 import { pluginAddress } from './public-address';
 import { replyAddresses } from './mail/reply-address';
+import { ratingLinks } from './mail/rating-links';
+import { ratings } from './domain/ratings';
 import { mailIn } from './mail-in';
 import { inboundMailStore } from './store/inbound-mail';
 import type { MailOriginals } from './model/inbound';
@@ -97,8 +99,11 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
   // Mail in is on with a support address and a secret: e-mail is then answered to signed addresses.
   const addresses =
     inboundSettings.address && inboundSettings.secret ? replyAddresses(inboundSettings.address, inboundSettings.secret) : null;
+  // Rating links in customers' e-mail are signed with the same secret, when there is one.
+  const rateLinks = inboundSettings.secret ? ratingLinks(inboundSettings.secret) : null;
   const mail = composer({
     replies: addresses,
+    ratingLinks: rateLinks,
     catalog,
     ticketsUrl: address.url,
     defaultLocale: settings.defaultLocale,
@@ -120,6 +125,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
   // Kept whether or not mail in is on now: messages taken while it was keep their originals.
   const originals: MailOriginals = { of: (ids) => inboundStore.originalsOf(ids), read: (m) => storage.read(m.rawKey) };
   const tickets = customerTickets(ticketDeps);
+  const rated = ratings(ticketDeps);
   const staffWork = staffTickets({ ...ticketDeps, originals });
   const incoming = mailIn({
     host,
@@ -175,7 +181,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
     catalog,
     defaultLocale: settings.defaultLocale,
     render,
-    customer: customerRoutes({ tickets, storage, settings, render, csrf }),
+    customer: customerRoutes({ tickets, ratings: rated, ratingLinks: rateLinks, storage, settings, render, csrf }),
     staff: staffRoutes({ tickets: staffWork, storage, settings, render, csrf, now, held: incoming.held }),
     admin: adminRoutes({
       mail: mailAdmin({
@@ -189,6 +195,8 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
       departments,
       canned: cannedReplies({ store, now }),
       held: incoming.held,
+      ratings: rated,
+      now,
       render,
       csrf,
     }),

@@ -15,17 +15,23 @@ import { formField, queryText } from './text-input';
 import { pathId, ticketNumberOf } from './ids';
 import { newSubmissionKey, orShowAgain, submissionKeyOf } from './forms';
 import { ticketPage } from './ticket-page';
+import { customerRatingRoutes } from './customer-rating';
+import type { Ratings } from '../domain/ratings';
+import type { RatingLinks } from '../model/mail';
 
 interface Deps {
   tickets: CustomerTickets;
+  ratings: Ratings;
+  ratingLinks: RatingLinks | null;
   storage: FileStorage;
   settings: Settings;
   render: Renderer;
   csrf: CsrfProtection;
 }
 
-export function customerRoutes({ tickets, storage, settings, render, csrf }: Deps): Router {
+export function customerRoutes({ tickets, ratings, ratingLinks, storage, settings, render, csrf }: Deps): Router {
   const router = Router();
+  router.use(customerRatingRoutes({ tickets, ratings, ratingLinks, render, csrf }));
   const uploads = fileUploads(storage, settings.uploads);
   const customer = (res: Response) => contextOf(res).user as HostUser;
 
@@ -75,7 +81,9 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
         ? contextOf(res).t('ticket.replied')
         : req.query.created === '1'
           ? contextOf(res).t('list.created', { number })
-          : null;
+          : req.query.rated === '1'
+            ? contextOf(res).t('rating.thanks')
+            : null;
     await showTicketPage(
       req,
       res,

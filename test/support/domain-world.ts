@@ -73,6 +73,7 @@ function recordingMail(): TicketMail & { calls: string[] } {
     forAutoClose: (ticket) => record('customer-closed', ticket),
     forStaffClose: (ticket) => record('customer-closed-by-staff', ticket),
     forStaffReply: (ticket) => record('customer-reply', ticket),
+    forBadRating: (ticket) => record('department-rating', ticket),
   };
 }
 

@@ -248,6 +248,7 @@ export async function snapshot(t: TestPlugin): Promise<{ rows: Record<string, nu
     t.tables.departmentStaff,
     t.tables.cannedReplies,
     t.tables.inboundMail,
+    t.tables.ratings,
   ]) {
     rows[table] = Number((await t.knex(table).count({ n: '*' }))[0]?.n);
   }
