@@ -9,6 +9,7 @@ import { RATING_CHOICES, type Clock, type Department, type Message, type Rating,
 import { NotFoundError, ValidationError, type Problem } from '../model/errors';
 import { checkText, LIMITS } from './field-rules';
 import { isTicketNumber } from './ticket-number';
+import { MAILBOX_AUTHOR } from './mail-match';
 
 /** After an alert, a bad rating again (changed to good and back) does not e-mail the department again for this long. */
 export const ALERT_PAUSE_MS = 60 * 60_000;
@@ -20,11 +21,16 @@ export function isRateable(ticket: Ticket, thread: Message[]): boolean {
   return (ticket.status === 'answered' || ticket.status === 'closed') && thread.some((m) => m.authorKind === 'staff' && !m.internal);
 }
 
-/** Whom a rating is about: the staff member who last answered the customer, else the assignee. */
+/**
+ * Whom a rating is about: the staff member who last answered the customer, else (the answers came
+ * from a department's mailbox, no one person) the assignee, else that mailbox.
+ */
 function ratedStaff(ticket: Ticket, thread: Message[]): { id: string; name: string } | null {
-  const answer = [...thread].reverse().find((m) => m.authorKind === 'staff' && !m.internal);
+  const answers = thread.filter((m) => m.authorKind === 'staff' && !m.internal).reverse();
+  const answer = answers.find((m) => !m.authorId.startsWith(MAILBOX_AUTHOR));
   if (answer) return { id: answer.authorId, name: answer.authorName };
-  return ticket.assigneeId ? { id: ticket.assigneeId, name: ticket.assigneeName ?? '' } : null;
+  if (ticket.assigneeId) return { id: ticket.assigneeId, name: ticket.assigneeName ?? '' };
+  return answers[0] ? { id: answers[0].authorId, name: answers[0].authorName } : null;
 }
 
 /** The rating form as typed; checked here. */
