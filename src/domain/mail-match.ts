@@ -68,7 +68,10 @@ export function mailMatch(deps: MailMatchDeps) {
     if (department && [...department.emails, ...department.onCall].some((a) => a.toLowerCase() === address)) {
       // The department's own mailbox answering: written in the department's name.
       const name = from.name || department.name[department.mailLocale ?? deps.defaultLocale];
-      return { kind: 'staff', user: { id: `${MAILBOX_AUTHOR}${address}`, role: 'staff', name, email: address, departments: [department.code] } };
+      return {
+        kind: 'staff',
+        user: { id: `${MAILBOX_AUTHOR}${address}`, role: 'staff', name, email: address, departments: [department.code] },
+      };
     }
     const member = (await store.members.list(ticket.departmentId)).find((m) => m.email.toLowerCase() === address);
     if (member) return { kind: 'staff', user: { id: member.userId, role: 'staff', name: member.name, email: address } };

@@ -94,7 +94,8 @@ export function ratings(deps: RatingDeps) {
         if (before && before.rating === choice && before.comment === comment) return false;
 
         const at = now();
-        const alert = choice === 'bad' && before?.rating !== 'bad' && (before?.alertedAt == null || at - before.alertedAt >= ALERT_PAUSE_MS);
+        const alert =
+          choice === 'bad' && before?.rating !== 'bad' && (before?.alertedAt == null || at - before.alertedAt >= ALERT_PAUSE_MS);
         const staff = ratedStaff(ticket, thread);
         const rating: Rating = {
           ticketId: ticket.id,

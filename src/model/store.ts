@@ -199,7 +199,10 @@ export interface RatingStore {
   /** Stores the request's rating, replacing the one it had. */
   save(rating: Rating): Promise<void>;
   /** Counts per department id (as rated), and per staff id with the latest name seen. */
-  counts(from: number, to: number): Promise<{
+  counts(
+    from: number,
+    to: number,
+  ): Promise<{
     departments: Array<RatingCount & { departmentId: number }>;
     staff: Array<RatingCount & { staffId: string; staffName: string }>;
   }>;

@@ -81,7 +81,11 @@ export function ratingStore(knex: Knex, t: TableNames): RatingStore {
         ])
         .limit(limit)
         .select('r.*', 'tk.number', 'tk.subject');
-      return rows.map((row: Record<string, unknown>) => ({ ...toRating(row), ticketNumber: String(row.number), subject: String(row.subject) }));
+      return rows.map((row: Record<string, unknown>) => ({
+        ...toRating(row),
+        ticketNumber: String(row.number),
+        subject: String(row.subject),
+      }));
     },
   };
 }

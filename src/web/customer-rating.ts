@@ -72,7 +72,13 @@ export function customerRatingRoutes({ tickets, ratings, ratingLinks, render, cs
         res.redirect(303, `${render.base}/${number}?rated=1#rating`);
       },
       async (problems) =>
-        showConfirm(req, res, await tickets.view(customer(res), number), { rating: choiceOf(values.rating), comment: values.comment }, problems),
+        showConfirm(
+          req,
+          res,
+          await tickets.view(customer(res), number),
+          { rating: choiceOf(values.rating), comment: values.comment },
+          problems,
+        ),
     );
   });
 

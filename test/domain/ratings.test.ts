@@ -30,7 +30,9 @@ describe('domain: ratings', () => {
     const w = await domainWorld();
     const fresh = await w.open(ivan);
     assert.equal((await w.customer.view(ivan, fresh.number)).rateable, false);
-    assert.deepEqual(await problemsOf(w.ratings.rate(ivan, fresh.number, { rating: 'good', comment: '' })), { rating: 'rating.errors.notYet' });
+    assert.deepEqual(await problemsOf(w.ratings.rate(ivan, fresh.number, { rating: 'good', comment: '' })), {
+      rating: 'rating.errors.notYet',
+    });
     // Closed with only a note: a note is not an answer the customer saw.
     await w.staff.note(petr, fresh.number, 'Посмотрю позже.', [], 'note-1');
     await w.staff.setOpen(petr, fresh.number, false);
@@ -73,8 +75,20 @@ describe('domain: ratings', () => {
   it("a rating is about the last person who answered; after a department mailbox's answer, the assignee", async () => {
     const w = await domainWorld();
     const ticket = await answered(w);
-    const mailbox = { id: 'mail:technical@panel.example', role: 'staff' as const, name: 'technical', email: 'technical@panel.example', departments: ['technical'] };
-    const reply = (lastSeenId: number) => ({ body: 'Ответ из почты.', files: [], lastSeenId, confirmed: true, submissionKey: `k-${Math.random()}` });
+    const mailbox = {
+      id: 'mail:technical@panel.example',
+      role: 'staff' as const,
+      name: 'technical',
+      email: 'technical@panel.example',
+      departments: ['technical'],
+    };
+    const reply = (lastSeenId: number) => ({
+      body: 'Ответ из почты.',
+      files: [],
+      lastSeenId,
+      confirmed: true,
+      submissionKey: `k-${Math.random()}`,
+    });
     await w.staff.reply(mailbox, ticket.number, reply((await w.staff.view(admin, ticket.number)).lastMessageId));
     await w.ratings.rate(ivan, ticket.number, { rating: 'good', comment: '' });
     assert.equal(w.store.data.ratings[0]?.staffId, petr.id, 'the last person, not the mailbox');
@@ -123,10 +137,13 @@ describe('domain: ratings', () => {
   it('refuses a choice that is not good or bad, a comment over the limit, and anyone else’s request', async () => {
     const w = await domainWorld();
     const ticket = await answered(w);
-    assert.deepEqual(await problemsOf(w.ratings.rate(ivan, ticket.number, { rating: 'great', comment: 'x'.repeat(LIMITS.ratingComment + 1) })), {
-      rating: 'rating.errors.choice',
-      comment: 'rating.errors.commentTooLong',
-    });
+    assert.deepEqual(
+      await problemsOf(w.ratings.rate(ivan, ticket.number, { rating: 'great', comment: 'x'.repeat(LIMITS.ratingComment + 1) })),
+      {
+        rating: 'rating.errors.choice',
+        comment: 'rating.errors.commentTooLong',
+      },
+    );
     await w.ratings.rate(ivan, ticket.number, { rating: 'good', comment: 'x'.repeat(LIMITS.ratingComment) });
     await assert.rejects(w.ratings.rate(olga, ticket.number, { rating: 'bad', comment: '' }), NotFoundError);
     await assert.rejects(w.ratings.rate(ivan, 'abc', { rating: 'bad', comment: '' }), NotFoundError);
