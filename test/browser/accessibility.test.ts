@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { startBrowserDemo, type BrowserDemo } from './harness';
-import { answerAsTechnical, ratingLink } from './rating-steps';
+import { answeredRequest, ratingLink } from './rating-steps';
 
 interface AxeViolation {
   id: string;
@@ -139,12 +139,7 @@ describe('accessibility of the plugin pages (axe-core, WCAG 2.1 AA)', function (
 
   it('has no serious finding on the rating pages', async () => {
     const { page } = b;
-    await b.signInAs('Войти: Иван Петров');
-    await page.goto(`${b.base}/support/requests/new`);
-    await b.submitTechnicalRequest('Медленно грузится сайт', 'Страницы открываются по 10 секунд.');
-    const number = /\/(\d+)\?created=1$/.exec(page.url())?.[1] as string;
-    await answerAsTechnical(b, number);
-    await b.signInAs('Войти: Иван Петров');
+    const number = await answeredRequest(b);
     await check(`/support/requests/${number}`, 'the request with the rating block');
     await check(await ratingLink(b, number, 'bad'), 'the rating confirmation page');
     // Sent without a choice: the page comes back with the error next to it.

@@ -24,3 +24,14 @@ export async function ratingLink(b: BrowserDemo, number: string, choice: 'good' 
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** Ivan opens a request for Technical, Technical answers it, and Ivan is signed in again; its number. */
+export async function answeredRequest(b: BrowserDemo): Promise<string> {
+  await b.signInAs('Войти: Иван Петров');
+  await b.page.goto(`${b.base}/support/requests/new`);
+  await b.submitTechnicalRequest('Медленно грузится сайт', 'Страницы открываются по 10 секунд.');
+  const number = /\/(\d+)\?created=1$/.exec(b.page.url())?.[1] as string;
+  await answerAsTechnical(b, number);
+  await b.signInAs('Войти: Иван Петров');
+  return number;
+}

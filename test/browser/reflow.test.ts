@@ -3,7 +3,7 @@
 // page land in test-output/screenshots/phone-*.png for a person to look at.
 import assert from 'node:assert/strict';
 import { startBrowserDemo, type BrowserDemo } from './harness';
-import { answerAsTechnical, ratingLink } from './rating-steps';
+import { answeredRequest, ratingLink } from './rating-steps';
 
 describe('the plugin pages on a phone (320 px, no sideways scrolling)', function () {
   this.timeout(90_000);
@@ -59,12 +59,7 @@ describe('the plugin pages on a phone (320 px, no sideways scrolling)', function
 
   it('fits the rating pages', async () => {
     const { page } = b;
-    await b.signInAs('Войти: Иван Петров');
-    await page.goto(`${b.base}/support/requests/new`);
-    await b.submitTechnicalRequest('Медленно грузится сайт', 'Страницы открываются по 10 секунд.');
-    const number = /\/(\d+)\?created=1$/.exec(page.url())?.[1] as string;
-    await answerAsTechnical(b, number);
-    await b.signInAs('Войти: Иван Петров');
+    const number = await answeredRequest(b);
     await assertFits('customer-rating', `/support/requests/${number}`);
     await assertFits('customer-rate-confirm', await ratingLink(b, number, 'bad'));
     await page.getByLabel('Комментарий (необязательно)').fill('Очень-очень-длинное-слово-без-пробелов-которое-должно-переноситься-само');

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { forEachDatabase } from '../support/databases';
 import { startPlugin, type TestAgent, type TestPlugin } from '../support/test-host';
-import { createTicket } from '../support/tickets';
+import { answerAsStaff as answer, createTicket } from '../support/tickets';
 import { postForm } from '../support/forms';
 import { SmtpSink, waitUntil } from '../support/smtp-sink';
 import { waitForIdleOutbox } from '../support/outbox';
@@ -16,19 +16,6 @@ const departments = {
   technical: { emails: ['tech@panel.example'] },
   client_relations: { emails: ['clients@panel.example'], locale: 'en' },
 };
-
-/** Staff answer the request as a browser would. */
-async function answer(t: TestPlugin, number: string, who = 'tech'): Promise<void> {
-  const staff = t.as(who);
-  const page = await staff.get(`/${number}`);
-  const token = decodeURIComponent(/reply\?_csrf=([^"&]+)/.exec(page.text)?.[1] ?? '');
-  const lastSeenId = /name="lastSeenId" value="(\d+)"/.exec(page.text)?.[1] ?? '0';
-  const res = await staff
-    .post(`/${number}/reply?_csrf=${encodeURIComponent(token)}`)
-    .field('lastSeenId', lastSeenId)
-    .field('message', 'Готово, проверьте.');
-  assert.equal(res.status, 303, res.text.slice(0, 300));
-}
 
 const ratingOf = (t: TestPlugin, number: string) =>
   t.knex(`${t.tables.ratings} as r`).join(`${t.tables.tickets} as tk`, 'tk.id', 'r.ticket_id').where('tk.number', number).first('r.*');
