@@ -155,5 +155,18 @@ export async function domainWorld(options: { newTicketsPerHour?: number } = {}) 
       extra.key ?? `key-${Math.random()}`,
     );
 
-  return { store, clock, mail, discarded, departments, customer, staff, ratings: ratings(deps), inbound, originalFiles, open, nudges: () => nudges };
+  return {
+    store,
+    clock,
+    mail,
+    discarded,
+    departments,
+    customer,
+    staff,
+    ratings: ratings(deps),
+    inbound,
+    originalFiles,
+    open,
+    nudges: () => nudges,
+  };
 }
