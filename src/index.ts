@@ -34,6 +34,8 @@ import { staffRoutes } from './web/staff-routes';
 import { pluginRouter } from './web/router';
 import { pluginAddress } from './public-address';
 import { replyAddresses } from './mail/reply-address';
+import { ratingLinks } from './mail/rating-links';
+import { ratings } from './domain/ratings';
 import { mailIn } from './mail-in';
 import { inboundMailStore } from './store/inbound-mail';
 import type { MailOriginals } from './model/inbound';
@@ -101,8 +103,11 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
   // Mail in is on with a support address and a secret: e-mail is then answered to signed addresses.
   const addresses =
     inboundSettings.address && inboundSettings.secret ? replyAddresses(inboundSettings.address, inboundSettings.secret) : null;
+  // Rating links in customers' e-mail are signed with the same secret, when there is one.
+  const rateLinks = inboundSettings.secret ? ratingLinks(inboundSettings.secret) : null;
   const mail = composer({
     replies: addresses,
+    ratingLinks: rateLinks,
     catalog,
     ticketsUrl: address.url,
     defaultLocale: settings.defaultLocale,
@@ -125,6 +130,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
   // Kept whether or not mail in is on now: messages taken while it was keep their originals.
   const originals: MailOriginals = { of: (ids) => inboundStore.originalsOf(ids), read: (m) => storage.read(m.rawKey) };
   const tickets = customerTickets(ticketDeps);
+  const rated = ratings(ticketDeps);
   const staffWork = staffTickets({ ...ticketDeps, originals });
   const incoming = mailIn({
     host,
@@ -181,7 +187,17 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
     defaultLocale: settings.defaultLocale,
     defaultTimeZone: settings.timeZone,
     render,
-    customer: customerRoutes({ tickets, storage, thumbnails, settings, render, csrf, hintScript: departmentHintScript.url(render.base) }),
+    customer: customerRoutes({
+      tickets,
+      ratings: rated,
+      ratingLinks: rateLinks,
+      storage,
+      thumbnails,
+      settings,
+      render,
+      csrf,
+      hintScript: departmentHintScript.url(render.base),
+    }),
     staff: staffRoutes({ tickets: staffWork, storage, thumbnails, settings, render, csrf, now, held: incoming.held }),
     admin: adminRoutes({
       mail: mailAdmin({
@@ -195,6 +211,8 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
       departments,
       canned: cannedReplies({ store, now }),
       held: incoming.held,
+      ratings: rated,
+      now,
       render,
       csrf,
     }),

@@ -3,10 +3,11 @@
 import type { HostService, HostUser, Locale } from '../host';
 import type { TicketMail } from '../model/mail';
 import type { NewTicketEvent, Store } from '../model/store';
-import type { Attachment, Clock, Department, Message, Page, StoredFile, Ticket } from '../model/types';
+import type { Attachment, Clock, Department, Message, Page, Rating, StoredFile, Ticket } from '../model/types';
 import { ConflictError, NotFoundError, ValidationError, type Problem } from '../model/errors';
 import { checkFiles, checkMessage, checkNewTicket, type NewTicketInput, type UploadRules } from './ticket-rules';
 import { isTicketNumber, randomTicketNumber } from './ticket-number';
+import { isRateable } from './ratings';
 import { DuplicateSubmission, keepingFilesOnlyOnSuccess, oncePerSubmission, underTicketLock } from './submissions';
 import { knownTimeZone } from '../model/time-zone';
 
@@ -37,6 +38,9 @@ export interface TicketView {
   messages: Message[];
   /** Oldest first, like the messages; the view puts them in the thread by time. */
   transfers: CustomerTransfer[];
+  /** The customer's rating of it, if they rated it, and whether they may rate it now. */
+  rating: Rating | null;
+  rateable: boolean;
 }
 
 const CUSTOMER_PAGE_SIZE = 20;
@@ -193,11 +197,12 @@ export function customerTickets(deps: CustomerTicketDeps) {
 
     async view(customer: HostUser, number: string): Promise<TicketView> {
       const ticket = await ownTicket(customer, number);
-      const [department, messages, events, departments] = await Promise.all([
+      const [department, messages, events, departments, rating] = await Promise.all([
         store.departments.find(ticket.departmentId),
         store.messages.thread(ticket.id, 'customer'),
         store.events.forTicket(ticket.id),
         store.departments.list({ activeOnly: false }),
+        store.ratings.find(ticket.id),
       ]);
       const names = new Map(departments.map((d) => [d.code, d.name]));
       // Only the target department is taken from the audit entry: its reason is internal.
@@ -205,7 +210,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
         const to = e.action === 'department' && e.detail.to ? names.get(e.detail.to) : undefined;
         return to ? [{ createdAt: e.createdAt, to }] : [];
       });
-      return { ticket, department, messages, transfers };
+      return { ticket, department, messages, transfers, rating, rateable: isRateable(ticket, messages) };
     },
 
     /** Adds the customer's message; a closed ticket is reopened by it. The submission key makes a double click one message. */

@@ -10,6 +10,8 @@ export const LIMITS = {
   message: 20_000,
   cannedTitle: 120,
   transferReason: 500,
+  /** The customer's comment on their rating of a request. */
+  ratingComment: 1000,
   /** A department's code: a letter, then letters, digits and "_" (CODE_PATTERN in department-rules). */
   departmentCode: 32,
   departmentName: 100,

@@ -8,6 +8,9 @@ import type { Store } from '../model/store';
 import type { Ticket } from '../model/types';
 import { isTicketNumber } from './ticket-number';
 
+/** How the id of a department's own mailbox starts when it answers by e-mail: an author who is no one person. */
+export const MAILBOX_AUTHOR = 'mail:';
+
 const SUBJECT_TAG = /\[#([1-9]\d{7})\]/;
 
 export interface MailMatchDeps {
@@ -65,7 +68,10 @@ export function mailMatch(deps: MailMatchDeps) {
     if (department && [...department.emails, ...department.onCall].some((a) => a.toLowerCase() === address)) {
       // The department's own mailbox answering: written in the department's name.
       const name = from.name || department.name[department.mailLocale ?? deps.defaultLocale];
-      return { kind: 'staff', user: { id: `mail:${address}`, role: 'staff', name, email: address, departments: [department.code] } };
+      return {
+        kind: 'staff',
+        user: { id: `${MAILBOX_AUTHOR}${address}`, role: 'staff', name, email: address, departments: [department.code] },
+      };
     }
     const member = (await store.members.list(ticket.departmentId)).find((m) => m.email.toLowerCase() === address);
     if (member) return { kind: 'staff', user: { id: member.userId, role: 'staff', name: member.name, email: address } };

@@ -4,7 +4,7 @@
 import type { HostService, HostUser } from '../host';
 import type { MailOriginals } from '../model/inbound';
 import type { Store } from '../model/store';
-import type { Attachment, CannedReply, Department, DepartmentMember, Message, Ticket, TicketEvent } from '../model/types';
+import type { Attachment, CannedReply, Department, DepartmentMember, Message, Rating, Ticket, TicketEvent } from '../model/types';
 import { NotFoundError } from '../model/errors';
 import type { StaffAccess } from './staff-access';
 
@@ -24,6 +24,8 @@ export interface StaffTicketView {
   members: DepartmentMember[];
   /** Ids of the messages that came by e-mail: each has its original to read. */
   emailed: Set<number>;
+  /** The customer's rating of the request, if they rated it. */
+  rating: Rating | null;
 }
 
 export function staffTicketView(
@@ -35,7 +37,7 @@ export function staffTicketView(
   return {
     async view(user: HostUser, number: string): Promise<StaffTicketView> {
       const ticket = await access.reachable(user, number);
-      const [department, departments, messages, events, canned, members, services] = await Promise.all([
+      const [department, departments, messages, events, canned, members, services, rating] = await Promise.all([
         store.departments.find(ticket.departmentId),
         store.departments.list({ activeOnly: false }),
         store.messages.thread(ticket.id, 'staff'),
@@ -43,11 +45,12 @@ export function staffTicketView(
         store.canned.list(ticket.departmentId),
         store.members.list(ticket.departmentId),
         ticket.serviceId ? servicesOf(ticket.customerId) : Promise.resolve([]),
+        store.ratings.find(ticket.id),
       ]);
       const service = ticket.serviceId ? (services.find((s) => s.id === ticket.serviceId) ?? 'missing') : null;
       const lastMessageId = messages.reduce((max, m) => Math.max(max, m.id), 0);
       const emailed = new Set((await originals.of(messages.map((m) => m.id))).keys());
-      return { ticket, department, departments, messages, events, service, lastMessageId, canned, members, emailed };
+      return { ticket, department, departments, messages, events, service, lastMessageId, canned, members, emailed, rating };
     },
 
     async attachment(user: HostUser, number: string, attachmentId: number): Promise<Attachment> {

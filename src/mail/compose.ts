@@ -3,6 +3,7 @@
 import type { TicketMail } from '../model/mail';
 import { customerMail } from './customer-mail';
 import { departmentMail } from './department-mail';
+import { ratingMail } from './rating-mail';
 import { envelopes, type EnvelopeOptions } from './envelope';
 
 export interface ComposerOptions extends EnvelopeOptions {
@@ -29,5 +30,6 @@ export function composer(options: ComposerOptions): TicketMail {
     forAutoClose: customer.forAutoClose,
     forStaffClose: customer.forStaffClose,
     forStaffReply: customer.forStaffReply,
+    forBadRating: ratingMail(kit).forBadRating,
   };
 }

@@ -19,6 +19,8 @@ interface CustomerNotice {
   days?: number;
   /** A request opened by e-mail: the confirmation says so. */
   openedByMail?: boolean;
+  /** Staff have answered: the e-mail carries the links that rate the request. */
+  rateable?: boolean;
 }
 
 export function customerMail(kit: Envelopes) {
@@ -40,6 +42,7 @@ export function customerMail(kit: Envelopes) {
         // With mail in set up, a reply to this e-mail lands in the request.
         answerByMail: kit.replyTo(ticket, 'customer').replyTo !== undefined,
         link: kit.linkOf(ticket),
+        rate: notice.rateable ? kit.rateLinks(ticket) : null,
         listed: files.listed,
         departmentName: notice.department?.name[locale] ?? null,
         customer: { name: oneLine(ticket.customerName) },
@@ -85,6 +88,7 @@ export function customerMail(kit: Envelopes) {
         urgent: false,
         department,
         message,
+        rateable: true,
       });
     },
 
@@ -96,6 +100,7 @@ export function customerMail(kit: Envelopes) {
         thread: ticket.threadMessageId,
         urgent: false,
         days: Math.round(days * 10) / 10,
+        rateable: true,
       });
     },
 
@@ -106,6 +111,8 @@ export function customerMail(kit: Envelopes) {
         subjectKey: 'mail.closedSubject',
         thread: ticket.threadMessageId,
         urgent: false,
+        // Rated only once staff have answered it.
+        rateable: ticket.lastReplyAt !== null,
       });
     },
   };

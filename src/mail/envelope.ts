@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import type { Locale } from '../host';
 import type { Catalog } from '../i18n';
 import type { Attachment, Message, Ticket } from '../model/types';
-import type { MailEnvelope } from '../model/mail';
+import type { MailEnvelope, RatingLinks } from '../model/mail';
 import type { ReplyAddresses } from '../model/inbound';
 
 export interface EnvelopeOptions {
@@ -21,6 +21,8 @@ export interface EnvelopeOptions {
   mailMessageIdDomain: string;
   /** With mail in set up: answers go to the request's reply address, and Message-IDs are signed. */
   replies?: ReplyAddresses | null;
+  /** With the inbound secret: rating links are signed; without it they are plain. */
+  ratingLinks?: RatingLinks | null;
 }
 
 /** One line, no CR/LF or other control characters: safe in a header. */
@@ -56,6 +58,13 @@ export function envelopes(options: EnvelopeOptions) {
       if (options.replies) return options.replies.newMessageId(ticketNumber);
       // randomUUID draws from a cached pool, unlike a randomBytes call per id: 18 hex digits of it.
       return `<sr.${ticketNumber}.${crypto.randomUUID().replace(/-/g, '').slice(-18)}@${options.mailMessageIdDomain}>`;
+    },
+
+    /** The customer's two links to rate the request; each opens a page that asks before recording. */
+    rateLinks(ticket: Ticket): { good: string; bad: string } {
+      const signature = options.ratingLinks ? `&sig=${options.ratingLinks.signatureOf(ticket.number)}` : '';
+      const link = (choice: string) => `${linkOf(ticket)}/rate?r=${choice}${signature}`;
+      return { good: link('good'), bad: link('bad') };
     },
 
     /** Where the ticket's e-mails are answered to, when mail in is set up. */

@@ -15,14 +15,23 @@ const TICKET_PART = /^([1-9]\d{7})\.([cd])\.([a-f0-9]{16})$/;
 const DEPARTMENT_PART = /^[a-z][a-z0-9_]{0,31}$/;
 const MESSAGE_ID = /^<sr\.([1-9]\d{7})\.([a-f0-9]{1,32})\.([a-f0-9]{16})@[^>]+>$/;
 
+/**
+ * The one HMAC of the plugin's signed values (reply addresses, Message-IDs, rating links) under
+ * the inbound secret: `purpose` keeps a signature made for one use from passing for another.
+ */
+export function signer(secret: string) {
+  const sign = (purpose: string, value: string): string =>
+    crypto.createHmac('sha256', secret).update(`${purpose}:${value}`).digest('hex').slice(0, SIGNATURE_LENGTH);
+  /** Compared in constant time. */
+  const same = (a: string, b: string): boolean => a.length === b.length && crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b));
+  return { sign, same, verify: (purpose: string, value: string, signature: string) => same(signature, sign(purpose, value)) };
+}
+
 export function replyAddresses(supportAddress: string, secret: string): ReplyAddresses {
   const at = supportAddress.lastIndexOf('@');
   const local = supportAddress.slice(0, at).toLowerCase();
   const domain = supportAddress.slice(at + 1).toLowerCase();
-
-  const sign = (purpose: string, value: string): string =>
-    crypto.createHmac('sha256', secret).update(`${purpose}:${value}`).digest('hex').slice(0, SIGNATURE_LENGTH);
-  const same = (a: string, b: string): boolean => a.length === b.length && crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b));
+  const { sign, same } = signer(secret);
 
   return {
     forTicket: (ticketNumber, audience) => {

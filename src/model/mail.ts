@@ -2,7 +2,7 @@
 // with its cause, the outbox that holds it until it is sent, what builds it, and how the last
 // deliveries went. The mail/ floor implements the building and the sending, store/ the outbox.
 import type { Locale } from '../host';
-import type { Department, Message, Ticket } from './types';
+import type { Department, Message, Rating, Ticket } from './types';
 
 /**
  * What an e-mail says: the data its templates (views/mail/<template>.text.ejs and .html.ejs) show,
@@ -138,6 +138,8 @@ export interface TicketMail {
   forStaffClose(ticket: Ticket): NewOutboxItem[];
   /** A staff answer to the customer. */
   forStaffReply(ticket: Ticket, department: Department, message: Message): NewOutboxItem[];
+  /** Alerts the department to a customer's bad rating of the request. */
+  forBadRating(ticket: Ticket, department: Department, rating: Rating): NewOutboxItem[];
 }
 
 export type TransportState =
@@ -154,4 +156,15 @@ export interface DeliveryActivity {
 export interface MailHealth {
   readonly status: TransportState;
   readonly activity: DeliveryActivity;
+}
+
+/**
+ * The links in a customer's e-mail that rate the request: signed, so the page they open knows they
+ * came from us and for which request. Opening one records nothing; the page asks first.
+ */
+export interface RatingLinks {
+  /** The signature of links for this request. */
+  signatureOf(ticketNumber: string): string;
+  /** Whether a link's signature is the request's own. */
+  isSignatureOf(ticketNumber: string, signature: string): boolean;
 }

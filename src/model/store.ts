@@ -11,6 +11,8 @@ import type {
   DepartmentMember,
   Message,
   Page,
+  Rating,
+  RatingChoice,
   StoredFile,
   Ticket,
   TicketEvent,
@@ -179,6 +181,35 @@ export interface CustomerGateStore {
   hold(customerId: string, at: number): Promise<boolean>;
 }
 
+/** Good and bad ratings counted under one department or one staff member. */
+export interface RatingCount {
+  good: number;
+  bad: number;
+}
+
+/** A bad rating in the admin's list, with the request it is about. */
+export interface RatedTicket extends Rating {
+  ticketNumber: string;
+  subject: string;
+}
+
+/** Customers' ratings of their requests; a period is [from, to) on the time of the latest rating. */
+export interface RatingStore {
+  find(ticketId: number): Promise<Rating | null>;
+  /** Stores the request's rating, replacing the one it had. */
+  save(rating: Rating): Promise<void>;
+  /** Counts per department id (as rated), and per staff id with the latest name seen. */
+  counts(
+    from: number,
+    to: number,
+  ): Promise<{
+    departments: Array<RatingCount & { departmentId: number }>;
+    staff: Array<RatingCount & { staffId: string; staffName: string }>;
+  }>;
+  /** The latest ratings of one choice in the period, newest first. */
+  latest(choice: RatingChoice, from: number, to: number, limit: number): Promise<RatedTicket[]>;
+}
+
 /** The storage as one object, so the domain can run the same calls inside a transaction. */
 export interface Store {
   departments: DepartmentStore;
@@ -190,6 +221,7 @@ export interface Store {
   members: DepartmentStaffStore;
   canned: CannedReplyStore;
   gates: CustomerGateStore;
+  ratings: RatingStore;
   /**
    * Runs fn with a store bound to one transaction: all of it commits, or none of it. A deadlock
    * victim is run again from the start, so fn must not have effects outside the database.

@@ -134,9 +134,27 @@ export interface TicketEvent {
   actorId: string;
   actorName: string;
   /** customerClose and customerReopen: the actor is the customer, who closed it or reopened it by replying. */
-  action: 'status' | 'priority' | 'assignee' | 'department' | 'note' | 'reply' | 'customerClose' | 'customerReopen';
+  action: 'status' | 'priority' | 'assignee' | 'department' | 'note' | 'reply' | 'customerClose' | 'customerReopen' | 'rating';
   detail: Record<string, string | null>;
   createdAt: number;
+}
+
+export type RatingChoice = 'good' | 'bad';
+export const RATING_CHOICES: RatingChoice[] = ['good', 'bad'];
+
+/** The customer's rating of a request: one per request, the latest choice counts. */
+export interface Rating {
+  ticketId: number;
+  /** The request's department when it was rated: what the admin's figures count it under. */
+  departmentId: number;
+  rating: RatingChoice;
+  comment: string;
+  /** Whom it is about: the staff member who last answered the customer, else the assignee. */
+  staffId: string | null;
+  staffName: string | null;
+  ratedAt: number;
+  /** When a bad rating last alerted the department by e-mail. */
+  alertedAt: number | null;
 }
 
 /** A file already streamed to storage, waiting to be attached to a message. */

@@ -1,6 +1,6 @@
 // The admin's pages of the plugin: the mail queue and what to do with e-mails that failed,
 // the departments (admin-departments), the canned replies (admin-canned) and the e-mails the
-// intake held back (admin-held-mail).
+// intake held back (admin-held-mail), the customers' ratings (admin-ratings).
 import { Router } from 'express';
 import type { MailAdmin } from '../domain/mail-admin';
 import type { DepartmentAdmin } from '../domain/department-admin';
@@ -9,6 +9,8 @@ import type { HeldMail } from '../domain/held-mail';
 import { departmentAdminRoutes } from './admin-departments';
 import { cannedAdminRoutes } from './admin-canned';
 import { heldMailAdminRoutes } from './admin-held-mail';
+import { ratingAdminRoutes } from './admin-ratings';
+import type { Ratings } from '../domain/ratings';
 import { contextOf } from './context';
 import type { Renderer } from './render';
 import type { CsrfProtection } from './csrf';
@@ -21,12 +23,16 @@ interface Deps {
   canned: CannedReplies;
   /** Null while mail in is off: then nothing is held, and the page is not there. */
   held: HeldMail | null;
+  ratings: Ratings;
+  /** The plugin's clock, for the default period of the ratings page. */
+  now: () => number;
   render: Renderer;
   csrf: CsrfProtection;
 }
 
-export function adminRoutes({ mail, departments, canned, held, render, csrf }: Deps): Router {
+export function adminRoutes({ mail, departments, canned, held, ratings, now, render, csrf }: Deps): Router {
   const router = Router();
+  router.use(ratingAdminRoutes({ ratings, render, now }));
   router.use(departmentAdminRoutes({ departments, render, csrf }));
   router.use(cannedAdminRoutes({ canned, render, csrf }));
   if (held) router.use(heldMailAdminRoutes({ held, render, csrf }));

@@ -18,9 +18,14 @@ import { newSubmissionKey, orShowAgain, submissionKeyOf } from './forms';
 import { ticketPage } from './ticket-page';
 import { pictureRoutes } from './pictures';
 import { departmentHint } from './department-hint';
+import { customerRatingRoutes } from './customer-rating';
+import type { Ratings } from '../domain/ratings';
+import type { RatingLinks } from '../model/mail';
 
 interface Deps {
   tickets: CustomerTickets;
+  ratings: Ratings;
+  ratingLinks: RatingLinks | null;
   storage: FileStorage;
   thumbnails: Thumbnails;
   settings: Settings;
@@ -30,8 +35,9 @@ interface Deps {
   hintScript: string;
 }
 
-export function customerRoutes({ tickets, storage, thumbnails, settings, render, csrf, hintScript }: Deps): Router {
+export function customerRoutes({ tickets, ratings, ratingLinks, storage, thumbnails, settings, render, csrf, hintScript }: Deps): Router {
   const router = Router();
+  router.use(customerRatingRoutes({ tickets, ratings, ratingLinks, render, csrf }));
   const uploads = fileUploads(storage, settings.uploads);
   const customer = (res: Response) => contextOf(res).user as HostUser;
 
@@ -83,7 +89,9 @@ export function customerRoutes({ tickets, storage, thumbnails, settings, render,
         ? contextOf(res).t('ticket.replied')
         : req.query.created === '1'
           ? contextOf(res).t('list.created', { number })
-          : null;
+          : req.query.rated === '1'
+            ? contextOf(res).t('rating.thanks')
+            : null;
     await showTicketPage(
       req,
       res,

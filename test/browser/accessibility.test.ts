@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { startBrowserDemo, type BrowserDemo } from './harness';
 import { submitRequestWithPictures } from './picture-request';
+import { answeredRequest, ratingLink } from './rating-steps';
 
 interface AxeViolation {
   id: string;
@@ -172,5 +173,40 @@ describe('accessibility of the plugin pages (axe-core, WCAG 2.1 AA)', function (
       [],
       `a held e-mail:\n${describeViolations(one)}`,
     );
+  });
+
+  it('has no serious finding on the rating pages', async () => {
+    const { page } = b;
+    const number = await answeredRequest(b);
+    await check(`/support/requests/${number}`, 'the request with the rating block');
+    await check(await ratingLink(b, number, 'bad'), 'the rating confirmation page');
+    // Sent without a choice: the page comes back with the error next to it.
+    await page
+      .getByLabel('Плохо')
+      .uncheck()
+      .catch(() => undefined);
+    await page.evaluate(`document.querySelectorAll('input[name=rating]').forEach((i) => { i.checked = false; })`);
+    await page.getByRole('button', { name: 'Отправить оценку' }).click();
+    await page.getByRole('alert').first().waitFor();
+    const refused = await violations(page);
+    assert.deepEqual(
+      refused.map((v) => v.id),
+      [],
+      `the refused rating:\n${describeViolations(refused)}`,
+    );
+    await page.getByLabel('Плохо').check();
+    await page.getByRole('button', { name: 'Отправить оценку' }).click();
+    await page.waitForURL(/\?rated=1#rating$/);
+    const rated = await violations(page);
+    assert.deepEqual(
+      rated.map((v) => v.id),
+      [],
+      `the rated request:\n${describeViolations(rated)}`,
+    );
+    await b.signInAs(/Tech: Sergey/);
+    await check(`/support/requests/${number}`, 'the staff request page with a rating');
+    await b.signInAs(/Администратор/);
+    await check('/support/requests/admin/ratings', 'the ratings page');
+    await check('/support/requests/admin/ratings?from=2026-02-30', 'the ratings page with a wrong date');
   });
 });

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { startBrowserDemo, type BrowserDemo } from './harness';
 import { submitRequestWithPictures } from './picture-request';
+import { answeredRequest, ratingLink } from './rating-steps';
 
 describe('the plugin pages on a phone (320 px, no sideways scrolling)', function () {
   this.timeout(90_000);
@@ -66,5 +67,20 @@ describe('the plugin pages on a phone (320 px, no sideways scrolling)', function
     await assertFits('admin-canned', '/support/requests/admin/canned');
     await assertFits('admin-mail', '/support/requests/admin/mail');
     await assertFits('admin-held-mail', '/support/requests/admin/held-mail');
+  });
+
+  it('fits the rating pages', async () => {
+    const { page } = b;
+    const number = await answeredRequest(b);
+    await assertFits('customer-rating', `/support/requests/${number}`);
+    await assertFits('customer-rate-confirm', await ratingLink(b, number, 'bad'));
+    await page.getByLabel('Комментарий (необязательно)').fill('Очень-очень-длинное-слово-без-пробелов-которое-должно-переноситься-само');
+    await page.getByRole('button', { name: 'Отправить оценку' }).click();
+    await page.waitForURL(/\?rated=1#rating$/);
+    await assertFits('customer-rated');
+    await b.signInAs(/Tech: Sergey/);
+    await assertFits('staff-request-rated', `/support/requests/${number}`);
+    await b.signInAs(/Администратор/);
+    await assertFits('admin-ratings', '/support/requests/admin/ratings');
   });
 });

@@ -8,6 +8,7 @@ import type { DepartmentFields } from '../../src/model/store';
 import type { Department, StoredFile } from '../../src/model/types';
 import { customerTickets } from '../../src/domain/customer-tickets';
 import { staffTickets } from '../../src/domain/staff-tickets';
+import { ratings } from '../../src/domain/ratings';
 import { memoryStore } from './memory-store';
 import { memoryInbound } from './memory-inbound';
 
@@ -74,6 +75,7 @@ function recordingMail(): TicketMail & { calls: string[] } {
     forAutoClose: (ticket) => record('customer-closed', ticket),
     forStaffClose: (ticket) => record('customer-closed-by-staff', ticket),
     forStaffReply: (ticket) => record('customer-reply', ticket),
+    forBadRating: (ticket) => record('department-rating', ticket),
   };
 }
 
@@ -154,5 +156,18 @@ export async function domainWorld(options: { newTicketsPerHour?: number } = {}) 
       extra.key ?? `key-${Math.random()}`,
     );
 
-  return { store, clock, mail, discarded, departments, customer, staff, inbound, originalFiles, open, nudges: () => nudges };
+  return {
+    store,
+    clock,
+    mail,
+    discarded,
+    departments,
+    customer,
+    staff,
+    ratings: ratings(deps),
+    inbound,
+    originalFiles,
+    open,
+    nudges: () => nudges,
+  };
 }

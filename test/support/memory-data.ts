@@ -1,7 +1,7 @@
 // The rows of the memory store (test/support/memory-store.ts): plain arrays, copied in and out,
 // so a transaction can be rolled back by restoring a copy.
 import type { OutboxItem } from '../../src/model/mail';
-import type { Attachment, CannedReply, Department, DepartmentMember, Message, Ticket, TicketEvent } from '../../src/model/types';
+import type { Attachment, CannedReply, Department, DepartmentMember, Message, Rating, Ticket, TicketEvent } from '../../src/model/types';
 
 type Keyed = { submissionKey: string | null };
 
@@ -15,6 +15,7 @@ export interface MemoryData {
   members: DepartmentMember[];
   canned: CannedReply[];
   gates: string[];
+  ratings: Rating[];
   /** The last id given, for every table: ids only grow, as with increments(). */
   lastId: number;
 }
@@ -30,6 +31,7 @@ export function emptyData(): MemoryData {
     members: [],
     canned: [],
     gates: [],
+    ratings: [],
     lastId: 0,
   };
 }

@@ -6,6 +6,7 @@ import type { Store } from '../../src/model/store';
 import { memoryOutbox } from './memory-outbox';
 import { memoryDepartments, memoryMembers, memoryCanned } from './memory-departments';
 import { memoryEvents, memoryMessages, memoryQueue, memoryTickets } from './memory-tickets';
+import { memoryRatings } from './memory-ratings';
 import { emptyData, type MemoryData } from './memory-data';
 
 /** The database "went away": what the knex store's isUnavailable says of a dropped connection. */
@@ -42,6 +43,7 @@ function groupsOver(data: MemoryData): Groups {
     events: memoryEvents(data),
     members: memoryMembers(data),
     canned: memoryCanned(data),
+    ratings: memoryRatings(data),
     gates: {
       async ensure(customerId) {
         if (!data.gates.includes(customerId)) data.gates.push(customerId);

@@ -46,6 +46,8 @@ export const routes: Route[] = [
   { who: 'ivan', method: 'get', path: '/:number/close', body: 'none' },
   { who: 'ivan', method: 'post', path: '/:number/close', body: 'none' },
   { who: 'ivan', method: 'get', path: '/:number/files/:attachmentId', body: 'none' },
+  { who: 'ivan', method: 'get', path: '/:number/rate', body: 'none' },
+  { who: 'ivan', method: 'post', path: '/:number/rate', body: 'form', fields: { rating: 'good', comment: 'Спасибо.' } },
   // Staff.
   { who: 'tech', method: 'get', path: '/', body: 'none' },
   { who: 'tech', method: 'get', path: '/:number', body: 'none' },
@@ -150,6 +152,7 @@ export const routes: Route[] = [
     fields: { email: 'ivan@example.ru', departmentId: ':technical' },
   },
   { who: 'admin', method: 'post', path: '/admin/held-mail/:heldId/discard', body: 'none' },
+  { who: 'admin', method: 'get', path: '/admin/ratings', body: 'none' },
 ];
 
 export const label = (r: Route) => `${r.who} ${r.method.toUpperCase()} ${r.path}`;
@@ -248,6 +251,7 @@ export async function snapshot(t: TestPlugin): Promise<{ rows: Record<string, nu
     t.tables.departmentStaff,
     t.tables.cannedReplies,
     t.tables.inboundMail,
+    t.tables.ratings,
   ]) {
     rows[table] = Number((await t.knex(table).count({ n: '*' }))[0]?.n);
   }

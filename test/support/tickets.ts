@@ -1,4 +1,5 @@
-// Creating tickets through HTTP the way a customer's browser does.
+// Creating tickets through HTTP the way a customer's browser does, and answering them as staff.
+import assert from 'node:assert/strict';
 import type { TestAgent, TestPlugin } from './test-host';
 
 export interface NewTicket {
@@ -28,4 +29,17 @@ export async function createTicket(t: TestPlugin, as: TestAgent, ticket: NewTick
   const number = /\/(\d{8})\?created=1$/.exec(String(res.headers.location))?.[1];
   if (res.status !== 303 || !number) throw new Error(`ticket not created: ${res.status} ${res.text.slice(0, 500)}`);
   return number;
+}
+
+/** A staff member (a test user's key) answers the ticket from its page, as a browser would. */
+export async function answerAsStaff(t: TestPlugin, number: string, who = 'tech', message = 'Готово, проверьте.'): Promise<void> {
+  const staff = t.as(who);
+  const page = await staff.get(`/${number}`);
+  const token = decodeURIComponent(/reply\?_csrf=([^"&]+)/.exec(page.text)?.[1] ?? '');
+  const lastSeenId = /name="lastSeenId" value="(\d+)"/.exec(page.text)?.[1] ?? '0';
+  const res = await staff
+    .post(`/${number}/reply?_csrf=${encodeURIComponent(token)}`)
+    .field('lastSeenId', lastSeenId)
+    .field('message', message);
+  assert.equal(res.status, 303, res.text.slice(0, 300));
 }

@@ -7,7 +7,7 @@ import { LOCALES } from '../../src/model/locales';
 import { MANIFEST_PATH, PLUGIN_ROOT } from '../../src/paths';
 import { forEachDatabase } from '../support/databases';
 import { startPlugin, type TestPlugin } from '../support/test-host';
-import { PRIORITIES, type TicketEvent, type TicketStatus } from '../../src/model/types';
+import { PRIORITIES, RATING_CHOICES, type TicketEvent, type TicketStatus } from '../../src/model/types';
 import type { MailTransport } from '../../src/mail/transport';
 import type { HeldReason, InboundMail, IntakeSource } from '../../src/model/inbound';
 
@@ -114,6 +114,7 @@ describe('locale files', () => {
       reply: true,
       customerClose: true,
       customerReopen: true,
+      rating: true,
     };
     const sources: Record<MailTransport['source'], true> = { host: true, settings: true, none: true };
     const heldReasons: Record<HeldReason, true> = {
@@ -137,6 +138,7 @@ describe('locale files', () => {
       'status.staff.': Object.keys(statuses),
       'priority.': PRIORITIES,
       'staff.event.': Object.keys(actions),
+      'rating.': RATING_CHOICES,
       'staff.statusFilter.': [...Object.keys(statuses), 'open', 'all'],
       'admin.language.': ['ru', 'en', 'any', 'default'],
       'admin.mail.source.': Object.keys(sources),

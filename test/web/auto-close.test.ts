@@ -3,25 +3,13 @@
 import assert from 'node:assert/strict';
 import { forEachDatabase } from '../support/databases';
 import { startPlugin, TestClock, users, type TestPlugin } from '../support/test-host';
-import { createTicket } from '../support/tickets';
+import { answerAsStaff as answer, createTicket } from '../support/tickets';
 import { SmtpSink, waitUntil } from '../support/smtp-sink';
 import { outboxCount, waitForIdleOutbox } from '../support/outbox';
 
 const DAY = 86_400_000;
 
 const departments = { technical: { emails: ['tech@panel.example'] }, client_relations: { emails: ['clients@panel.example'] } };
-
-async function answer(t: TestPlugin, number: string): Promise<void> {
-  const tech = t.as('tech');
-  const page = await tech.get(`/${number}`);
-  const token = decodeURIComponent(/reply\?_csrf=([^"&]+)/.exec(page.text)?.[1] ?? '');
-  const lastSeenId = /name="lastSeenId" value="(\d+)"/.exec(page.text)?.[1] ?? '0';
-  const res = await tech
-    .post(`/${number}/reply?_csrf=${encodeURIComponent(token)}`)
-    .field('lastSeenId', lastSeenId)
-    .field('message', 'Готово, проверьте.');
-  assert.equal(res.status, 303);
-}
 
 /**
  * Waits until every background job (auto-close among them) has run since the clock moved: each
