@@ -108,6 +108,12 @@ export interface SupportHost {
    * on a department's member list can answer by e-mail; without it, mail only answers requests.
    */
   findUserByEmail?(email: string): Promise<HostUser | null>;
+  /**
+   * Since 1.3, optional: the staff the panel places in this department (the same users whose
+   * HostUser.departments name it). With it, the Departments page lists them and colleagues can
+   * assign them the department's requests; without it, only the plugin's own staff list does.
+   */
+  staffOf?(departmentCode: string): Promise<HostUser[]>;
 }
 
 /** What a host (or a test) may give activate() besides the contract and the settings. */
