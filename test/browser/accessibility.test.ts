@@ -3,7 +3,7 @@
 // admin pages. Any serious or critical finding fails the test and is listed.
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { startBrowserDemo, type BrowserDemo } from './harness';
+import { startBrowserDemo, walkStaffRequestStates, type BrowserDemo } from './harness';
 
 interface AxeViolation {
   id: string;
@@ -108,6 +108,14 @@ describe('accessibility of the plugin pages (axe-core, WCAG 2.1 AA)', function (
       [],
       `the staff request page:\n${describeViolations(found)}`,
     );
+    await walkStaffRequestStates(b, async (state) => {
+      const seen = await violations(page);
+      assert.deepEqual(
+        seen.map((v) => v.id),
+        [],
+        `${state}:\n${describeViolations(seen)}`,
+      );
+    });
     await b.signInAs(/Администратор/);
     for (const [url, what] of [
       ['/support/requests', 'the admin queue'],

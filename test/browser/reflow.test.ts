@@ -2,7 +2,7 @@
 // sideways scrolling: lists turn into cards, the filters and forms wrap. Screenshots of each
 // page land in test-output/screenshots/phone-*.png for a person to look at.
 import assert from 'node:assert/strict';
-import { startBrowserDemo, type BrowserDemo } from './harness';
+import { startBrowserDemo, walkStaffRequestStates, type BrowserDemo } from './harness';
 
 describe('the plugin pages on a phone (320 px, no sideways scrolling)', function () {
   this.timeout(90_000);
@@ -48,6 +48,7 @@ describe('the plugin pages on a phone (320 px, no sideways scrolling)', function
     await assertFits('staff-queue', '/support/requests');
     await page.getByRole('link', { name: 'Не открывается сайт' }).click();
     await assertFits('staff-request');
+    await walkStaffRequestStates(b, (state) => assertFits(state));
     await b.signInAs(/Администратор/);
     await assertFits('admin-departments', '/support/requests/admin/departments');
     await assertFits('admin-department-form', '/support/requests/admin/departments/new');
