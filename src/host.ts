@@ -138,8 +138,8 @@ export interface ActivatedPlugin {
   menu: MenuEntry[];
   /**
    * Since 1.1: a number to show next to the menu entry for this user (requests waiting for an
-   * answer in a staff member's departments, counted up to 100), or null for none. Hosts without
-   * badges ignore it.
+   * answer in a staff member's departments, and those transferred there that nobody of the
+   * department has opened yet, counted up to 100), or null for none. Hosts without badges ignore it.
    */
   menuBadge(user: HostUser): Promise<number | null>;
   /**

@@ -152,7 +152,13 @@ export function customerTickets(deps: CustomerTicketDeps) {
               // The number is not looked up first: its unique index refuses a taken one (see below).
               // The thread's Message-ID is made now, so the ticket is stored with it in one statement.
               const number = randomTicketNumber();
-              const ticket: Ticket = { id: 0, number, threadMessageId: deps.mail.newThreadMessageId(number), ...fields, transferUnseen: false };
+              const ticket: Ticket = {
+                id: 0,
+                number,
+                threadMessageId: deps.mail.newThreadMessageId(number),
+                ...fields,
+                transferUnseen: false,
+              };
               ticket.id = await tx.tickets.insert({ ...ticket, submissionKey });
               const first = {
                 ticketId: ticket.id,

@@ -214,7 +214,8 @@ export function ticketStore(knex: Knex, t: TableNames): TicketStore {
 
     async update(id: number, changes: TicketChanges): Promise<void> {
       const row: Record<string, unknown> = derivedColumns(changes);
-      for (const [key, value] of Object.entries(changes)) row[columnOf[key as keyof TicketChanges]] = typeof value === 'boolean' ? Number(value) : value;
+      for (const [key, value] of Object.entries(changes))
+        row[columnOf[key as keyof TicketChanges]] = typeof value === 'boolean' ? Number(value) : value;
       await withRefusals({ missing: 'ticketDepartment' }, () => knex(t.tickets).where('id', id).update(row));
     },
 

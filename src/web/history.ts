@@ -36,7 +36,7 @@ function namer({ t, locale, departments }: HistoryWords) {
 }
 
 /** One audit entry as a sentence, without its time and author (the page shows those beside it). */
-export function historyLine(event: TicketEvent, words: HistoryWords): string {
+function historyLine(event: TicketEvent, words: HistoryWords): string {
   const { t } = words;
   const name = namer(words);
   const d = event.detail;
