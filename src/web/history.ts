@@ -49,15 +49,23 @@ function historyLine(event: TicketEvent, words: HistoryWords): string {
       return t('history.assignee', { from: name.person(d.from), to: name.person(d.to) });
     case 'department':
       return t('history.department', { from: name.department(d.from), to: name.department(d.to), reason: d.reason ?? '' });
+    case 'customerClose':
+    case 'customerReopen':
+      // The customer did it: the sentence names them, and the page shows no author before it.
+      return t('history.' + event.action, { name: event.actorName });
     default:
-      // reply, note, customerClose, customerReopen: nothing to name but the author.
+      // reply, note: nothing to name but the author, whom the page shows before it.
       return t('history.' + event.action);
   }
 }
 
 /** The ticket's history, oldest first, each entry with its sentence. */
-export function historyOf(events: TicketEvent[], words: HistoryWords): Array<TicketEvent & { text: string }> {
-  return events.map((event) => ({ ...event, text: historyLine(event, words) }));
+export function historyOf(events: TicketEvent[], words: HistoryWords): Array<TicketEvent & { text: string; byCustomer: boolean }> {
+  return events.map((event) => ({
+    ...event,
+    text: historyLine(event, words),
+    byCustomer: event.action === 'customerClose' || event.action === 'customerReopen',
+  }));
 }
 
 /** The latest transfer, with both departments named; null if the ticket was never transferred. */
