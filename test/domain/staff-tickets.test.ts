@@ -233,11 +233,17 @@ describe('domain: staff tickets', () => {
     assert.deepEqual(view.members.map((m) => m.userId).sort(), ['s-kolya', 's-petr']);
   });
 
-  it('a transfer counts on the receiving department\'s badge, even answered, until someone there opens it', async () => {
+  it("a transfer counts on the receiving department's badge, even answered, until someone there opens it", async () => {
     const w = await domainWorld();
     const ticket = await w.open(ivan);
     const { lastMessageId } = await w.staff.view(petr, ticket.number);
-    await w.staff.reply(petr, ticket.number, { body: 'Ответили.', files: [], lastSeenId: lastMessageId, confirmed: false, submissionKey: 'r-1' });
+    await w.staff.reply(petr, ticket.number, {
+      body: 'Ответили.',
+      files: [],
+      lastSeenId: lastMessageId,
+      confirmed: false,
+      submissionKey: 'r-1',
+    });
     assert.equal(await w.staff.waitingCount(anna), 0, 'nothing of client relations waits yet');
     await w.staff.transfer(petr, ticket.number, w.departments.client_relations!.id, 'Вопрос об оплате', 't-1');
     assert.equal((await w.store.tickets.findByNumber(ticket.number))?.status, 'answered');
@@ -251,10 +257,12 @@ describe('domain: staff tickets', () => {
     assert.equal(await w.staff.waitingCount(petr), 0, 'a closed request never counts');
   });
 
-  it("staff the host places in a department (staffOf) can be assigned its requests; others cannot", async () => {
+  it('staff the host places in a department (staffOf) can be assigned its requests; others cannot', async () => {
     const w = await domainWorld({
       hostStaffOf: async (code) =>
-        code === 'technical' ? [{ id: 's-host', role: 'staff', name: 'Хост Сотрудник', email: 'host@panel.example', departments: ['technical'] }] : [],
+        code === 'technical'
+          ? [{ id: 's-host', role: 'staff', name: 'Хост Сотрудник', email: 'host@panel.example', departments: ['technical'] }]
+          : [],
     });
     const ticket = await w.open(ivan);
     const view = await w.staff.view(petr, ticket.number);

@@ -26,7 +26,10 @@ forEachDatabase('staff workspace', (db) => {
     const tech = await t.as('tech').get('/');
     assert.deepEqual(columns(tech.text), ['Номер', 'Тема · Клиент', 'Услуга', 'Статус', 'Ждёт', 'Ответственный']);
     assert.doesNotMatch(tech.text, /id="department"/, 'no filter with one choice');
-    assert.match(tech.text, /Сайт не открывается<\/a>\s*<span class="support-queue-customer">Иван Петров <span class="muted">ivan@example.ru<\/span>/);
+    assert.match(
+      tech.text,
+      /Сайт не открывается<\/a>\s*<span class="support-queue-customer">Иван Петров <span class="muted">ivan@example.ru<\/span>/,
+    );
     const admin = await t.as('admin').get('/');
     assert.deepEqual(columns(admin.text), ['Number', 'Subject · Customer', 'Service', 'Department', 'Status', 'Waiting', 'Assignee']);
     assert.match(admin.text, /id="department"/);
@@ -48,7 +51,11 @@ forEachDatabase('staff workspace', (db) => {
     assert.equal(await t.plugin.menuBadge(users.olga!), null, 'nothing waits in client relations');
 
     const reason = 'Клиент просит вернуть <деньги> & закрыть счёт';
-    const moved = await act(tech, number, 'transfer', { departmentId: await departmentId(t, 'client_relations'), reason, submissionKey: 'k-1' });
+    const moved = await act(tech, number, 'transfer', {
+      departmentId: await departmentId(t, 'client_relations'),
+      reason,
+      submissionKey: 'k-1',
+    });
     assert.equal(moved.status, 303);
     assert.equal(await t.plugin.menuBadge(users.olga!), 1, 'the transfer counts on the new department’s badge');
     assert.equal(await t.plugin.menuBadge(users.tech!), null, 'and not on the old one’s');
@@ -56,7 +63,10 @@ forEachDatabase('staff workspace', (db) => {
 
     // An admin looking in does not count as the department having seen it.
     const asAdmin = await t.as('admin').get(`/${number}`);
-    assert.match(asAdmin.text, /Transferred from Technical to Client relations<\/strong>: Клиент просит вернуть &lt;деньги&gt; &amp; закрыть счёт/);
+    assert.match(
+      asAdmin.text,
+      /Transferred from Technical to Client relations<\/strong>: Клиент просит вернуть &lt;деньги&gt; &amp; закрыть счёт/,
+    );
     assert.equal(await t.plugin.menuBadge(users.olga!), 1);
 
     const page = await t.as('olga').get(`/${number}`);
@@ -66,7 +76,11 @@ forEachDatabase('staff workspace', (db) => {
     );
     assert.equal(await t.plugin.menuBadge(users.olga!), null, 'opened by the department: no longer counted');
     assert.doesNotMatch((await t.as('olga').get('/')).text, /data-transfer-unseen/);
-    assert.match((await t.as('olga').get(`/${number}`)).text, /class="notice notice-transfer" data-transfer-banner/, 'the banner stays, no longer new');
+    assert.match(
+      (await t.as('olga').get(`/${number}`)).text,
+      /class="notice notice-transfer" data-transfer-banner/,
+      'the banner stays, no longer new',
+    );
   });
 
   it('the history reads in words, with localized names and no codes, in Russian and in English', async () => {
@@ -119,7 +133,9 @@ forEachDatabase('staff workspace', (db) => {
     assert.equal(added.status, 303);
     const page = await t.as('admin').get('/admin/departments');
     const staffOf = (code: string) =>
-      (new RegExp(`<tr data-code="${code}"[\\s\\S]*?<td[^>]*data-staff>([\\s\\S]*?)</td>`).exec(page.text)?.[1] ?? '').replace(/\s+/g, ' ').trim();
+      (new RegExp(`<tr data-code="${code}"[\\s\\S]*?<td[^>]*data-staff>([\\s\\S]*?)</td>`).exec(page.text)?.[1] ?? '')
+        .replace(/\s+/g, ' ')
+        .trim();
     assert.match(staffOf('technical'), /<li>Tech Sergey<\/li>/);
     assert.match(staffOf('client_relations'), /<li>Ольга<\/li>/);
     assert.match(staffOf('emergency'), /<li>Max Member <span class="muted">\(on this page&#39;s list\)<\/span><\/li>/);
