@@ -102,5 +102,12 @@ export async function staffOfDepartment(knex: Knex, code: string): Promise<HostU
   return rows
     .map(toUser)
     .filter((u): u is PanelUser => u !== null && u.departments.includes(code))
-    .map((u) => ({ id: u.id, role: u.role, name: u.name, email: u.email, departments: u.departments, ...(u.locale ? { locale: u.locale } : {}) }));
+    .map((u) => ({
+      id: u.id,
+      role: u.role,
+      name: u.name,
+      email: u.email,
+      departments: u.departments,
+      ...(u.locale ? { locale: u.locale } : {}),
+    }));
 }
