@@ -95,3 +95,19 @@ export async function hostUserByEmail(knex: Knex, email: string): Promise<HostUs
     ...(user.role === 'staff' ? { departments: user.departments } : {}),
   };
 }
+
+/** The host contract's staffOf: the staff accounts whose departments name this one. */
+export async function staffOfDepartment(knex: Knex, code: string): Promise<HostUser[]> {
+  const rows = (await knex('panel_users').where('role', 'staff').orderBy('id')) as UserRow[];
+  return rows
+    .map(toUser)
+    .filter((u): u is PanelUser => u !== null && u.departments.includes(code))
+    .map((u) => ({
+      id: u.id,
+      role: u.role,
+      name: u.name,
+      email: u.email,
+      departments: u.departments,
+      ...(u.locale ? { locale: u.locale } : {}),
+    }));
+}

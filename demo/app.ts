@@ -5,7 +5,8 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import knexFactory, { type Knex } from 'knex';
 import type { ActivatedPlugin, HostLogger, IntakeResult, SupportHost } from 'support-requests';
-import { hostUserByEmail, servicesOf } from './accounts';
+import { hostUserByEmail, servicesOf, staffOfDepartment } from './accounts';
+import { seedCannedReplies } from './canned-replies';
 import { defaultDatabaseUrl, knexConfig, prepareDatabase } from './database';
 import { strings } from './i18n';
 import { Identity } from './identity';
@@ -170,6 +171,7 @@ export async function createDemoApp(options: DemoOptions): Promise<DemoApp> {
       currentUser: (req) => identity.currentUser(req),
       servicesOf: (customerId) => servicesOf(knex, customerId),
       findUserByEmail: (email) => hostUserByEmail(knex, email),
+      staffOf: (code) => staffOfDepartment(knex, code),
       session: (req) => sessions.state(req),
       render: (req, res, page) => layout.render(req, res, page),
       publicBaseUrl,
@@ -195,6 +197,7 @@ export async function createDemoApp(options: DemoOptions): Promise<DemoApp> {
     if (smtp) settings.mail = mailSettings(settings.mail, smtp, options.mail && 'from' in options.mail ? options.mail.from : undefined);
     const { plugin } = await installPlugin({ folder: PLUGIN_FOLDER, host, settings, app, menu });
     installed = plugin;
+    await seedCannedReplies(knex, typeof settings.tablePrefix === 'string' ? settings.tablePrefix : 'support_');
     // The Mailbox after the plugin: its Reply confirmation links the request a reply landed in.
     if (catcher) {
       const reply = mx ? { mxPort: mx.port, requestsPath: plugin.mountPath, replier: replierLookup(knex, DEPARTMENT_EMAILS) } : undefined;

@@ -42,6 +42,9 @@ export async function up(knex: Knex, t: MigrationTables): Promise<void> {
     // When the customer last wrote: the queue's "waiting" clock.
     table.bigInteger('last_customer_at').notNullable().defaultTo(0);
     table.bigInteger('closed_at').nullable();
+    // 1 from a transfer until someone of the receiving department opens the ticket: the menu
+    // badge counts it then even when it is not waiting for an answer.
+    table.smallint('transfer_unseen').notNullable().defaultTo(0);
 
     table.unique(['number'], { indexName: t.key('tk_number_uq') });
     table.unique(['customer_id', 'submission_key'], { indexName: t.key('tk_sub_uq') });

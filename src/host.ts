@@ -113,6 +113,12 @@ export interface SupportHost {
    * on a department's member list can answer by e-mail; without it, mail only answers requests.
    */
   findUserByEmail?(email: string): Promise<HostUser | null>;
+  /**
+   * Since 1.3, optional: the staff the panel places in this department (the same users whose
+   * HostUser.departments name it). With it, the Departments page lists them and colleagues can
+   * assign them the department's requests; without it, only the plugin's own staff list does.
+   */
+  staffOf?(departmentCode: string): Promise<HostUser[]>;
 }
 
 /** What a host (or a test) may give activate() besides the contract and the settings. */
@@ -137,8 +143,8 @@ export interface ActivatedPlugin {
   menu: MenuEntry[];
   /**
    * Since 1.1: a number to show next to the menu entry for this user (requests waiting for an
-   * answer in a staff member's departments, counted up to 100), or null for none. Hosts without
-   * badges ignore it.
+   * answer in a staff member's departments, and those transferred there that nobody of the
+   * department has opened yet, counted up to 100), or null for none. Hosts without badges ignore it.
    */
   menuBadge(user: HostUser): Promise<number | null>;
   /**

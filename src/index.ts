@@ -131,7 +131,9 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
   const originals: MailOriginals = { of: (ids) => inboundStore.originalsOf(ids), read: (m) => storage.read(m.rawKey) };
   const tickets = customerTickets(ticketDeps);
   const rated = ratings(ticketDeps);
-  const staffWork = staffTickets({ ...ticketDeps, originals });
+  // The panel's own staff of each department (contract 1.3, optional).
+  const hostStaffOf = host.staffOf ? (code: string) => host.staffOf!(code) : undefined;
+  const staffWork = staffTickets({ ...ticketDeps, originals, hostStaffOf });
   const incoming = mailIn({
     host,
     tables,
@@ -178,7 +180,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
     logger,
     now,
   });
-  const departments = departmentAdmin({ store, now });
+  const departments = departmentAdmin({ store, now, hostStaffOf });
 
   const router = pluginRouter({
     currentUser: (req) => host.currentUser(req),

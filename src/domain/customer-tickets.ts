@@ -127,7 +127,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
           const department = departments.find((d) => String(d.id) === input.departmentId) as Department;
           const service = services.find((s) => s.id === input.serviceId) ?? null;
           const at = now();
-          const fields: Omit<Ticket, 'id' | 'number' | 'threadMessageId'> = {
+          const fields: Omit<Ticket, 'id' | 'number' | 'threadMessageId' | 'transferUnseen'> = {
             customerId: customer.id,
             customerName: customer.name,
             customerEmail: customer.email,
@@ -158,7 +158,13 @@ export function customerTickets(deps: CustomerTicketDeps) {
               // The number is not looked up first: its unique index refuses a taken one (see below).
               // The thread's Message-ID is made now, so the ticket is stored with it in one statement.
               const number = randomTicketNumber();
-              const ticket: Ticket = { id: 0, number, threadMessageId: deps.mail.newThreadMessageId(number), ...fields };
+              const ticket: Ticket = {
+                id: 0,
+                number,
+                threadMessageId: deps.mail.newThreadMessageId(number),
+                ...fields,
+                transferUnseen: false,
+              };
               ticket.id = await tx.tickets.insert({ ...ticket, submissionKey });
               const first = {
                 ticketId: ticket.id,

@@ -5,10 +5,13 @@ import type { DepartmentDefaults, Store } from '../model/store';
 import type { Clock, Department, DepartmentMember } from '../model/types';
 import { ConflictError, NotFoundError, StillReferencedError, ValidationError } from '../model/errors';
 import { checkDepartment, checkMember, type DepartmentInput, type MemberInput } from './department-rules';
+import { colleaguesOf, type Colleague, type HostStaffOf } from './colleagues';
 
 export interface DepartmentAdminDeps {
   store: Store;
   now?: Clock;
+  /** The host's staffOf: the list shows the staff the panel places in each department too. */
+  hostStaffOf?: HostStaffOf;
 }
 
 export interface DepartmentOverview {
@@ -16,6 +19,11 @@ export interface DepartmentOverview {
   /** Requests filed in it, closed ones too: a department with any cannot be deleted. */
   tickets: number;
   members: DepartmentMember[];
+}
+
+/** A department on the Departments list: with everyone who works there, the panel's staff and the plugin's list. */
+export interface DepartmentListing extends Omit<DepartmentOverview, 'members'> {
+  staff: Colleague[];
 }
 
 const hasTickets = () => new ValidationError({ form: { key: 'errors.department.hasTickets' } });
@@ -27,6 +35,7 @@ function sameList(a: string[], b: string[]): boolean {
 export function departmentAdmin(deps: DepartmentAdminDeps) {
   const { store } = deps;
   const now = deps.now ?? Date.now;
+  const colleagues = colleaguesOf(store, deps.hostStaffOf);
 
   async function existing(id: number): Promise<Department> {
     const department = Number.isSafeInteger(id) ? await store.departments.find(id, { current: true }) : null;
@@ -35,17 +44,13 @@ export function departmentAdmin(deps: DepartmentAdminDeps) {
   }
 
   return {
-    async overview(): Promise<DepartmentOverview[]> {
-      const [departments, counts, members] = await Promise.all([
+    async overview(): Promise<DepartmentListing[]> {
+      const [departments, counts] = await Promise.all([
         store.departments.list({ activeOnly: false, current: true }),
         store.departments.ticketCounts(),
-        store.members.list(null),
       ]);
-      return departments.map((department) => ({
-        department,
-        tickets: counts.get(department.id) ?? 0,
-        members: members.filter((m) => m.departmentId === department.id),
-      }));
+      const staff = await Promise.all(departments.map(colleagues));
+      return departments.map((department, i) => ({ department, tickets: counts.get(department.id) ?? 0, staff: staff[i] ?? [] }));
     },
 
     async get(id: number): Promise<DepartmentOverview> {

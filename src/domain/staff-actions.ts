@@ -12,6 +12,7 @@ import { checkText, LIMITS } from './field-rules';
 import { isTicketNumber } from './ticket-number';
 import { DuplicateSubmission, oncePerSubmission, underTicketLock } from './submissions';
 import type { StaffAccess } from './staff-access';
+import type { ColleaguesOf, HostStaffOf } from './colleagues';
 
 export interface StaffActionDeps {
   store: Store;
@@ -19,6 +20,8 @@ export interface StaffActionDeps {
   mail: TicketMail;
   mailQueued?: () => void;
   now?: Clock;
+  /** The host's staffOf: the people it places in a department can be assigned its requests. */
+  hostStaffOf?: HostStaffOf;
 }
 
 /** An audit-trail entry of something a staff member did to a ticket. */
@@ -32,7 +35,7 @@ export function auditEntry(
   return { ticketId: ticket.id, actorId: user.id, actorName: user.name, action, detail, createdAt: at };
 }
 
-export function staffActions(deps: StaffActionDeps, access: StaffAccess) {
+export function staffActions(deps: StaffActionDeps, access: StaffAccess, colleagues: ColleaguesOf) {
   const { store } = deps;
   const { reachable } = access;
   const now = deps.now ?? Date.now;
@@ -91,7 +94,8 @@ export function staffActions(deps: StaffActionDeps, access: StaffAccess) {
       if (assigneeId === user.id) assignee = { id: user.id, name: user.name };
       else if (assigneeId !== null) {
         const ticket = await reachable(user, number);
-        const member = (await store.members.list(ticket.departmentId)).find((m) => m.userId === assigneeId);
+        const department = await store.departments.find(ticket.departmentId);
+        const member = department ? (await colleagues(department)).find((m) => m.userId === assigneeId) : undefined;
         if (!member) throw new ValidationError({ assignee: { key: 'errors.assignee.unknown' } });
         assignee = { id: member.userId, name: member.name };
       }
@@ -141,7 +145,15 @@ export function staffActions(deps: StaffActionDeps, access: StaffAccess) {
             const from = await tx.departments.find(ticket.departmentId);
             const at = now();
             const priority = target!.urgent ? 'urgent' : ticket.priority;
-            await tx.tickets.update(ticket.id, { departmentId: target!.id, assigneeId: null, assigneeName: null, priority, updatedAt: at });
+            // Unseen until someone of the new department opens it: their menu badge counts it meanwhile.
+            await tx.tickets.update(ticket.id, {
+              departmentId: target!.id,
+              assigneeId: null,
+              assigneeName: null,
+              priority,
+              updatedAt: at,
+              transferUnseen: true,
+            });
             const events: NewTicketEvent[] = [
               {
                 ...auditEntry(user, ticket, 'department', { from: from?.code ?? null, to: target!.code, reason: reason.trim() }, at),

@@ -4,9 +4,11 @@
 import type { HostService, HostUser } from '../host';
 import type { MailOriginals } from '../model/inbound';
 import type { Store } from '../model/store';
-import type { Attachment, CannedReply, Department, DepartmentMember, Message, Rating, Ticket, TicketEvent } from '../model/types';
+import type { Attachment, CannedReply, Department, Message, Rating, Ticket, TicketEvent } from '../model/types';
 import { NotFoundError } from '../model/errors';
 import type { StaffAccess } from './staff-access';
+import type { Colleague, ColleaguesOf } from './colleagues';
+import { forCustomer } from './canned-text';
 
 export interface StaffTicketView {
   ticket: Ticket;
@@ -18,10 +20,10 @@ export interface StaffTicketView {
   service: HostService | 'missing' | null;
   /** The newest message id: what a reply form is written against. */
   lastMessageId: number;
-  /** The ticket's department's canned replies: the only ones its reply form may take. */
+  /** The ticket's department's canned replies, the customer's language first: the only ones its reply form may take. */
   canned: CannedReply[];
-  /** The ticket's department's members (its admin page lists them): whom it can be assigned to. */
-  members: DepartmentMember[];
+  /** The ticket's department's staff (the panel's and the plugin's list): whom it can be assigned to. */
+  members: Colleague[];
   /** Ids of the messages that came by e-mail: each has its original to read. */
   emailed: Set<number>;
   /** The customer's rating of the request, if they rated it. */
@@ -33,24 +35,39 @@ export function staffTicketView(
   servicesOf: (customerId: string) => Promise<HostService[]>,
   originals: MailOriginals,
   access: StaffAccess,
+  colleagues: ColleaguesOf,
 ) {
   return {
     async view(user: HostUser, number: string): Promise<StaffTicketView> {
       const ticket = await access.reachable(user, number);
-      const [department, departments, messages, events, canned, members, services, rating] = await Promise.all([
+      // Someone of the receiving department has opened it now (an admin looking in is not them).
+      if (ticket.transferUnseen && user.role !== 'admin') await store.tickets.update(ticket.id, { transferUnseen: false });
+      const [department, departments, messages, events, canned, services, rating] = await Promise.all([
         store.departments.find(ticket.departmentId),
         store.departments.list({ activeOnly: false }),
         store.messages.thread(ticket.id, 'staff'),
         store.events.forTicket(ticket.id),
         store.canned.list(ticket.departmentId),
-        store.members.list(ticket.departmentId),
         ticket.serviceId ? servicesOf(ticket.customerId) : Promise.resolve([]),
         store.ratings.find(ticket.id),
       ]);
+      const members = department ? await colleagues(department) : [];
       const service = ticket.serviceId ? (services.find((s) => s.id === ticket.serviceId) ?? 'missing') : null;
       const lastMessageId = messages.reduce((max, m) => Math.max(max, m.id), 0);
       const emailed = new Set((await originals.of(messages.map((m) => m.id))).keys());
-      return { ticket, department, departments, messages, events, service, lastMessageId, canned, members, emailed, rating };
+      return {
+        ticket,
+        department,
+        departments,
+        messages,
+        events,
+        service,
+        lastMessageId,
+        canned: forCustomer(canned, ticket.customerLocale),
+        members,
+        emailed,
+        rating,
+      };
     },
 
     async attachment(user: HostUser, number: string, attachmentId: number): Promise<Attachment> {

@@ -9,6 +9,7 @@ import { staffActions } from './staff-actions';
 import { staffMessages, type StaffMessageDeps } from './staff-messages';
 import { staffQueue } from './staff-queue';
 import { staffTicketView } from './staff-ticket-view';
+import { colleaguesOf } from './colleagues';
 
 export interface StaffTicketDeps extends StaffMessageDeps {
   servicesOf(customerId: string): Promise<HostService[]>;
@@ -17,12 +18,13 @@ export interface StaffTicketDeps extends StaffMessageDeps {
 
 export function staffTickets(deps: StaffTicketDeps) {
   const access = staffAccess(deps.store);
+  const colleagues = colleaguesOf(deps.store, deps.hostStaffOf);
   return {
     departmentsOf: access.departmentsOf,
     ...staffQueue(deps.store, access),
-    ...staffTicketView(deps.store, deps.servicesOf, deps.originals, access),
+    ...staffTicketView(deps.store, deps.servicesOf, deps.originals, access, colleagues),
     ...staffMessages(deps, access),
-    ...staffActions(deps, access),
+    ...staffActions(deps, access, colleagues),
   };
 }
 

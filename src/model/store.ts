@@ -20,7 +20,8 @@ import type {
   TicketStatus,
 } from './types';
 
-export type NewTicket = Omit<Ticket, 'id'> & {
+/** A new ticket is never a transfer yet: transferUnseen starts false. */
+export type NewTicket = Omit<Ticket, 'id' | 'transferUnseen'> & {
   /** The create form's submission; the same submission twice is one ticket (ConflictError 'ticketSubmission'). */
   submissionKey?: string | null;
 };
@@ -39,6 +40,7 @@ export type TicketChanges = Partial<
     | 'assigneeId'
     | 'assigneeName'
     | 'lastCustomerAt'
+    | 'transferUnseen'
   >
 >;
 
@@ -156,7 +158,7 @@ export interface QueueFilter {
 /** The staff queue: open tickets, most urgent first, then the customer who has waited longest. */
 export interface QueueStore {
   page(filter: QueueFilter, cursor: string | null, limit: number): Promise<Page<Ticket>>;
-  /** Tickets waiting for a staff answer (new or customer replied) in these departments, counted up to `cap`. */
+  /** Tickets waiting for a staff answer (new, customer replied, or transferred here and not yet opened) in these departments, counted up to `cap`. */
   waitingCount(departmentIds: number[] | null, cap: number): Promise<number>;
 }
 

@@ -93,6 +93,8 @@ export interface Ticket {
   serviceKind: string | null;
   /** When the customer last wrote: the queue's waiting clock. */
   lastCustomerAt: number;
+  /** Transferred here and not yet opened by anyone of this department: the menu badge counts it. */
+  transferUnseen: boolean;
 }
 
 /** The queue's order: smaller first. */

@@ -70,11 +70,16 @@ export function queueStore(knex: Knex, t: TableNames): QueueStore {
     },
 
     /**
-     * Tickets waiting for a staff answer (new or customer replied) in these departments, counted
+     * Tickets waiting for a staff answer (new or customer replied, or transferred here and not yet opened) in these departments, counted
      * up to `cap`: a badge only needs "many", and the cost stays flat however long the queue is.
      */
     async waitingCount(departmentIds: number[] | null, cap: number): Promise<number> {
-      const waiting = knex(t.tickets).where('is_open', 1).whereIn('status', ['new', 'waiting']).select('id').limit(cap);
+      // A transfer nobody of the new department has opened yet counts whatever its status.
+      const waiting = knex(t.tickets)
+        .where('is_open', 1)
+        .andWhere((q) => q.whereIn('status', ['new', 'waiting']).orWhere('transfer_unseen', 1))
+        .select('id')
+        .limit(cap);
       if (departmentIds) waiting.whereIn('department_id', departmentIds);
       const [row] = (await knex.count({ n: '*' }).from(waiting.as('w'))) as Array<{ n: unknown }>;
       return Number(row?.n ?? 0);

@@ -34,6 +34,7 @@ export interface TicketRow {
   assignee_name: string | null;
   service_kind: string | null;
   last_customer_at: number | string;
+  transfer_unseen: number | string | boolean;
 }
 
 export function toTicket(row: TicketRow): Ticket {
@@ -60,6 +61,7 @@ export function toTicket(row: TicketRow): Ticket {
     assigneeName: row.assignee_name,
     serviceKind: row.service_kind,
     lastCustomerAt: num(row.last_customer_at),
+    transferUnseen: Number(row.transfer_unseen) === 1,
   };
 }
 
@@ -74,6 +76,7 @@ const columnOf: Record<keyof TicketChanges, string> = {
   assigneeId: 'assignee_id',
   assigneeName: 'assignee_name',
   lastCustomerAt: 'last_customer_at',
+  transferUnseen: 'transfer_unseen',
 };
 
 // Columns kept only so the queue can sort and filter on an index.
@@ -215,7 +218,8 @@ export function ticketStore(knex: Knex, t: TableNames): TicketStore {
 
     async update(id: number, changes: TicketChanges): Promise<void> {
       const row: Record<string, unknown> = derivedColumns(changes);
-      for (const [key, value] of Object.entries(changes)) row[columnOf[key as keyof TicketChanges]] = value;
+      for (const [key, value] of Object.entries(changes))
+        row[columnOf[key as keyof TicketChanges]] = typeof value === 'boolean' ? Number(value) : value;
       await withRefusals({ missing: 'ticketDepartment' }, () => knex(t.tickets).where('id', id).update(row));
     },
 

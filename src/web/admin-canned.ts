@@ -10,6 +10,7 @@ import { formBody, orShowAgain } from './forms';
 import { pathId, queryId } from './ids';
 import { localizeProblems, type Renderer } from './render';
 import { formField } from './text-input';
+import { PLACEHOLDERS } from '../domain/canned-text';
 
 interface Deps {
   canned: CannedReplies;
@@ -61,6 +62,7 @@ export function cannedAdminRoutes({ canned, render, csrf }: Deps): Router {
         reply,
         values: values ?? (reply ? valuesOf(reply) : { departmentId: department, title: '', body: '', locale: '' }),
         departments: await canned.departments(),
+        placeholders: PLACEHOLDERS,
         errors: localizeProblems(res, problems),
         csrfToken: csrf.token(req),
       },
@@ -78,6 +80,7 @@ export function cannedAdminRoutes({ canned, render, csrf }: Deps): Router {
       departments,
       departmentById: new Map(departments.map((d) => [d.id, d])),
       departmentId,
+      placeholders: PLACEHOLDERS,
       notice: req.query.saved === '1' ? t('admin.canned.saved') : req.query.deleted === '1' ? t('admin.canned.deleted') : null,
       csrfToken: csrf.token(req),
     });

@@ -21,6 +21,8 @@ import { formId, pathId, queryId, ticketNumberOf } from './ids';
 import { formBody, orShowAgain, submissionKeyOf } from './forms';
 import { ticketPage } from './ticket-page';
 import { pictureRoutes } from './pictures';
+import { historyOf, lastTransfer } from './history';
+import { fillPlaceholders, inOtherLanguage, type Placeholder } from '../domain/canned-text';
 
 interface Deps {
   tickets: StaffTickets;
@@ -46,6 +48,8 @@ interface Drafts {
   newer?: Message[];
   errors?: Record<string, Problem>;
   filesLost?: boolean;
+  /** What to say about a canned reply just put in the box: another language than the customer's, placeholders left. */
+  canned?: { otherLanguage: string | null; unfilled: Placeholder[] };
 }
 
 function queueQueryOf(req: Request, user: HostUser): QueueQuery {
@@ -79,13 +83,25 @@ export function staffRoutes({ tickets, storage, thumbnails, settings, render, cs
       // Only the ticket's own department's replies are on offer; any other id is not found.
       const canned = view.canned.find((c) => c.id === cannedId);
       if (!canned) throw new NotFoundError('canned reply');
-      drafts = { ...drafts, reply: canned.body };
+      const filled = fillPlaceholders(canned.body, view.ticket);
+      const otherLanguage = inOtherLanguage(canned, view.ticket.customerLocale) ? canned.locale : null;
+      drafts = { ...drafts, reply: filled.body, canned: { otherLanguage, unfilled: filled.unfilled } };
     }
+    const { t, locale } = contextOf(res);
+    const words = { t, locale, departments: view.departments };
     await showTicketPage(
       req,
       res,
       'staff/ticket',
-      { ...view, drafts, priorities: PRIORITIES, cannedId },
+      {
+        ...view,
+        history: historyOf(view.events, words),
+        transfer: lastTransfer(view.events, words),
+        drafts,
+        priorities: PRIORITIES,
+        // The reply picked last, or else the first: the customer's language comes first.
+        cannedId: cannedId ?? view.canned[0]?.id ?? null,
+      },
       { problems: drafts.errors ?? {}, filesLost: drafts.filesLost ?? false, status: drafts.newer ? 409 : 200 },
     );
   }

@@ -3,7 +3,7 @@
 // the staff queue and request (likewise), and the admin pages. Any serious or critical finding fails the test and is listed.
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { startBrowserDemo, type BrowserDemo } from './harness';
+import { startBrowserDemo, walkStaffRequestStates, type BrowserDemo } from './harness';
 import { submitRequestWithPictures } from './picture-request';
 import { answeredRequest, ratingLink } from './rating-steps';
 
@@ -137,6 +137,14 @@ describe('accessibility of the plugin pages (axe-core, WCAG 2.1 AA)', function (
       [],
       `the staff request page:\n${describeViolations(found)}`,
     );
+    await walkStaffRequestStates(b, async (state) => {
+      const seen = await violations(page);
+      assert.deepEqual(
+        seen.map((v) => v.id),
+        [],
+        `${state}:\n${describeViolations(seen)}`,
+      );
+    });
     assert.ok(pictureRequest, 'the customer test made a request with pictures');
     await check(`/support/requests/${pictureRequest}`, 'the staff request page with pictures');
     await page.getByRole('link', { name: 'Open screenshot.png full size' }).click();

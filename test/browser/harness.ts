@@ -100,3 +100,29 @@ export async function startBrowserDemo(): Promise<BrowserDemo> {
     throw err;
   }
 }
+
+/**
+ * The staff request page's states beyond its first look, for the accessibility and phone-width
+ * checks: starting signed in as Tech (English) on one of Ivan's (Russian) requests, a canned reply
+ * in another language inserted (its warning), then the request transferred to Client relations
+ * and opened there (the banner), and the note tab. `visit` runs at each state, named.
+ */
+export async function walkStaffRequestStates(b: BrowserDemo, visit: (state: string) => Promise<void>): Promise<void> {
+  const { page } = b;
+  const number = /\/(\d+)(?:[?#].*)?$/.exec(page.url())?.[1] as string;
+  await page.getByLabel('Canned reply').selectOption({ label: 'We need more details (EN)' });
+  await page.getByRole('button', { name: 'Insert' }).click();
+  await page.locator('[data-canned-language]').waitFor();
+  await visit('staff-request-canned-warning');
+  await page.getByLabel('Transfer to').selectOption({ label: 'Client relations' });
+  await page.getByLabel(/^Reason/).fill('The customer asks about a refund for the whole year, see the second message');
+  await page.getByRole('button', { name: 'Transfer', exact: true }).click();
+  await page.waitForURL(/transferred=/);
+  await b.signInAs(/Ольга/);
+  await page.goto(`${b.base}/support/requests/${number}`);
+  await page.locator('[data-transfer-banner]').waitFor();
+  await visit('staff-request-transferred');
+  await page.getByText('Внутренняя заметка', { exact: true }).click();
+  await page.getByLabel('Заметка', { exact: true }).waitFor();
+  await visit('staff-request-note');
+}

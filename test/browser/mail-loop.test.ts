@@ -193,7 +193,7 @@ describe('mail loop: a request answered and followed up by e-mail, in a real bro
 
     await queued.getByRole('link', { name: subject }).click();
     await page.waitForURL(`${base}/support/requests/${number}`);
-    assert.equal(await page.locator('.support-meta .badge[class*="status-"]').first().textContent(), 'Awaiting our reply');
+    assert.equal(await page.locator('.support-facts .badge[class*="status-"]').first().textContent(), 'Awaiting our reply');
     const messages = page.locator('.support-thread > li');
     assert.equal(await messages.count(), 3, 'the request, the answer and the reply');
     const reply = messages.nth(2);

@@ -2,7 +2,7 @@
 // sideways scrolling: lists turn into cards, the filters and forms wrap. Screenshots of each
 // page land in test-output/screenshots/phone-*.png for a person to look at.
 import assert from 'node:assert/strict';
-import { startBrowserDemo, type BrowserDemo } from './harness';
+import { startBrowserDemo, walkStaffRequestStates, type BrowserDemo } from './harness';
 import { submitRequestWithPictures } from './picture-request';
 import { answeredRequest, ratingLink } from './rating-steps';
 
@@ -59,6 +59,7 @@ describe('the plugin pages on a phone (320 px, no sideways scrolling)', function
     await assertFits('staff-queue', '/support/requests');
     await page.getByRole('link', { name: 'Не открывается сайт' }).click();
     await assertFits('staff-request');
+    await walkStaffRequestStates(b, (state) => assertFits(state));
     assert.ok(pictureRequest, 'the customer test made a request with pictures');
     await assertFits('staff-request-pictures', `/support/requests/${pictureRequest}`);
     await b.signInAs(/Администратор/);

@@ -14,6 +14,7 @@ describe('staff answer in a real browser', function () {
 
   before(async () => {
     b = await startBrowserDemo();
+    await b.page.setViewportSize({ width: 1280, height: 800 });
   });
   after(() => b?.close());
 
@@ -87,5 +88,80 @@ describe('staff answer in a real browser', function () {
     }
     assert.equal(await transferred.count(), 1, "Client relations' e-mail arrived");
     await b.shot('8-mailbox-transfer');
+
+    // Client relations (Russian interface): the badge counts it although it is answered, not
+    // waiting, until someone of the department opens it; the page says where it came from and why.
+    await b.signInAs(/Ольга/);
+    const olgaMenu = page.getByRole('navigation', { name: 'Меню' }).getByRole('link', { name: /Запросы/ });
+    assert.match((await olgaMenu.textContent()) ?? '', /1/, 'the badge counts the transferred request');
+    await olgaMenu.click();
+    await assertNoSidewaysScroll('the queue of one department');
+    assert.equal(await page.getByRole('columnheader', { name: 'Отдел' }).count(), 0, 'one department: no Department column');
+    assert.ok(await page.locator('[data-transfer-unseen]').getByText('Передан вам').isVisible(), 'the queue marks it');
+    await b.shot('9-staff-queue-transferred-ru');
+    await page.getByRole('link', { name: subject }).click();
+    const banner = page.locator('[data-transfer-banner]');
+    assert.match(
+      (await banner.innerText()).replace(/\s+/g, ' '),
+      /Передан в ваш отдел из отдела «Технический отдел»: The customer asks about a refund/,
+    );
+    const history = (await page.locator('.support-audit').innerText()).replace(/\s+/g, ' ');
+    assert.match(history, /Передан из отдела «Технический отдел» в отдел «Отдел по работе с клиентами»: The customer asks about a refund/);
+    assert.match(history, /Статус: новый → отвечен/);
+    assert.doesNotMatch(history, /technical|client_relations|answered/, 'no raw codes');
+    await assertTwoColumns();
+    await b.shot('10-staff-request-transferred-ru');
+    await page.goto(`${base}/services`);
+    assert.doesNotMatch((await olgaMenu.textContent()) ?? '', /\d/, 'opened: the badge no longer counts it');
+
+    // The note tab: its own colour and words, the answer's form hidden meanwhile.
+    await page.goto(`${base}/support/requests/${number}`);
+    await page.getByText('Внутренняя заметка', { exact: true }).click();
+    assert.ok(await page.getByText('Эту заметку видят только сотрудники.', { exact: false }).isVisible());
+    assert.ok(!(await page.getByLabel('Ответ', { exact: true }).isVisible()), 'the answer box is hidden behind its tab');
+    await b.shot('11-staff-note-tab-ru');
+
+    // The admin's Departments list at 1280 px: no sideways scrolling, every Edit link on screen,
+    // and the staff the panel places in each department.
+    await b.signInAs(/Администратор/);
+    await page.goto(`${base}/support/requests/admin/departments`);
+    await assertNoSidewaysScroll('the Departments list');
+    const edits = page.getByRole('link', { name: /^Изменить/ });
+    assert.equal(await edits.count(), 3);
+    for (const edit of await edits.all()) assert.ok(await isOnScreen(edit), 'the Edit link is on screen');
+    const staffOf = (code: string) => page.locator(`tr[data-code="${code}"] [data-staff]`).innerText();
+    assert.match(await staffOf('technical'), /Tech: Sergey/);
+    assert.match(await staffOf('client_relations'), /Ольга/);
+    assert.match(await staffOf('emergency'), /Павел/);
+    await b.shot('12-admin-departments-ru');
+    await page.goto(`${base}/support/requests/`);
+    await assertNoSidewaysScroll('the queue of every department');
+    assert.equal(await page.getByRole('columnheader', { name: 'Отдел' }).count(), 1, 'many departments: the Department column');
+    await b.shot('13-admin-queue-ru');
   });
+
+  /** The page reads without sideways scrolling at the window's width. */
+  async function assertNoSidewaysScroll(what: string): Promise<void> {
+    const { content, window } = (await b.page.evaluate(
+      '({ content: document.documentElement.scrollWidth, window: document.documentElement.clientWidth })',
+    )) as { content: number; window: number };
+    assert.ok(content <= window, `${what}: content is ${content}px wide in a ${window}px window`);
+    const scrolling = (await b.page.evaluate(
+      "[...document.querySelectorAll('.table-wrap')].filter((w) => w.scrollWidth > w.clientWidth).length",
+    )) as number;
+    assert.equal(scrolling, 0, `${what}: a list scrolls sideways inside its box`);
+  }
+
+  async function isOnScreen(link: import('playwright-core').Locator): Promise<boolean> {
+    const box = await link.boundingBox();
+    const width = b.page.viewportSize()?.width ?? 0;
+    return box !== null && box.x >= 0 && box.x + box.width <= width && (await link.isVisible());
+  }
+
+  /** The request page's facts beside the thread, not under it. */
+  async function assertTwoColumns(): Promise<void> {
+    const work = await b.page.locator('.support-work').boundingBox();
+    const facts = await b.page.locator('.support-facts').boundingBox();
+    assert.ok(work && facts && facts.x >= work.x + work.width, 'the facts are in a column right of the thread');
+  }
 });

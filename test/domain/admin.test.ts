@@ -28,6 +28,30 @@ const form = (code: string): DepartmentInput => ({
 });
 
 describe('domain: department admin', () => {
+  it("lists each department's staff: the host's (staffOf) and the page's own list, once each", async () => {
+    const w = await domainWorld();
+    const placed = {
+      technical: [
+        { id: 's-petr', role: 'staff' as const, name: 'Пётр Иванов', email: 'petr@panel.example' },
+        { id: 's-vera', role: 'staff' as const, name: 'Вера', email: 'vera@panel.example' },
+      ],
+    };
+    const withHost = departmentAdmin({ store: w.store, hostStaffOf: async (code) => placed[code as 'technical'] ?? [] });
+    const staffOf = async (admin: typeof withHost, code: string) =>
+      (await admin.overview()).find((o) => o.department.code === code)?.staff.map((m) => [m.name, m.fromHost]);
+    assert.deepEqual(await staffOf(withHost, 'technical'), [
+      ['Вера', true],
+      ['Коля', false],
+      ['Пётр Иванов', true],
+    ]);
+    assert.deepEqual(await staffOf(withHost, 'emergency'), []);
+    // A host without staffOf: the page's own list only.
+    assert.deepEqual(await staffOf(departmentAdmin({ store: w.store }), 'technical'), [
+      ['Коля', false],
+      ['Пётр', false],
+    ]);
+  });
+
   it('a code that is taken is refused, whether seen first or refused by the store', async () => {
     const w = await domainWorld();
     const admin = departmentAdmin({ store: w.store, now: w.clock.now });

@@ -232,4 +232,67 @@ describe('domain: staff tickets', () => {
     );
     assert.deepEqual(view.members.map((m) => m.userId).sort(), ['s-kolya', 's-petr']);
   });
+
+  it("a transfer counts on the receiving department's badge, even answered, until someone there opens it", async () => {
+    const w = await domainWorld();
+    const ticket = await w.open(ivan);
+    const { lastMessageId } = await w.staff.view(petr, ticket.number);
+    await w.staff.reply(petr, ticket.number, {
+      body: 'Ответили.',
+      files: [],
+      lastSeenId: lastMessageId,
+      confirmed: false,
+      submissionKey: 'r-1',
+    });
+    assert.equal(await w.staff.waitingCount(anna), 0, 'nothing of client relations waits yet');
+    await w.staff.transfer(petr, ticket.number, w.departments.client_relations!.id, 'Вопрос об оплате', 't-1');
+    assert.equal((await w.store.tickets.findByNumber(ticket.number))?.status, 'answered');
+    assert.equal(await w.staff.waitingCount(anna), 1, 'the transfer counts though it is answered');
+    await w.staff.view(admin, ticket.number);
+    assert.equal(await w.staff.waitingCount(anna), 1, 'an admin looking in is not the department');
+    await w.staff.view(anna, ticket.number);
+    assert.equal(await w.staff.waitingCount(anna), 0, 'opened by the department: no longer counted');
+    await w.staff.transfer(anna, ticket.number, w.departments.technical!.id, 'Обратно', 't-2');
+    await w.staff.setOpen(petr, ticket.number, false);
+    assert.equal(await w.staff.waitingCount(petr), 0, 'a closed request never counts');
+  });
+
+  it('staff the host places in a department (staffOf) can be assigned its requests; others cannot', async () => {
+    const w = await domainWorld({
+      hostStaffOf: async (code) =>
+        code === 'technical'
+          ? [{ id: 's-host', role: 'staff', name: 'Хост Сотрудник', email: 'host@panel.example', departments: ['technical'] }]
+          : [],
+    });
+    const ticket = await w.open(ivan);
+    const view = await w.staff.view(petr, ticket.number);
+    assert.deepEqual(
+      view.members.map((m) => [m.userId, m.fromHost]),
+      [
+        ['s-kolya', false],
+        ['s-petr', false],
+        ['s-host', true],
+      ],
+    );
+    await w.staff.assign(petr, ticket.number, 's-host');
+    assert.equal((await w.store.tickets.findByNumber(ticket.number))?.assigneeName, 'Хост Сотрудник');
+    assert.deepEqual(await problemsOf(w.staff.assign(petr, ticket.number, 's-anna')), { assignee: 'errors.assignee.unknown' });
+  });
+
+  it("the ticket view lists canned replies in the customer's language first, then any language, then others", async () => {
+    const w = await domainWorld();
+    const technical = w.departments.technical!.id;
+    for (const [title, locale] of [
+      ['A English', 'en'],
+      ['B any', null],
+      ['C русский', 'ru'],
+      ['D русский', 'ru'],
+    ] as const)
+      await w.store.canned.create({ departmentId: technical, title, body: title, locale }, 0);
+    const ticket = await w.open(ivan); // opened in Russian
+    assert.deepEqual(
+      (await w.staff.view(petr, ticket.number)).canned.map((c) => c.title),
+      ['C русский', 'D русский', 'B any', 'A English'],
+    );
+  });
 });

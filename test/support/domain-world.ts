@@ -9,6 +9,7 @@ import type { Department, StoredFile } from '../../src/model/types';
 import { customerTickets } from '../../src/domain/customer-tickets';
 import { staffTickets } from '../../src/domain/staff-tickets';
 import { ratings } from '../../src/domain/ratings';
+import type { HostStaffOf } from '../../src/domain/colleagues';
 import { memoryStore } from './memory-store';
 import { memoryInbound } from './memory-inbound';
 
@@ -96,7 +97,7 @@ export function storedFile(name = 'screen.png', contentType = 'image/png', size 
   return { storageKey: `key-${++fileCount}`, originalName: name, size, contentType, sha256: 'ab'.repeat(32) };
 }
 
-export async function domainWorld(options: { newTicketsPerHour?: number } = {}) {
+export async function domainWorld(options: { newTicketsPerHour?: number; hostStaffOf?: HostStaffOf } = {}) {
   const store = memoryStore();
   let time = Date.UTC(2026, 0, 12, 9, 0);
   const clock = { now: () => time, advance: (ms: number) => void (time += ms) };
@@ -134,6 +135,7 @@ export async function domainWorld(options: { newTicketsPerHour?: number } = {}) 
   const originalFiles = new Map<string, Buffer>();
   const staff = staffTickets({
     ...deps,
+    ...(options.hostStaffOf ? { hostStaffOf: options.hostStaffOf } : {}),
     originals: { of: (ids) => inbound.originalsOf(ids), read: async (m) => originalFiles.get(m.rawKey) ?? null },
   });
 

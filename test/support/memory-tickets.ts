@@ -28,7 +28,7 @@ export function memoryTickets(data: MemoryData): TicketStore {
       if (key !== null && data.tickets.some((t) => t.customerId === ticket.customerId && t.submissionKey === key))
         throw new ConflictError('ticketSubmission');
       const id = nextId(data);
-      data.tickets.push({ ...structuredClone(ticket), id, submissionKey: key });
+      data.tickets.push({ ...structuredClone(ticket), id, submissionKey: key, transferUnseen: false });
       return id;
     },
     async countOpenedSince(customerId, since) {
@@ -171,7 +171,10 @@ export function memoryQueue(data: MemoryData): QueueStore {
     },
     async waitingCount(departmentIds, cap) {
       const waiting = data.tickets.filter(
-        (t) => (t.status === 'new' || t.status === 'waiting') && (!departmentIds || departmentIds.includes(t.departmentId)),
+        (t) =>
+          t.status !== 'closed' &&
+          (t.status === 'new' || t.status === 'waiting' || t.transferUnseen) &&
+          (!departmentIds || departmentIds.includes(t.departmentId)),
       );
       return Math.min(waiting.length, cap);
     },

@@ -72,6 +72,8 @@ export interface StartOptions {
   hostPublicBaseUrl?: string;
   /** The host gives findUserByEmail (contract 1.2) over the test users. */
   findUserByEmail?: boolean;
+  /** The host gives staffOf (contract 1.3) over the test users' departments. */
+  staffOf?: boolean;
 }
 
 /** Real time plus an offset a test can move forward, so timed rules run without sleeping. */
@@ -115,6 +117,9 @@ export async function startPlugin(
     },
     ...(options.hostMail ? { mail: options.hostMail } : {}),
     ...(options.hostPublicBaseUrl ? { publicBaseUrl: options.hostPublicBaseUrl } : {}),
+    ...(options.staffOf
+      ? { staffOf: async (code: string) => Object.values(users).filter((u) => u.role === 'staff' && u.departments?.includes(code)) }
+      : {}),
     ...(options.findUserByEmail
       ? { findUserByEmail: async (email: string) => Object.values(users).find((u) => u.email === email.toLowerCase()) ?? null }
       : {}),

@@ -10,6 +10,7 @@ import { startPlugin, type TestPlugin } from '../support/test-host';
 import { PRIORITIES, RATING_CHOICES, type TicketEvent, type TicketStatus } from '../../src/model/types';
 import type { MailTransport } from '../../src/mail/transport';
 import type { HeldReason, InboundMail, IntakeSource } from '../../src/model/inbound';
+import { PLACEHOLDERS } from '../../src/domain/canned-text';
 
 /** Every file under a folder with one of these extensions. */
 function sourceFiles(dir: string, extensions: string[]): string[] {
@@ -137,8 +138,9 @@ describe('locale files', () => {
       'status.customer.': Object.keys(statuses),
       'status.staff.': Object.keys(statuses),
       'priority.': PRIORITIES,
-      'staff.event.': Object.keys(actions),
+      'history.': Object.keys(actions),
       'rating.': RATING_CHOICES,
+      'canned.placeholder.': [...PLACEHOLDERS],
       'staff.statusFilter.': [...Object.keys(statuses), 'open', 'all'],
       'admin.language.': ['ru', 'en', 'any', 'default'],
       'admin.mail.source.': Object.keys(sources),

@@ -113,7 +113,7 @@ forEachDatabase('canned replies', (db) => {
     const tech = t.as('tech');
 
     const page = await tech.get(`/${number}`);
-    assert.match(page.text, new RegExp(`<option value="${ownId}">Перезагрузка \\(ru\\)</option>`));
+    assert.match(page.text, new RegExp(`<option value="${ownId}" data-locale="ru" selected>Перезагрузка \\(RU\\)</option>`));
     assert.doesNotMatch(page.text, /Оплата/, "another department's replies are not offered");
     assert.match(page.text, new RegExp(`<form method="get" action="/support/requests/${number}#reply"`));
 
@@ -121,7 +121,7 @@ forEachDatabase('canned replies', (db) => {
     assert.equal(picked.status, 200);
     assert.ok(
       picked.text.includes(
-        '<textarea id="message" name="message" rows="7" maxlength="20000">Здравствуйте!\nПерезагрузите сервер &lt;b&gt;из панели&lt;/b&gt; &amp; проверьте снова.</textarea>',
+        '<textarea id="message" name="message" rows="8" maxlength="20000" aria-describedby="message-audience">Здравствуйте!\nПерезагрузите сервер &lt;b&gt;из панели&lt;/b&gt; &amp; проверьте снова.</textarea>',
       ),
     );
 
@@ -140,5 +140,56 @@ forEachDatabase('canned replies', (db) => {
       .field('message', 'Здравствуйте, Иван!\nПерезагрузите сервер из панели.');
     assert.equal(sent.status, 303);
     assert.match((await t.as('ivan').get(`/${number}`)).text, /Здравствуйте, Иван!/);
+  });
+
+  it('fills {customer_name}, {number} and {service} on insert, and leaves {service} with a note when the request names none', async () => {
+    await create('technical', 'Шаблон', 'Здравствуйте, {customer_name}! Запрос №{number}, услуга «{service}». {other}', 'ru');
+    const id = String((await cannedRow(t, 'Шаблон')).id);
+    const withService = await createTicket(t, t.as('ivan'), { department: 'technical', serviceId: 'svc-101' });
+    const filled = await t.as('tech').get(`/${withService}?canned=${id}`);
+    const service = (await t.knex(t.tables.tickets).where('number', withService).first('service_label')).service_label as string;
+    assert.ok(service, 'the ticket names a service');
+    assert.ok(
+      filled.text.includes(`>Здравствуйте, Иван Петров! Запрос №${withService}, услуга «${service}». {other}</textarea>`),
+      'every placeholder filled, other braces left alone',
+    );
+    assert.doesNotMatch(filled.text, /data-canned-unfilled/);
+
+    const without = await createTicket(t, t.as('ivan'), { department: 'technical' });
+    const left = await t.as('tech').get(`/${without}?canned=${id}`);
+    assert.ok(left.text.includes(`>Здравствуйте, Иван Петров! Запрос №${without}, услуга «{service}». {other}</textarea>`));
+    assert.match(left.text, /data-canned-unfilled>В запросе нет значения для \{service\}/);
+  });
+
+  it("lists the customer's language first and preselected, and warns when a reply in another language is inserted", async () => {
+    await create('technical', 'A: по-русски', 'Здравствуйте!', 'ru');
+    await create('technical', 'B: in English', 'Hello!', 'en');
+    await create('technical', 'C: any', 'OK', '');
+    const ids = Object.fromEntries(
+      await Promise.all(['A: по-русски', 'B: in English', 'C: any'].map(async (title) => [title, String((await cannedRow(t, title)).id)])),
+    );
+    const tech = t.as('tech');
+    const order = (html: string) => [...html.matchAll(/<option value="(\d+)" data-locale/g)].map((m) => m[1]);
+
+    // Alice writes in English: her replies first and chosen, then any language, then Russian.
+    const english = await createTicket(t, t.as('alice'), { department: 'technical' });
+    const page = await tech.get(`/${english}`);
+    assert.deepEqual(order(page.text), [ids['B: in English'], ids['C: any'], ids['A: по-русски']]);
+    assert.match(page.text, new RegExp(`<option value="${ids['B: in English']}" data-locale="en" selected>`));
+    assert.match(page.text, /<optgroup label="На языке клиента \(English\)">/);
+    assert.match(page.text, /data-customer-language>English</);
+    assert.doesNotMatch(page.text, /data-canned-language/);
+
+    // A Russian reply into her request: inserted, with a warning (the insert is a GET, so this is the no-JavaScript path).
+    const russian = await tech.get(`/${english}?canned=${ids['A: по-русски']}`);
+    assert.ok(russian.text.includes('>Здравствуйте!</textarea>'));
+    assert.match(russian.text, /data-canned-language>Шаблон написан на языке «Русский», а клиент пишет на языке «English»\./);
+    // Her own language, or a reply for any language: no warning.
+    for (const title of ['B: in English', 'C: any'])
+      assert.doesNotMatch((await tech.get(`/${english}?canned=${ids[title]}`)).text, /data-canned-language/, title);
+
+    // Ivan writes in Russian: the Russian reply leads.
+    const ru = await createTicket(t, t.as('ivan'), { department: 'technical' });
+    assert.deepEqual(order((await tech.get(`/${ru}`)).text), [ids['A: по-русски'], ids['C: any'], ids['B: in English']]);
   });
 });

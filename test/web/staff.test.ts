@@ -304,7 +304,7 @@ forEachDatabase('staff work', (db) => {
       const agent = t.as(who);
       const page = await agent.get(`/${number}`);
       assert.match(page.text, /<title>Не работает почта<\/title>/);
-      assert.ok(page.text.includes(`<p class="support-number">${line}</p>`), `${who} sees the number`);
+      assert.ok(page.text.includes(`<p class="support-number">${line} · `), `${who} sees the number`);
       for (const [status, word] of Object.entries(words[who])) {
         await t.knex(t.tables.tickets).where('number', number).update({ status });
         const [shown, queue] = await Promise.all([agent.get(`/${number}`), agent.get('/?status=all')]);
