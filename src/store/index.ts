@@ -14,6 +14,7 @@ import { eventStore } from './events';
 import { departmentStaffStore } from './department-staff';
 import { cannedReplyStore } from './canned-replies';
 import { customerGateStore } from './customer-gates';
+import { pendingUploadStore } from './pending-uploads';
 import { withDeadlockRetry } from './dialect';
 import { transaction } from './transaction';
 import { isDatabaseUnavailable } from './unavailable';
@@ -40,6 +41,7 @@ function storeOn(knex: Knex, tables: TableNames, cache: DepartmentCache, inTrans
     members: departmentStaffStore(knex, tables),
     canned: cannedReplyStore(knex, tables),
     gates: customerGateStore(knex, tables),
+    pendingUploads: pendingUploadStore(knex, tables),
     async transaction(fn) {
       // A nested transaction (a savepoint) reports to the outermost one, which alone ends with a
       // commit; a deadlock ends the whole transaction, so only the outermost one runs again.

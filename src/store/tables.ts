@@ -21,6 +21,8 @@ export interface TableNames {
   inboundMail: string;
   /** Where each IMAP reader stands in its mailbox (UIDVALIDITY and the last UID taken). */
   mailboxPositions: string;
+  /** Files of a customer's form that came back with a problem, waiting for its next submit. */
+  pendingUploads: string;
   /** An index or key name: prefix + a short suffix. */
   key(suffix: string): string;
 }
@@ -41,6 +43,7 @@ export function tableNames(prefix: string, migrationsTemplate = '{prefix}migrati
     jobLeases: `${prefix}job_leases`,
     inboundMail: `${prefix}inbound_mail`,
     mailboxPositions: `${prefix}mailbox_positions`,
+    pendingUploads: `${prefix}pending_uploads`,
     key: (suffix) => `${prefix}${suffix}`,
   };
 }

@@ -4,17 +4,40 @@ import { Router, type Request, type Response } from 'express';
 import type { Settings } from '../model/settings';
 import type { CustomerTickets } from '../domain/customer-tickets';
 import type { Problem } from '../model/errors';
-import type { HostUser } from '../host';
+import type { HostUser, Locale } from '../host';
+import type { Department } from '../model/types';
+import type { Translate } from '../i18n';
 import type { FileStorage } from '../files/storage';
 import { contextOf } from './context';
 import type { CsrfProtection } from './csrf';
 import { localizeProblems, type Renderer } from './render';
-import { fileRulesOf, fileUploads, uploadsOf } from './uploads';
+import { fileRulesOf, fileUploads, uploadProblemOf, uploadsOf, withFileRules } from './uploads';
 import { sendAttachment } from './downloads';
-import { formField, queryText } from './text-input';
+import { formField, formFields, queryText } from './text-input';
 import { pathId, ticketNumberOf } from './ids';
 import { newSubmissionKey, orShowAgain, submissionKeyOf } from './forms';
+import { usualResponse } from '../i18n/format';
 import { ticketPage } from './ticket-page';
+
+/** The create form as typed, and the confirmations already given. */
+interface FormValues {
+  subject: string;
+  serviceId: string;
+  departmentId: string;
+  message: string;
+  subjectConfirmed: boolean;
+  emergencyConfirmed: boolean;
+}
+
+/**
+ * "Request №N created", with what happens next: for an urgent department that the on-call
+ * engineer was alerted (when it has anyone to alert), and how soon the department usually answers.
+ */
+function createdNotice(number: string, department: Department | null, t: Translate, locale: Locale): string {
+  const alerted = department?.urgent && department.emails.length + department.onCall.length > 0 ? t('emergency.alerted') : null;
+  const usual = usualResponse(department?.responseMinutes ?? null, t, locale);
+  return [t('list.created', { number }), alerted, usual].filter(Boolean).join(' ');
+}
 
 interface Deps {
   tickets: CustomerTickets;
@@ -32,15 +55,24 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
   const fileRules = fileRulesOf(settings);
   const showTicketPage = ticketPage(render, csrf, fileRules);
 
+  /**
+   * The create form: new, or shown again with its problems under the same submission key, so
+   * the files it kept (pending uploads of that key) stay with it.
+   */
   async function showForm(
     req: Request,
     res: Response,
-    values: Record<string, string>,
+    values: FormValues,
     problems: Record<string, Problem> = {},
     filesLost = false,
+    submissionKey: string | null = null,
   ) {
-    const { departments, services } = await tickets.formChoices(customer(res));
+    const [{ departments, services }, pending] = await Promise.all([
+      tickets.formChoices(customer(res)),
+      submissionKey ? tickets.pendingFiles(customer(res), submissionKey) : [],
+    ]);
     const hasProblems = Object.keys(problems).length > 0;
+    const { t } = contextOf(res);
     await render.page(
       req,
       res,
@@ -48,13 +80,15 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
       contextOf(res).t('form.title'),
       {
         values,
-        errors: localizeProblems(res, problems),
+        errors: withFileRules(localizeProblems(res, problems), t, fileRules),
         departments,
         services,
         fileRules,
+        // Valid files are kept; only those a limit refused while streaming are lost.
         filesLost: hasProblems && filesLost,
+        pending,
         csrfToken: csrf.token(req),
-        newKey: newSubmissionKey,
+        submissionKey: submissionKey ?? newSubmissionKey(),
         contacts: settings.contacts,
       },
       hasProblems ? 422 : 200,
@@ -70,12 +104,9 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
     filesLost = false,
   ) {
     const view = await tickets.view(customer(res), number);
+    const { t, locale } = contextOf(res);
     const notice =
-      req.query.replied === '1'
-        ? contextOf(res).t('ticket.replied')
-        : req.query.created === '1'
-          ? contextOf(res).t('list.created', { number })
-          : null;
+      req.query.replied === '1' ? t('ticket.replied') : req.query.created === '1' ? createdNotice(number, view.department, t, locale) : null;
     await showTicketPage(
       req,
       res,
@@ -97,32 +128,35 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
     });
   });
 
-  router.get('/new', (req, res) => showForm(req, res, { subject: '', serviceId: '', departmentId: '', message: '' }));
+  router.get('/new', (req, res) =>
+    showForm(req, res, { subject: '', serviceId: '', departmentId: '', message: '', subjectConfirmed: false, emergencyConfirmed: false }),
+  );
 
   router.post('/', csrf.protect, uploads, async (req, res) => {
-    const values = {
+    const values: FormValues = {
       subject: formField(req, 'subject'),
       serviceId: formField(req, 'serviceId'),
       departmentId: formField(req, 'departmentId'),
       message: formField(req, 'message'),
+      // Set by the "send as it is" button the form shows with a copied-subject warning.
+      subjectConfirmed: formField(req, 'subjectConfirmed') === '1',
+      // Set by the "yes, this is an emergency" button, or the checkbox script shows.
+      emergencyConfirmed: formField(req, 'emergencyConfirmed') === '1',
     };
-    const { files, filesLost } = uploadsOf(req, res);
+    const submissionKey = submissionKeyOf(req);
+    const { files } = uploadsOf(req, res);
     await orShowAgain(
       req,
       res,
       async () => {
-        // Set only by the "send as it is" button the form shows with a copied-subject warning.
-        const subjectConfirmed = formField(req, 'subjectConfirmed') === '1';
-        const ticket = await tickets.create(
-          customer(res),
-          { ...values, subjectConfirmed },
-          files,
-          contextOf(res).locale,
-          submissionKeyOf(req),
-        );
+        const ticket = await tickets.create(customer(res), values, files, contextOf(res).locale, submissionKey, {
+          carried: formFields(req, 'pending'),
+          removed: formFields(req, 'removePending'),
+        });
         res.redirect(303, `${render.base}/${ticket.number}?created=1`);
       },
-      (problems) => showForm(req, res, values, problems, filesLost),
+      // Files refused while streaming are gone; the others wait under this key.
+      (problems) => showForm(req, res, values, problems, uploadProblemOf(res) !== undefined, submissionKey),
     );
   });
 

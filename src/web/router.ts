@@ -6,7 +6,7 @@ import { answerFor, shortReason } from './error-answers';
 import type { Renderer } from './render';
 import type { Catalog } from '../i18n';
 import type { Locale } from '../host';
-import { STYLESHEET_PATH, type Stylesheet } from './stylesheet';
+import { SCRIPT_PATH, STYLESHEET_PATH, type Script, type Stylesheet } from './stylesheet';
 import { isStorageUnavailable } from '../files/unavailable';
 import { answerUnavailable } from './unavailable';
 import { MAIL_IN_PATH, mailIntakeRoute } from './mail-intake-route';
@@ -23,6 +23,7 @@ export interface RouterParts {
   admin: Router;
   staff: Router;
   stylesheet: Stylesheet;
+  script: Script;
   logger: HostLogger;
   /** Whether an error means the database is not there right now (the store's classifier). */
   isDatabaseUnavailable(err: unknown): boolean;
@@ -40,6 +41,7 @@ export function pluginRouter({
   admin,
   staff,
   stylesheet,
+  script,
   logger,
   isDatabaseUnavailable,
   receiveMail,
@@ -48,6 +50,7 @@ export function pluginRouter({
   const router = Router();
   // Static and the same for everyone, so before who is asking is looked up.
   router.get(STYLESHEET_PATH, stylesheet.serve);
+  router.get(SCRIPT_PATH, script.serve);
   // A machine's door, with its own secret: no user, no session, no CSRF token.
   router.post(MAIL_IN_PATH, ...mailIntakeRoute({ inbound, receiveMail, logger, isDatabaseUnavailable }));
   router.use(attachContext(currentUser, catalog, defaultLocale));

@@ -56,6 +56,7 @@ forEachDatabase('migrations', (db) => {
     t.events,
     t.outbox,
     t.inboundMail,
+    t.pendingUploads,
   ];
   /** customer_gates, job_leases and mailbox_positions have their primary key alone. */
   const tables = [...indexed, t.customerGates, t.jobLeases, t.mailboxPositions];

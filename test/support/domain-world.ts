@@ -33,6 +33,7 @@ function department(code: string, order: number, extra: Partial<DepartmentFields
     onCall: [],
     mailLocale: null,
     urgent: false,
+    responseMinutes: null,
     active: true,
     order,
     ...extra,

@@ -1,6 +1,7 @@
 // The rows of the memory store (test/support/memory-store.ts): plain arrays, copied in and out,
 // so a transaction can be rolled back by restoring a copy.
 import type { OutboxItem } from '../../src/model/mail';
+import type { PendingUpload } from '../../src/model/store';
 import type { Attachment, CannedReply, Department, DepartmentMember, Message, Ticket, TicketEvent } from '../../src/model/types';
 
 type Keyed = { submissionKey: string | null };
@@ -15,6 +16,7 @@ export interface MemoryData {
   members: DepartmentMember[];
   canned: CannedReply[];
   gates: string[];
+  pendingUploads: PendingUpload[];
   /** The last id given, for every table: ids only grow, as with increments(). */
   lastId: number;
 }
@@ -30,6 +32,7 @@ export function emptyData(): MemoryData {
     members: [],
     canned: [],
     gates: [],
+    pendingUploads: [],
     lastId: 0,
   };
 }

@@ -7,6 +7,7 @@ import { memoryOutbox } from './memory-outbox';
 import { memoryDepartments, memoryMembers, memoryCanned } from './memory-departments';
 import { memoryEvents, memoryMessages, memoryQueue, memoryTickets } from './memory-tickets';
 import { emptyData, type MemoryData } from './memory-data';
+import { memoryPendingUploads } from './memory-pending-uploads';
 
 /** The database "went away": what the knex store's isUnavailable says of a dropped connection. */
 class MemoryOutage extends Error {
@@ -50,6 +51,7 @@ function groupsOver(data: MemoryData): Groups {
         return data.gates.includes(customerId);
       },
     },
+    pendingUploads: memoryPendingUploads(data),
   };
 }
 
