@@ -96,6 +96,7 @@ forEachDatabase('migrations', (db) => {
         '010_job_leases.js',
         '011_inbound_mail.js',
         '012_mailbox_positions.js',
+        '013_pending_uploads.js',
       ],
     );
   });

@@ -7,6 +7,7 @@ import type { NewOutboxItem, TicketMail } from '../../src/model/mail';
 import type { DepartmentFields } from '../../src/model/store';
 import type { Department, StoredFile } from '../../src/model/types';
 import { customerTickets } from '../../src/domain/customer-tickets';
+import type { PendingChoice } from '../../src/domain/pending-uploads';
 import { staffTickets } from '../../src/domain/staff-tickets';
 import { memoryStore } from './memory-store';
 import { memoryInbound } from './memory-inbound';
@@ -135,11 +136,22 @@ export async function domainWorld(options: { newTicketsPerHour?: number } = {}) 
     originals: { of: (ids) => inbound.originalsOf(ids), read: async (m) => originalFiles.get(m.rawKey) ?? null },
   });
 
-  /** Opens a ticket as a customer would; the department by code. */
+  /**
+   * Opens a ticket as a customer would; the department by code. An urgent one is confirmed as an
+   * emergency unless `emergencyConfirmed` says otherwise; `kept` opens it from the form (see pending-uploads.ts).
+   */
   const open = (
     who: HostUser,
     code = 'technical',
-    extra: { subject?: string; message?: string; serviceId?: string; key?: string; files?: StoredFile[] } = {},
+    extra: {
+      subject?: string;
+      message?: string;
+      serviceId?: string;
+      key?: string;
+      files?: StoredFile[];
+      emergencyConfirmed?: boolean;
+      kept?: PendingChoice;
+    } = {},
   ) =>
     customer.create(
       who,
@@ -148,10 +160,12 @@ export async function domainWorld(options: { newTicketsPerHour?: number } = {}) 
         message: extra.message ?? 'С 10:00 не отвечает по SSH, ping проходит.',
         serviceId: extra.serviceId ?? '',
         departmentId: String(departments[code]!.id),
+        emergencyConfirmed: extra.emergencyConfirmed ?? true,
       },
       extra.files ?? [],
       'ru',
       extra.key ?? `key-${Math.random()}`,
+      extra.kept,
     );
 
   return { store, clock, mail, discarded, departments, customer, staff, inbound, originalFiles, open, nudges: () => nudges };

@@ -194,7 +194,7 @@ forEachDatabase('admin: departments', (db) => {
     assert.equal(row.code, 'technical', 'the code is fixed');
     // Order 5 puts it first on the customer's form.
     const form = await t.as('alice').get('/new');
-    assert.ok(form.text.indexOf('Technical support') < form.text.indexOf('Client relations'));
+    assert.ok(form.text.indexOf('<strong>Technical support</strong>') < form.text.indexOf('<strong>Client relations</strong>'));
   });
 
   it('hides a deactivated department from the create form but keeps its requests where they were', async () => {
