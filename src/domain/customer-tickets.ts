@@ -121,7 +121,9 @@ export function customerTickets(deps: CustomerTicketDeps) {
       submissionKey: string,
       kept?: PendingChoice,
     ): Promise<Ticket> {
-      const chosen = kept ? await keepingFilesOnlyOnSuccess(deps.discardFiles, newFiles, () => pending.choose(customer, submissionKey, kept)) : [];
+      const chosen = kept
+        ? await keepingFilesOnlyOnSuccess(deps.discardFiles, newFiles, () => pending.choose(customer, submissionKey, kept))
+        : [];
       const files: StoredFile[] = [...chosen, ...newFiles];
       /** Storage keys of the form's kept files it no longer carried, to remove after the commit. */
       let leftOver: string[] = [];

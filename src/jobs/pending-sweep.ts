@@ -4,7 +4,11 @@ import type { HostLogger } from '../host';
 import type { Job } from '../model/jobs';
 import { retentionJob } from './retention';
 
-export function pendingUploadSweep(keepDays: number, sweepBefore: (cutoff: number, limit: number) => Promise<number>, logger: HostLogger): Job {
+export function pendingUploadSweep(
+  keepDays: number,
+  sweepBefore: (cutoff: number, limit: number) => Promise<number>,
+  logger: HostLogger,
+): Job {
   return retentionJob({
     name: 'pending-upload-sweep',
     keepDays,

@@ -55,15 +55,16 @@ export function pendingUploadStore(knex: Knex, t: TableNames): PendingUploadStor
     },
 
     async forForm(customerId, submissionKey) {
-      const rows = await knex<PendingRow>(t.pendingUploads)
-        .where({ customer_id: customerId, submission_key: submissionKey })
-        .orderBy('id');
+      const rows = await knex<PendingRow>(t.pendingUploads).where({ customer_id: customerId, submission_key: submissionKey }).orderBy('id');
       return rows.map(toPending);
     },
 
     async remove(ids) {
       let removed = 0;
-      for (let i = 0; i < ids.length; i += CHUNK) removed += await knex(t.pendingUploads).whereIn('id', ids.slice(i, i + CHUNK)).delete();
+      for (let i = 0; i < ids.length; i += CHUNK)
+        removed += await knex(t.pendingUploads)
+          .whereIn('id', ids.slice(i, i + CHUNK))
+          .delete();
       return removed;
     },
 

@@ -106,7 +106,11 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
     const view = await tickets.view(customer(res), number);
     const { t, locale } = contextOf(res);
     const notice =
-      req.query.replied === '1' ? t('ticket.replied') : req.query.created === '1' ? createdNotice(number, view.department, t, locale) : null;
+      req.query.replied === '1'
+        ? t('ticket.replied')
+        : req.query.created === '1'
+          ? createdNotice(number, view.department, t, locale)
+          : null;
     await showTicketPage(
       req,
       res,

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createDemoApp, type DemoApp } from '../../demo/app';
 import { memoryLogger } from '../demo/panel-session';
+import { png } from '../support/samples';
 
 const SCREENSHOTS = path.resolve(__dirname, '..', '..', '..', 'test-output', 'screenshots');
 
@@ -30,6 +31,8 @@ export interface BrowserDemo {
   signInAs(account: RegExp | string): Promise<void>;
   /** On the (Russian) create form: fills subject and message for Technical and sends it. */
   submitTechnicalRequest(subject: string, message: string): Promise<void>;
+  /** Fills the create form for an emergency, with a file (the department is chosen by the test). */
+  fillEmergency(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,6 +69,13 @@ export async function startBrowserDemo(): Promise<BrowserDemo> {
       close,
       async shot(name) {
         await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+      },
+      async fillEmergency() {
+        await page.getByLabel('Тема').fill('Сервер недоступен');
+        await page.getByLabel('Сообщение').fill('С 09:40 VPS не отвечает ни по SSH, ни по HTTP.');
+        await page
+          .getByLabel('Файлы')
+          .setInputFiles([{ name: 'ping-with-a-rather-long-name-2026-01-12.png', mimeType: 'image/png', buffer: png }]);
       },
       async submitTechnicalRequest(subject, message) {
         await page.getByLabel('Тема').fill(subject);

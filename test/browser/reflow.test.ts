@@ -40,6 +40,12 @@ describe('the plugin pages on a phone (320 px, no sideways scrolling)', function
     await assertFits('customer-request');
     await assertFits('customer-list', '/support/requests');
     await assertFits('customer-form', '/support/requests/new');
+    // Sent to Emergency without the checkbox: the question, with the file kept.
+    await page.getByLabel('Аварийная служба', { exact: true }).check();
+    await b.fillEmergency();
+    await page.getByRole('button', { name: 'Создать запрос' }).click();
+    await page.getByRole('button', { name: 'Да, это авария — отправить' }).waitFor();
+    await assertFits('customer-emergency-confirm');
   });
 
   it('fits the staff and admin pages', async () => {

@@ -107,7 +107,11 @@ forEachDatabase('the subject rule on the create form', (db) => {
         assert.match(first.text, /role="alert">Проверьте тему перед отправкой\.</, 'the banner warns rather than calls it an error');
         assert.doesNotMatch(first.text, /Исправьте отмеченные поля|id="subject-error"/, 'nothing is called an error');
         assert.match(textOf(first.text, 'subject-warning') ?? '', /^Тема скопирована из текста сообщения\..*«VPS не отвечает по SSH»/);
-        assert.match(first.text, /aria-describedby="subject-hint subject-limit subject-warning"/, 'the warning is tied to the subject field');
+        assert.match(
+          first.text,
+          /aria-describedby="subject-hint subject-limit subject-warning"/,
+          'the warning is tied to the subject field',
+        );
         assert.match(first.text, /<button class="btn" type="submit" name="subjectConfirmed" value="1">Отправить как есть<\/button>/);
         assert.match(first.text, /Убрать «screen\.png»/, 'the file is kept for the form');
 
@@ -117,7 +121,11 @@ forEachDatabase('the subject rule on the create form', (db) => {
         const number = /\/(\d{8})\?created=1$/.exec(String(second.headers.location))?.[1];
         const ticket = await t.knex(t.tables.tickets).where('number', number).first('id', 'subject');
         assert.equal(ticket?.subject, pair.subject);
-        assert.equal((await t.knex(t.tables.attachments).where('ticket_id', ticket.id)).length, 1, 'the file kept from the first try is attached');
+        assert.equal(
+          (await t.knex(t.tables.attachments).where('ticket_id', ticket.id)).length,
+          1,
+          'the file kept from the first try is attached',
+        );
         assert.equal(await pendingCount(t), 0, 'and no longer waits');
       });
     }

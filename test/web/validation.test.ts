@@ -165,7 +165,11 @@ forEachDatabase('create form validation', (db) => {
     assert.match(html, /value="Тема &lt;b&gt;жирная&lt;\/b&gt;"/, 'subject kept, escaped');
     assert.match(html, /<option value="svc-102" selected>/, 'service kept');
     assert.match(html, new RegExp(`value="${technical}" checked`), 'department kept');
-    assert.match(html, /name="removePending" value="[^"]+">\s*<label[^>]*>Убрать «a\.png»<\/label>/, 'the kept file is shown, with a remove box');
+    assert.match(
+      html,
+      /name="removePending" value="[^"]+">\s*<label[^>]*>Убрать «a\.png»<\/label>/,
+      'the kept file is shown, with a remove box',
+    );
     assert.doesNotMatch(html, /прикрепите их ещё раз/, 'nothing to attach again');
   });
 
