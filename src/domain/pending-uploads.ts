@@ -119,5 +119,3 @@ export function pendingUploads(deps: PendingUploadDeps) {
     },
   };
 }
-
-export type PendingUploads = ReturnType<typeof pendingUploads>;

@@ -76,7 +76,7 @@ const pluralRules = new Map<Locale, Intl.PluralRules>();
  * hours as hours, anything else as minutes. The strings hold every plural form of the language
  * (Intl.PluralRules names it); Russian's are in the genitive that "в течение" asks for.
  */
-export function formatWithin(minutes: number, t: Translate, locale: Locale): string {
+function formatWithin(minutes: number, t: Translate, locale: Locale): string {
   const [count, unit] = minutes % 60 === 0 ? [minutes / 60, 'hours'] : [minutes, 'minutes'];
   let rules = pluralRules.get(locale);
   if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(intlLocale[locale])));

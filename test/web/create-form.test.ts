@@ -152,9 +152,7 @@ forEachDatabase('the create form', (db) => {
     assert.equal(ticket.priority, 'urgent');
     assert.equal((await t.knex(t.tables.attachments).where('ticket_id', ticket.id)).length, 1);
 
-    const row = await t.knex(t.tables.outbox).where({ ticket_id: ticket.id, kind: 'customer-confirmation' }).first('envelope');
-    const envelope = JSON.parse(row.envelope) as MailEnvelope;
-    const mail = mailRenderer(mailTemplates)({ ...envelope.content, locale: envelope.locale });
+    const mail = await confirmationOf(t, ticket.id);
     assert.match(mail.text, /Дежурный инженер уже получил оповещение\. Обычно отвечаем в течение 30 минут\./);
     assert.match(mail.html, /Дежурный инженер уже получил оповещение\./);
   });
@@ -163,21 +161,18 @@ forEachDatabase('the create form', (db) => {
     const admin = t.as('admin');
     const id = await departmentId(t, 'client_relations');
     const token = await admin.csrf(`/admin/departments/${id}`);
-    const refused = await postForm(
-      admin,
-      `/admin/departments/${id}`,
-      token,
-      departmentForm({ code: 'client_relations', emails: 'billing@panel.example', responseMinutes: '0' }),
-    );
+    const save = (responseMinutes: string) =>
+      postForm(
+        admin,
+        `/admin/departments/${id}`,
+        token,
+        departmentForm({ code: 'client_relations', emails: 'billing@panel.example', responseMinutes }),
+      );
+    const refused = await save('0');
     assert.equal(refused.status, 422);
     assert.match(refused.text, /id="responseMinutes-error" role="alert">Enter a whole number of minutes from 1 to 10080/);
     assert.match(refused.text, /id="responseMinutes" name="responseMinutes" inputmode="numeric" value="0"/, 'kept as typed');
-    const saved = await postForm(
-      admin,
-      `/admin/departments/${id}`,
-      token,
-      departmentForm({ code: 'client_relations', emails: 'billing@panel.example', responseMinutes: '120' }),
-    );
+    const saved = await save('120');
     assert.equal(saved.status, 303);
     assert.equal(Number((await t.knex(t.tables.departments).where('id', id).first('response_minutes')).response_minutes), 120);
     assert.match((await admin.get(`/admin/departments/${id}`)).text, /name="responseMinutes" inputmode="numeric" value="120"/);
@@ -191,14 +186,16 @@ forEachDatabase('the create form', (db) => {
     assert.match(page.text, /has been created\. .*We usually answer within 2 hours\./);
     assert.doesNotMatch(page.text, /on-call/, 'no on-call engineer for a department that is not urgent');
     const ticket = await t.knex(t.tables.tickets).where('number', numberOf(created)).first('id');
-    const row = await t.knex(t.tables.outbox).where({ ticket_id: ticket.id, kind: 'customer-confirmation' }).first('envelope');
-    const envelope = JSON.parse(row.envelope) as MailEnvelope;
-    assert.match(
-      mailRenderer(mailTemplates)({ ...envelope.content, locale: envelope.locale }).text,
-      /\nWe usually answer within 2 hours\.\n/,
-    );
+    assert.match((await confirmationOf(t, ticket.id)).text, /\nWe usually answer within 2 hours\.\n/);
   });
 });
+
+/** The customer's confirmation e-mail of a request, rendered as it is sent. */
+async function confirmationOf(t: TestPlugin, ticketId: number): Promise<{ text: string; html: string }> {
+  const row = await t.knex(t.tables.outbox).where({ ticket_id: ticketId, kind: 'customer-confirmation' }).first('envelope');
+  const envelope = JSON.parse(row.envelope) as MailEnvelope;
+  return mailRenderer(mailTemplates)({ ...envelope.content, locale: envelope.locale });
+}
 
 /** Waits until a background job has run at the moved clock: due after now, and no run holds it. */
 async function waitForJob(t: TestPlugin, clock: TestClock, name: string): Promise<void> {
