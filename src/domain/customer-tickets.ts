@@ -121,8 +121,10 @@ export function customerTickets(deps: CustomerTicketDeps) {
       submissionKey: string,
       kept?: PendingChoice,
     ): Promise<Ticket> {
-      const chosen = kept
-        ? await keepingFilesOnlyOnSuccess(deps.discardFiles, newFiles, () => pending.choose(customer, submissionKey, kept))
+      // A form that carries no kept files (the usual first submit) costs no look-up.
+      const fromForm = kept && kept.carried.length + kept.removed.length > 0 ? kept : undefined;
+      const chosen = fromForm
+        ? await keepingFilesOnlyOnSuccess(deps.discardFiles, newFiles, () => pending.choose(customer, submissionKey, fromForm))
         : [];
       const files: StoredFile[] = [...chosen, ...newFiles];
       /** Storage keys of the form's kept files it no longer carried, to remove after the commit. */
@@ -186,7 +188,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
                 createdAt: at,
               };
               const messageId = await tx.messages.insert(first);
-              if (kept) leftOver = await pending.settle(tx, customer, submissionKey, chosen);
+              if (fromForm) leftOver = await pending.settle(tx, customer, submissionKey, chosen);
               const attachments = await tx.messages.attach(ticket.id, messageId, files, at);
               await tx.outbox.enqueue(
                 deps.mail.forNewTicket(
