@@ -70,13 +70,17 @@ const DEPARTMENT_EMAILS: Record<string, string> = {
   technical: 'tech@panel.example',
   emergency: 'emergency@panel.example',
 };
+/** How soon each department usually answers, in minutes, as the form and the confirmation say. */
+const RESPONSE_MINUTES: Record<string, number> = { client_relations: 480, technical: 120, emergency: 30 };
 
 function demoPluginSettings(publicBaseUrl: string, inbound: { address: string; secret: string }): Record<string, unknown> {
   return {
     publicBaseUrl,
     // The demo provider's own clock; a user the panel gives a zone of their own sees theirs.
     timeZone: 'Europe/Moscow',
-    departments: Object.fromEntries(Object.entries(DEPARTMENT_EMAILS).map(([code, address]) => [code, { emails: [address] }])),
+    departments: Object.fromEntries(
+      Object.entries(DEPARTMENT_EMAILS).map(([code, address]) => [code, { emails: [address], responseMinutes: RESPONSE_MINUTES[code] }]),
+    ),
     // Mail in works out of the box: the MX and the pipe command both reach the intake.
     mail: { inbound },
     contacts: { communityUrl: 'https://vk.com/example_hosting', chatUrl: 'https://example-hosting.ru/chat' },

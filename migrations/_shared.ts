@@ -21,6 +21,7 @@ export interface MigrationTables {
   inboundMail: string;
   mailboxPositions: string;
   ratings: string;
+  pendingUploads: string;
   /** An index or key name: prefix + a short suffix, so it stays under MySQL's 64 characters. */
   key(suffix: string): string;
 }

@@ -10,6 +10,7 @@ import { isTicketNumber, randomTicketNumber } from './ticket-number';
 import { isRateable } from './ratings';
 import { DuplicateSubmission, keepingFilesOnlyOnSuccess, oncePerSubmission, underTicketLock } from './submissions';
 import { knownTimeZone } from '../model/time-zone';
+import { pendingUploads, type PendingChoice } from './pending-uploads';
 
 export interface CustomerTicketDeps {
   store: Store;
@@ -67,6 +68,7 @@ async function withFreshNumber<T>(create: () => Promise<T>): Promise<T> {
 export function customerTickets(deps: CustomerTicketDeps) {
   const { store } = deps;
   const now = deps.now ?? Date.now;
+  const pending = pendingUploads(deps);
 
   async function ownTicket(customer: HostUser, number: string): Promise<Ticket> {
     const ticket = isTicketNumber(number) ? await store.tickets.findForCustomer(number, customer.id) : null;
@@ -99,6 +101,12 @@ export function customerTickets(deps: CustomerTicketDeps) {
 
     formChoices,
 
+    /** The files a create form kept from its earlier tries, to show with it. */
+    pendingFiles: pending.list,
+
+    /** Removes up to `limit` files of forms abandoned before `cutoff` (a job's step); returns how many. */
+    sweepPendingBefore: pending.sweepBefore,
+
     /** Every department, inactive ones too: old tickets keep showing where they were filed. */
     allDepartments(): Promise<Department[]> {
       return store.departments.list({ activeOnly: false });
@@ -107,12 +115,29 @@ export function customerTickets(deps: CustomerTicketDeps) {
     /**
      * Creates the ticket, its first message and its attachments in one transaction. The form's
      * submission key makes a double click one ticket, and tells whether a create whose COMMIT
-     * went unanswered was made.
+     * went unanswered was made. A form (`kept` given) keeps its files when it is refused: they
+     * wait as pending uploads and go with its next submit, as the customer chose.
      */
-    create(customer: HostUser, input: NewTicketInput, files: StoredFile[], locale: Locale, submissionKey: string): Promise<Ticket> {
-      return oncePerSubmission(store, {
-        files,
+    async create(
+      customer: HostUser,
+      input: NewTicketInput,
+      newFiles: StoredFile[],
+      locale: Locale,
+      submissionKey: string,
+      kept?: PendingChoice,
+    ): Promise<Ticket> {
+      // A form that carries no kept files (the usual first submit) costs no look-up.
+      const fromForm = kept && kept.carried.length + kept.removed.length > 0 ? kept : undefined;
+      const chosen = fromForm
+        ? await keepingFilesOnlyOnSuccess(deps.discardFiles, newFiles, () => pending.choose(customer, submissionKey, fromForm))
+        : [];
+      const files: StoredFile[] = [...chosen, ...newFiles];
+      /** Storage keys of the form's kept files it no longer carried, to remove after the commit. */
+      let leftOver: string[] = [];
+      const ticket = await oncePerSubmission(store, {
+        files: newFiles,
         discard: deps.discardFiles,
+        ...(kept ? { refused: (refusedFiles: StoredFile[]) => pending.keep(customer, submissionKey, refusedFiles, chosen.length) } : {}),
         // Under the customer's gate: a create whose connection died still holds it until the
         // server has committed or rolled it back, so the answer is final.
         made: () =>
@@ -175,6 +200,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
                 createdAt: at,
               };
               const messageId = await tx.messages.insert(first);
+              if (fromForm) leftOver = await pending.settle(tx, customer, submissionKey, chosen);
               const attachments = await tx.messages.attach(ticket.id, messageId, files, at);
               await tx.outbox.enqueue(
                 deps.mail.forNewTicket(
@@ -199,6 +225,8 @@ export function customerTickets(deps: CustomerTicketDeps) {
           return created;
         },
       });
+      if (leftOver.length > 0) await deps.discardFiles(leftOver);
+      return ticket;
     },
 
     async view(customer: HostUser, number: string): Promise<TicketView> {

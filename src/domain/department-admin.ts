@@ -130,7 +130,8 @@ export function departmentAdmin(deps: DepartmentAdminDeps) {
           !sameList(department.emails, wanted.emails) ||
           !sameList(department.onCall, wanted.onCall) ||
           (wanted.locale ?? null) !== department.mailLocale ||
-          (wanted.urgent !== undefined && wanted.urgent !== department.urgent);
+          (wanted.urgent !== undefined && wanted.urgent !== department.urgent) ||
+          (wanted.responseMinutes !== undefined && wanted.responseMinutes !== department.responseMinutes);
         if (differs) ignored.push(code);
       }
       return ignored;

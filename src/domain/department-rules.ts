@@ -45,6 +45,8 @@ export type DepartmentInput = Record<LocalizedField, string> & {
   /** A language of LOCALES, or "" for the plugin's default. */
   mailLocale: string;
   order: string;
+  /** Minutes, or "" when the department says nothing of how soon it answers. */
+  responseMinutes: string;
   urgent: boolean;
   active: boolean;
 };
@@ -78,6 +80,16 @@ function checkAddresses(value: string, field: string, problems: Record<string, P
   return addresses;
 }
 
+/** Whole minutes from 1 to LIMITS.responseMinutes, or null for an empty field. */
+function checkResponseMinutes(value: string, problems: Record<string, Problem>): number | null {
+  const text = value.trim();
+  if (text === '') return null;
+  const minutes = /^\d{1,6}$/.test(text) ? Number(text) : 0;
+  if (minutes >= 1 && minutes <= LIMITS.responseMinutes) return minutes;
+  problems.responseMinutes = { key: 'departments.errors.responseMinutes', params: { max: LIMITS.responseMinutes } };
+  return null;
+}
+
 /** Every problem with a department's form, by field, and the department it describes. */
 export function checkDepartment(input: DepartmentInput, isNew: boolean): { fields: DepartmentFields; problems: Record<string, Problem> } {
   const problems: Record<string, Problem> = {};
@@ -95,6 +107,7 @@ export function checkDepartment(input: DepartmentInput, isNew: boolean): { field
   const orderValue = /^\d+$/.test(order) && order.length <= String(LIMITS.departmentOrder).length ? Number(order) : null;
   if (orderValue === null) problems.order = { key: 'errors.department.order', params: { max: LIMITS.departmentOrder } };
   const fields: DepartmentFields = {
+    responseMinutes: checkResponseMinutes(input.responseMinutes, problems),
     name: perLocale(
       'name',
       asText({ max: LIMITS.departmentName, required: 'errors.department.nameRequired', tooLong: 'errors.department.nameTooLong' }),

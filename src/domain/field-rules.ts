@@ -25,6 +25,8 @@ export const LIMITS = {
   departmentAddresses: 20,
   /** The largest sort order of a department: four digits. */
   departmentOrder: 9999,
+  /** A department's usual time to answer, in minutes: at most a week (as plugin.json's settings.departments). */
+  responseMinutes: 10_080,
   /** A member's user id in the panel. */
   userId: 64,
   memberName: 200,

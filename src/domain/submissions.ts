@@ -8,6 +8,7 @@
 // - not at all: the error stands, and the uploaded files go.
 import type { StoredFile } from '../model/types';
 import type { Store } from '../model/store';
+import { ValidationError } from '../model/errors';
 
 /** Thrown inside a change's transaction when its key shows the submission was already made. */
 export class DuplicateSubmission extends Error {
@@ -24,9 +25,11 @@ export interface Submission<T> {
   /** What this submission made, found by its key; null when it made nothing. */
   made(): Promise<T | null>;
   change(): Promise<T>;
+  /** A refused submission's files go here instead of being removed (a form that keeps them for its next try). */
+  refused?(files: StoredFile[]): Promise<void>;
 }
 
-export async function oncePerSubmission<T>(store: Store, { files, discard, made, change }: Submission<T>): Promise<T> {
+export async function oncePerSubmission<T>(store: Store, { files, discard, made, change, refused }: Submission<T>): Promise<T> {
   const discardFiles = () => discard(files.map((f) => f.storageKey));
   try {
     return await change();
@@ -43,7 +46,8 @@ export async function oncePerSubmission<T>(store: Store, { files, discard, made,
     }
     // The files may be referenced only if this request's own commit may have happened unseen.
     const mayBeKept = maybeOwnCommit && !outcome.known;
-    if (!mayBeKept) await discardFiles();
+    if (!mayBeKept && refused && err instanceof ValidationError) await refused(files);
+    else if (!mayBeKept) await discardFiles();
     throw err;
   }
 }

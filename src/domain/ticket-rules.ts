@@ -12,6 +12,8 @@ export interface NewTicketInput {
   message: string;
   /** The customer chose "send as it is" after the warning about a copied subject. */
   subjectConfirmed?: boolean;
+  /** The customer said "yes, this is an emergency" for an urgent department. */
+  emergencyConfirmed?: boolean;
   /** Opened by an e-mail to a support address: the confirmation says so. */
   openedByMail?: boolean;
 }
@@ -75,6 +77,11 @@ export function checkNewTicket(input: NewTicketInput, files: StoredFile[], ctx: 
   }
   if (!ctx.departments.some((d) => d.active && String(d.id) === input.departmentId)) {
     problems.departmentId = { key: input.departmentId ? 'errors.department.unknown' : 'errors.department.required' };
+  }
+  // An urgent department wakes the on-call engineer: the form asks once whether it is meant.
+  // An e-mail cannot be asked; its address chose the department.
+  if (department?.urgent && department.active && !input.emergencyConfirmed && !input.openedByMail) {
+    problems.emergencyConfirm = { key: 'emergency.confirmNeeded' };
   }
   checkMessage(input.message, problems);
   checkFiles(files, ctx.uploads, problems);

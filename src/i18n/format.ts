@@ -1,4 +1,5 @@
 import type { Locale } from '../host';
+import type { Translate } from './index';
 
 const intlLocale: Record<Locale, string> = { ru: 'ru-RU', en: 'en-GB' };
 const sizeUnits: Record<Locale, string[]> = { ru: ['Б', 'КБ', 'МБ'], en: ['B', 'KB', 'MB'] };
@@ -77,4 +78,23 @@ export function formatDuration(ms: number, locale: Locale): string {
     durations.set(key, text);
   }
   return text;
+}
+
+const pluralRules = new Map<Locale, Intl.PluralRules>();
+
+/**
+ * "within 2 hours" / "в течение 2 часов", the time a department usually takes to answer: whole
+ * hours as hours, anything else as minutes. The strings hold every plural form of the language
+ * (Intl.PluralRules names it); Russian's are in the genitive that "в течение" asks for.
+ */
+function formatWithin(minutes: number, t: Translate, locale: Locale): string {
+  const [count, unit] = minutes % 60 === 0 ? [minutes / 60, 'hours'] : [minutes, 'minutes'];
+  let rules = pluralRules.get(locale);
+  if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(intlLocale[locale])));
+  return t(`departments.within.${unit}.${rules.select(count)}`, { count });
+}
+
+/** "We usually answer within 2 hours.", or null when the department sets no time. */
+export function usualResponse(minutes: number | null, t: Translate, locale: Locale): string | null {
+  return minutes === null ? null : t('departments.usually', { time: formatWithin(minutes, t, locale) });
 }

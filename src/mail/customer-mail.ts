@@ -5,6 +5,7 @@
 import type { Department, Message, Ticket } from '../model/types';
 import type { NewOutboxItem } from '../model/mail';
 import { messageFacts, oneLine, ticketFacts, type Envelopes } from './envelope';
+import { usualResponse } from '../i18n/format';
 
 interface CustomerNotice {
   /** The outbox kind, which is also the template's name under views/mail. */
@@ -29,6 +30,8 @@ export function customerMail(kit: Envelopes) {
     const t = kit.translator(locale);
     const files = kit.filesFor(ticket, notice.message?.attachments ?? []);
     const subject = t(notice.subjectKey, { number: ticket.number, subject: oneLine(ticket.subject) });
+    // The confirmation of a new request says what happens next (see web/customer-routes.ts, createdNotice).
+    const confirming = notice.kind === 'customer-confirmation' ? notice.department : undefined;
     const envelope = kit.envelope(
       notice.kind,
       locale,
@@ -45,6 +48,8 @@ export function customerMail(kit: Envelopes) {
         rate: notice.rateable ? kit.rateLinks(ticket) : null,
         listed: files.listed,
         departmentName: notice.department?.name[locale] ?? null,
+        onCallAlerted: Boolean(confirming?.urgent && confirming.emails.length + confirming.onCall.length > 0),
+        usualResponse: usualResponse(confirming?.responseMinutes ?? null, t, locale),
         customer: { name: oneLine(ticket.customerName) },
       },
       {

@@ -24,7 +24,7 @@ export interface Settings {
   storageDir?: string;
   uploads: UploadSettings;
   /**
-   * Per department code: e-mail addresses, on-call addresses (urgent mail also goes there), the language of its mail, and whether its tickets are urgent.
+   * Per department code: e-mail addresses, on-call addresses (urgent mail also goes there), the language of its mail, whether its tickets are urgent, and how soon it usually answers.
    */
   departments: {
     [k: string]: DepartmentSettings;
@@ -68,6 +68,10 @@ export interface DepartmentSettings {
   onCall: string[];
   locale?: 'ru' | 'en';
   urgent?: boolean;
+  /**
+   * How soon the department usually answers, in minutes; shown to customers on the form and in the confirmation.
+   */
+  responseMinutes?: number;
 }
 /**
  * The other contact channels shown on the support page.

@@ -212,6 +212,29 @@ export interface RatingStore {
   latest(choice: RatingChoice, from: number, to: number, limit: number): Promise<RatedTicket[]>;
 }
 
+/** A file of a customer's form that came back with a problem, kept for that form's next submit. */
+export interface PendingUpload extends StoredFile {
+  id: number;
+  /** What the re-shown form carries for it: random, so only its own page knows it. */
+  token: string;
+  customerId: string;
+  /** The submission key of the form it belongs to. */
+  submissionKey: string;
+  createdAt: number;
+}
+
+export interface PendingUploadStore {
+  add(uploads: Omit<PendingUpload, 'id'>[]): Promise<void>;
+  /** The customer's files kept for the form with this key, oldest first. */
+  forForm(customerId: string, submissionKey: string): Promise<PendingUpload[]>;
+  /** Deletes these rows; returns how many there were (fewer: some went meanwhile). */
+  remove(ids: number[]): Promise<number>;
+  /** Up to `limit` rows made before `cutoff`, oldest first. */
+  madeBefore(cutoff: number, limit: number): Promise<PendingUpload[]>;
+  /** Which of these storage keys a pending row points to. */
+  referencedKeys(keys: string[]): Promise<Set<string>>;
+}
+
 /** The storage as one object, so the domain can run the same calls inside a transaction. */
 export interface Store {
   departments: DepartmentStore;
@@ -224,6 +247,7 @@ export interface Store {
   canned: CannedReplyStore;
   gates: CustomerGateStore;
   ratings: RatingStore;
+  pendingUploads: PendingUploadStore;
   /**
    * Runs fn with a store bound to one transaction: all of it commits, or none of it. A deadlock
    * victim is run again from the start, so fn must not have effects outside the database.

@@ -36,6 +36,8 @@ export interface Department {
   /** Language of the department's e-mail; the plugin default when null. */
   mailLocale: Locale | null;
   urgent: boolean;
+  /** How soon the department usually answers, in minutes, as customers are told; null: not said. */
+  responseMinutes: number | null;
   active: boolean;
   order: number;
   /** When an admin last saved it on the Departments page; settings.departments no longer apply after that. */

@@ -18,6 +18,7 @@ interface DepartmentRow {
   on_call_emails: string;
   mail_locale: string | null;
   is_urgent: unknown;
+  response_minutes: unknown;
   is_active: unknown;
   sort_order: number;
   edited_at: unknown;
@@ -34,6 +35,7 @@ function toDepartment(row: DepartmentRow): Department {
     onCall: JSON.parse(row.on_call_emails) as string[],
     mailLocale: (row.mail_locale as Locale | null) ?? null,
     urgent: Boolean(row.is_urgent),
+    responseMinutes: numOrNull(row.response_minutes),
     active: Boolean(row.is_active),
     order: num(row.sort_order),
     editedAt: numOrNull(row.edited_at),
@@ -51,6 +53,7 @@ function toRow(fields: DepartmentFields) {
     on_call_emails: JSON.stringify(fields.onCall),
     mail_locale: fields.mailLocale,
     is_urgent: fields.urgent,
+    response_minutes: fields.responseMinutes,
     is_active: fields.active,
     sort_order: fields.order,
   };
@@ -85,6 +88,7 @@ export function departmentStore(knex: Knex, t: TableNames): DepartmentStore {
         mail_locale: settings.locale ?? null,
       };
       if (settings.urgent !== undefined) row.is_urgent = settings.urgent;
+      if (settings.responseMinutes !== undefined) row.response_minutes = settings.responseMinutes;
       await knex(t.departments).where('code', code).whereNull('edited_at').update(row);
     },
 

@@ -15,6 +15,7 @@ import { departmentStaffStore } from './department-staff';
 import { cannedReplyStore } from './canned-replies';
 import { customerGateStore } from './customer-gates';
 import { ratingStore } from './ratings';
+import { pendingUploadStore } from './pending-uploads';
 import { withDeadlockRetry } from './dialect';
 import { transaction } from './transaction';
 import { isDatabaseUnavailable } from './unavailable';
@@ -42,6 +43,7 @@ function storeOn(knex: Knex, tables: TableNames, cache: DepartmentCache, inTrans
     canned: cannedReplyStore(knex, tables),
     gates: customerGateStore(knex, tables),
     ratings: ratingStore(knex, tables),
+    pendingUploads: pendingUploadStore(knex, tables),
     async transaction(fn) {
       // A nested transaction (a savepoint) reports to the outermost one, which alone ends with a
       // commit; a deadlock ends the whole transaction, so only the outermost one runs again.

@@ -23,6 +23,8 @@ export interface TableNames {
   mailboxPositions: string;
   /** Customers' ratings of their requests, one per request. */
   ratings: string;
+  /** Files of a customer's form that came back with a problem, waiting for its next submit. */
+  pendingUploads: string;
   /** An index or key name: prefix + a short suffix. */
   key(suffix: string): string;
 }
@@ -44,6 +46,7 @@ export function tableNames(prefix: string, migrationsTemplate = '{prefix}migrati
     inboundMail: `${prefix}inbound_mail`,
     mailboxPositions: `${prefix}mailbox_positions`,
     ratings: `${prefix}ratings`,
+    pendingUploads: `${prefix}pending_uploads`,
     key: (suffix) => `${prefix}${suffix}`,
   };
 }

@@ -26,6 +26,7 @@ const NEW_DEPARTMENT: DepartmentInput = {
   onCall: '',
   mailLocale: '',
   order: '100',
+  responseMinutes: '',
   urgent: false,
   active: true,
 };
@@ -40,6 +41,7 @@ function valuesOf(d: Department): DepartmentInput {
     onCall: d.onCall.join('\n'),
     mailLocale: d.mailLocale ?? '',
     order: String(d.order),
+    responseMinutes: d.responseMinutes === null ? '' : String(d.responseMinutes),
     urgent: d.urgent,
     active: d.active,
   };
@@ -54,6 +56,7 @@ function inputOf(req: Request): DepartmentInput {
     onCall: text('onCall'),
     mailLocale: text('mailLocale'),
     order: text('order'),
+    responseMinutes: text('responseMinutes'),
     urgent: text('urgent') === '1',
     active: text('active') === '1',
   };

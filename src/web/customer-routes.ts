@@ -4,23 +4,46 @@ import { Router, type Request, type Response } from 'express';
 import type { Settings } from '../model/settings';
 import type { CustomerTickets } from '../domain/customer-tickets';
 import type { Problem } from '../model/errors';
-import type { HostUser } from '../host';
+import type { HostUser, Locale } from '../host';
+import type { Department } from '../model/types';
+import type { Translate } from '../i18n';
 import type { FileStorage } from '../files/storage';
 import type { Thumbnails } from '../files/thumbnails';
 import { contextOf } from './context';
 import type { CsrfProtection } from './csrf';
 import { localizeProblems, type Renderer } from './render';
-import { fileRulesOf, fileUploads, uploadsOf } from './uploads';
+import { fileRulesOf, fileUploads, uploadProblemOf, uploadsOf, withFileRules } from './uploads';
 import { sendAttachment } from './downloads';
-import { formField, queryText } from './text-input';
+import { formField, formFields, queryText } from './text-input';
 import { pathId, ticketNumberOf } from './ids';
 import { newSubmissionKey, orShowAgain, submissionKeyOf } from './forms';
+import { usualResponse } from '../i18n/format';
 import { ticketPage } from './ticket-page';
 import { pictureRoutes } from './pictures';
 import { departmentHint } from './department-hint';
 import { customerRatingRoutes } from './customer-rating';
 import type { Ratings } from '../domain/ratings';
 import type { RatingLinks } from '../model/mail';
+
+/** The create form as typed, and the confirmations already given. */
+interface FormValues {
+  subject: string;
+  serviceId: string;
+  departmentId: string;
+  message: string;
+  subjectConfirmed: boolean;
+  emergencyConfirmed: boolean;
+}
+
+/**
+ * "Request №N created", with what happens next: for an urgent department that the on-call
+ * engineer was alerted (when it has anyone to alert), and how soon the department usually answers.
+ */
+function createdNotice(number: string, department: Department | null, t: Translate, locale: Locale): string {
+  const alerted = department?.urgent && department.emails.length + department.onCall.length > 0 ? t('emergency.alerted') : null;
+  const usual = usualResponse(department?.responseMinutes ?? null, t, locale);
+  return [t('list.created', { number }), alerted, usual].filter(Boolean).join(' ');
+}
 
 interface Deps {
   tickets: CustomerTickets;
@@ -44,14 +67,22 @@ export function customerRoutes({ tickets, ratings, ratingLinks, storage, thumbna
   const fileRules = fileRulesOf(settings);
   const showTicketPage = ticketPage(render, csrf, fileRules, thumbnails);
 
+  /**
+   * The create form: new, or shown again with its problems under the same submission key, so
+   * the files it kept (pending uploads of that key) stay with it.
+   */
   async function showForm(
     req: Request,
     res: Response,
-    values: { subject: string; serviceId: string; departmentId: string; message: string },
+    values: FormValues,
     problems: Record<string, Problem> = {},
     filesLost = false,
+    submissionKey: string | null = null,
   ) {
-    const { departments, services } = await tickets.formChoices(customer(res));
+    const [{ departments, services }, pending] = await Promise.all([
+      tickets.formChoices(customer(res)),
+      submissionKey ? tickets.pendingFiles(customer(res), submissionKey) : [],
+    ]);
     const hasProblems = Object.keys(problems).length > 0;
     const { t, locale } = contextOf(res);
     await render.page(
@@ -61,14 +92,16 @@ export function customerRoutes({ tickets, ratings, ratingLinks, storage, thumbna
       t('form.title'),
       {
         values,
-        errors: localizeProblems(res, problems),
+        errors: withFileRules(localizeProblems(res, problems), t, fileRules),
         departments,
         hint: departmentHint(departments, values, t, locale, hintScript),
         services,
         fileRules,
+        // Valid files are kept; only those a limit refused while streaming are lost.
         filesLost: hasProblems && filesLost,
+        pending,
         csrfToken: csrf.token(req),
-        newKey: newSubmissionKey,
+        submissionKey: submissionKey ?? newSubmissionKey(),
         contacts: settings.contacts,
       },
       hasProblems ? 422 : 200,
@@ -84,13 +117,14 @@ export function customerRoutes({ tickets, ratings, ratingLinks, storage, thumbna
     filesLost = false,
   ) {
     const view = await tickets.view(customer(res), number);
+    const { t, locale } = contextOf(res);
     const notice =
       req.query.replied === '1'
-        ? contextOf(res).t('ticket.replied')
+        ? t('ticket.replied')
         : req.query.created === '1'
-          ? contextOf(res).t('list.created', { number })
+          ? createdNotice(number, view.department, t, locale)
           : req.query.rated === '1'
-            ? contextOf(res).t('rating.thanks')
+            ? t('rating.thanks')
             : null;
     await showTicketPage(
       req,
@@ -113,32 +147,35 @@ export function customerRoutes({ tickets, ratings, ratingLinks, storage, thumbna
     });
   });
 
-  router.get('/new', (req, res) => showForm(req, res, { subject: '', serviceId: '', departmentId: '', message: '' }));
+  router.get('/new', (req, res) =>
+    showForm(req, res, { subject: '', serviceId: '', departmentId: '', message: '', subjectConfirmed: false, emergencyConfirmed: false }),
+  );
 
   router.post('/', csrf.protect, uploads, async (req, res) => {
-    const values = {
+    const values: FormValues = {
       subject: formField(req, 'subject'),
       serviceId: formField(req, 'serviceId'),
       departmentId: formField(req, 'departmentId'),
       message: formField(req, 'message'),
+      // Set by the "send as it is" button the form shows with a copied-subject warning.
+      subjectConfirmed: formField(req, 'subjectConfirmed') === '1',
+      // Set by the "yes, this is an emergency" button, or the checkbox script shows.
+      emergencyConfirmed: formField(req, 'emergencyConfirmed') === '1',
     };
-    const { files, filesLost } = uploadsOf(req, res);
+    const submissionKey = submissionKeyOf(req);
+    const { files } = uploadsOf(req, res);
     await orShowAgain(
       req,
       res,
       async () => {
-        // Set only by the "send as it is" button the form shows with a copied-subject warning.
-        const subjectConfirmed = formField(req, 'subjectConfirmed') === '1';
-        const ticket = await tickets.create(
-          customer(res),
-          { ...values, subjectConfirmed },
-          files,
-          contextOf(res).locale,
-          submissionKeyOf(req),
-        );
+        const ticket = await tickets.create(customer(res), values, files, contextOf(res).locale, submissionKey, {
+          carried: formFields(req, 'pending'),
+          removed: formFields(req, 'removePending'),
+        });
         res.redirect(303, `${render.base}/${ticket.number}?created=1`);
       },
-      (problems) => showForm(req, res, values, problems, filesLost),
+      // Files refused while streaming are gone; the others wait under this key.
+      (problems) => showForm(req, res, values, problems, uploadProblemOf(res) !== undefined, submissionKey),
     );
   });
 

@@ -6,9 +6,10 @@ import type { Problem } from '../model/errors';
 import { LIMITS } from '../domain/field-rules';
 import type { SupportHost } from '../host';
 import { contextOf } from './context';
-import { formatDuration, formatSize, formatTime } from '../i18n/format';
+import { formatDuration, formatSize, formatTime, usualResponse } from '../i18n/format';
+import { serviceStatusIn } from './service-status';
 import { LOCALES } from '../model/locales';
-import type { Stylesheet } from './stylesheet';
+import type { Script, Stylesheet } from './stylesheet';
 import { escapeHtml } from './escape-html';
 
 /**
@@ -31,7 +32,7 @@ export interface Renderer {
  * @param show the host's render(): wraps a page in the panel's layout
  * @param base where the plugin's pages are (see public-address.ts); every link in a page starts with it
  */
-export function renderer(show: SupportHost['render'], viewsDir: string, stylesheet: Stylesheet, base: string): Renderer {
+export function renderer(show: SupportHost['render'], viewsDir: string, stylesheet: Stylesheet, base: string, script?: Script): Renderer {
   // The views are files of the package: compiled once, whatever the host's NODE_ENV. Includes
   // name their file from the views folder (root), so rendering never asks the disk where it is.
   const options: ejs.Options & { async: false } = { ...VIEW_SCOPE, cache: true, async: false, root: viewsDir, escape: escapeHtml };
@@ -52,11 +53,15 @@ export function renderer(show: SupportHost['render'], viewsDir: string, styleshe
         time: (ms: number) => formatTime(ms, locale, timeZone),
         size: (bytes: number) => formatSize(bytes, locale),
         duration: (ms: number) => formatDuration(ms, locale),
+        // A host's status word in the page's language; a department's usual time to answer, or null.
+        serviceStatus: serviceStatusIn(t),
+        usualResponse: (minutes: number | null) => usualResponse(minutes, t, locale),
       },
       options,
     );
     // A stylesheet link is allowed in the body, so this works with any host layout.
-    show(req, res, { title, html: `${stylesheet.link(base)}\n${html}`, status });
+    // The script last: it improves what is above it, and the page is whole without it.
+    show(req, res, { title, html: `${stylesheet.link(base)}\n${html}${script ? `\n${script.link(base)}` : ''}`, status });
   }
 
   return {

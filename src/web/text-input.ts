@@ -47,6 +47,12 @@ function firstText(value: unknown): string {
   return typeof first === 'string' ? stripControls(first) : '';
 }
 
+/** Every value of a repeated field of a parsed form (a list of checkboxes), controls stripped. */
+export function formFields(req: Request, name: string): string[] {
+  const value = (req.body as Record<string, unknown> | undefined)?.[name];
+  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string').map(stripControls);
+}
+
 /** A text field of a parsed form; repeated or missing fields read as their first value or "". */
 export function formField(req: Request, name: string): string {
   return firstText((req.body as Record<string, unknown> | undefined)?.[name]);

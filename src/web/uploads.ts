@@ -12,10 +12,11 @@ import { LIMITS } from '../domain/field-rules';
 import { acceptAttribute, typeLabels } from '../files/types';
 import { MalformedRequestError } from './error-answers';
 import { unreadableFields } from './text-input';
+import type { Translate } from '../i18n';
 
 type UploadLimits = Pick<UploadSettings, 'maxFiles' | 'maxFileSizeMb'>;
 
-/** Fields a ticket form can carry; anything beyond is refused. */
+/** Text fields a ticket form can carry besides its kept files' two (token, remove) each; anything beyond is refused. */
 const MAX_FIELDS = 10;
 
 /** A problem met while the form was read, with the field it belongs next to. */
@@ -86,10 +87,10 @@ export function fileUploads(storage: FileStorage, limits: UploadLimits) {
     limits: {
       files: limits.maxFiles,
       fileSize: Math.floor(limits.maxFileSizeMb * 1024 * 1024),
-      fields: MAX_FIELDS,
+      fields: MAX_FIELDS + 2 * limits.maxFiles,
       // 20,000 characters of 4-byte UTF-8, with room to spare.
       fieldSize: LIMITS.message * 4 + 1024,
-      parts: MAX_FIELDS + limits.maxFiles,
+      parts: MAX_FIELDS + 3 * limits.maxFiles,
     },
   }).array('files');
 
@@ -143,4 +144,11 @@ export function fileRulesOf(settings: { uploads: UploadSettings }) {
     // Tells the customer why "deploy.sh" comes back as "deploy.sh.txt" (see files/names.ts).
     textAsTxt: settings.uploads.allowedTypes.includes('text/plain'),
   };
+}
+
+/** A file problem names what may be attached, so the customer need not look for the hint. */
+export function withFileRules(errors: Record<string, string>, t: Translate, rules: ReturnType<typeof fileRulesOf>): Record<string, string> {
+  if (!errors.files) return errors;
+  const allowed = t('form.filesAllowed', { types: rules.labels, size: rules.maxFileSizeMb, count: rules.maxFiles });
+  return { ...errors, files: `${errors.files} ${allowed}` };
 }

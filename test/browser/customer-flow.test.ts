@@ -84,6 +84,66 @@ describe('customer flow in a real browser', function () {
     await browserDemo.shot('customer-ticket');
   });
 
+  it('counts the subject without cutting it, lists the chosen files in the page’s language', async () => {
+    await page.goto(`${base}/support/requests/new`);
+    const counter = page.locator('#subject-limit');
+    await page.getByLabel('Тема').fill('Сайт не открывается');
+    assert.equal(await counter.textContent(), '19 из 120');
+    assert.equal(await page.locator('#subject-live').textContent(), '', 'the live region keeps quiet while there is room');
+    await page.getByLabel('Тема').fill('Я'.repeat(125));
+    assert.equal(await page.getByLabel('Тема').inputValue(), 'Я'.repeat(125), 'typing goes on past the limit');
+    assert.equal(await counter.textContent(), 'Тема длиннее 120 символов, лишних: 5.');
+    assert.equal(
+      await page.locator('#subject-live').textContent(),
+      'Тема длиннее 120 символов, лишних: 5.',
+      'said once, when it goes over',
+    );
+    await page.getByLabel('Файлы').setInputFiles([
+      { name: 'screen.png', mimeType: 'image/png', buffer: png },
+      { name: 'notes.txt', mimeType: 'text/plain', buffer: notes },
+    ]);
+    assert.equal(await page.locator('#files-chosen').textContent(), 'Выбрано: screen.png, notes.txt');
+    await browserDemo.shot('customer-form-counter');
+  });
+
+  it('explains an emergency as soon as it is chosen, asks once without the checkbox, keeps the file, and reassures', async () => {
+    await page.goto(`${base}/support/requests/new`);
+    const note = page.locator('#emergency-confirm');
+    assert.equal(await note.isVisible(), false, 'hidden until an urgent department is chosen');
+    await page.getByLabel('Аварийная служба', { exact: true }).check();
+    assert.equal(await note.isVisible(), true);
+    assert.match((await note.textContent()) ?? '', /сервер или сайт не работает[\s\S]*пропали или повреждены данные[\s\S]*идёт атака/);
+    await page.getByLabel('Технический отдел', { exact: true }).check();
+    assert.equal(await note.isVisible(), false, 'hidden again for another department');
+
+    // Sent without the checkbox: the form comes back with the question, the file kept.
+    await page.getByLabel('Аварийная служба', { exact: true }).check();
+    await page.getByLabel('Тема').fill('Сервер недоступен');
+    await page.getByLabel('Сообщение').fill('С 09:40 VPS не отвечает ни по SSH, ни по HTTP.');
+    await page.getByLabel('Файлы').setInputFiles([{ name: 'ping.png', mimeType: 'image/png', buffer: png }]);
+    await page.getByRole('button', { name: 'Создать запрос' }).click();
+    await page.getByRole('button', { name: 'Да, это авария — отправить' }).waitFor();
+    assert.ok(await page.getByText('Убрать «ping.png»').isVisible(), 'the file is kept');
+    assert.equal(await page.getByLabel('Тема').inputValue(), 'Сервер недоступен');
+    await browserDemo.shot('customer-emergency-confirm');
+    await page.getByRole('button', { name: 'Да, это авария — отправить' }).click();
+    await page.waitForURL(/\/support\/requests\/\d+\?created=1$/);
+    assert.match(
+      (await page.getByRole('status').textContent()) ?? '',
+      /Дежурный инженер уже получил оповещение\. Обычно отвечаем в течение 30 минут\./,
+    );
+    assert.deepEqual(await page.getByRole('list', { name: 'Файлы' }).getByRole('link').allTextContents(), ['ping.png']);
+
+    // With the checkbox the form goes at once.
+    await page.goto(`${base}/support/requests/new`);
+    await page.getByLabel('Аварийная служба', { exact: true }).check();
+    await page.getByLabel('Да, это авария', { exact: true }).check();
+    await page.getByLabel('Тема').fill('Сайт взломан');
+    await page.getByLabel('Сообщение').fill('На главной чужой баннер с 10:15.');
+    await page.getByRole('button', { name: 'Создать запрос' }).click();
+    await page.waitForURL(/\/support\/requests\/\d+\?created=1$/);
+  });
+
   it('answers 404 to the other customer on that request’s page', async () => {
     assert.ok(ticketUrl, 'the request was created in the test before');
     await page.getByRole('button', { name: 'Выйти' }).click();
@@ -93,6 +153,26 @@ describe('customer flow in a real browser', function () {
     const response = await page.goto(ticketUrl);
     assert.equal(response?.status(), 404);
     assert.ok(!(await page.content()).includes(subject), 'nothing of the request is shown');
+  });
+
+  it('shows the form in English to an English-speaking customer, where to ask first', async () => {
+    // Alice is signed in by the test before.
+    await page.goto(`${base}/support/requests/new`);
+    const order = await page.locator('.support-new > *').evaluateAll((nodes) => nodes.map((n) => n.className));
+    assert.equal(order[0], 'support-contacts support-contacts-top', 'the channels come first');
+    assert.ok(await page.getByText('Anything about your account or your services is a request').isVisible());
+    assert.ok(
+      await page
+        .getByRole('option', { name: /— ID \d+, active$/ })
+        .first()
+        .count(),
+      'services show their ID and status',
+    );
+    await page.getByLabel('Emergency', { exact: true }).check();
+    await browserDemo.shot('customer-form-en');
+    await page.setViewportSize({ width: 375, height: 740 });
+    await browserDemo.shot('phone-customer-form-en');
+    await page.setViewportSize({ width: 1280, height: 720 });
   });
 
   it('shows the department’s e-mail in the demo Mailbox, its HTML part in the frame', async () => {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { createDemoApp, type DemoApp } from '../../demo/app';
 import { memoryLogger } from '../demo/panel-session';
+import { png } from '../support/samples';
 
 const SCREENSHOTS = path.resolve(__dirname, '..', '..', '..', 'test-output', 'screenshots');
 
@@ -32,6 +33,8 @@ export interface BrowserDemo {
   submitTechnicalRequest(subject: string, message: string): Promise<void>;
   /** On the (Russian) create form: Technical chosen, a payment question typed, and the department hint that comes up. */
   askPaymentInTechnical(): Promise<Locator>;
+  /** Fills the create form for an emergency, with a file (the department is chosen by the test). */
+  fillEmergency(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,6 +71,13 @@ export async function startBrowserDemo(): Promise<BrowserDemo> {
       close,
       async shot(name) {
         await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+      },
+      async fillEmergency() {
+        await page.getByLabel('Тема').fill('Сервер недоступен');
+        await page.getByLabel('Сообщение').fill('С 09:40 VPS не отвечает ни по SSH, ни по HTTP.');
+        await page
+          .getByLabel('Файлы')
+          .setInputFiles([{ name: 'ping-with-a-rather-long-name-2026-01-12.png', mimeType: 'image/png', buffer: png }]);
       },
       async submitTechnicalRequest(subject, message) {
         await page.getByLabel('Тема').fill(subject);

@@ -46,6 +46,13 @@ describe('the plugin pages on a phone (320 px, no sideways scrolling)', function
     await assertFits('customer-form', '/support/requests/new');
     await b.askPaymentInTechnical();
     await assertFits('customer-form-hint');
+    await page.goto(`${b.base}/support/requests/new`);
+    // Sent to Emergency without the checkbox: the question, with the file kept.
+    await page.getByLabel('Аварийная служба', { exact: true }).check();
+    await b.fillEmergency();
+    await page.getByRole('button', { name: 'Создать запрос' }).click();
+    await page.getByRole('button', { name: 'Да, это авария — отправить' }).waitFor();
+    await assertFits('customer-emergency-confirm');
     pictureRequest = await submitRequestWithPictures(b, 'Ошибка после обновления');
     await assertFits('customer-request-pictures');
     await page.getByRole('link', { name: 'Открыть фото-экрана.jpg в полном размере' }).click();

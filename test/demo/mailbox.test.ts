@@ -31,7 +31,9 @@ async function createTicket(demo: DemoApp, agent: PanelAgent, ticket: NewTicket)
     .field('subject', ticket.subject)
     .field('serviceId', service ? String(service.id) : '')
     .field('departmentId', await departmentId(demo, ticket.department))
-    .field('message', ticket.message);
+    .field('message', ticket.message)
+    // The customer's "yes, this is an emergency" (only urgent departments ask for it).
+    .field('emergencyConfirmed', '1');
   for (const [content, name] of ticket.files ?? []) req = req.attach('files', content, name);
   const res = await req;
   const number = /\/(\d+)\?created=1$/.exec(String(res.headers.location))?.[1];

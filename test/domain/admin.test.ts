@@ -23,6 +23,7 @@ const form = (code: string): DepartmentInput => ({
   onCall: '',
   mailLocale: '',
   order: '5',
+  responseMinutes: '',
   urgent: false,
   active: true,
 });

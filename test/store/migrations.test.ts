@@ -57,6 +57,7 @@ forEachDatabase('migrations', (db) => {
     t.outbox,
     t.inboundMail,
     t.ratings,
+    t.pendingUploads,
   ];
   /** customer_gates, job_leases and mailbox_positions have their primary key alone. */
   const tables = [...indexed, t.customerGates, t.jobLeases, t.mailboxPositions];
@@ -96,6 +97,7 @@ forEachDatabase('migrations', (db) => {
         '010_job_leases.js',
         '011_inbound_mail.js',
         '012_mailbox_positions.js',
+        '013_pending_uploads.js',
         '014_ratings.js',
       ],
     );

@@ -7,6 +7,7 @@ import type { NewOutboxItem, TicketMail } from '../../src/model/mail';
 import type { DepartmentFields } from '../../src/model/store';
 import type { Department, StoredFile } from '../../src/model/types';
 import { customerTickets } from '../../src/domain/customer-tickets';
+import type { PendingChoice } from '../../src/domain/pending-uploads';
 import { staffTickets } from '../../src/domain/staff-tickets';
 import { ratings } from '../../src/domain/ratings';
 import type { HostStaffOf } from '../../src/domain/colleagues';
@@ -36,6 +37,7 @@ function department(code: string, order: number, extra: Partial<DepartmentFields
     onCall: [],
     mailLocale: null,
     urgent: false,
+    responseMinutes: null,
     active: true,
     order,
     ...extra,
@@ -139,11 +141,22 @@ export async function domainWorld(options: { newTicketsPerHour?: number; hostSta
     originals: { of: (ids) => inbound.originalsOf(ids), read: async (m) => originalFiles.get(m.rawKey) ?? null },
   });
 
-  /** Opens a ticket as a customer would; the department by code. */
+  /**
+   * Opens a ticket as a customer would; the department by code. An urgent one is confirmed as an
+   * emergency unless `emergencyConfirmed` says otherwise; `kept` opens it from the form (see pending-uploads.ts).
+   */
   const open = (
     who: HostUser,
     code = 'technical',
-    extra: { subject?: string; message?: string; serviceId?: string; key?: string; files?: StoredFile[] } = {},
+    extra: {
+      subject?: string;
+      message?: string;
+      serviceId?: string;
+      key?: string;
+      files?: StoredFile[];
+      emergencyConfirmed?: boolean;
+      kept?: PendingChoice;
+    } = {},
   ) =>
     customer.create(
       who,
@@ -152,10 +165,12 @@ export async function domainWorld(options: { newTicketsPerHour?: number; hostSta
         message: extra.message ?? 'С 10:00 не отвечает по SSH, ping проходит.',
         serviceId: extra.serviceId ?? '',
         departmentId: String(departments[code]!.id),
+        emergencyConfirmed: extra.emergencyConfirmed ?? true,
       },
       extra.files ?? [],
       'ru',
       extra.key ?? `key-${Math.random()}`,
+      extra.kept,
     );
 
   return {

@@ -44,3 +44,15 @@ export async function staffReplyForm(
     submissionKey: pick(/name="submissionKey" value="([^"]+)"/),
   };
 }
+
+/** What a create form shown again carries: its submission key and the tokens of the files it kept. */
+export function keptFormOf(html: string): { submissionKey: string; pending: string[] } {
+  const submissionKey = /name="submissionKey" value="([^"]+)"/.exec(html)?.[1] ?? '';
+  const pending = [...html.matchAll(/name="pending" value="([^"]+)"/g)].map((m) => m[1] as string);
+  return { submissionKey, pending };
+}
+
+/** Files kept for create forms shown again (pending uploads), of every customer. */
+export function pendingCount(t: TestPlugin): Promise<number> {
+  return rowCount(t, t.tables.pendingUploads);
+}

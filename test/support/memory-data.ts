@@ -1,6 +1,7 @@
 // The rows of the memory store (test/support/memory-store.ts): plain arrays, copied in and out,
 // so a transaction can be rolled back by restoring a copy.
 import type { OutboxItem } from '../../src/model/mail';
+import type { PendingUpload } from '../../src/model/store';
 import type { Attachment, CannedReply, Department, DepartmentMember, Message, Rating, Ticket, TicketEvent } from '../../src/model/types';
 
 type Keyed = { submissionKey: string | null };
@@ -16,6 +17,7 @@ export interface MemoryData {
   canned: CannedReply[];
   gates: string[];
   ratings: Rating[];
+  pendingUploads: PendingUpload[];
   /** The last id given, for every table: ids only grow, as with increments(). */
   lastId: number;
 }
@@ -32,6 +34,7 @@ export function emptyData(): MemoryData {
     canned: [],
     gates: [],
     ratings: [],
+    pendingUploads: [],
     lastId: 0,
   };
 }

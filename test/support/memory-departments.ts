@@ -34,6 +34,7 @@ export function memoryDepartments(data: MemoryData): DepartmentStore {
       if (!found) return;
       Object.assign(found, { emails: [...defaults.emails], onCall: [...defaults.onCall], mailLocale: defaults.locale ?? null });
       if (defaults.urgent !== undefined) found.urgent = defaults.urgent;
+      if (defaults.responseMinutes !== undefined) found.responseMinutes = defaults.responseMinutes;
     },
     async create(code, fields, at) {
       if (data.departments.some((d) => d.code === code)) throw new ConflictError('departmentCode');

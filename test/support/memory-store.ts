@@ -8,6 +8,7 @@ import { memoryDepartments, memoryMembers, memoryCanned } from './memory-departm
 import { memoryEvents, memoryMessages, memoryQueue, memoryTickets } from './memory-tickets';
 import { memoryRatings } from './memory-ratings';
 import { emptyData, type MemoryData } from './memory-data';
+import { memoryPendingUploads } from './memory-pending-uploads';
 
 /** The database "went away": what the knex store's isUnavailable says of a dropped connection. */
 class MemoryOutage extends Error {
@@ -52,6 +53,7 @@ function groupsOver(data: MemoryData): Groups {
         return data.gates.includes(customerId);
       },
     },
+    pendingUploads: memoryPendingUploads(data),
   };
 }
 

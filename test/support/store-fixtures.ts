@@ -14,6 +14,7 @@ export const SALES: DepartmentFields = {
   onCall: [],
   mailLocale: null,
   urgent: false,
+  responseMinutes: null,
   active: true,
   order: 9,
 };

@@ -23,7 +23,9 @@ export async function createTicket(t: TestPlugin, as: TestAgent, ticket: NewTick
     .field('subject', ticket.subject ?? 'Проблема с VPS')
     .field('serviceId', ticket.serviceId ?? '')
     .field('departmentId', await departmentId(t, ticket.department ?? 'technical'))
-    .field('message', ticket.message ?? 'Сервер не отвечает по SSH с 10:00.');
+    .field('message', ticket.message ?? 'Сервер не отвечает по SSH с 10:00.')
+    // The customer's "yes, this is an emergency" (only urgent departments ask for it).
+    .field('emergencyConfirmed', '1');
   for (const [content, name] of ticket.files ?? []) req = req.attach('files', content, name);
   const res = await req;
   const number = /\/(\d{8})\?created=1$/.exec(String(res.headers.location))?.[1];

@@ -197,7 +197,7 @@ forEachDatabase('admin: departments', (db) => {
     assert.equal(row.code, 'technical', 'the code is fixed');
     // Order 5 puts it first on the customer's form.
     const form = await t.as('alice').get('/new');
-    assert.ok(form.text.indexOf('Technical support') < form.text.indexOf('Client relations'));
+    assert.ok(form.text.indexOf('<strong>Technical support</strong>') < form.text.indexOf('<strong>Client relations</strong>'));
   });
 
   it('edits the keywords per language: shown as lines, checked with what was typed kept, saved as groups', async () => {

@@ -37,7 +37,13 @@ forEachDatabase('the hourly limit under concurrent creates', (db) => {
     assert.equal(await rowCount(t, t.tables.tickets), LIMIT);
     assert.equal(await rowCount(t, t.tables.messages), LIMIT);
     assert.equal(await rowCount(t, t.tables.attachments), LIMIT);
-    assert.equal(filesUnder(t.storageDir).length, LIMIT, "refused requests' files are not kept");
+    // Each refused form keeps its file for its next submit; no other file stays.
+    assert.equal(
+      filesUnder(t.storageDir).length,
+      LIMIT + (await rowCount(t, t.tables.pendingUploads)),
+      'only kept files besides the attached ones',
+    );
+    assert.equal(await rowCount(t, t.tables.pendingUploads), answers.length - LIMIT, 'every refused form kept its file');
     for (const res of refused) {
       assert.equal(res.status, 422);
       assert.match(res.text, new RegExp(`Вы достигли лимита новых запросов за час \\(${LIMIT}\\)`));

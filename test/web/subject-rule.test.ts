@@ -2,7 +2,7 @@
 // about a copied subject that lets the customer send it as it is, and advice for the department.
 import assert from 'node:assert/strict';
 import { forEachDatabase } from '../support/databases';
-import { departmentForm, postForm, rowCount } from '../support/forms';
+import { departmentForm, keptFormOf, pendingCount, postForm, rowCount } from '../support/forms';
 import { departmentId } from '../support/tickets';
 import { filesUnder, startPlugin, type TestAgent, type TestPlugin } from '../support/test-host';
 import { png } from '../support/samples';
@@ -15,6 +15,8 @@ interface Sent {
   department?: string;
   confirmed?: boolean;
   files?: Array<[Buffer, string]>;
+  /** The form shown again: its key and kept files go with the next submit, as a browser sends them. */
+  form?: ReturnType<typeof keptFormOf>;
 }
 
 /** The text of an element with this id, if the page has it. */
@@ -47,13 +49,17 @@ forEachDatabase('the subject rule on the create form', (db) => {
       .field('departmentId', department ? await departmentId(t, department) : '')
       .field('message', sent.message);
     if (sent.confirmed) req = req.field('subjectConfirmed', '1');
+    // An emergency is confirmed here: this file is about the subject rule.
+    if (department === 'emergency') req = req.field('emergencyConfirmed', '1');
+    if (sent.form) req = req.field('submissionKey', sent.form.submissionKey);
+    for (const token of sent.form?.pending ?? []) req = req.field('pending', token);
     for (const [content, name] of sent.files ?? []) req = req.attach('files', content, name);
     return req;
   }
 
-  /** The form came back with the typed text kept, and nothing was stored. */
+  /** Tickets, and files on disk that are not kept for a form shown again. */
   async function stored() {
-    return { tickets: await rowCount(t, t.tables.tickets), files: filesUnder(t.storageDir).length };
+    return { tickets: await rowCount(t, t.tables.tickets), files: filesUnder(t.storageDir).length - (await pendingCount(t)) };
   }
 
   async function assertCameBack(res: Awaited<ReturnType<typeof send>>, sent: Sent, before: { tickets: number; files: number }) {
@@ -101,17 +107,26 @@ forEachDatabase('the subject rule on the create form', (db) => {
         assert.match(first.text, /role="alert">Проверьте тему перед отправкой\.</, 'the banner warns rather than calls it an error');
         assert.doesNotMatch(first.text, /Исправьте отмеченные поля|id="subject-error"/, 'nothing is called an error');
         assert.match(textOf(first.text, 'subject-warning') ?? '', /^Тема скопирована из текста сообщения\..*«VPS не отвечает по SSH»/);
-        assert.match(first.text, /aria-describedby="subject-hint subject-warning"/, 'the warning is tied to the subject field');
+        assert.match(
+          first.text,
+          /aria-describedby="subject-hint subject-limit subject-warning"/,
+          'the warning is tied to the subject field',
+        );
         assert.match(first.text, /<button class="btn" type="submit" name="subjectConfirmed" value="1">Отправить как есть<\/button>/);
-        assert.match(first.text, /прикрепите их ещё раз/, 'the page says the files must be attached again');
+        assert.match(first.text, /Убрать «screen\.png»/, 'the file is kept for the form');
 
-        const second = await send(ivan, { ...pair, confirmed: true, files: [[png, 'screen.png']] });
+        const second = await send(ivan, { ...pair, confirmed: true, form: keptFormOf(first.text) });
         assert.equal(second.status, 303, second.text.slice(0, 300));
         assert.equal(await rowCount(t, t.tables.tickets), before.tickets + 1);
         const number = /\/(\d{8})\?created=1$/.exec(String(second.headers.location))?.[1];
         const ticket = await t.knex(t.tables.tickets).where('number', number).first('id', 'subject');
         assert.equal(ticket?.subject, pair.subject);
-        assert.equal((await t.knex(t.tables.attachments).where('ticket_id', ticket.id)).length, 1, 'the file sent the second time is kept');
+        assert.equal(
+          (await t.knex(t.tables.attachments).where('ticket_id', ticket.id)).length,
+          1,
+          'the file kept from the first try is attached',
+        );
+        assert.equal(await pendingCount(t), 0, 'and no longer waits');
       });
     }
 

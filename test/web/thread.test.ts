@@ -126,7 +126,8 @@ forEachDatabase('the ticket list', (db) => {
     assert.equal(res.status, 200);
     assert.match(res.text, /You have no requests yet/);
     assert.match(res.text, /href="\/support\/requests\/new"/);
-    assert.match(res.text, /Contact us/);
+    assert.match(res.text, /Where to ask/);
+    assert.match(res.text, /For any question — choosing a service, paying, your account or your services — create a request/);
   });
 
   it('pages newest activity first, with no duplicates or gaps', async () => {
@@ -155,7 +156,10 @@ forEachDatabase('the ticket list', (db) => {
       const res = await other.as('ivan').get('/');
       assert.match(res.text, /href="https:\/\/vk.com\/example"/);
       assert.match(res.text, /href="https:\/\/example.ru\/chat"/);
-      assert.match(res.text, /Для консультаций/);
+      // As the how-to page has it: the consultants for a quick question, a request for the account and its services.
+      assert.match(res.text, /Быстрый вопрос о выборе услуги или оплате можно задать консультантам/);
+      assert.match(res.text, /Всё, что касается вашего аккаунта и ваших услуг, — это запрос/);
+      assert.doesNotMatch(res.text, /технических вопросов/, 'requests are not only for technical questions');
     } finally {
       await other.close();
     }

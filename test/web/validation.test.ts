@@ -1,10 +1,12 @@
 // Every rule of the create form: the form comes back with what was typed, the error next to its
-// field, in the customer's language, and nothing stays in the database or on disk.
+// field, in the customer's language, and no ticket is stored; the valid files wait for the form's
+// next submit as pending uploads, and nothing else stays on disk.
 import assert from 'node:assert/strict';
 import { forEachDatabase } from '../support/databases';
 import { filesUnder, startPlugin, TestClock, type TestAgent, type TestPlugin } from '../support/test-host';
 import { DEPARTMENTS_KEPT_MS } from '../../src/store/department-cache';
 import { exe, gz, pdf, png } from '../support/samples';
+import { pendingCount } from '../support/forms';
 
 interface Attempt {
   fields?: Record<string, string>;
@@ -43,8 +45,10 @@ forEachDatabase('create form validation', (db) => {
     return req;
   }
 
-  async function assertRefused(attempt: Attempt, field: string, message: RegExp): Promise<string> {
+  /** Refused next to `field`, no ticket stored, `kept` of its files kept for the form and no other file on disk. */
+  async function assertRefused(attempt: Attempt, field: string, message: RegExp, kept = 0): Promise<string> {
     const before = await t.knex(t.tables.tickets).count({ n: '*' });
+    const pendingBefore = await pendingCount(t);
     const res = await send(attempt);
     assert.equal(res.status, 422, `refused with 422, got ${res.status}: ${res.text.slice(0, 300)}`);
     const error = new RegExp(`id="${field}-error" role="alert">([^<]*)<`).exec(res.text);
@@ -52,13 +56,20 @@ forEachDatabase('create form validation', (db) => {
     assert.match(error[1] as string, message);
     const after = await t.knex(t.tables.tickets).count({ n: '*' });
     assert.equal(Number(after[0]?.n), Number(before[0]?.n), 'no ticket was created');
-    assert.equal(filesUnder(t.storageDir).length, 0, 'no file stays on disk');
+    const pending = await pendingCount(t);
+    assert.equal(pending - pendingBefore, kept, 'the valid files are kept for the form');
+    assert.equal(filesUnder(t.storageDir).length, pending, 'no other file stays on disk');
     return res.text;
   }
 
   it('requires a subject', () => assertRefused({ fields: { subject: '   ' } }, 'subject', /Укажите тему/));
 
-  it('limits the subject to 120 characters', () => assertRefused({ fields: { subject: 'Я'.repeat(121) } }, 'subject', /не длиннее 120/));
+  it('limits the subject to 120 characters, keeping the longer subject as typed (the field does not cut it)', async () => {
+    const long = `${'Я'.repeat(118)} конец`;
+    const html = await assertRefused({ fields: { subject: long } }, 'subject', /не длиннее 120/);
+    assert.match(html, new RegExp(`id="subject" name="subject" type="text" required value="${long}"`), 'kept whole, with no maxlength');
+    assert.match(html, /id="subject-limit"[^>]*>Не длиннее 120 символов\.</, 'the limit is said under the field');
+  });
 
   it('refuses a subject equal to the message', () =>
     assertRefused(
@@ -122,7 +133,8 @@ forEachDatabase('create form validation', (db) => {
         ],
       },
       'files',
-      /«photo\.png»/,
+      /«photo\.png».*Можно прикрепить: PNG, JPEG.*PDF.*не больше 0.05 МБ.*не больше 2\.$/,
+      1,
     ));
 
   it('refuses an empty file', () => assertRefused({ files: [[Buffer.alloc(0), 'empty.txt']] }, 'files', /пустой/));
@@ -143,16 +155,22 @@ forEachDatabase('create form validation', (db) => {
   it('refuses a file over the size limit, while streaming', () =>
     assertRefused({ files: [[Buffer.concat([png, Buffer.alloc(60 * 1024)]), 'big.png']] }, 'files', /не больше 0.05 МБ/));
 
-  it('keeps everything typed, says files must be attached again', async () => {
+  it('keeps everything typed, and the files', async () => {
     const html = await assertRefused(
       { fields: { subject: 'Тема <b>жирная</b>', serviceId: 'svc-102', departmentId: technical, message: '' }, files: [[png, 'a.png']] },
       'message',
       /Напишите сообщение/,
+      1,
     );
     assert.match(html, /value="Тема &lt;b&gt;жирная&lt;\/b&gt;"/, 'subject kept, escaped');
     assert.match(html, /<option value="svc-102" selected>/, 'service kept');
     assert.match(html, new RegExp(`value="${technical}" checked`), 'department kept');
-    assert.match(html, /прикрепите их ещё раз/, 'the page says files are not kept');
+    assert.match(
+      html,
+      /name="removePending" value="[^"]+">\s*<label[^>]*>Убрать «a\.png»<\/label>/,
+      'the kept file is shown, with a remove box',
+    );
+    assert.doesNotMatch(html, /прикрепите их ещё раз/, 'nothing to attach again');
   });
 
   it('keeps the typed fields when a file breaks the size limit', async () => {
@@ -164,6 +182,7 @@ forEachDatabase('create form validation', (db) => {
       'files',
       /0.05 МБ/,
     );
+    assert.match(html, /прикрепите их ещё раз/, 'a file refused while streaming must be attached again');
     assert.match(html, /value="Логи сервера"/);
     assert.match(html, />Прикладываю логи за сутки.<\/textarea>/);
   });
@@ -204,7 +223,8 @@ forEachDatabase('the hourly limit on new requests', (db) => {
     assert.match(refused.text, /value="Третий &lt;i&gt;подряд&lt;\/i&gt;"/);
     assert.match(refused.text, />Сайт не открывается с утра.<\/textarea>/);
     assert.equal(Number((await t.knex(t.tables.tickets).count({ n: '*' }))[0]?.n), 2);
-    assert.equal(filesUnder(t.storageDir).length, 2, "the refused request's file is not kept");
+    assert.equal(filesUnder(t.storageDir).length, 3, "the refused request's file waits for its form");
+    assert.equal(await pendingCount(t), 1);
 
     const alice = t.as('alice');
     assert.equal((await open(alice, await alice.csrf(), 'Another customer')).status, 303, 'another customer has a limit of their own');
