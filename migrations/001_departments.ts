@@ -51,7 +51,8 @@ export const STANDARD_DEPARTMENTS = [
     name_ru: 'Отдел по работе с клиентами',
     name_en: 'Client relations',
     guidance_ru: 'Все вопросы нетехнического характера: оплата и пополнение баланса, покупка услуги, смена тарифа, реферальная программа.',
-    guidance_en: 'Anything non-technical: payments and balance top-ups, buying a service, changing a tariff, the referral programme.',
+    guidance_en:
+      'Anything non-technical: payments and balance top-ups, buying a service, switching to another plan, the referral programme.',
     keywords: {
       ru: [
         group(
@@ -79,7 +80,7 @@ export const STANDARD_DEPARTMENTS = [
     name_ru: 'Технический отдел',
     name_en: 'Technical',
     guidance_ru: 'Работа оборудования и сети, консультации и другие технические вопросы.',
-    guidance_en: 'How the hardware and the network work, consultations and other technical questions.',
+    guidance_en: 'Hardware and network operation, technical consultations and other technical questions.',
     keywords: {
       ru: [
         group('о настройке', 'настро, установ, переустанов, конфиг, перенос, перенест, консультац'),

@@ -6,7 +6,7 @@ import path from 'node:path';
 import ejs from 'ejs';
 import type { Locale } from '../host';
 import { loadCatalog, type Catalog } from '../i18n';
-import { formatSize, formatTime } from '../i18n/format';
+import { formatDuration, formatSize, formatTime } from '../i18n/format';
 import type { MailContent } from '../model/mail';
 
 /** Where the templates and strings are: plain data, so it can cross to the mail thread. */
@@ -54,6 +54,7 @@ export function mailRenderer(options: RenderOptions) {
       t,
       locale,
       size: (bytes: number) => formatSize(bytes, locale),
+      duration: (ms: number) => formatDuration(ms, locale),
       // With the zone's name: mail is read far from the panel, maybe in another zone.
       time: (ms: number) => formatTime(ms, locale, content.timeZone, true),
     };

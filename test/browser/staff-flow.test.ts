@@ -51,7 +51,7 @@ describe('staff answer in a real browser', function () {
     await page.getByRole('button', { name: 'Send the answer' }).click();
     await page.waitForURL(`${base}/support/requests/${number}#reply`);
     assert.ok(await page.getByText(answer).isVisible());
-    assert.ok(await page.getByText('answered the customer').isVisible(), 'the history records the answer');
+    assert.ok(await page.getByText('answer to the customer').isVisible(), 'the history records the answer');
 
     // The customer reads it on their page and in the mailbox.
     await b.signInAs('Войти: Иван Петров');
@@ -103,10 +103,10 @@ describe('staff answer in a real browser', function () {
     const banner = page.locator('[data-transfer-banner]');
     assert.match(
       (await banner.innerText()).replace(/\s+/g, ' '),
-      /Передан в ваш отдел из отдела «Технический отдел»: The customer asks about a refund/,
+      /Запрос передан вам\. Прежний отдел: Технический отдел\. Причина: The customer asks about a refund/,
     );
     const history = (await page.locator('.support-audit').innerText()).replace(/\s+/g, ' ');
-    assert.match(history, /Передан из отдела «Технический отдел» в отдел «Отдел по работе с клиентами»: The customer asks about a refund/);
+    assert.match(history, /Передан: Технический отдел → Отдел по работе с клиентами\. Причина: The customer asks about a refund/);
     assert.match(history, /Статус: новый → отвечен/);
     assert.doesNotMatch(history, /technical|client_relations|answered/, 'no raw codes');
     await assertTwoColumns();

@@ -87,7 +87,7 @@ forEachDatabase('department e-mail', (db) => {
     });
     await sink.waitFor(2);
     const notice = only(sink.to('clients@panel.example'), 'department e-mail');
-    assert.equal(notice.parsed.subject, `[#${number}] Новый запрос в отдел «Отдел по работе с клиентами»: Invoice question`);
+    assert.equal(notice.parsed.subject, `[#${number}] Новый запрос (Отдел по работе с клиентами): Invoice question`);
     assert.match(notice.parsed.text ?? '', /Клиент: Alice Smith <alice@example\.com>/);
     assert.match(notice.parsed.text ?? '', /без конкретной услуги/);
     const confirmation = only(sink.to('alice@example.com'), 'confirmation');
@@ -115,7 +115,7 @@ forEachDatabase('department e-mail', (db) => {
     assert.ok(urgentAt < ordinaryAt, `emergency first: ${order.join(' | ')}`);
 
     const alarm = only(sink.to('duty@panel.example'), 'emergency e-mail');
-    assert.equal(alarm.parsed.subject, `[АВАРИЯ] [#${urgent}] Новый запрос в отдел «Аварийная служба»: Сайт лежит`);
+    assert.equal(alarm.parsed.subject, `[АВАРИЯ] [#${urgent}] Новый запрос (Аварийная служба): Сайт лежит`);
     assert.match(alarm.rawHeaders, /^X-Priority: 1/m);
     assert.match(alarm.rawHeaders, /^Importance: high/m);
     assert.deepEqual(alarm.recipients.sort(), ['+on-call@panel.example', 'chief@panel.example', 'duty@panel.example']);

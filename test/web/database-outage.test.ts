@@ -8,7 +8,7 @@ import { startPlugin, type TestPlugin } from '../support/test-host';
 import { createTicket, departmentId } from '../support/tickets';
 import { TcpProxy } from '../support/tcp-proxy';
 
-const RU = /Раздел обращений временно недоступен[\s\S]*Попробуйте ещё раз через минуту/;
+const RU = /Запросы временно недоступны[\s\S]*Попробуйте ещё раз через минуту/;
 const EN = /Support requests are briefly unavailable[\s\S]*Please try again in a minute/;
 
 function assertUnavailable(res: Response, language: RegExp, typed: string[] = []): void {

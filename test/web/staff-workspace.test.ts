@@ -65,14 +65,14 @@ forEachDatabase('staff workspace', (db) => {
     const asAdmin = await t.as('admin').get(`/${number}`);
     assert.match(
       asAdmin.text,
-      /Transferred from Technical to Client relations<\/strong>: Клиент просит вернуть &lt;деньги&gt; &amp; закрыть счёт/,
+      /Transferred from Technical to Client relations<\/strong>\. Reason: Клиент просит вернуть &lt;деньги&gt; &amp; закрыть счёт/,
     );
     assert.equal(await t.plugin.menuBadge(users.olga!), 1);
 
     const page = await t.as('olga').get(`/${number}`);
     assert.match(
       page.text,
-      /<div class="notice notice-transfer is-new" data-transfer-banner>\s*<p><strong>Передан в ваш отдел из отдела «Технический отдел»<\/strong>: Клиент просит вернуть &lt;деньги&gt; &amp; закрыть счёт<\/p>/,
+      /<div class="notice notice-transfer is-new" data-transfer-banner>\s*<p><strong>Запрос передан вам\. Прежний отдел: Технический отдел<\/strong>\. Причина: Клиент просит вернуть &lt;деньги&gt; &amp; закрыть счёт<\/p>/,
     );
     assert.equal(await t.plugin.menuBadge(users.olga!), null, 'opened by the department: no longer counted');
     assert.doesNotMatch((await t.as('olga').get('/')).text, /data-transfer-unseen/);
@@ -104,7 +104,7 @@ forEachDatabase('staff workspace', (db) => {
       'Tech Sergey: Ответственный: никто → Tech Sergey',
       'Tech Sergey: Статус: новый → закрыт',
       'Tech Sergey: Статус: закрыт → ждёт нашего ответа',
-      'Tech Sergey: Передан из отдела «Технический отдел» в отдел «Отдел по работе с клиентами»: Вопрос об оплате',
+      'Tech Sergey: Передан: Технический отдел → Отдел по работе с клиентами. Причина: Вопрос об оплате',
       'Tech Sergey: Ответственный: Tech Sergey → никто',
     ]);
     const en = await t.as('admin').get(`/${number}`);
@@ -113,7 +113,7 @@ forEachDatabase('staff workspace', (db) => {
       'Tech Sergey: Assignee: nobody → Tech Sergey',
       'Tech Sergey: Status: new → closed',
       'Tech Sergey: Status: closed → awaiting our reply',
-      'Tech Sergey: Transferred from Technical to Client relations: Вопрос об оплате',
+      'Tech Sergey: Transferred from Technical to Client relations. Reason: Вопрос об оплате',
       'Tech Sergey: Assignee: Tech Sergey → nobody',
     ]);
     for (const html of [ru.text, en.text]) {

@@ -196,7 +196,7 @@ forEachDatabase('staff work', (db) => {
     const ru = sink.to('ivan@example.ru');
     assert.equal(ru.length, 1, 'one e-mail for one close');
     assert.equal(ru[0]!.parsed.subject, `[#${number}] Ваш запрос закрыт: Не отвечает SSH`);
-    assert.match(ru[0]!.parsed.text ?? '', /Мы закрыли ваш запрос #\d{8} «Не отвечает SSH», так как считаем вопрос решённым\./);
+    assert.match(ru[0]!.parsed.text ?? '', /Мы закрыли ваш запрос №\d{8} «Не отвечает SSH»: по нашим сведениям, вопрос решён\./);
     assert.ok((ru[0]!.parsed.text ?? '').includes(`https://panel.example/support/requests/${number}`));
     assert.equal(ru[0]!.parsed.inReplyTo, threadOf(number));
     const en = sink.to('alice@example.com')[0]!.parsed;
