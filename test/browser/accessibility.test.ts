@@ -155,6 +155,7 @@ describe('accessibility of the plugin pages (axe-core, WCAG 2.1 AA)', function (
       [],
       `the staff request page:\n${describeViolations(found)}`,
     );
+    const staffRequest = page.url();
     assert.ok(pictureRequest, 'the customer test made a request with pictures');
     await check(`/support/requests/${pictureRequest}`, 'the staff request page with pictures');
     await page.getByRole('link', { name: 'Open screenshot.png full size' }).click();
@@ -165,6 +166,7 @@ describe('accessibility of the plugin pages (axe-core, WCAG 2.1 AA)', function (
       [],
       `a picture full size (staff):\n${describeViolations(full)}`,
     );
+    await page.goto(staffRequest);
     await walkStaffRequestStates(b, async (state) => {
       const seen = await violations(page);
       assert.deepEqual(
