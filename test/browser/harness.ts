@@ -11,6 +11,8 @@ import { memoryLogger } from '../demo/panel-session';
 import { png } from '../support/samples';
 
 const SCREENSHOTS = path.resolve(__dirname, '..', '..', '..', 'test-output', 'screenshots');
+/** The README's pictures: taken by these tests, so they show the pages as they are. */
+const PICTURES = path.resolve(__dirname, '..', '..', '..', 'docs', 'pictures');
 
 /** Debian's chromium package; CI installs it (.ci/run). Never a downloaded browser build. */
 function chromiumPath(): string {
@@ -27,6 +29,8 @@ export interface BrowserDemo {
   page: Page;
   /** Saves a full-page screenshot as test-output/screenshots/<name>.png. */
   shot(name: string): Promise<void>;
+  /** Saves a full-page screenshot as docs/pictures/<name>.png, one of the README's pictures. */
+  picture(name: string): Promise<void>;
   /** Signs out (if signed in) and signs in with the button of this account. */
   signInAs(account: RegExp | string): Promise<void>;
   /** On the (Russian) create form: fills subject and message for Technical and sends it. */
@@ -71,6 +75,10 @@ export async function startBrowserDemo(): Promise<BrowserDemo> {
       close,
       async shot(name) {
         await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+      },
+      async picture(name) {
+        fs.mkdirSync(PICTURES, { recursive: true });
+        await page.screenshot({ path: path.join(PICTURES, `${name}.png`), fullPage: true });
       },
       async fillEmergency() {
         await page.getByLabel('Тема').fill('Сервер недоступен');

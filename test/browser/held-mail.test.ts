@@ -82,10 +82,12 @@ describe('held mail in a real browser', function () {
         const reason = lang === 'ru' ? 'Отправитель не является клиентом панели' : 'The sender is not a customer of the panel';
         assert.ok(await page.getByText(reason).isVisible(), `${lang} ${width}: the reason in words`);
         await assertFits(`held-list-${lang}-${width}`);
+        if (lang === 'ru' && width === 'desktop') await b.picture('admin-held-mail');
         await page.getByRole('link', { name: /Хотим перенести сайт/ }).click();
         await page.waitForURL(/\/admin\/held-mail\/\d+$/);
         assert.ok(await page.getByText('техническое-задание-на-перенос-сайта-версия-2.pdf').isVisible());
         await assertFits(`held-message-${lang}-${width}`);
+        if (lang === 'en' && width === 'desktop') await b.picture('admin-held-message');
       }
     }
   });

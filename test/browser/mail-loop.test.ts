@@ -124,6 +124,7 @@ describe('mail loop: a request answered and followed up by e-mail, in a real bro
     assert.match(draft, /\n-- \nТехнический отдел\n/, 'signed by the department');
     assert.ok(draft.includes(`> ${question}`), 'the customer’s message is quoted');
     await shoot('2-reply-form');
+    await b.picture('demo-mailbox-reply');
 
     await replyWith(answerLine);
     assert.deepEqual(await confirmed(), [
@@ -202,6 +203,7 @@ describe('mail loop: a request answered and followed up by e-mail, in a real bro
     assert.ok(shown.includes(followUpLine), `the customer’s own line is in the thread: ${shown}`);
     assert.ok(!shown.includes(answerLine), `the quoted answer is cut off: ${shown}`);
     await shoot('7-staff-ticket');
+    await b.picture('staff-ticket-email');
 
     await page.goto(`${base}/mailbox`);
     await untilListed(mailboxRow('tech@panel.example', `[#${number}] Клиент ответил: ${subject}`), 'the follow-up e-mail to Technical');
