@@ -2,7 +2,7 @@
 // ever reaches that customer's tickets; anything else is NotFound, as if it did not exist.
 import type { HostService, HostUser, Locale } from '../host';
 import type { TicketMail } from '../model/mail';
-import type { NewTicketEvent, Store } from '../model/store';
+import type { CustomerListFilter, NewTicketEvent, Store } from '../model/store';
 import type { Attachment, Clock, Department, Message, Page, StoredFile, Ticket } from '../model/types';
 import { ConflictError, NotFoundError, ValidationError, type Problem } from '../model/errors';
 import { checkFiles, checkMessage, checkNewTicket, type NewTicketInput, type UploadRules } from './ticket-rules';
@@ -39,6 +39,8 @@ export interface TicketView {
 }
 
 const CUSTOMER_PAGE_SIZE = 20;
+/** The menu badge counts this far, as the staff badge does; a host shows it as "99+" or the like. */
+const BADGE_CAP = 100;
 
 /** An audit-trail entry of what the customer did to their ticket, for staff History. */
 function customerEntry(customer: HostUser, ticket: Ticket, action: 'customerClose' | 'customerReopen', at: number): NewTicketEvent {
@@ -88,8 +90,13 @@ export function customerTickets(deps: CustomerTicketDeps) {
   }
 
   return {
-    list(customer: HostUser, cursor: string | null): Promise<Page<Ticket>> {
-      return store.tickets.listForCustomer(customer.id, cursor, CUSTOMER_PAGE_SIZE);
+    list(customer: HostUser, filter: CustomerListFilter, cursor: string | null): Promise<Page<Ticket>> {
+      return store.tickets.listForCustomer(customer.id, filter, cursor, CUSTOMER_PAGE_SIZE);
+    },
+
+    /** Requests with a staff answer the customer has not seen yet, for the menu badge; BADGE_CAP means "that many or more". */
+    unseenAnswers(customer: HostUser): Promise<number> {
+      return store.tickets.countUnseenAnswers(customer.id, BADGE_CAP);
     },
 
     formChoices,
@@ -141,6 +148,8 @@ export function customerTickets(deps: CustomerTicketDeps) {
             assigneeName: null,
             serviceKind: service?.kind ?? null,
             lastCustomerAt: at,
+            // The customer's own words: nothing to see yet.
+            customerSeenAt: at,
           };
           // null when the customer has no gate row yet (their first request): made once, then tried again.
           const createUnderGate = () =>
@@ -189,8 +198,11 @@ export function customerTickets(deps: CustomerTicketDeps) {
       });
     },
 
+    /** The request's page; showing it to the customer counts as seeing its answers so far. */
     async view(customer: HostUser, number: string): Promise<TicketView> {
       const ticket = await ownTicket(customer, number);
+      // One UPDATE only while an answer is unseen; an answer newer than the ticket read here stays unseen.
+      const seen = ticket.customerSeenAt === null ? store.tickets.markSeen(ticket.id, now(), ticket.lastReplyAt) : undefined;
       const [department, messages, events, departments] = await Promise.all([
         store.departments.find(ticket.departmentId),
         store.messages.thread(ticket.id, 'customer'),
@@ -203,6 +215,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
         const to = e.action === 'department' && e.detail.to ? names.get(e.detail.to) : undefined;
         return to ? [{ createdAt: e.createdAt, to }] : [];
       });
+      await seen;
       return { ticket, department, messages, transfers };
     },
 
@@ -244,6 +257,8 @@ export function customerTickets(deps: CustomerTicketDeps) {
               updatedAt: at,
               closedAt: null,
               lastCustomerAt: at,
+              // Writing in the request, the customer has seen what it says (by e-mail too).
+              ...(current.customerSeenAt === null ? { customerSeenAt: at } : {}),
             });
             if (current.status === 'closed') await tx.events.record([customerEntry(customer, current, 'customerReopen', at)]);
             const department = await tx.departments.find(ticket.departmentId);

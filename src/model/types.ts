@@ -78,6 +78,12 @@ export interface Ticket {
   serviceKind: string | null;
   /** When the customer last wrote: the queue's waiting clock. */
   lastCustomerAt: number;
+  /**
+   * When the customer last saw the request with its latest staff answer (opened its page, or
+   * wrote in it); null while a staff answer waits unseen: the list shows it bold and the menu
+   * badge counts it.
+   */
+  customerSeenAt: number | null;
 }
 
 /** The queue's order: smaller first. */

@@ -1,9 +1,10 @@
-// The customer's Support → Requests: list, create, thread, reply, close (after a confirmation), download.
+// The customer's Support → Requests: list (web/customer-list.ts), create, thread, reply, close (after a confirmation), download.
 // Every handler works for the signed-in customer only; the domain answers NotFound otherwise.
 import { Router, type Request, type Response } from 'express';
 import type { Settings } from '../model/settings';
 import type { CustomerTickets } from '../domain/customer-tickets';
 import type { Problem } from '../model/errors';
+import type { Clock } from '../model/types';
 import type { HostUser } from '../host';
 import type { FileStorage } from '../files/storage';
 import { contextOf } from './context';
@@ -11,10 +12,11 @@ import type { CsrfProtection } from './csrf';
 import { localizeProblems, type Renderer } from './render';
 import { fileRulesOf, fileUploads, uploadsOf } from './uploads';
 import { sendAttachment } from './downloads';
-import { formField, queryText } from './text-input';
+import { formField } from './text-input';
 import { pathId, ticketNumberOf } from './ids';
 import { newSubmissionKey, orShowAgain, submissionKeyOf } from './forms';
 import { ticketPage } from './ticket-page';
+import { customerList } from './customer-list';
 
 interface Deps {
   tickets: CustomerTickets;
@@ -22,9 +24,10 @@ interface Deps {
   settings: Settings;
   render: Renderer;
   csrf: CsrfProtection;
+  now: Clock;
 }
 
-export function customerRoutes({ tickets, storage, settings, render, csrf }: Deps): Router {
+export function customerRoutes({ tickets, storage, settings, render, csrf, now }: Deps): Router {
   const router = Router();
   const uploads = fileUploads(storage, settings.uploads);
   const customer = (res: Response) => contextOf(res).user as HostUser;
@@ -85,17 +88,7 @@ export function customerRoutes({ tickets, storage, settings, render, csrf }: Dep
     );
   }
 
-  router.get('/', async (req, res) => {
-    const cursor = queryText(req, 'after') || null;
-    const [page, departments] = await Promise.all([tickets.list(customer(res), cursor), tickets.allDepartments()]);
-    await render.page(req, res, 'customer/list', contextOf(res).t('list.title'), {
-      tickets: page.items,
-      next: page.next,
-      isFirstPage: cursor === null,
-      departments: new Map(departments.map((d) => [d.id, d])),
-      contacts: settings.contacts,
-    });
-  });
+  router.get('/', customerList({ tickets, settings, render, now }));
 
   router.get('/new', (req, res) => showForm(req, res, { subject: '', serviceId: '', departmentId: '', message: '' }));
 

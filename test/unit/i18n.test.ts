@@ -138,6 +138,10 @@ describe('locale files', () => {
       'priority.': PRIORITIES,
       'staff.event.': Object.keys(actions),
       'staff.statusFilter.': [...Object.keys(statuses), 'open', 'all'],
+      'list.statusFilter.': ['all', 'open', 'closed'],
+      // With no search, "all" is the whole list: the page says there are no requests at all instead.
+      'list.noMatch.': ['open', 'closed'],
+      'list.noMatch.search.': ['all', 'open', 'closed'],
       'admin.language.': ['ru', 'en', 'any', 'default'],
       'admin.mail.source.': Object.keys(sources),
       'admin.held.why.': Object.keys(heldReasons),
