@@ -1,4 +1,5 @@
-// Creating tickets through HTTP the way a customer's browser does.
+// Creating tickets and answering them through HTTP the way a customer's and a staff member's browser do.
+import assert from 'node:assert/strict';
 import type { TestAgent, TestPlugin } from './test-host';
 
 export interface NewTicket {
@@ -28,4 +29,29 @@ export async function createTicket(t: TestPlugin, as: TestAgent, ticket: NewTick
   const number = /\/(\d{8})\?created=1$/.exec(String(res.headers.location))?.[1];
   if (res.status !== 303 || !number) throw new Error(`ticket not created: ${res.status} ${res.text.slice(0, 500)}`);
   return number;
+}
+
+/** The hidden fields of the staff reply form, as the browser would send them back. */
+export async function replyForm(agent: TestAgent, number: string): Promise<{ token: string; lastSeenId: string; submissionKey: string }> {
+  const page = await agent.get(`/${number}`);
+  assert.equal(page.status, 200, page.text.slice(0, 300));
+  const pick = (re: RegExp) => (re.exec(page.text)?.[1] ?? '').replace(/&#34;|&quot;/g, '"');
+  return {
+    token: decodeURIComponent(pick(/reply\?_csrf=([^"&]+)/)),
+    lastSeenId: pick(/name="lastSeenId" value="(\d+)"/),
+    submissionKey: pick(/name="submissionKey" value="([^"]+)"/),
+  };
+}
+
+/** A staff answer (or, with `note`, an internal note) sent from the request's page; fails loudly if it was not taken. */
+export async function staffAnswer(agent: TestAgent, number: string, text: string, note = false): Promise<void> {
+  const form = await replyForm(agent, number);
+  const res = note
+    ? await agent.post(`/${number}/note?_csrf=${encodeURIComponent(form.token)}`).field('note', text)
+    : await agent
+        .post(`/${number}/reply?_csrf=${encodeURIComponent(form.token)}`)
+        .field('lastSeenId', form.lastSeenId)
+        .field('submissionKey', form.submissionKey)
+        .field('message', text);
+  assert.equal(res.status, 303, res.text?.slice(0, 300));
 }

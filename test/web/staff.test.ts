@@ -3,8 +3,8 @@
 // who has no business with a ticket.
 import assert from 'node:assert/strict';
 import { forEachDatabase } from '../support/databases';
-import { startPlugin, TestClock, type TestAgent, type TestPlugin } from '../support/test-host';
-import { createTicket, departmentId } from '../support/tickets';
+import { startPlugin, TestClock, type TestPlugin } from '../support/test-host';
+import { createTicket, departmentId, replyForm } from '../support/tickets';
 import { log } from '../support/samples';
 import { SmtpSink, waitUntil } from '../support/smtp-sink';
 import { waitForIdleOutbox } from '../support/outbox';
@@ -14,18 +14,6 @@ const departments = {
   technical: { emails: ['tech@panel.example'] },
   emergency: { emails: ['duty@panel.example'] },
 };
-
-/** The hidden fields of the staff reply form, as the browser would send them back. */
-async function replyForm(agent: TestAgent, number: string): Promise<{ token: string; lastSeenId: string; submissionKey: string }> {
-  const page = await agent.get(`/${number}`);
-  assert.equal(page.status, 200, page.text.slice(0, 300));
-  const pick = (re: RegExp) => (re.exec(page.text)?.[1] ?? '').replace(/&#34;|&quot;/g, '"');
-  return {
-    token: decodeURIComponent(pick(/reply\?_csrf=([^"&]+)/)),
-    lastSeenId: pick(/name="lastSeenId" value="(\d+)"/),
-    submissionKey: pick(/name="submissionKey" value="([^"]+)"/),
-  };
-}
 
 function queueNumbers(html: string): string[] {
   return [...html.matchAll(/<td[^>]*><a href="[^"]*\/(\d{8})">#/g)].map((m) => m[1] as string);
