@@ -40,6 +40,11 @@ describe('the plugin pages on a phone (320 px, no sideways scrolling)', function
     await assertFits('customer-request');
     await assertFits('customer-list', '/support/requests');
     await assertFits('customer-form', '/support/requests/new');
+    await assertFits('customer-list-filtered', `/support/requests/?q=${encodeURIComponent('сайт')}&status=open`);
+    await assertFits(
+      'customer-list-no-match',
+      `/support/requests/?q=${encodeURIComponent('очень-длинное-слово-без-пробелов-которое-не-найдётся')}&status=closed`,
+    );
   });
 
   it('fits the staff and admin pages', async () => {
@@ -48,6 +53,13 @@ describe('the plugin pages on a phone (320 px, no sideways scrolling)', function
     await assertFits('staff-queue', '/support/requests');
     await page.getByRole('link', { name: 'Не открывается сайт' }).click();
     await assertFits('staff-request');
+    // An answer, so the customer's list has a bold row with its last reply, on a phone too.
+    await page.getByLabel('Answer', { exact: true }).fill('Restarted nginx, please check.');
+    await page.getByRole('button', { name: 'Send the answer' }).click();
+    await page.waitForURL(/#reply$/);
+    await b.signInAs('Войти: Иван Петров');
+    await assertFits('customer-list-unseen', '/support/requests');
+    assert.equal(await page.locator('tr.support-unseen').count(), 1);
     await b.signInAs(/Администратор/);
     await assertFits('admin-departments', '/support/requests/admin/departments');
     await assertFits('admin-department-form', '/support/requests/admin/departments/new');
