@@ -201,13 +201,13 @@ export function customerTickets(deps: CustomerTicketDeps) {
     /** The request's page; showing it to the customer counts as seeing its answers so far. */
     async view(customer: HostUser, number: string): Promise<TicketView> {
       const ticket = await ownTicket(customer, number);
-      // One UPDATE only while an answer is unseen; an answer newer than the ticket read here stays unseen.
-      const seen = ticket.customerSeenAt === null ? store.tickets.markSeen(ticket.id, now(), ticket.lastReplyAt) : undefined;
       const [department, messages, events, departments] = await Promise.all([
         store.departments.find(ticket.departmentId),
         store.messages.thread(ticket.id, 'customer'),
         store.events.forTicket(ticket.id),
         store.departments.list({ activeOnly: false }),
+        // One UPDATE only while an answer is unseen; an answer newer than the ticket read here stays unseen.
+        ticket.customerSeenAt === null ? store.tickets.markSeen(ticket.id, now(), ticket.lastReplyAt) : null,
       ]);
       const names = new Map(departments.map((d) => [d.code, d.name]));
       // Only the target department is taken from the audit entry: its reason is internal.
@@ -215,7 +215,6 @@ export function customerTickets(deps: CustomerTicketDeps) {
         const to = e.action === 'department' && e.detail.to ? names.get(e.detail.to) : undefined;
         return to ? [{ createdAt: e.createdAt, to }] : [];
       });
-      await seen;
       return { ticket, department, messages, transfers };
     },
 
