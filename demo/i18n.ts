@@ -36,6 +36,8 @@ export function pickLocale(...candidates: Array<string | undefined>): Locale {
 export interface Strings {
   menu: string;
   waitingBadge: string;
+  /** A customer's badge: their requests with an answer they have not read. */
+  answersBadge: string;
   billingSection: string;
   services: string;
   language: string;
@@ -113,6 +115,7 @@ export const strings: Record<Locale, Strings> = {
   ru: {
     menu: 'Меню',
     waitingBadge: 'Запросы, ждущие ответа',
+    answersBadge: 'Запросы с новым ответом',
     billingSection: 'Биллинг',
     services: 'Услуги',
     language: 'Язык',
@@ -211,6 +214,7 @@ export const strings: Record<Locale, Strings> = {
   en: {
     menu: 'Menu',
     waitingBadge: 'Requests waiting for an answer',
+    answersBadge: 'Requests with a new answer',
     billingSection: 'Billing',
     services: 'Services',
     language: 'Language',

@@ -45,11 +45,18 @@ export async function up(knex: Knex, t: MigrationTables): Promise<void> {
     // 1 from a transfer until someone of the receiving department opens the ticket: the menu
     // badge counts it then even when it is not waiting for an answer.
     table.smallint('transfer_unseen').notNullable().defaultTo(0);
+    // When the customer last saw the request with its latest staff answer; null while a staff
+    // answer (never an internal note) waits unseen, so the menu badge counts an index range.
+    table.bigInteger('customer_seen_at').nullable();
 
     table.unique(['number'], { indexName: t.key('tk_number_uq') });
     table.unique(['customer_id', 'submission_key'], { indexName: t.key('tk_sub_uq') });
     // A customer's own list, newest activity first.
     table.index(['customer_id', 'updated_at', 'id'], t.key('tk_cust_upd'));
+    // ...and only the open (or only the closed) ones, for the list's filter.
+    table.index(['customer_id', 'is_open', 'updated_at', 'id'], t.key('tk_cust_open'));
+    // The customer's menu badge: their requests with an unseen answer (customer_seen_at null).
+    table.index(['customer_id', 'customer_seen_at'], t.key('tk_cust_seen'));
     // The staff queue's order (priority, then the longest-waiting customer), one index for a
     // department's queue and one for everything, so keyset pages never sort the whole table...
     table.index(['department_id', 'is_open', 'priority_rank', 'last_customer_at', 'id'], t.key('tk_q_dep'));

@@ -142,9 +142,11 @@ export interface ActivatedPlugin {
   /** Menu entries to add to the host's left menu. */
   menu: MenuEntry[];
   /**
-   * Since 1.1: a number to show next to the menu entry for this user (requests waiting for an
-   * answer in a staff member's departments, and those transferred there that nobody of the
-   * department has opened yet, counted up to 100), or null for none. Hosts without badges ignore it.
+   * Since 1.1: a number to show next to the menu entry for this user, counted up to 100, or null
+   * for none. For staff and admins: requests waiting for an answer in their departments, and those
+   * transferred there that nobody of the department has opened yet. Since 1.3, for a customer
+   * (role client): their requests with a staff answer they have not seen yet (1.1 and 1.2 gave
+   * null). Hosts without badges ignore it.
    */
   menuBadge(user: HostUser): Promise<number | null>;
   /**

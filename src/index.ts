@@ -207,6 +207,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
       settings,
       render,
       csrf,
+      now,
       hintScript: departmentHintScript.url(render.base),
     }),
     staff: staffRoutes({ tickets: staffWork, storage, thumbnails, settings, render, csrf, now, held: incoming.held }),
@@ -239,9 +240,9 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
     menu: manifest.menu.map((entry) => ({ ...entry, path: manifest.mountPath })),
     receiveMail: incoming.receiveMail,
     async menuBadge(user) {
-      if (user.role === 'client') return null;
-      const waiting = await staffWork.waitingCount(user);
-      return waiting > 0 ? waiting : null;
+      // A customer's: requests with an answer they have not seen; staff's: requests waiting for one.
+      const count = user.role === 'client' ? await tickets.unseenAnswers(user) : await staffWork.waitingCount(user);
+      return count > 0 ? count : null;
     },
     async migrate() {
       await migrateLatest(host.knex, migrationsDir, tables);

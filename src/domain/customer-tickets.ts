@@ -2,7 +2,7 @@
 // ever reaches that customer's tickets; anything else is NotFound, as if it did not exist.
 import type { HostService, HostUser, Locale } from '../host';
 import type { TicketMail } from '../model/mail';
-import type { NewTicketEvent, Store } from '../model/store';
+import type { CustomerListFilter, NewTicketEvent, Store } from '../model/store';
 import type { Attachment, Clock, Department, Message, Page, Rating, StoredFile, Ticket } from '../model/types';
 import { ConflictError, NotFoundError, ValidationError, type Problem } from '../model/errors';
 import { checkFiles, checkMessage, checkNewTicket, type NewTicketInput, type UploadRules } from './ticket-rules';
@@ -45,6 +45,8 @@ export interface TicketView {
 }
 
 const CUSTOMER_PAGE_SIZE = 20;
+/** The menu badge counts this far, as the staff badge does; a host shows it as "99+" or the like. */
+const BADGE_CAP = 100;
 
 /** An audit-trail entry of what the customer did to their ticket, for staff History. */
 function customerEntry(customer: HostUser, ticket: Ticket, action: 'customerClose' | 'customerReopen', at: number): NewTicketEvent {
@@ -95,8 +97,13 @@ export function customerTickets(deps: CustomerTicketDeps) {
   }
 
   return {
-    list(customer: HostUser, cursor: string | null): Promise<Page<Ticket>> {
-      return store.tickets.listForCustomer(customer.id, cursor, CUSTOMER_PAGE_SIZE);
+    list(customer: HostUser, filter: CustomerListFilter, cursor: string | null): Promise<Page<Ticket>> {
+      return store.tickets.listForCustomer(customer.id, filter, cursor, CUSTOMER_PAGE_SIZE);
+    },
+
+    /** Requests with a staff answer the customer has not seen yet, for the menu badge; BADGE_CAP means "that many or more". */
+    unseenAnswers(customer: HostUser): Promise<number> {
+      return store.tickets.countUnseenAnswers(customer.id, BADGE_CAP);
     },
 
     formChoices,
@@ -172,6 +179,8 @@ export function customerTickets(deps: CustomerTicketDeps) {
             assigneeName: null,
             serviceKind: service?.kind ?? null,
             lastCustomerAt: at,
+            // The customer's own words: nothing to see yet.
+            customerSeenAt: at,
           };
           // null when the customer has no gate row yet (their first request): made once, then tried again.
           const createUnderGate = () =>
@@ -229,6 +238,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
       return ticket;
     },
 
+    /** The request's page; showing it to the customer counts as seeing its answers so far. */
     async view(customer: HostUser, number: string): Promise<TicketView> {
       const ticket = await ownTicket(customer, number);
       const [department, messages, events, departments, rating] = await Promise.all([
@@ -237,6 +247,8 @@ export function customerTickets(deps: CustomerTicketDeps) {
         store.events.forTicket(ticket.id),
         store.departments.list({ activeOnly: false }),
         store.ratings.find(ticket.id),
+        // One UPDATE only while an answer is unseen; an answer newer than the ticket read here stays unseen.
+        ticket.customerSeenAt === null ? store.tickets.markSeen(ticket.id, now(), ticket.lastReplyAt) : null,
       ]);
       const names = new Map(departments.map((d) => [d.code, d.name]));
       // Only the target department is taken from the audit entry: its reason is internal.
@@ -285,6 +297,8 @@ export function customerTickets(deps: CustomerTicketDeps) {
               updatedAt: at,
               closedAt: null,
               lastCustomerAt: at,
+              // Writing in the request, the customer has seen what it says (by e-mail too).
+              ...(current.customerSeenAt === null ? { customerSeenAt: at } : {}),
             });
             if (current.status === 'closed') await tx.events.record([customerEntry(customer, current, 'customerReopen', at)]);
             const department = await tx.departments.find(ticket.departmentId);

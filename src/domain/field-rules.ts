@@ -34,6 +34,8 @@ export const LIMITS = {
   emailAddress: 254,
   /** The staff queue's search box and service-kind filter. */
   queueSearch: 200,
+  /** The customer's list's search box (a number or words of a subject). */
+  listSearch: 200,
   serviceKind: 32,
 } as const;
 

@@ -81,7 +81,8 @@ export function staffMessages(deps: StaffMessageDeps, access: StaffAccess) {
             const id = await tx.messages.insert({ ...fields, submissionKey: reply.submissionKey });
             const attachments = await tx.messages.attach(ticket.id, id, reply.files, at);
             const status = 'answered' as const;
-            await tx.tickets.update(ticket.id, { status, updatedAt: at, lastReplyAt: at, closedAt: null });
+            // customerSeenAt null: the customer has an answer to see (the list's bold row, the menu badge).
+            await tx.tickets.update(ticket.id, { status, updatedAt: at, lastReplyAt: at, closedAt: null, customerSeenAt: null });
             const events = [auditEntry(user, ticket, 'reply', { message: String(id) }, at)];
             if (ticket.status !== status) events.push(auditEntry(user, ticket, 'status', { from: ticket.status, to: status }, at));
             await tx.events.record(events);

@@ -8,9 +8,10 @@ const sizeUnits: Record<Locale, string[]> = { ru: ['Б', 'КБ', 'МБ'], en: ['
  * Intl formatters are made once per locale and options: building one costs far more than using
  * it, and a queue page formats a few dozen values.
  */
-const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+type Formatter = Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat;
+const formatters = new Map<string, Formatter>();
 
-function formatter<F extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => F): F {
+function formatter<F extends Formatter>(key: string, make: () => F): F {
   let found = formatters.get(key) as F | undefined;
   if (!found) {
     found = make();
@@ -97,4 +98,26 @@ function formatWithin(minutes: number, t: Translate, locale: Locale): string {
 /** "We usually answer within 2 hours.", or null when the department sets no time. */
 export function usualResponse(minutes: number | null, t: Translate, locale: Locale): string | null {
   return minutes === null ? null : t('departments.usually', { time: formatWithin(minutes, t, locale) });
+}
+
+/** Under a minute ago. */
+const justNow: Record<Locale, string> = { ru: 'только что', en: 'just now' };
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+/**
+ * How long ago, as people say it: "только что", "1 минуту / 2 минуты / 5 минут назад",
+ * "3 hours ago" (Intl picks the plural form), counted in whole 24-hour days up to a week; the
+ * date after that. A time in the future (another server's clock) reads as just now.
+ */
+export function formatAgo(ms: number, now: number, locale: Locale): string {
+  const age = now - ms;
+  if (age < MINUTE) return justNow[locale];
+  if (age >= 7 * DAY) {
+    return formatter(`date|${locale}`, () => new Intl.DateTimeFormat(intlLocale[locale], { dateStyle: 'medium' })).format(new Date(ms));
+  }
+  const [value, unit]: [number, Intl.RelativeTimeFormatUnit] =
+    age < HOUR ? [Math.floor(age / MINUTE), 'minute'] : age < DAY ? [Math.floor(age / HOUR), 'hour'] : [Math.floor(age / DAY), 'day'];
+  return formatter(`ago|${locale}`, () => new Intl.RelativeTimeFormat(intlLocale[locale], { numeric: 'always' })).format(-value, unit);
 }

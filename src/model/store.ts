@@ -41,6 +41,7 @@ export type TicketChanges = Partial<
     | 'assigneeName'
     | 'lastCustomerAt'
     | 'transferUnseen'
+    | 'customerSeenAt'
   >
 >;
 
@@ -61,8 +62,24 @@ export interface TicketStore {
   /** Answered tickets whose last staff answer is older than `before`, oldest first. */
   answeredBefore(before: number, limit: number): Promise<Ticket[]>;
   update(id: number, changes: TicketChanges): Promise<void>;
-  /** The customer's tickets, newest activity first, a page at a time. */
-  listForCustomer(customerId: string, cursor: string | null, limit: number): Promise<Page<Ticket>>;
+  /** The customer's tickets that match the filter, newest activity first, a page at a time. */
+  listForCustomer(customerId: string, filter: CustomerListFilter, cursor: string | null, limit: number): Promise<Page<Ticket>>;
+  /** The customer's tickets with a staff answer they have not seen (customerSeenAt null), counted up to `cap`. */
+  countUnseenAnswers(customerId: string, cap: number): Promise<number>;
+  /**
+   * Records that the customer has seen the ticket with its answers up to `answeredUpTo` (the
+   * lastReplyAt they were shown): a no-op when nothing was unseen, or when a newer answer came
+   * meanwhile, which stays unseen.
+   */
+  markSeen(id: number, at: number, answeredUpTo: number | null): Promise<void>;
+}
+
+/** What the customer's list shows: open, closed or all requests, and a search. */
+export interface CustomerListFilter {
+  /** 'open' = anything not closed. */
+  status: 'open' | 'closed' | 'all';
+  /** A request number (with or without #), or words of the subject; '' for everything. */
+  search: string;
 }
 
 export type NewMessage = Omit<Message, 'id' | 'attachments' | 'internal'> & {

@@ -97,6 +97,12 @@ export interface Ticket {
   lastCustomerAt: number;
   /** Transferred here and not yet opened by anyone of this department: the menu badge counts it. */
   transferUnseen: boolean;
+  /**
+   * When the customer last saw the request with its latest staff answer (opened its page, or
+   * wrote in it); null while a staff answer waits unseen: the list shows it bold and the menu
+   * badge counts it.
+   */
+  customerSeenAt: number | null;
 }
 
 /** The queue's order: smaller first. */

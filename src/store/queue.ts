@@ -7,7 +7,7 @@ import type { QueueFilter, QueueStore } from '../model/store';
 import type { TableNames } from './tables';
 import { toTicket, type TicketRow } from './tickets';
 import { CURSOR_LIMITS, decodeCursor, encodeCursor, whereAfter } from './cursor';
-import { foldForSearch } from './search-text';
+import { whereNumberOrSubject } from './search-text';
 
 const ORDER = [
   { column: 'priority_rank', order: 'asc' },
@@ -18,17 +18,11 @@ const ORDER = [
 function applySearch(query: Knex.QueryBuilder, search: string): void {
   const text = search.trim();
   if (!text) return;
-  if (/^#?\d{8}$/.test(text)) {
-    query.where('number', text.replace('#', ''));
-  } else if (text.includes('@')) {
+  if (text.includes('@')) {
     // Exact, so the e-mail index serves it; panels keep addresses as typed or lower-cased.
     query.whereIn('customer_email', [...new Set([text, text.toLowerCase()])]);
   } else {
-    // Every word must appear in the subject, whatever its case: both sides are folded the same way.
-    // '!' is the escape character on all three databases, so wildcards typed by the user are literal.
-    for (const word of foldForSearch(text).split(/\s+/).slice(0, 8)) {
-      query.whereRaw(`?? like ? escape '!'`, ['subject_search', `%${word.replace(/[!%_]/g, (c) => `!${c}`)}%`]);
-    }
+    whereNumberOrSubject(query, text);
   }
 }
 

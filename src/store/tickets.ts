@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { PRIORITY_RANK, type Page, type Ticket, type TicketPriority, type TicketStatus } from '../model/types';
-import type { NewTicket, TicketChanges, TicketStore } from '../model/store';
+import type { CustomerListFilter, NewTicket, TicketChanges, TicketStore } from '../model/store';
 import type { UniqueRule } from '../model/errors';
 import type { TableNames } from './tables';
 import type { Locale } from '../host';
@@ -9,7 +9,7 @@ import { withRefusals } from './refusals';
 import { insertStatement, statement, type ValuesOf } from './compiled';
 import { insertedId, sqlOn } from './sql';
 import { CURSOR_LIMITS, decodeCursor, encodeCursor, whereAfter } from './cursor';
-import { foldForSearch } from './search-text';
+import { foldForSearch, whereNumberOrSubject } from './search-text';
 
 export interface TicketRow {
   id: number;
@@ -35,6 +35,7 @@ export interface TicketRow {
   service_kind: string | null;
   last_customer_at: number | string;
   transfer_unseen: number | string | boolean;
+  customer_seen_at: number | string | null;
 }
 
 export function toTicket(row: TicketRow): Ticket {
@@ -62,6 +63,7 @@ export function toTicket(row: TicketRow): Ticket {
     serviceKind: row.service_kind,
     lastCustomerAt: num(row.last_customer_at),
     transferUnseen: Number(row.transfer_unseen) === 1,
+    customerSeenAt: numOrNull(row.customer_seen_at),
   };
 }
 
@@ -77,6 +79,7 @@ const columnOf: Record<keyof TicketChanges, string> = {
   assigneeName: 'assignee_name',
   lastCustomerAt: 'last_customer_at',
   transferUnseen: 'transfer_unseen',
+  customerSeenAt: 'customer_seen_at',
 };
 
 // Columns kept only so the queue can sort and filter on an index.
@@ -117,6 +120,7 @@ const INSERT = insertStatement(
     'assignee_name',
     'service_kind',
     'last_customer_at',
+    'customer_seen_at',
     'submission_key',
     'is_open',
     'priority_rank',
@@ -160,6 +164,7 @@ export function ticketStore(knex: Knex, t: TableNames): TicketStore {
         assignee_name: ticket.assigneeName,
         service_kind: ticket.serviceKind,
         last_customer_at: ticket.lastCustomerAt,
+        customer_seen_at: ticket.customerSeenAt,
         submission_key: ticket.submissionKey ?? null,
         is_open: isOpen(ticket.status),
         priority_rank: PRIORITY_RANK[ticket.priority],
@@ -223,10 +228,16 @@ export function ticketStore(knex: Knex, t: TableNames): TicketStore {
       await withRefusals({ missing: 'ticketDepartment' }, () => knex(t.tickets).where('id', id).update(row));
     },
 
-    /** The customer's tickets, newest activity first; keyset pages over (updated_at, id). */
-    async listForCustomer(customerId: string, cursor: string | null, limit: number): Promise<Page<Ticket>> {
-      const query = knex<TicketRow>(t.tickets)
-        .where('customer_id', customerId)
+    /**
+     * The customer's tickets, newest activity first; keyset pages over (updated_at, id) on
+     * tk_cust_upd, or tk_cust_open when the filter pins is_open. A search reads only the
+     * customer's own rows: a number is one of them, words are matched in their folded subjects.
+     */
+    async listForCustomer(customerId: string, filter: CustomerListFilter, cursor: string | null, limit: number): Promise<Page<Ticket>> {
+      const query = knex<TicketRow>(t.tickets).where('customer_id', customerId);
+      if (filter.status !== 'all') query.where('is_open', filter.status === 'open' ? 1 : 0);
+      whereNumberOrSubject(query, filter.search);
+      query
         .orderBy([
           { column: 'updated_at', order: 'desc' },
           { column: 'id', order: 'desc' },
@@ -238,6 +249,21 @@ export function ticketStore(knex: Knex, t: TableNames): TicketStore {
       const items = rows.slice(0, limit);
       const last = items[items.length - 1];
       return { items, next: rows.length > limit && last ? encodeCursor([last.updatedAt, last.id]) : null };
+    },
+
+    /** Counted up to `cap` on tk_cust_seen: a badge only needs "many", and the cost stays flat. */
+    async countUnseenAnswers(customerId: string, cap: number): Promise<number> {
+      const unseen = knex(t.tickets).where('customer_id', customerId).whereNull('customer_seen_at').select('id').limit(cap);
+      const [row] = (await knex.count({ n: '*' }).from(unseen.as('u'))) as Array<{ n: unknown }>;
+      return Number(row?.n ?? 0);
+    },
+
+    async markSeen(id: number, at: number, answeredUpTo: number | null): Promise<void> {
+      const query = knex(t.tickets).where('id', id).whereNull('customer_seen_at');
+      // A staff answer that came after the page was read stays unseen.
+      if (answeredUpTo === null) query.whereNull('last_reply_at');
+      else query.where('last_reply_at', '<=', answeredUpTo);
+      await query.update({ customer_seen_at: at });
     },
   };
 }

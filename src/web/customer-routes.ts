@@ -1,11 +1,11 @@
-// The customer's Support → Requests: list, create, thread, reply, close (after a confirmation), download.
+// The customer's Support → Requests: list (web/customer-list.ts), create, thread, reply, close (after a confirmation), download.
 // Every handler works for the signed-in customer only; the domain answers NotFound otherwise.
 import { Router, type Request, type Response } from 'express';
 import type { Settings } from '../model/settings';
 import type { CustomerTickets } from '../domain/customer-tickets';
 import type { Problem } from '../model/errors';
 import type { HostUser, Locale } from '../host';
-import type { Department } from '../model/types';
+import type { Clock, Department } from '../model/types';
 import type { Translate } from '../i18n';
 import type { FileStorage } from '../files/storage';
 import type { Thumbnails } from '../files/thumbnails';
@@ -14,12 +14,13 @@ import type { CsrfProtection } from './csrf';
 import { localizeProblems, type Renderer } from './render';
 import { fileRulesOf, fileUploads, uploadProblemOf, uploadsOf, withFileRules } from './uploads';
 import { sendAttachment } from './downloads';
-import { formField, formFields, queryText } from './text-input';
+import { formField, formFields } from './text-input';
 import { pathId, ticketNumberOf } from './ids';
 import { newSubmissionKey, orShowAgain, submissionKeyOf } from './forms';
 import { usualResponse } from '../i18n/format';
 import { ticketPage } from './ticket-page';
 import { pictureRoutes } from './pictures';
+import { customerList } from './customer-list';
 import { departmentHint } from './department-hint';
 import { customerRatingRoutes } from './customer-rating';
 import type { Ratings } from '../domain/ratings';
@@ -56,9 +57,21 @@ interface Deps {
   csrf: CsrfProtection;
   /** The address of the create form's department hint script. */
   hintScript: string;
+  now: Clock;
 }
 
-export function customerRoutes({ tickets, ratings, ratingLinks, storage, thumbnails, settings, render, csrf, hintScript }: Deps): Router {
+export function customerRoutes({
+  tickets,
+  ratings,
+  ratingLinks,
+  storage,
+  thumbnails,
+  settings,
+  render,
+  csrf,
+  hintScript,
+  now,
+}: Deps): Router {
   const router = Router();
   router.use(customerRatingRoutes({ tickets, ratings, ratingLinks, render, csrf }));
   const uploads = fileUploads(storage, settings.uploads);
@@ -135,17 +148,7 @@ export function customerRoutes({ tickets, ratings, ratingLinks, storage, thumbna
     );
   }
 
-  router.get('/', async (req, res) => {
-    const cursor = queryText(req, 'after') || null;
-    const [page, departments] = await Promise.all([tickets.list(customer(res), cursor), tickets.allDepartments()]);
-    await render.page(req, res, 'customer/list', contextOf(res).t('list.title'), {
-      tickets: page.items,
-      next: page.next,
-      isFirstPage: cursor === null,
-      departments: new Map(departments.map((d) => [d.id, d])),
-      contacts: settings.contacts,
-    });
-  });
+  router.get('/', customerList({ tickets, settings, render, now }));
 
   router.get('/new', (req, res) =>
     showForm(req, res, { subject: '', serviceId: '', departmentId: '', message: '', subjectConfirmed: false, emergencyConfirmed: false }),

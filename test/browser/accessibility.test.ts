@@ -142,6 +142,21 @@ describe('accessibility of the plugin pages (axe-core, WCAG 2.1 AA)', function (
     await page.getByRole('button', { name: 'Создать запрос' }).click();
     await page.getByRole('button', { name: 'Да, это авария — отправить' }).waitFor();
     await expectNone(page, 'the emergency confirmation, with a kept file');
+    await check(`/support/requests/?q=${encodeURIComponent('сайт')}&status=open`, 'the list searched and filtered');
+    await check(`/support/requests/?q=${encodeURIComponent('принтер')}&status=closed`, 'the list with nothing matching');
+  });
+
+  it("has no serious finding on the customer's list with an answer not seen yet (bold row, badge)", async () => {
+    const { page } = b;
+    await b.signInAs(/Tech: Sergey/);
+    await page.goto(`${b.base}/support/requests`);
+    await page.getByRole('link', { name: 'Не открывается сайт' }).click();
+    await page.getByLabel('Answer', { exact: true }).fill('Restarted nginx, please check.');
+    await page.getByRole('button', { name: 'Send the answer' }).click();
+    await page.waitForURL(/#reply$/);
+    await b.signInAs('Войти: Иван Петров');
+    await check('/support/requests', 'the list with an unseen answer');
+    assert.equal(await page.locator('tr.support-unseen').count(), 1, 'the answered request is shown as new');
   });
 
   it('has no serious finding on the staff and admin pages', async () => {

@@ -144,6 +144,74 @@ describe('customer flow in a real browser', function () {
     await page.waitForURL(/\/support\/requests\/\d+\?created=1$/);
   });
 
+  it('shows a staff answer as new: a menu badge, a bold row that says so, who replied and when; opening it clears both', async () => {
+    assert.ok(ticketNumber, 'the request was created in the test before');
+    await browserDemo.signInAs(/Tech: Sergey/);
+    await page.goto(ticketUrl);
+    await page.getByLabel('Answer', { exact: true }).fill('Restarted nginx, please check the site.');
+    await page.getByRole('button', { name: 'Send the answer' }).click();
+    await page.waitForURL(`${ticketUrl}#reply`);
+
+    await browserDemo.signInAs('Войти: Иван Петров');
+    const menu = page.getByRole('navigation', { name: 'Меню' });
+    const requests = menu.getByRole('link', { name: /^Запросы 1 ?: Запросы с новым ответом$/ });
+    assert.equal(await requests.count(), 1, 'the menu badge counts the answered request, and says what it counts');
+    await requests.click();
+    await page.waitForURL(`${base}/support/requests`);
+    const row = page.locator('table.list tbody tr', { hasText: subject });
+    assert.equal(await row.getAttribute('class'), 'support-unseen');
+    const weight = await row
+      .getByRole('link', { name: new RegExp(subject) })
+      .evaluate((a) => (globalThis as unknown as { getComputedStyle(e: unknown): { fontWeight: string } }).getComputedStyle(a).fontWeight);
+    assert.ok(Number(weight) >= 600, `the row is bold (font-weight ${weight})`);
+    assert.ok(await row.getByRole('link', { name: `${subject} (новый ответ)` }).isVisible(), 'a screen reader hears it is new');
+    assert.equal(await row.locator('td[data-label="Последний ответ"]').innerText(), 'поддержка, только что');
+    assert.match((await row.locator('time').getAttribute('title')) ?? '', /\d{2}:\d{2}/, 'the exact time is at hand');
+    await browserDemo.shot('customer-list-answer');
+    await page.setViewportSize({ width: 390, height: 800 });
+    await browserDemo.shot('customer-list-answer-390');
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    await row.getByRole('link', { name: new RegExp(subject) }).click();
+    await page.waitForURL(ticketUrl);
+    assert.equal(await menu.getByRole('link', { name: 'Запросы', exact: true }).count(), 1, 'no badge once the answer was seen');
+    await page.goto(`${base}/support/requests`);
+    assert.equal(await page.locator('table.list tbody tr.support-unseen').count(), 0);
+  });
+
+  it('finds a request by words of its subject or its number, without JavaScript, and says when nothing matches', async () => {
+    assert.ok(ticketNumber, 'the request was created in the test before');
+    await page.goto(`${base}/support/requests`);
+    const filters = page.getByRole('search', { name: 'Поиск и фильтр запросов' });
+    await filters.getByLabel('Поиск').fill(subject.toUpperCase());
+    await filters.getByLabel('Статус').selectOption('open');
+    await filters.getByRole('button', { name: 'Показать' }).click();
+    await page.waitForURL(/\?q=.*&status=open$/);
+    assert.deepEqual(await page.locator('table.list tbody tr td:first-child').allInnerTexts(), [`#${ticketNumber}`]);
+    await filters.getByLabel('Поиск').fill(`№${ticketNumber}`);
+    await filters.getByLabel('Статус').selectOption('closed');
+    await filters.getByRole('button', { name: 'Показать' }).click();
+    await page.waitForURL(/status=closed$/);
+    const none = page.getByRole('status');
+    assert.equal(await none.innerText(), `Среди закрытых нет запросов с номером или темой «№${ticketNumber}». Показать все запросы`);
+    await browserDemo.shot('customer-list-no-match');
+    await none.getByRole('link', { name: 'Показать все запросы' }).click();
+    await page.waitForURL(`${base}/support/requests/`);
+    assert.equal(await page.locator('table.list tbody tr', { hasText: subject }).count(), 1);
+
+    // The same list in English, on a phone too.
+    await page.getByRole('button', { name: 'EN' }).click();
+    await page.waitForURL(`${base}/support/requests/`);
+    assert.equal(await page.locator('table.list th').last().textContent(), 'Last reply');
+    await browserDemo.shot('customer-list-en');
+    await page.setViewportSize({ width: 320, height: 800 });
+    await browserDemo.shot('customer-list-en-320');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    // The choice of language outlives signing out: a new session, so the next tests see each user's own.
+    await page.context().clearCookies();
+    await browserDemo.signInAs('Войти: Иван Петров');
+  });
+
   it('answers 404 to the other customer on that request’s page', async () => {
     assert.ok(ticketUrl, 'the request was created in the test before');
     await page.getByRole('button', { name: 'Выйти' }).click();

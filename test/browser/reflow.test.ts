@@ -58,6 +58,11 @@ describe('the plugin pages on a phone (320 px, no sideways scrolling)', function
     await page.getByRole('link', { name: 'Открыть фото-экрана.jpg в полном размере' }).click();
     await page.waitForURL(/\/files\/\d+\/view$/);
     await assertFits('customer-picture-full');
+    await assertFits('customer-list-filtered', `/support/requests/?q=${encodeURIComponent('сайт')}&status=open`);
+    await assertFits(
+      'customer-list-no-match',
+      `/support/requests/?q=${encodeURIComponent('очень-длинное-слово-без-пробелов-которое-не-найдётся')}&status=closed`,
+    );
   });
 
   it('fits the staff and admin pages', async () => {
@@ -66,9 +71,19 @@ describe('the plugin pages on a phone (320 px, no sideways scrolling)', function
     await assertFits('staff-queue', '/support/requests');
     await page.getByRole('link', { name: 'Не открывается сайт' }).click();
     await assertFits('staff-request');
-    await walkStaffRequestStates(b, (state) => assertFits(state));
+    const staffRequest = page.url();
+    // An answer, so the customer's list has a bold row with its last reply, on a phone too.
+    await page.getByLabel('Answer', { exact: true }).fill('Restarted nginx, please check.');
+    await page.getByRole('button', { name: 'Send the answer' }).click();
+    await page.waitForURL(/#reply$/);
+    await b.signInAs('Войти: Иван Петров');
+    await assertFits('customer-list-unseen', '/support/requests');
+    assert.equal(await page.locator('tr.support-unseen').count(), 1);
+    await b.signInAs(/Tech: Sergey/);
     assert.ok(pictureRequest, 'the customer test made a request with pictures');
     await assertFits('staff-request-pictures', `/support/requests/${pictureRequest}`);
+    await page.goto(staffRequest);
+    await walkStaffRequestStates(b, (state) => assertFits(state));
     await b.signInAs(/Администратор/);
     await assertFits('admin-departments', '/support/requests/admin/departments');
     await assertFits('admin-department-form', '/support/requests/admin/departments/new');

@@ -78,9 +78,40 @@ describe('demo billing panel', () => {
       .expect(303);
     const tech = await signIn(demo, 'sergey@panel.example');
     const page = await tech.get('/services').expect(200);
-    assert.match(page.text, /<a href="\/support\/requests">[^<]+ <span class="menu-badge"[^>]*>1<\/span><\/a>/);
+    assert.match(
+      page.text,
+      /<a href="\/support\/requests">[^<]+ <span class="menu-badge" title="Requests waiting for an answer">1<span class="visually-hidden">: Requests waiting for an answer<\/span><\/span><\/a>/,
+    );
     const customer = await ivan.get('/services').expect(200);
     assert.doesNotMatch(customer.text, /<span class="menu-badge"/);
+  });
+
+  it("shows a customer the plugin's badge of answers they have not read, and what it counts", async () => {
+    const ivan = await signIn(demo, 'ivan@example.ru');
+    const token = await pluginCsrf(ivan, demo);
+    const created = await ivan
+      .post(`/support/requests/?_csrf=${encodeURIComponent(token)}`)
+      .field('subject', 'Не приходит счёт')
+      .field('departmentId', await departmentId(demo, 'technical'))
+      .field('message', 'Счёт за март не пришёл на почту.')
+      .expect(303);
+    const number = /\/(\d{8})\?/.exec(String(created.headers.location))?.[1] as string;
+    const tech = await signIn(demo, 'sergey@panel.example');
+    const staffPage = await tech.get(`/support/requests/${number}`).expect(200);
+    const staffToken = decodeURIComponent(/reply\?_csrf=([^"&]+)/.exec(staffPage.text)?.[1] ?? '');
+    await tech
+      .post(`/support/requests/${number}/reply?_csrf=${encodeURIComponent(staffToken)}`)
+      .field('lastSeenId', hiddenField(staffPage.text, 'lastSeenId'))
+      .field('submissionKey', hiddenField(staffPage.text, 'submissionKey'))
+      .field('message', 'Отправили повторно.')
+      .expect(303);
+    const page = await ivan.get('/services').expect(200);
+    assert.match(
+      page.text,
+      /<a href="\/support\/requests">Запросы <span class="menu-badge" title="Запросы с новым ответом">1<span class="visually-hidden">: Запросы с новым ответом<\/span><\/span><\/a>/,
+    );
+    await ivan.get(`/support/requests/${number}`).expect(200);
+    assert.doesNotMatch((await ivan.get('/services').expect(200)).text, /<span class="menu-badge"/);
   });
 
   it('has no Mailbox when it runs no mail catcher', async () => {

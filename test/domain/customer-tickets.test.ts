@@ -2,9 +2,21 @@
 // per form submission, and a reply that commits unseen. No database, no HTTP.
 import assert from 'node:assert/strict';
 import { NotFoundError } from '../../src/model/errors';
-import { domainWorld, ivan, olga, problemsOf, storedFile } from '../support/domain-world';
+import { domainWorld, ivan, olga, petr, problemsOf, storedFile } from '../support/domain-world';
 
 const HOUR = 3_600_000;
+
+/** A staff answer from the panel, as the reply form sends it. */
+async function answer(w: Awaited<ReturnType<typeof domainWorld>>, number: string, key: string) {
+  const { lastMessageId } = await w.staff.view(petr, number);
+  await w.staff.reply(petr, number, {
+    body: 'Проверьте, пожалуйста.',
+    files: [],
+    lastSeenId: lastMessageId,
+    confirmed: false,
+    submissionKey: key,
+  });
+}
 
 describe('domain: customer tickets', () => {
   it('a create makes the ticket, its first message and files, and queues its mail in one go', async () => {
@@ -160,5 +172,62 @@ describe('domain: customer tickets', () => {
     w.store.failNext('messages', 'findBySubmission', 1);
     await assert.rejects(w.customer.reply(ivan, ticket.number, 'Не знаю, дошло ли', [file], 'r-unknown'));
     assert.deepEqual(w.discarded, []);
+  });
+
+  it('a staff answer is unseen until the customer opens the request or writes in it; an internal note never is', async () => {
+    const w = await domainWorld();
+    const ticket = await w.open(ivan);
+    assert.equal(ticket.customerSeenAt, w.clock.now(), 'their own request starts as seen');
+    assert.equal(await w.customer.unseenAnswers(ivan), 0);
+    await w.staff.note(petr, ticket.number, 'Клиент просил не звонить', [], 'n-1');
+    assert.equal(await w.customer.unseenAnswers(ivan), 0, 'a note is not an answer');
+    w.clock.advance(60_000);
+    await answer(w, ticket.number, 's-1');
+    assert.equal(await w.customer.unseenAnswers(ivan), 1);
+    assert.equal(await w.customer.unseenAnswers(olga), 0);
+    assert.equal((await w.customer.list(ivan, { status: 'all', search: '' }, null)).items[0]?.customerSeenAt, null);
+    w.clock.advance(60_000);
+    await w.customer.view(ivan, ticket.number);
+    assert.equal(await w.customer.unseenAnswers(ivan), 0);
+    assert.equal((await w.store.tickets.findByNumber(ticket.number))?.customerSeenAt, w.clock.now());
+    // Opened again with nothing new: nothing is written.
+    w.clock.advance(60_000);
+    await w.customer.view(ivan, ticket.number);
+    assert.equal((await w.store.tickets.findByNumber(ticket.number))?.customerSeenAt, w.clock.now() - 60_000);
+    // A reply (here, as by e-mail, without opening the page) means they read the answer.
+    await answer(w, ticket.number, 's-2');
+    assert.equal(await w.customer.unseenAnswers(ivan), 1);
+    await w.customer.reply(ivan, ticket.number, 'Спасибо, заработало.', [], 'r-1');
+    assert.equal(await w.customer.unseenAnswers(ivan), 0);
+  });
+
+  it("an answer that came after the customer's page was read stays unseen", async () => {
+    const w = await domainWorld();
+    const ticket = await w.open(ivan);
+    await answer(w, ticket.number, 's-1');
+    const shown = (await w.store.tickets.findByNumber(ticket.number))!;
+    w.clock.advance(1000);
+    await answer(w, ticket.number, 's-2');
+    await w.store.tickets.markSeen(ticket.id, w.clock.now(), shown.lastReplyAt);
+    assert.equal(await w.customer.unseenAnswers(ivan), 1);
+  });
+
+  it('the list filters open and closed requests and finds one by number or by words of its subject, in any case', async () => {
+    const w = await domainWorld();
+    const disk = await w.open(ivan, 'technical', { subject: 'Диск заполнен на VPS' });
+    const mail = await w.open(ivan, 'technical', { subject: 'Почта не уходит' });
+    await w.open(olga, 'technical', { subject: 'Диск у другого клиента' });
+    await w.customer.close(ivan, mail.number);
+    const numbers = async (status: 'open' | 'closed' | 'all', search = '') =>
+      (await w.customer.list(ivan, { status, search }, null)).items.map((t) => t.number);
+    assert.deepEqual(await numbers('open'), [disk.number]);
+    assert.deepEqual(await numbers('closed'), [mail.number]);
+    assert.deepEqual(new Set(await numbers('all')), new Set([disk.number, mail.number]));
+    assert.deepEqual(await numbers('all', 'ДИСК'), [disk.number], "only the customer's own");
+    assert.deepEqual(await numbers('all', 'vps диск'), [disk.number]);
+    assert.deepEqual(await numbers('all', `№${mail.number}`), [mail.number]);
+    assert.deepEqual(await numbers('all', `#${mail.number}`), [mail.number]);
+    assert.deepEqual(await numbers('open', mail.number), []);
+    assert.deepEqual(await numbers('all', 'принтер'), []);
   });
 });

@@ -96,6 +96,7 @@ describe('domain: mail intake', () => {
       'stored',
     );
     assert.ok(w.mail.calls.includes(`customer-reply #${ticket.number}`));
+    assert.equal(await w.customer.unseenAnswers(ivan), 1, 'an answer by e-mail is one the customer has to see, as one from the panel');
     const calls = w.mail.calls.length;
     assert.equal((await w.take(parsed({ from: petr.email, recipients: to, text: '#note\nклиент просил не звонить' }))).outcome, 'stored');
     assert.equal(w.mail.calls.length, calls, 'a note sends no e-mail');
@@ -112,6 +113,7 @@ describe('domain: mail intake', () => {
       (await w.customer.view(ivan, ticket.number)).messages.map((m) => m.body),
       [ticket.subject && thread[0]!.body, 'Перезагрузили сервер.'],
     );
+    assert.equal(await w.customer.unseenAnswers(ivan), 0);
   });
 
   it('a token for one request used on another, or a valid token from someone else, never lands', async () => {

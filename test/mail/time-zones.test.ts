@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { forEachDatabase } from '../support/databases';
 import { startPlugin, TestClock, type TestPlugin } from '../support/test-host';
 import { createTicket } from '../support/tickets';
-import { staffReplyForm } from '../support/forms';
+import { replyForm as staffReplyForm } from '../support/tickets';
 import { SmtpSink } from '../support/smtp-sink';
 
 // 2026-11-26 06:30 UTC: 11:30 in Yekaterinburg (UTC+5), 01:30 in New York (UTC-5).

@@ -62,8 +62,28 @@ forEachDatabase('keyset pages', (db) => {
   }
 
   it("reads a customer's list newest first, each ticket once", async () => {
-    const seen = await allPages((cursor) => store.tickets.listForCustomer('c-1', cursor, 4));
+    const seen = await allPages((cursor) => store.tickets.listForCustomer('c-1', { status: 'all', search: '' }, cursor, 4));
     assertEachOnceInOrder(seen, (a, b) => b.updatedAt - a.updatedAt || b.id - a.id);
+  });
+
+  it("reads a customer's open list and a search in it (tk_cust_open, subject_search) newest first, each ticket once", async () => {
+    const closed = ids.filter((_, i) => i % 4 === 0);
+    for (const id of closed) await store.tickets.update(id, { status: 'closed' });
+    try {
+      const open = await allPages((cursor) => store.tickets.listForCustomer('c-1', { status: 'open', search: '' }, cursor, 4));
+      assert.deepEqual(
+        open.map((t) => t.id),
+        [...open].sort((a, b) => b.updatedAt - a.updatedAt || b.id - a.id).map((t) => t.id),
+      );
+      assert.deepEqual(new Set(open.map((t) => t.id)), new Set(ids.filter((id) => !closed.includes(id))));
+      // Every word anywhere in the subject, in another case: "Тема 1", "Тема 10".."Тема 19", "Тема 21", over three pages.
+      const found = await allPages((cursor) => store.tickets.listForCustomer('c-1', { status: 'all', search: 'ТЕМА 1' }, cursor, 4));
+      const expected = ids.map((_, i) => `Тема ${i}`).filter((subject) => subject.slice(5).includes('1'));
+      assert.equal(expected.length, 12);
+      assert.deepEqual(found.map((t) => t.subject).sort(), expected.sort());
+    } finally {
+      for (const id of closed) await store.tickets.update(id, { status: 'new' });
+    }
   });
 
   it('reads the staff queue in its order, each ticket once', async () => {

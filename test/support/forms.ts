@@ -1,5 +1,4 @@
 // Posting plain forms the way a browser does: the CSRF token in the action URL, the fields url-encoded.
-import assert from 'node:assert/strict';
 import type { TestAgent, TestPlugin } from './test-host';
 
 export function postForm(agent: TestAgent, url: string, token: string | null, body: Record<string, string> = {}) {
@@ -28,21 +27,6 @@ export function departmentForm(fields: Record<string, string> = {}): Record<stri
 
 export async function rowCount(t: TestPlugin, table: string): Promise<number> {
   return Number((await t.knex(table).count({ n: '*' }))[0]?.n);
-}
-
-/** The hidden fields of the staff reply form, as the browser would send them back. */
-export async function staffReplyForm(
-  agent: TestAgent,
-  number: string,
-): Promise<{ token: string; lastSeenId: string; submissionKey: string }> {
-  const page = await agent.get(`/${number}`);
-  assert.equal(page.status, 200, page.text.slice(0, 300));
-  const pick = (re: RegExp) => (re.exec(page.text)?.[1] ?? '').replace(/&#34;|&quot;/g, '"');
-  return {
-    token: decodeURIComponent(pick(/reply\?_csrf=([^"&]+)/)),
-    lastSeenId: pick(/name="lastSeenId" value="(\d+)"/),
-    submissionKey: pick(/name="submissionKey" value="([^"]+)"/),
-  };
 }
 
 /** What a create form shown again carries: its submission key and the tokens of the files it kept. */

@@ -2,6 +2,7 @@
 import { ConflictError, ReferenceMissingError } from '../../src/model/errors';
 import type { EventStore, MessageStore, QueueFilter, QueueStore, TicketStore } from '../../src/model/store';
 import { PRIORITY_RANK, type Page, type Ticket } from '../../src/model/types';
+import { foldForSearch, searchedNumber, searchedWords } from '../../src/store/search-text';
 import { byKeys, copyOf, nextId, type MemoryData } from './memory-data';
 
 /** A keyset page: the rows after the cursor (the key of the last row of the previous page). */
@@ -67,9 +68,9 @@ export function memoryTickets(data: MemoryData): TicketStore {
       const found = byId(id);
       if (found) Object.assign(found, structuredClone(changes));
     },
-    async listForCustomer(customerId, cursor, limit) {
+    async listForCustomer(customerId, filter, cursor, limit) {
       const own = data.tickets
-        .filter((t) => t.customerId === customerId)
+        .filter((t) => t.customerId === customerId && hasStatus(t, filter.status) && foundBy(t, filter.search))
         .sort(
           byKeys(
             (t) => -t.updatedAt,
@@ -82,6 +83,16 @@ export function memoryTickets(data: MemoryData): TicketStore {
         cursor,
         limit,
       );
+    },
+    async countUnseenAnswers(customerId, cap) {
+      return Math.min(data.tickets.filter((t) => t.customerId === customerId && t.customerSeenAt === null).length, cap);
+    },
+    async markSeen(id, at, answeredUpTo) {
+      const found = byId(id);
+      if (!found || found.customerSeenAt !== null) return;
+      // As the SQL compares: a reply newer than the one shown (or any, when none was) stays unseen.
+      const shown = found.lastReplyAt === null ? answeredUpTo === null : answeredUpTo !== null && found.lastReplyAt <= answeredUpTo;
+      if (shown) found.customerSeenAt = at;
     },
   };
 }
@@ -141,20 +152,22 @@ export function memoryEvents(data: MemoryData): EventStore {
   };
 }
 
+/** A search by number or subject words, as store/search-text.ts does it. */
+function foundBy(ticket: Ticket, search: string): boolean {
+  const number = searchedNumber(search);
+  return number ? ticket.number === number : searchedWords(search).every((w) => foldForSearch(ticket.subject).includes(w));
+}
+
+function hasStatus(ticket: Ticket, status: QueueFilter['status']): boolean {
+  return status === 'all' || (status === 'open' ? ticket.status !== 'closed' : ticket.status === status);
+}
+
 function matches(ticket: Ticket, filter: QueueFilter): boolean {
   const text = filter.search.trim();
-  const words = text.toLowerCase().split(/\s+/).slice(0, 8);
-  const found =
-    !text ||
-    (/^#?\d{8}$/.test(text)
-      ? ticket.number === text.replace('#', '')
-      : text.includes('@')
-        ? [text, text.toLowerCase()].includes(ticket.customerEmail)
-        : words.every((w) => ticket.subject.toLowerCase().includes(w)));
-  const status = filter.status === 'all' || (filter.status === 'open' ? ticket.status !== 'closed' : ticket.status === filter.status);
+  const found = text.includes('@') ? [text, text.toLowerCase()].includes(ticket.customerEmail) : foundBy(ticket, text);
   return (
     found &&
-    status &&
+    hasStatus(ticket, filter.status) &&
     (!filter.departmentIds || filter.departmentIds.includes(ticket.departmentId)) &&
     (!filter.priority || ticket.priority === filter.priority) &&
     (!filter.serviceKind || ticket.serviceKind === filter.serviceKind) &&

@@ -44,6 +44,7 @@ export function newTicket(departmentId: number, number: string, changes: Partial
     assigneeName: null,
     serviceKind: null,
     lastCustomerAt: at,
+    customerSeenAt: at,
     ...rest,
   };
 }

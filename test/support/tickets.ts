@@ -1,4 +1,4 @@
-// Creating tickets through HTTP the way a customer's browser does, and answering them as staff.
+// Creating tickets and answering them through HTTP the way a customer's and a staff member's browser do.
 import assert from 'node:assert/strict';
 import type { TestAgent, TestPlugin } from './test-host';
 
@@ -33,15 +33,32 @@ export async function createTicket(t: TestPlugin, as: TestAgent, ticket: NewTick
   return number;
 }
 
+/** The hidden fields of the staff reply form, as the browser would send them back. */
+export async function replyForm(agent: TestAgent, number: string): Promise<{ token: string; lastSeenId: string; submissionKey: string }> {
+  const page = await agent.get(`/${number}`);
+  assert.equal(page.status, 200, page.text.slice(0, 300));
+  const pick = (re: RegExp) => (re.exec(page.text)?.[1] ?? '').replace(/&#34;|&quot;/g, '"');
+  return {
+    token: decodeURIComponent(pick(/reply\?_csrf=([^"&]+)/)),
+    lastSeenId: pick(/name="lastSeenId" value="(\d+)"/),
+    submissionKey: pick(/name="submissionKey" value="([^"]+)"/),
+  };
+}
+
+/** A staff answer (or, with `note`, an internal note) sent from the request's page; fails loudly if it was not taken. */
+export async function staffAnswer(agent: TestAgent, number: string, text: string, note = false): Promise<void> {
+  const form = await replyForm(agent, number);
+  const res = note
+    ? await agent.post(`/${number}/note?_csrf=${encodeURIComponent(form.token)}`).field('note', text)
+    : await agent
+        .post(`/${number}/reply?_csrf=${encodeURIComponent(form.token)}`)
+        .field('lastSeenId', form.lastSeenId)
+        .field('submissionKey', form.submissionKey)
+        .field('message', text);
+  assert.equal(res.status, 303, res.text?.slice(0, 300));
+}
+
 /** A staff member (a test user's key) answers the ticket from its page, as a browser would. */
-export async function answerAsStaff(t: TestPlugin, number: string, who = 'tech', message = 'Готово, проверьте.'): Promise<void> {
-  const staff = t.as(who);
-  const page = await staff.get(`/${number}`);
-  const token = decodeURIComponent(/reply\?_csrf=([^"&]+)/.exec(page.text)?.[1] ?? '');
-  const lastSeenId = /name="lastSeenId" value="(\d+)"/.exec(page.text)?.[1] ?? '0';
-  const res = await staff
-    .post(`/${number}/reply?_csrf=${encodeURIComponent(token)}`)
-    .field('lastSeenId', lastSeenId)
-    .field('message', message);
-  assert.equal(res.status, 303, res.text.slice(0, 300));
+export function answerAsStaff(t: TestPlugin, number: string, who = 'tech', message = 'Готово, проверьте.'): Promise<void> {
+  return staffAnswer(t.as(who), number, message);
 }

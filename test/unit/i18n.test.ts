@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { acceptedLocales, chooseLocale, loadCatalog } from '../../src/i18n';
-import { formatDuration } from '../../src/i18n/format';
+import { formatAgo, formatDuration } from '../../src/i18n/format';
 import { LOCALES } from '../../src/model/locales';
 import { MANIFEST_PATH, PLUGIN_ROOT } from '../../src/paths';
 import { forEachDatabase } from '../support/databases';
@@ -142,6 +142,10 @@ describe('locale files', () => {
       'rating.': RATING_CHOICES,
       'canned.placeholder.': [...PLACEHOLDERS],
       'staff.statusFilter.': [...Object.keys(statuses), 'open', 'all'],
+      'list.statusFilter.': ['all', 'open', 'closed'],
+      // With no search, "all" is the whole list: the page says there are no requests at all instead.
+      'list.noMatch.': ['open', 'closed'],
+      'list.noMatch.search.': ['all', 'open', 'closed'],
       'admin.language.': ['ru', 'en', 'any', 'default'],
       'admin.mail.source.': Object.keys(sources),
       'admin.held.why.': Object.keys(heldReasons),
@@ -190,6 +194,27 @@ describe('strings and ages', () => {
     const before = formatDuration(2 * day, 'en');
     for (let n = 3; n < 5000; n++) formatDuration(n * day, 'en');
     assert.deepEqual([before, formatDuration(2 * day, 'en'), formatDuration(4999 * day, 'en')], ['2 days', '2 days', '4,999 days']);
+  });
+
+  it('says how long ago as people do, with the plural forms of Russian, and a date after a week', () => {
+    const minute = 60_000;
+    const hour = 60 * minute;
+    const day = 24 * hour;
+    const now = Date.UTC(2026, 2, 20, 12, 0);
+    const ago = (ms: number, locale: 'ru' | 'en') => formatAgo(now - ms, now, locale);
+    assert.deepEqual(
+      [1, 2, 5, 21, 22, 25].map((n) => ago(n * minute, 'ru')),
+      ['1 минуту назад', '2 минуты назад', '5 минут назад', '21 минуту назад', '22 минуты назад', '25 минут назад'],
+    );
+    assert.deepEqual(
+      [ago(59_999, 'ru'), ago(hour, 'ru'), ago(2 * hour + 59 * minute, 'ru'), ago(day, 'ru'), ago(6 * day, 'ru'), ago(7 * day, 'ru')],
+      ['только что', '1 час назад', '2 часа назад', '1 день назад', '6 дней назад', '13 мар. 2026 г.'],
+    );
+    assert.deepEqual(
+      [ago(0, 'en'), ago(minute, 'en'), ago(5 * minute, 'en'), ago(2 * hour, 'en'), ago(3 * day, 'en'), ago(30 * day, 'en')],
+      ['just now', '1 minute ago', '5 minutes ago', '2 hours ago', '3 days ago', '18 Feb 2026'],
+    );
+    assert.equal(formatAgo(now + hour, now, 'en'), 'just now', 'a time ahead of the clock');
   });
 });
 

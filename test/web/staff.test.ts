@@ -4,11 +4,10 @@
 import assert from 'node:assert/strict';
 import { forEachDatabase } from '../support/databases';
 import { startPlugin, TestClock, type TestPlugin } from '../support/test-host';
-import { createTicket, departmentId } from '../support/tickets';
+import { createTicket, departmentId, replyForm } from '../support/tickets';
 import { log } from '../support/samples';
 import { SmtpSink, waitUntil } from '../support/smtp-sink';
 import { waitForIdleOutbox } from '../support/outbox';
-import { staffReplyForm as replyForm } from '../support/forms';
 
 const departments = {
   client_relations: { emails: ['clients@panel.example'] },
