@@ -187,7 +187,7 @@ describe('customer flow in a real browser', function () {
     await filters.getByLabel('Статус').selectOption('open');
     await filters.getByRole('button', { name: 'Показать' }).click();
     await page.waitForURL(/\?q=.*&status=open$/);
-    assert.deepEqual(await page.locator('table.list tbody tr td:first-child').allInnerTexts(), [`#${ticketNumber}`]);
+    assert.deepEqual(await page.locator('table.list tbody tr td:first-child').allInnerTexts(), [`№${ticketNumber}`]);
     await filters.getByLabel('Поиск').fill(`№${ticketNumber}`);
     await filters.getByLabel('Статус').selectOption('closed');
     await filters.getByRole('button', { name: 'Показать' }).click();

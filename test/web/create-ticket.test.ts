@@ -53,7 +53,7 @@ forEachDatabase('creating a ticket with files', (db) => {
 
     const list = await ivan.get('/');
     assert.equal(list.status, 200);
-    assert.match(list.text, new RegExp(`#${number}`));
+    assert.match(list.text, new RegExp(`>№${number}<`));
     assert.match(list.text, /Сайт не открывается/);
     assert.match(list.text, /Технический отдел/);
     assert.match(list.text, /VPS Cloud-2 \(Москва\)/);

@@ -9,12 +9,12 @@ import { createTicket, staffAnswer } from '../support/tickets';
 
 /** Ticket numbers on a list page, in order. */
 function numbersOn(html: string): string[] {
-  return [...html.matchAll(/<td[^>]*><a href="[^"]*\/(\d{8})">#/g)].map((m) => m[1] as string);
+  return [...html.matchAll(/<td[^>]*><a href="[^"]*\/(\d{8})">[#№]/g)].map((m) => m[1] as string);
 }
 
 /** The numbers of the rows shown bold (an unseen answer), with the words a screen reader hears. */
 function unseenOn(html: string, words: string): string[] {
-  return [...html.matchAll(/<tr class="support-unseen">\s*<td[^>]*><a href="[^"]*\/(\d{8})">#\d+<\/a><\/td>\s*<td[^>]*>(.*?)<\/td>/gs)]
+  return [...html.matchAll(/<tr class="support-unseen">\s*<td[^>]*><a href="[^"]*\/(\d{8})">[#№]\d+<\/a><\/td>\s*<td[^>]*>(.*?)<\/td>/gs)]
     .filter((m) => (m[2] as string).includes(`<span class="visually-hidden"> (${words})</span>`))
     .map((m) => m[1] as string);
 }
@@ -65,7 +65,7 @@ forEachDatabase("customer's list", (db) => {
     const ivan = t.as('ivan');
     const number = await createTicket(t, ivan, { subject: 'Сколько стоит перенос' });
     clock.advance(2 * 3_600_000);
-    const row = (html: string, n: string) => new RegExp(`/${n}">#${n}</a>.*?</tr>`, 's').exec(html)?.[0] ?? '';
+    const row = (html: string, n: string) => new RegExp(`/${n}">[#№]${n}</a>.*?</tr>`, 's').exec(html)?.[0] ?? '';
     assert.match(row((await ivan.get('/')).text, number), /<div>вы, <time datetime="[^"]+Z" title="[^"]+">2 часа назад<\/time><\/div>/);
     await staffAnswer(t.as('tech'), number, 'Перенос бесплатный.');
     clock.advance(5 * 60_000);

@@ -40,7 +40,7 @@ function malformed(pastTheEnd: string[]): Array<[string, string]> {
 
 /** Ticket numbers on a list page, in order. */
 function numbersOn(html: string): string[] {
-  return [...html.matchAll(/<td[^>]*><a href="[^"]*\/(\d{8})">#/g)].map((m) => m[1] as string);
+  return [...html.matchAll(/<td[^>]*><a href="[^"]*\/(\d{8})">[#№]/g)].map((m) => m[1] as string);
 }
 
 forEachDatabase('malformed paging cursors', (db) => {

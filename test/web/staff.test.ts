@@ -16,7 +16,7 @@ const departments = {
 };
 
 function queueNumbers(html: string): string[] {
-  return [...html.matchAll(/<td[^>]*><a href="[^"]*\/(\d{8})">#/g)].map((m) => m[1] as string);
+  return [...html.matchAll(/<td[^>]*><a href="[^"]*\/(\d{8})">[#№]/g)].map((m) => m[1] as string);
 }
 
 forEachDatabase('staff work', (db) => {
