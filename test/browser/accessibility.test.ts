@@ -116,6 +116,7 @@ describe('accessibility of the plugin pages (axe-core, WCAG 2.1 AA)', function (
       [],
       `the request page:\n${describeViolations(found)}`,
     );
+    await check(`${new URL(page.url()).pathname}/close`, 'the close confirmation');
     await check('/support/requests', 'the list with a request');
     // A thread with pictures, and one picture full size.
     pictureRequest = await submitRequestWithPictures(b, 'Ошибка после обновления');

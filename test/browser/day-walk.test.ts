@@ -54,7 +54,7 @@ describe("a customer's and a staff member's day (the README's pictures)", functi
     await page.goto(`${base}/support/requests/${site}`);
     await page
       .getByLabel('Answer', { exact: true })
-      .fill('We restarted php-fpm, which had run out of workers; the site opens again. We raised its limit.');
+      .fill('Перезапустили php-fpm: у него кончились рабочие процессы. Сайт снова открывается, лимит процессов мы подняли.');
     await page.getByRole('button', { name: 'Send the answer' }).click();
     await page.waitForURL(`${base}/support/requests/${site}#reply`);
     await page.goto(`${base}/support/requests/${refund}`);

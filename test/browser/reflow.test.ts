@@ -42,6 +42,7 @@ describe('the plugin pages on a phone (320 px, no sideways scrolling)', function
       'С утра сайт отдаёт 502 на всех страницах, адрес https://example.com/a/very/long/path/without/any/break/at/all',
     );
     await assertFits('customer-request');
+    await assertFits('customer-close', `${new URL(page.url()).pathname}/close`);
     await assertFits('customer-list', '/support/requests');
     await assertFits('customer-form', '/support/requests/new');
     await b.askPaymentInTechnical();
