@@ -10,6 +10,7 @@ import { isTicketNumber, randomTicketNumber } from './ticket-number';
 import { isRateable } from './ratings';
 import { DuplicateSubmission, keepingFilesOnlyOnSuccess, oncePerSubmission, underTicketLock } from './submissions';
 import { knownTimeZone } from '../model/time-zone';
+import { currentTicket } from './merged-tickets';
 
 export interface CustomerTicketDeps {
   store: Store;
@@ -26,18 +27,21 @@ export interface CustomerTicketDeps {
   now?: Clock;
 }
 
-/** A move of the ticket to another department, as the customer sees it: where and when, never why. */
-interface CustomerTransfer {
-  createdAt: number;
-  to: Department['name'];
-}
+/**
+ * A line between the messages that says what happened to the request, as the customer sees it:
+ * a move to another department (where and when, never why), a request merged into this one, a
+ * request closed as a duplicate of another (from and to are request numbers).
+ */
+export type SystemLine =
+  | { kind: 'transfer'; createdAt: number; to: Department['name'] }
+  | { kind: 'merge' | 'duplicate'; createdAt: number; from: string; to: string };
 
 export interface TicketView {
   ticket: Ticket;
   department: Department | null;
   messages: Message[];
   /** Oldest first, like the messages; the view puts them in the thread by time. */
-  transfers: CustomerTransfer[];
+  systemLines: SystemLine[];
   /** The customer's rating of it, if they rated it, and whether they may rate it now. */
   rating: Rating | null;
   rateable: boolean;
@@ -69,8 +73,9 @@ export function customerTickets(deps: CustomerTicketDeps) {
   const now = deps.now ?? Date.now;
 
   async function ownTicket(customer: HostUser, number: string): Promise<Ticket> {
-    const ticket = isTicketNumber(number) ? await store.tickets.findForCustomer(number, customer.id) : null;
-    if (!ticket) throw new NotFoundError('ticket');
+    // A merged request's number leads to the one it went into, of the same customer.
+    const ticket = await currentTicket(store, isTicketNumber(number) ? await store.tickets.findForCustomer(number, customer.id) : null);
+    if (!ticket || ticket.customerId !== customer.id) throw new NotFoundError('ticket');
     return ticket;
   }
 
@@ -127,7 +132,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
           const department = departments.find((d) => String(d.id) === input.departmentId) as Department;
           const service = services.find((s) => s.id === input.serviceId) ?? null;
           const at = now();
-          const fields: Omit<Ticket, 'id' | 'number' | 'threadMessageId' | 'transferUnseen'> = {
+          const fields: Omit<Ticket, 'id' | 'number' | 'threadMessageId' | 'transferUnseen' | 'mergedIntoId'> = {
             customerId: customer.id,
             customerName: customer.name,
             customerEmail: customer.email,
@@ -164,6 +169,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
                 threadMessageId: deps.mail.newThreadMessageId(number),
                 ...fields,
                 transferUnseen: false,
+                mergedIntoId: null,
               };
               ticket.id = await tx.tickets.insert({ ...ticket, submissionKey });
               const first = {
@@ -211,12 +217,14 @@ export function customerTickets(deps: CustomerTicketDeps) {
         store.ratings.find(ticket.id),
       ]);
       const names = new Map(departments.map((d) => [d.code, d.name]));
-      // Only the target department is taken from the audit entry: its reason is internal.
-      const transfers = events.flatMap((e) => {
-        const to = e.action === 'department' && e.detail.to ? names.get(e.detail.to) : undefined;
-        return to ? [{ createdAt: e.createdAt, to }] : [];
+      const systemLines = events.flatMap((e): SystemLine[] => {
+        const { from, to } = e.detail;
+        if ((e.action === 'merge' || e.action === 'duplicate') && from && to) return [{ kind: e.action, createdAt: e.createdAt, from, to }];
+        // Only the target department is taken from the audit entry: its reason is internal.
+        const department = e.action === 'department' && to ? names.get(to) : undefined;
+        return department ? [{ kind: 'transfer', createdAt: e.createdAt, to: department }] : [];
       });
-      return { ticket, department, messages, transfers, rating, rateable: isRateable(ticket, messages) };
+      return { ticket, department, messages, systemLines, rating, rateable: isRateable(ticket, messages) };
     },
 
     /** Adds the customer's message; a closed ticket is reopened by it. The submission key makes a double click one message. */

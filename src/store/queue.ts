@@ -15,10 +15,13 @@ const ORDER = [
   { column: 'id', order: 'asc' },
 ] as const;
 
+const isNumberSearch = (search: string) => /^#?\d{8}$/.test(search.trim());
+
 function applySearch(query: Knex.QueryBuilder, search: string): void {
   const text = search.trim();
   if (!text) return;
-  if (/^#?\d{8}$/.test(text)) {
+  if (isNumberSearch(text)) {
+    // A merged ticket's old number still finds it: its page leads to the ticket it went into.
     query.where('number', text.replace('#', ''));
   } else if (text.includes('@')) {
     // Exact, so the e-mail index serves it; panels keep addresses as typed or lower-cased.
@@ -45,6 +48,8 @@ export function queueStore(knex: Knex, t: TableNames): QueueStore {
     if (filter.assignee === '') query.whereNull('assignee_id');
     else if (filter.assignee) query.where('assignee_id', filter.assignee);
     applySearch(query, filter.search);
+    // Merged tickets live on in the ticket they went into; only their number (above) finds them.
+    if (!isNumberSearch(filter.search)) query.whereNull('merged_into_id');
     return query;
   }
 

@@ -35,6 +35,7 @@ export interface TicketRow {
   service_kind: string | null;
   last_customer_at: number | string;
   transfer_unseen: number | string | boolean;
+  merged_into_id: number | string | null;
 }
 
 export function toTicket(row: TicketRow): Ticket {
@@ -62,6 +63,7 @@ export function toTicket(row: TicketRow): Ticket {
     serviceKind: row.service_kind,
     lastCustomerAt: num(row.last_customer_at),
     transferUnseen: Number(row.transfer_unseen) === 1,
+    mergedIntoId: numOrNull(row.merged_into_id),
   };
 }
 
@@ -77,6 +79,7 @@ const columnOf: Record<keyof TicketChanges, string> = {
   assigneeName: 'assignee_name',
   lastCustomerAt: 'last_customer_at',
   transferUnseen: 'transfer_unseen',
+  mergedIntoId: 'merged_into_id',
 };
 
 // Columns kept only so the queue can sort and filter on an index.
@@ -227,6 +230,7 @@ export function ticketStore(knex: Knex, t: TableNames): TicketStore {
     async listForCustomer(customerId: string, cursor: string | null, limit: number): Promise<Page<Ticket>> {
       const query = knex<TicketRow>(t.tickets)
         .where('customer_id', customerId)
+        .whereNull('merged_into_id')
         .orderBy([
           { column: 'updated_at', order: 'desc' },
           { column: 'id', order: 'desc' },
@@ -238,6 +242,10 @@ export function ticketStore(knex: Knex, t: TableNames): TicketStore {
       const items = rows.slice(0, limit);
       const last = items[items.length - 1];
       return { items, next: rows.length > limit && last ? encodeCursor([last.updatedAt, last.id]) : null };
+    },
+
+    async repointMerged(fromId: number, toId: number): Promise<void> {
+      await knex(t.tickets).where('merged_into_id', fromId).update({ merged_into_id: toId });
     },
   };
 }

@@ -28,7 +28,7 @@ export function memoryTickets(data: MemoryData): TicketStore {
       if (key !== null && data.tickets.some((t) => t.customerId === ticket.customerId && t.submissionKey === key))
         throw new ConflictError('ticketSubmission');
       const id = nextId(data);
-      data.tickets.push({ ...structuredClone(ticket), id, submissionKey: key, transferUnseen: false });
+      data.tickets.push({ ...structuredClone(ticket), id, submissionKey: key, transferUnseen: false, mergedIntoId: null });
       return id;
     },
     async countOpenedSince(customerId, since) {
@@ -69,7 +69,7 @@ export function memoryTickets(data: MemoryData): TicketStore {
     },
     async listForCustomer(customerId, cursor, limit) {
       const own = data.tickets
-        .filter((t) => t.customerId === customerId)
+        .filter((t) => t.customerId === customerId && t.mergedIntoId === null)
         .sort(
           byKeys(
             (t) => -t.updatedAt,
@@ -82,6 +82,9 @@ export function memoryTickets(data: MemoryData): TicketStore {
         cursor,
         limit,
       );
+    },
+    async repointMerged(fromId, toId) {
+      for (const t of data.tickets) if (t.mergedIntoId === fromId) t.mergedIntoId = toId;
     },
   };
 }
@@ -106,7 +109,12 @@ export function memoryMessages(data: MemoryData): MessageStore {
     async thread(ticketId, audience) {
       return data.messages
         .filter((m) => m.ticketId === ticketId && visible(m.id, audience))
-        .sort(byKeys((m) => m.id))
+        .sort(
+          byKeys(
+            (m) => m.createdAt,
+            (m) => m.id,
+          ),
+        )
         .map((m) => ({ ...copyOf(m), attachments: data.attachments.filter((a) => a.messageId === m.id).map((a) => copyOf(a)) }));
     },
     async findAttachment(ticketId, attachmentId, audience) {
@@ -118,6 +126,9 @@ export function memoryMessages(data: MemoryData): MessageStore {
     },
     async findBySubmission(ticketId, submissionKey) {
       return data.messages.find((m) => m.ticketId === ticketId && m.submissionKey === submissionKey)?.id ?? null;
+    },
+    async moveAll(fromTicketId, toTicketId) {
+      for (const row of [...data.messages, ...data.attachments]) if (row.ticketId === fromTicketId) row.ticketId = toTicketId;
     },
   };
 }
@@ -136,7 +147,18 @@ export function memoryEvents(data: MemoryData): EventStore {
       return data.events.some((e) => e.ticketId === ticketId && e.actorId === actorId && e.submissionKey === submissionKey);
     },
     async forTicket(ticketId) {
-      return data.events.filter((e) => e.ticketId === ticketId).map((e) => copyOf(e));
+      return data.events
+        .filter((e) => e.ticketId === ticketId)
+        .sort(
+          byKeys(
+            (e) => e.createdAt,
+            (e) => e.id,
+          ),
+        )
+        .map((e) => copyOf(e));
+    },
+    async moveAll(fromTicketId, toTicketId) {
+      for (const e of data.events) if (e.ticketId === fromTicketId) e.ticketId = toTicketId;
     },
   };
 }
@@ -151,6 +173,8 @@ function matches(ticket: Ticket, filter: QueueFilter): boolean {
       : text.includes('@')
         ? [text, text.toLowerCase()].includes(ticket.customerEmail)
         : words.every((w) => ticket.subject.toLowerCase().includes(w)));
+  // Merged tickets live on in the one they went into; only their number finds them.
+  if (ticket.mergedIntoId !== null && !/^#?\d{8}$/.test(text)) return false;
   const status = filter.status === 'all' || (filter.status === 'open' ? ticket.status !== 'closed' : ticket.status === filter.status);
   return (
     found &&
