@@ -19,7 +19,7 @@ import type { StaffAccess } from './staff-access';
 import { auditEntry } from './staff-actions';
 
 export type MergeMode = 'merge' | 'duplicate';
-export const MERGE_MODES: MergeMode[] = ['merge', 'duplicate'];
+const MERGE_MODES: MergeMode[] = ['merge', 'duplicate'];
 
 export interface MergeDeps {
   store: Store;
@@ -76,7 +76,12 @@ export function ticketMerge(deps: MergeDeps, access: StaffAccess) {
   }
 
   /** Both requests, or the problem to show next to the target field. The source is this very number's, merged or not. */
-  async function pair(user: HostUser, number: string, typed: string, mode: string): Promise<{ source: Ticket; target: Ticket; mode: MergeMode }> {
+  async function pair(
+    user: HostUser,
+    number: string,
+    typed: string,
+    mode: string,
+  ): Promise<{ source: Ticket; target: Ticket; mode: MergeMode }> {
     const source = await access.reachableAsIs(user, number);
     if (!MERGE_MODES.includes(mode as MergeMode)) throw new ValidationError({ mode: { key: 'errors.merge.mode' } });
     const targetNumber = typedNumber(typed);
@@ -93,7 +98,10 @@ export function ticketMerge(deps: MergeDeps, access: StaffAccess) {
       const chosen = await pair(user, number, typed, mode);
       const problem = mergeProblem(chosen.source, chosen.target, chosen.mode);
       if (problem) throw new ValidationError({ target: problem });
-      const [messages, events] = await Promise.all([store.messages.thread(chosen.source.id, 'staff'), store.events.forTicket(chosen.source.id)]);
+      const [messages, events] = await Promise.all([
+        store.messages.thread(chosen.source.id, 'staff'),
+        store.events.forTicket(chosen.source.id),
+      ]);
       const moves =
         chosen.mode === 'merge'
           ? { messages: messages.length, files: messages.reduce((n, m) => n + m.attachments.length, 0), events: events.length }
@@ -155,5 +163,3 @@ export function ticketMerge(deps: MergeDeps, access: StaffAccess) {
     },
   };
 }
-
-export type TicketMerge = ReturnType<typeof ticketMerge>;

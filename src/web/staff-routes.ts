@@ -83,7 +83,8 @@ export function staffRoutes({ tickets, storage, thumbnails, settings, render, cs
   async function showTicket(req: Request, res: Response, drafts: Drafts = {}, cannedId: number | null = null) {
     const view = await tickets.view(staff(res), ticketNumberOf(req));
     // A merged request's number: its page is the request it went into, at that request's own address.
-    if (req.method === 'GET' && view.ticket.number !== ticketNumberOf(req)) return res.redirect(303, `${render.base}/${view.ticket.number}`);
+    if (req.method === 'GET' && view.ticket.number !== ticketNumberOf(req))
+      return res.redirect(303, `${render.base}/${view.ticket.number}`);
     if (cannedId !== null) {
       // Only the ticket's own department's replies are on offer; any other id is not found.
       const canned = view.canned.find((c) => c.id === cannedId);

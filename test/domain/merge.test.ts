@@ -32,7 +32,11 @@ describe('domain: merge', () => {
     for (const m of before) {
       const moved = thread.find((x) => x.id === m.id);
       assert.ok(moved, `message ${m.id} moved`);
-      assert.deepEqual({ ...moved, ticketId: 0 }, { ...m, ticketId: 0, attachments: moved.attachments }, 'author, time, body, note flag kept');
+      assert.deepEqual(
+        { ...moved, ticketId: 0 },
+        { ...m, ticketId: 0, attachments: moved.attachments },
+        'author, time, body, note flag kept',
+      );
       assert.deepEqual(
         moved.attachments.map((a) => [a.storageKey, a.ticketId]),
         m.attachments.map((a) => [a.storageKey, into.id]),
@@ -46,7 +50,11 @@ describe('domain: merge', () => {
     assert.ok(await w.customer.attachment(ivan, from.number, attachment.id), "the customer's old file link works too");
 
     const history = await w.store.events.forTicket(into.id);
-    for (const e of historyBefore) assert.ok(history.some((x) => x.id === e.id), `history entry ${e.action} moved`);
+    for (const e of historyBefore)
+      assert.ok(
+        history.some((x) => x.id === e.id),
+        `history entry ${e.action} moved`,
+      );
     assert.deepEqual(
       history.filter((e) => e.action === 'merge').map((e) => e.detail),
       [{ from: from.number, to: into.number }],
@@ -76,7 +84,11 @@ describe('domain: merge', () => {
       (await w.customer.list(ivan, null)).items.map((t) => t.number),
       [into.number],
     );
-    const queue = await w.staff.queue(admin, { departmentId: null, status: 'all', priority: null, serviceKind: null, assignee: null, search: '' }, null);
+    const queue = await w.staff.queue(
+      admin,
+      { departmentId: null, status: 'all', priority: null, serviceKind: null, assignee: null, search: '' },
+      null,
+    );
     assert.deepEqual(
       queue.items.map((t) => t.number),
       [into.number],

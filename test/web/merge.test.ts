@@ -189,4 +189,26 @@ forEachDatabase('merging requests', (db) => {
     await waitUntil(() => sink.to('ivan@example.ru').length === 1, 10_000, 'the customer e-mail');
     assert.match(sink.to('ivan@example.ru')[0]!.parsed.text ?? '', /закрыли его как дубликат/);
   });
+
+  it('every role on both routes: customers 404, staff of another department 404, no token 403, admins may', async () => {
+    const into = await createTicket(t, t.as('ivan'));
+    const from = await createTicket(t, t.as('ivan'));
+    const query = `target=${into}&mode=merge`;
+    for (const who of ['ivan', 'alice']) {
+      const agent = t.as(who);
+      assert.equal((await agent.get(`/${from}/merge?${query}`)).status, 404, `${who} GET`);
+      assert.equal(
+        (await postForm(agent, `/${from}/merge`, await agent.csrf(), { target: into, mode: 'merge' })).status,
+        404,
+        `${who} POST`,
+      );
+    }
+    const olga = t.as('olga');
+    assert.equal((await olga.get(`/${from}/merge?${query}`)).status, 404);
+    assert.equal((await postForm(olga, `/${from}/merge`, await olga.csrf('/'), { target: into, mode: 'merge' })).status, 404);
+    assert.equal((await postForm(t.as('tech'), `/${from}/merge`, null, { target: into, mode: 'merge' })).status, 403, 'no CSRF token');
+    assert.equal(await rowCount(t, t.tables.events), 0, 'nothing changed');
+    assert.equal((await t.as('admin').get(`/${from}/merge?${query}`)).status, 200);
+    assert.equal((await merge(t.as('admin'), from, into)).status, 303);
+  });
 });
