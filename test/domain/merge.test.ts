@@ -120,6 +120,17 @@ describe('domain: merge', () => {
     assert.equal((await w.store.messages.thread(into.id, 'customer')).at(-1)?.body, 'Пишу в старый запрос.');
   });
 
+  it("a pointer to another customer's request (which no merge makes) leads nowhere, nor does a loop", async () => {
+    const w = await domainWorld();
+    const mine = await w.open(ivan);
+    const hers = await w.open(olga);
+    w.store.data.tickets.find((t) => t.id === mine.id)!.mergedIntoId = hers.id;
+    await assert.rejects(w.customer.view(ivan, mine.number), NotFoundError);
+    await assert.rejects(w.customer.view(olga, mine.number), NotFoundError);
+    w.store.data.tickets.find((t) => t.id === mine.id)!.mergedIntoId = mine.id;
+    await assert.rejects(w.staff.view(petr, mine.number), NotFoundError);
+  });
+
   it('a chain leads to the final request: A into B, then B into C', async () => {
     const w = await domainWorld();
     const a = await w.open(ivan);

@@ -204,8 +204,9 @@ forEachDatabase('merging requests', (db) => {
       );
     }
     const olga = t.as('olga');
+    const billing = await createTicket(t, t.as('ivan'), { department: 'client_relations' });
     assert.equal((await olga.get(`/${from}/merge?${query}`)).status, 404);
-    assert.equal((await postForm(olga, `/${from}/merge`, await olga.csrf('/'), { target: into, mode: 'merge' })).status, 404);
+    assert.equal((await postForm(olga, `/${from}/merge`, await olga.csrf(`/${billing}`), { target: into, mode: 'merge' })).status, 404);
     assert.equal((await postForm(t.as('tech'), `/${from}/merge`, null, { target: into, mode: 'merge' })).status, 403, 'no CSRF token');
     assert.equal(await rowCount(t, t.tables.events), 0, 'nothing changed');
     assert.equal((await t.as('admin').get(`/${from}/merge?${query}`)).status, 200);
