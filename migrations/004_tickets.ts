@@ -48,6 +48,9 @@ export async function up(knex: Knex, t: MigrationTables): Promise<void> {
     // When the customer last saw the request with its latest staff answer; null while a staff
     // answer (never an internal note) waits unseen, so the menu badge counts an index range.
     table.bigInteger('customer_seen_at').nullable();
+    // Set when staff merged this ticket into another: its thread, files and history live there
+    // now, and its number leads there. Always the final ticket: a later merge of that one rewrites it.
+    table.integer('merged_into_id').unsigned().nullable();
 
     table.unique(['number'], { indexName: t.key('tk_number_uq') });
     table.unique(['customer_id', 'submission_key'], { indexName: t.key('tk_sub_uq') });
@@ -66,8 +69,11 @@ export async function up(knex: Knex, t: MigrationTables): Promise<void> {
     table.index(['priority_rank', 'last_customer_at', 'id'], t.key('tk_h_all'));
     // Staff search by customer e-mail.
     table.index(['customer_email'], t.key('tk_email'));
+    // The tickets merged into one, whose pointers a merge of that ticket rewrites.
+    table.index(['merged_into_id'], t.key('tk_merged'));
     // tk_q_dep starts with department_id, so MySQL needs no index of the key's own.
     table.foreign('department_id', t.key('tk_dep_fk')).references('id').inTable(t.departments);
+    table.foreign('merged_into_id', t.key('tk_merged_fk')).references('id').inTable(t.tickets);
   });
 }
 

@@ -11,6 +11,7 @@ import { isRateable } from './ratings';
 import { DuplicateSubmission, keepingFilesOnlyOnSuccess, oncePerSubmission, underTicketLock } from './submissions';
 import { knownTimeZone } from '../model/time-zone';
 import { pendingUploads, type PendingChoice } from './pending-uploads';
+import { currentTicket } from './merged-tickets';
 
 export interface CustomerTicketDeps {
   store: Store;
@@ -27,18 +28,21 @@ export interface CustomerTicketDeps {
   now?: Clock;
 }
 
-/** A move of the ticket to another department, as the customer sees it: where and when, never why. */
-interface CustomerTransfer {
-  createdAt: number;
-  to: Department['name'];
-}
+/**
+ * A line between the messages that says what happened to the request, as the customer sees it:
+ * a move to another department (where and when, never why), a request merged into this one, a
+ * request closed as a duplicate of another (from and to are request numbers).
+ */
+export type SystemLine =
+  | { kind: 'transfer'; createdAt: number; to: Department['name'] }
+  | { kind: 'merge' | 'duplicate'; createdAt: number; from: string; to: string };
 
 export interface TicketView {
   ticket: Ticket;
   department: Department | null;
   messages: Message[];
   /** Oldest first, like the messages; the view puts them in the thread by time. */
-  transfers: CustomerTransfer[];
+  systemLines: SystemLine[];
   /** The customer's rating of it, if they rated it, and whether they may rate it now. */
   rating: Rating | null;
   rateable: boolean;
@@ -73,8 +77,9 @@ export function customerTickets(deps: CustomerTicketDeps) {
   const pending = pendingUploads(deps);
 
   async function ownTicket(customer: HostUser, number: string): Promise<Ticket> {
-    const ticket = isTicketNumber(number) ? await store.tickets.findForCustomer(number, customer.id) : null;
-    if (!ticket) throw new NotFoundError('ticket');
+    // A merged request's number leads to the one it went into, of the same customer.
+    const ticket = await currentTicket(store, isTicketNumber(number) ? await store.tickets.findForCustomer(number, customer.id) : null);
+    if (!ticket || ticket.customerId !== customer.id) throw new NotFoundError('ticket');
     return ticket;
   }
 
@@ -159,7 +164,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
           const department = departments.find((d) => String(d.id) === input.departmentId) as Department;
           const service = services.find((s) => s.id === input.serviceId) ?? null;
           const at = now();
-          const fields: Omit<Ticket, 'id' | 'number' | 'threadMessageId' | 'transferUnseen'> = {
+          const fields: Omit<Ticket, 'id' | 'number' | 'threadMessageId' | 'transferUnseen' | 'mergedIntoId'> = {
             customerId: customer.id,
             customerName: customer.name,
             customerEmail: customer.email,
@@ -198,6 +203,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
                 threadMessageId: deps.mail.newThreadMessageId(number),
                 ...fields,
                 transferUnseen: false,
+                mergedIntoId: null,
               };
               ticket.id = await tx.tickets.insert({ ...ticket, submissionKey });
               const first = {
@@ -251,12 +257,14 @@ export function customerTickets(deps: CustomerTicketDeps) {
         ticket.customerSeenAt === null ? store.tickets.markSeen(ticket.id, now(), ticket.lastReplyAt) : null,
       ]);
       const names = new Map(departments.map((d) => [d.code, d.name]));
-      // Only the target department is taken from the audit entry: its reason is internal.
-      const transfers = events.flatMap((e) => {
-        const to = e.action === 'department' && e.detail.to ? names.get(e.detail.to) : undefined;
-        return to ? [{ createdAt: e.createdAt, to }] : [];
+      const systemLines = events.flatMap((e): SystemLine[] => {
+        const { from, to } = e.detail;
+        if ((e.action === 'merge' || e.action === 'duplicate') && from && to) return [{ kind: e.action, createdAt: e.createdAt, from, to }];
+        // Only the target department is taken from the audit entry: its reason is internal.
+        const department = e.action === 'department' && to ? names.get(to) : undefined;
+        return department ? [{ kind: 'transfer', createdAt: e.createdAt, to: department }] : [];
       });
-      return { ticket, department, messages, transfers, rating, rateable: isRateable(ticket, messages) };
+      return { ticket, department, messages, systemLines, rating, rateable: isRateable(ticket, messages) };
     },
 
     /** Adds the customer's message; a closed ticket is reopened by it. The submission key makes a double click one message. */

@@ -8,6 +8,7 @@ import type { Clock, Department } from '../model/types';
 import { NotFoundError, ValidationError, type Problem } from '../model/errors';
 import type { mailIntake } from './mail-intake';
 import { isTicketNumber } from './ticket-number';
+import { currentTicket } from './merged-tickets';
 
 const SHOWN = 200;
 
@@ -89,7 +90,8 @@ export function heldMail(deps: HeldMailDeps) {
     async attach(admin: HostUser, id: number, typed: string): Promise<string> {
       const { held, mail } = await heldOne(id);
       const number = typed.trim().replace(/^[#№]\s*/, '');
-      const ticket = isTicketNumber(number) ? await store.tickets.findByNumber(number) : null;
+      // A merged request's number attaches to the request it went into.
+      const ticket = await currentTicket(store, isTicketNumber(number) ? await store.tickets.findByNumber(number) : null);
       if (!ticket) throw new ValidationError({ number: { key: 'errors.held.noTicket' } });
       const messageId = await deps.intake.attachHeld(held, mail, ticket, admin);
       await settle(held, admin, 'stored', ticket.id, messageId);

@@ -7,6 +7,7 @@ import type { IntakeOptions, ParsedMail, ReplyAddresses } from '../model/inbound
 import type { Store } from '../model/store';
 import type { Ticket } from '../model/types';
 import { isTicketNumber } from './ticket-number';
+import { currentTicket } from './merged-tickets';
 
 /** How the id of a department's own mailbox starts when it answers by e-mail: an author who is no one person. */
 export const MAILBOX_AUTHOR = 'mail:';
@@ -34,6 +35,8 @@ export type Match =
 
 export function mailMatch(deps: MailMatchDeps) {
   const { store, addresses } = deps;
+  // The old number of a merged request names the request it went into.
+  const byNumber = async (number: string) => currentTicket(store, await store.tickets.findByNumber(number));
 
   async function findRequest(mail: ParsedMail): Promise<Match> {
     let forged = false;
@@ -41,7 +44,7 @@ export function mailMatch(deps: MailMatchDeps) {
       const meaning = addresses.read(recipient);
       if (meaning.kind === 'forged') forged = true;
       if (meaning.kind !== 'ticket') continue;
-      const ticket = await store.tickets.findByNumber(meaning.ticketNumber);
+      const ticket = await byNumber(meaning.ticketNumber);
       if (ticket) return { ticket, by: 'token', audience: meaning.audience };
     }
     // A reply address of ours with a wrong signature was made up or tampered with: nothing else
@@ -50,11 +53,11 @@ export function mailMatch(deps: MailMatchDeps) {
     // Newest first: a reply's In-Reply-To names the e-mail it answers.
     for (const id of [...mail.inReplyTo, ...[...mail.references].reverse()]) {
       const number = addresses.ticketOfMessageId(id);
-      const ticket = number ? await store.tickets.findByNumber(number) : null;
+      const ticket = number ? await byNumber(number) : null;
       if (ticket) return { ticket, by: 'thread', audience: null };
     }
     const tagged = SUBJECT_TAG.exec(mail.subject)?.[1];
-    const ticket = tagged && isTicketNumber(tagged) ? await store.tickets.findByNumber(tagged) : null;
+    const ticket = tagged && isTicketNumber(tagged) ? await byNumber(tagged) : null;
     return ticket ? { ticket, by: 'subject', audience: null } : { ticket: null, by: null, audience: null, forged };
   }
 

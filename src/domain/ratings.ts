@@ -9,6 +9,7 @@ import { RATING_CHOICES, type Clock, type Department, type Message, type Rating,
 import { NotFoundError, ValidationError, type Problem } from '../model/errors';
 import { checkText, LIMITS } from './field-rules';
 import { isTicketNumber } from './ticket-number';
+import { currentTicket } from './merged-tickets';
 import { MAILBOX_AUTHOR } from './mail-match';
 
 /** After an alert, a bad rating again (changed to good and back) does not e-mail the department again for this long. */
@@ -81,8 +82,9 @@ export function ratings(deps: RatingDeps) {
       const choice = input.rating as RatingChoice;
       if (!RATING_CHOICES.includes(choice)) problems.rating = { key: 'rating.errors.choice' };
       const comment = checkText(problems, 'comment', input.comment, { max: LIMITS.ratingComment, tooLong: 'rating.errors.commentTooLong' });
-      const found = isTicketNumber(number) ? await store.tickets.findForCustomer(number, customer.id) : null;
-      if (!found) throw new NotFoundError('ticket');
+      // A rating link of a merged request rates the request it went into.
+      const found = await currentTicket(store, isTicketNumber(number) ? await store.tickets.findForCustomer(number, customer.id) : null);
+      if (!found || found.customerId !== customer.id) throw new NotFoundError('ticket');
       if (Object.keys(problems).length > 0) throw new ValidationError(problems);
 
       const queued = await store.transaction(async (tx) => {

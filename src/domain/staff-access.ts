@@ -6,6 +6,7 @@ import type { Store } from '../model/store';
 import type { Department, Ticket } from '../model/types';
 import { NotFoundError } from '../model/errors';
 import { isTicketNumber } from './ticket-number';
+import { currentTicket } from './merged-tickets';
 
 export function staffAccess(store: Store) {
   /** Ids of the departments this user works in; null for admins (all of them). */
@@ -17,14 +18,25 @@ export function staffAccess(store: Store) {
     return (await store.departments.list({ activeOnly: false })).filter((d) => codes.has(d.code)).map((d) => d.id);
   }
 
+  const byNumber = async (number: string) => (isTicketNumber(number) ? store.tickets.findByNumber(number) : null);
+
+  async function inReach(user: HostUser, ticket: Ticket | null): Promise<Ticket> {
+    const allowed = await reach(user);
+    if (!ticket || (allowed && !allowed.includes(ticket.departmentId))) throw new NotFoundError('ticket');
+    return ticket;
+  }
+
   return {
     reach,
 
+    /** The ticket a number names now, as the user may see it: a merged ticket's number leads to the ticket it went into. */
     async reachable(user: HostUser, number: string): Promise<Ticket> {
-      const ticket = isTicketNumber(number) ? await store.tickets.findByNumber(number) : null;
-      const allowed = await reach(user);
-      if (!ticket || (allowed && !allowed.includes(ticket.departmentId))) throw new NotFoundError('ticket');
-      return ticket;
+      return inReach(user, await currentTicket(store, await byNumber(number)));
+    },
+
+    /** The ticket of this very number, merged or not: what a merge moves away from. */
+    async reachableAsIs(user: HostUser, number: string): Promise<Ticket> {
+      return inReach(user, await byNumber(number));
     },
 
     async departmentsOf(user: HostUser): Promise<Department[]> {

@@ -81,8 +81,10 @@ export function staffTicketView(
     async original(user: HostUser, number: string, messageId: number): Promise<Buffer> {
       const ticket = await access.reachable(user, number);
       const mail = (await originals.of([messageId])).get(messageId);
-      // A message of another ticket is as unknown as a message that never was.
-      if (!mail || mail.ticketId !== ticket.id) throw new NotFoundError('original e-mail');
+      // A message of another ticket is as unknown as a message that never was. Asked of the thread,
+      // not of the e-mail's record: a merge moves messages, and their originals go with them.
+      const inThread = async () => (await store.messages.thread(ticket.id, 'staff')).some((m) => m.id === messageId);
+      if (!mail || !(mail.ticketId === ticket.id || (await inThread()))) throw new NotFoundError('original e-mail');
       const raw = await originals.read(mail);
       if (!raw) throw new NotFoundError('original e-mail file');
       return raw;

@@ -10,6 +10,7 @@ import { staffMessages, type StaffMessageDeps } from './staff-messages';
 import { staffQueue } from './staff-queue';
 import { staffTicketView } from './staff-ticket-view';
 import { colleaguesOf } from './colleagues';
+import { ticketMerge } from './merge';
 
 export interface StaffTicketDeps extends StaffMessageDeps {
   servicesOf(customerId: string): Promise<HostService[]>;
@@ -25,6 +26,7 @@ export function staffTickets(deps: StaffTicketDeps) {
     ...staffTicketView(deps.store, deps.servicesOf, deps.originals, access, colleagues),
     ...staffMessages(deps, access),
     ...staffActions(deps, access, colleagues),
+    ...ticketMerge(deps, access),
   };
 }
 

@@ -30,6 +30,7 @@ export function composer(options: ComposerOptions): TicketMail {
     forAutoClose: customer.forAutoClose,
     forStaffClose: customer.forStaffClose,
     forStaffReply: customer.forStaffReply,
+    forMerge: customer.forMerge,
     forBadRating: ratingMail(kit).forBadRating,
   };
 }

@@ -9,7 +9,7 @@ import { usualResponse } from '../i18n/format';
 
 interface CustomerNotice {
   /** The outbox kind, which is also the template's name under views/mail. */
-  kind: 'customer-confirmation' | 'customer-reply' | 'customer-closed' | 'customer-closed-by-staff';
+  kind: 'customer-confirmation' | 'customer-reply' | 'customer-closed' | 'customer-closed-by-staff' | 'customer-merged';
   subjectKey: string;
   /** The Message-ID the e-mail answers; none for a ticket older than threading. */
   thread: string | null;
@@ -22,6 +22,8 @@ interface CustomerNotice {
   openedByMail?: boolean;
   /** Staff have answered: the e-mail carries the links that rate the request. */
   rateable?: boolean;
+  /** The request merged into (or closed as a duplicate of) the e-mail's ticket. */
+  merged?: { number: string; subject: string; duplicate: boolean };
 }
 
 export function customerMail(kit: Envelopes) {
@@ -51,6 +53,7 @@ export function customerMail(kit: Envelopes) {
         onCallAlerted: Boolean(confirming?.urgent && confirming.emails.length + confirming.onCall.length > 0),
         usualResponse: usualResponse(confirming?.responseMinutes ?? null, t, locale),
         customer: { name: oneLine(ticket.customerName) },
+        merged: notice.merged ?? null,
       },
       {
         ...kit.replyTo(ticket, 'customer'),
@@ -118,6 +121,21 @@ export function customerMail(kit: Envelopes) {
         urgent: false,
         // Rated only once staff have answered it.
         rateable: ticket.lastReplyAt !== null,
+      });
+    },
+
+    /**
+     * Tells the customer that request `from` was merged into `into` (or closed as its duplicate),
+     * where the conversation goes on: the e-mail is about `into` (its link and reply address), in
+     * the thread of `from`, the one the customer knows.
+     */
+    forMerge(from: Ticket, into: Ticket, duplicate: boolean): NewOutboxItem[] {
+      return item(into, {
+        kind: 'customer-merged',
+        subjectKey: duplicate ? 'mail.duplicateSubject' : 'mail.mergedSubject',
+        thread: from.threadMessageId,
+        urgent: false,
+        merged: { number: from.number, subject: oneLine(from.subject), duplicate },
       });
     },
   };

@@ -136,6 +136,8 @@ export interface TicketMail {
   forAutoClose(ticket: Ticket, days: number): NewOutboxItem[];
   /** Tells the customer that staff closed their request. */
   forStaffClose(ticket: Ticket): NewOutboxItem[];
+  /** Tells the customer that request `from` was merged into `into`, or closed as a duplicate of it; they continue there. */
+  forMerge(from: Ticket, into: Ticket, duplicate: boolean): NewOutboxItem[];
   /** A staff answer to the customer. */
   forStaffReply(ticket: Ticket, department: Department, message: Message): NewOutboxItem[];
   /** Alerts the department to a customer's bad rating of the request. */

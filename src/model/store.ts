@@ -20,8 +20,8 @@ import type {
   TicketStatus,
 } from './types';
 
-/** A new ticket is never a transfer yet: transferUnseen starts false. */
-export type NewTicket = Omit<Ticket, 'id' | 'transferUnseen'> & {
+/** A new ticket is never a transfer nor merged yet: transferUnseen starts false, mergedIntoId null. */
+export type NewTicket = Omit<Ticket, 'id' | 'transferUnseen' | 'mergedIntoId'> & {
   /** The create form's submission; the same submission twice is one ticket (ConflictError 'ticketSubmission'). */
   submissionKey?: string | null;
 };
@@ -42,6 +42,7 @@ export type TicketChanges = Partial<
     | 'lastCustomerAt'
     | 'transferUnseen'
     | 'customerSeenAt'
+    | 'mergedIntoId'
   >
 >;
 
@@ -62,7 +63,7 @@ export interface TicketStore {
   /** Answered tickets whose last staff answer is older than `before`, oldest first. */
   answeredBefore(before: number, limit: number): Promise<Ticket[]>;
   update(id: number, changes: TicketChanges): Promise<void>;
-  /** The customer's tickets that match the filter, newest activity first, a page at a time. */
+  /** The customer's tickets that match the filter, newest activity first; merged ones are not listed (their number leads on). */
   listForCustomer(customerId: string, filter: CustomerListFilter, cursor: string | null, limit: number): Promise<Page<Ticket>>;
   /** The customer's tickets with a staff answer they have not seen (customerSeenAt null), counted up to `cap`. */
   countUnseenAnswers(customerId: string, cap: number): Promise<number>;
@@ -72,6 +73,8 @@ export interface TicketStore {
    * meanwhile, which stays unseen.
    */
   markSeen(id: number, at: number, answeredUpTo: number | null): Promise<void>;
+  /** Points the tickets merged into `fromId` at `toId`, which `fromId` is being merged into: a chain stays one step long. */
+  repointMerged(fromId: number, toId: number): Promise<void>;
 }
 
 /** What the customer's list shows: open, closed or all requests, and a search. */
@@ -92,7 +95,7 @@ export interface MessageStore {
   insert(message: NewMessage): Promise<number>;
   /** Records a message's files and returns them as stored. */
   attach(ticketId: number, messageId: number, files: StoredFile[], createdAt: number): Promise<Attachment[]>;
-  /** The thread as the audience may see it, oldest first, each message with its attachments. */
+  /** The thread as the audience may see it, oldest first (by time, then id), each message with its attachments. */
   thread(ticketId: number, audience: Audience): Promise<Message[]>;
   /** A file of the ticket; a customer never reaches the files of an internal note. */
   findAttachment(ticketId: number, attachmentId: number, audience: Audience): Promise<Attachment | null>;
@@ -100,6 +103,8 @@ export interface MessageStore {
   referencedKeys(keys: string[]): Promise<Set<string>>;
   /** Id of the message a submission already made, if it was made. */
   findBySubmission(ticketId: number, submissionKey: string): Promise<number | null>;
+  /** Moves every message of one ticket, with its files, to another; their authors, times and storage keys stay. */
+  moveAll(fromTicketId: number, toTicketId: number): Promise<void>;
 }
 
 /** What an admin sets on a department; the code is fixed once it exists. */
@@ -189,7 +194,10 @@ export interface EventStore {
   record(events: NewTicketEvent[]): Promise<void>;
   /** Whether this actor's submission already made its change to the ticket. */
   madeBySubmission(ticketId: number, actorId: string, submissionKey: string): Promise<boolean>;
+  /** Oldest first (by time, then id): entries moved in by a merge fall in among the ticket's own. */
   forTicket(ticketId: number): Promise<TicketEvent[]>;
+  /** Moves a ticket's whole audit trail to another ticket. */
+  moveAll(fromTicketId: number, toTicketId: number): Promise<void>;
 }
 
 /** One row per customer that a transaction holds to act for that customer alone. */

@@ -103,6 +103,8 @@ export interface Ticket {
    * badge counts it.
    */
   customerSeenAt: number | null;
+  /** Staff merged it into this ticket (the final one of any chain): its number leads there. */
+  mergedIntoId: number | null;
 }
 
 /** The queue's order: smaller first. */
@@ -143,8 +145,23 @@ export interface TicketEvent {
   ticketId: number;
   actorId: string;
   actorName: string;
-  /** customerClose and customerReopen: the actor is the customer, who closed it or reopened it by replying. */
-  action: 'status' | 'priority' | 'assignee' | 'department' | 'note' | 'reply' | 'customerClose' | 'customerReopen' | 'rating';
+  /**
+   * customerClose and customerReopen: the actor is the customer, who closed it or reopened it by
+   * replying. merge ({ from, to } numbers) is on both tickets; duplicate ({ from, to }: `from` was
+   * closed as a duplicate of `to`) too.
+   */
+  action:
+    | 'status'
+    | 'priority'
+    | 'assignee'
+    | 'department'
+    | 'note'
+    | 'reply'
+    | 'customerClose'
+    | 'customerReopen'
+    | 'rating'
+    | 'merge'
+    | 'duplicate';
   detail: Record<string, string | null>;
   createdAt: number;
 }

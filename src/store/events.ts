@@ -38,7 +38,7 @@ export function eventStore(knex: Knex, t: TableNames): EventStore {
     },
 
     async forTicket(ticketId: number): Promise<TicketEvent[]> {
-      const rows = await knex(t.events).where('ticket_id', ticketId).orderBy('id');
+      const rows = await knex(t.events).where('ticket_id', ticketId).orderBy(['created_at', 'id']);
       return rows.map((row) => ({
         id: num(row.id),
         ticketId: num(row.ticket_id),
@@ -48,6 +48,10 @@ export function eventStore(knex: Knex, t: TableNames): EventStore {
         detail: JSON.parse(row.detail),
         createdAt: num(row.created_at),
       }));
+    },
+
+    async moveAll(fromTicketId: number, toTicketId: number): Promise<void> {
+      await knex(t.events).where('ticket_id', fromTicketId).update({ ticket_id: toTicketId });
     },
   };
 }

@@ -99,7 +99,8 @@ export function messageStore(knex: Knex, t: TableNames): MessageStore {
 
     /** The thread as the audience may see it, oldest first, each message with its attachments. */
     async thread(ticketId: number, audience: Audience): Promise<Message[]> {
-      const messages = knex<MessageRow>(t.messages).where('ticket_id', ticketId).orderBy('id');
+      // By time: a merge brings in messages whose ids fall among the ticket's own.
+      const messages = knex<MessageRow>(t.messages).where('ticket_id', ticketId).orderBy(['created_at', 'id']);
       if (audience === 'customer') messages.where('internal', 0);
       const [rows, attachmentRows] = await Promise.all([
         messages,
@@ -151,6 +152,11 @@ export function messageStore(knex: Knex, t: TableNames): MessageStore {
     async findBySubmission(ticketId: number, submissionKey: string): Promise<number | null> {
       const row = await knex(t.messages).where({ ticket_id: ticketId, submission_key: submissionKey }).first('id');
       return row ? num(row.id) : null;
+    },
+
+    async moveAll(fromTicketId: number, toTicketId: number): Promise<void> {
+      await knex(t.messages).where('ticket_id', fromTicketId).update({ ticket_id: toTicketId });
+      await knex(t.attachments).where('ticket_id', fromTicketId).update({ ticket_id: toTicketId });
     },
   };
 }

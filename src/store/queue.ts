@@ -7,7 +7,7 @@ import type { QueueFilter, QueueStore } from '../model/store';
 import type { TableNames } from './tables';
 import { toTicket, type TicketRow } from './tickets';
 import { CURSOR_LIMITS, decodeCursor, encodeCursor, whereAfter } from './cursor';
-import { whereNumberOrSubject } from './search-text';
+import { searchedNumber, whereNumberOrSubject } from './search-text';
 
 const ORDER = [
   { column: 'priority_rank', order: 'asc' },
@@ -39,6 +39,9 @@ export function queueStore(knex: Knex, t: TableNames): QueueStore {
     if (filter.assignee === '') query.whereNull('assignee_id');
     else if (filter.assignee) query.where('assignee_id', filter.assignee);
     applySearch(query, filter.search);
+    // Merged tickets live on in the ticket they went into; only their number (above) finds them.
+    // Merged tickets live on in the one they went into; only their number finds them.
+    if (!searchedNumber(filter.search.trim())) query.whereNull('merged_into_id');
     return query;
   }
 

@@ -36,6 +36,7 @@ export interface TicketRow {
   last_customer_at: number | string;
   transfer_unseen: number | string | boolean;
   customer_seen_at: number | string | null;
+  merged_into_id: number | string | null;
 }
 
 export function toTicket(row: TicketRow): Ticket {
@@ -64,6 +65,7 @@ export function toTicket(row: TicketRow): Ticket {
     lastCustomerAt: num(row.last_customer_at),
     transferUnseen: Number(row.transfer_unseen) === 1,
     customerSeenAt: numOrNull(row.customer_seen_at),
+    mergedIntoId: numOrNull(row.merged_into_id),
   };
 }
 
@@ -80,6 +82,7 @@ const columnOf: Record<keyof TicketChanges, string> = {
   lastCustomerAt: 'last_customer_at',
   transferUnseen: 'transfer_unseen',
   customerSeenAt: 'customer_seen_at',
+  mergedIntoId: 'merged_into_id',
 };
 
 // Columns kept only so the queue can sort and filter on an index.
@@ -234,7 +237,7 @@ export function ticketStore(knex: Knex, t: TableNames): TicketStore {
      * customer's own rows: a number is one of them, words are matched in their folded subjects.
      */
     async listForCustomer(customerId: string, filter: CustomerListFilter, cursor: string | null, limit: number): Promise<Page<Ticket>> {
-      const query = knex<TicketRow>(t.tickets).where('customer_id', customerId);
+      const query = knex<TicketRow>(t.tickets).where('customer_id', customerId).whereNull('merged_into_id');
       if (filter.status !== 'all') query.where('is_open', filter.status === 'open' ? 1 : 0);
       whereNumberOrSubject(query, filter.search);
       query
@@ -264,6 +267,10 @@ export function ticketStore(knex: Knex, t: TableNames): TicketStore {
       if (answeredUpTo === null) query.whereNull('last_reply_at');
       else query.where('last_reply_at', '<=', answeredUpTo);
       await query.update({ customer_seen_at: at });
+    },
+
+    async repointMerged(fromId: number, toId: number): Promise<void> {
+      await knex(t.tickets).where('merged_into_id', fromId).update({ merged_into_id: toId });
     },
   };
 }

@@ -131,6 +131,8 @@ export function customerRoutes({
   ) {
     const view = await tickets.view(customer(res), number);
     const { t, locale } = contextOf(res);
+    // A merged request's number (an old link, an old e-mail): on to the request it went into.
+    if (req.method === 'GET' && view.ticket.number !== number) return res.redirect(303, `${render.base}/${view.ticket.number}`);
     const notice =
       req.query.replied === '1'
         ? t('ticket.replied')

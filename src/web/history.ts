@@ -53,6 +53,9 @@ function historyLine(event: TicketEvent, words: HistoryWords): string {
     case 'customerReopen':
       // The customer did it: the sentence names them, and the page shows no author before it.
       return t('history.' + event.action, { name: event.actorName });
+    case 'merge':
+    case 'duplicate':
+      return t('history.' + event.action, { from: d.from ?? '', to: d.to ?? '' });
     case 'rating':
       return t('history.rating', { name: event.actorName, rating: d.rating ? t('rating.' + d.rating) : '' });
     default:

@@ -23,6 +23,7 @@ import { ticketPage } from './ticket-page';
 import { pictureRoutes } from './pictures';
 import { historyOf, lastTransfer } from './history';
 import { fillPlaceholders, inOtherLanguage, type Placeholder } from '../domain/canned-text';
+import { mergeRoutes, type MergeDraft } from './staff-merge';
 
 interface Deps {
   tickets: StaffTickets;
@@ -50,6 +51,8 @@ interface Drafts {
   filesLost?: boolean;
   /** What to say about a canned reply just put in the box: another language than the customer's, placeholders left. */
   canned?: { otherLanguage: string | null; unfilled: Placeholder[] };
+  /** The merge form as it was sent. */
+  merge?: MergeDraft;
 }
 
 function queueQueryOf(req: Request, user: HostUser): QueueQuery {
@@ -79,6 +82,9 @@ export function staffRoutes({ tickets, storage, thumbnails, settings, render, cs
   /** The ticket page; cannedId puts that canned reply of the ticket's department in the reply box. */
   async function showTicket(req: Request, res: Response, drafts: Drafts = {}, cannedId: number | null = null) {
     const view = await tickets.view(staff(res), ticketNumberOf(req));
+    // A merged request's number: its page is the request it went into, at that request's own address.
+    if (req.method === 'GET' && view.ticket.number !== ticketNumberOf(req))
+      return res.redirect(303, `${render.base}/${view.ticket.number}`);
     if (cannedId !== null) {
       // Only the ticket's own department's replies are on offer; any other id is not found.
       const canned = view.canned.find((c) => c.id === cannedId);
@@ -101,6 +107,7 @@ export function staffRoutes({ tickets, storage, thumbnails, settings, render, cs
         priorities: PRIORITIES,
         // The reply picked last, or else the first: the customer's language comes first.
         cannedId: cannedId ?? view.canned[0]?.id ?? null,
+        mergeTargets: await tickets.targetsFor(staff(res), view.ticket),
       },
       { problems: drafts.errors ?? {}, filesLost: drafts.filesLost ?? false, status: drafts.newer ? 409 : 200 },
     );
@@ -251,6 +258,13 @@ export function staffRoutes({ tickets, storage, thumbnails, settings, render, cs
       },
       (problems) => showTicket(req, res, { reason, errors: problems }),
     );
+  });
+
+  mergeRoutes(router, {
+    tickets,
+    render,
+    csrf,
+    showAgain: (req, res, merge, problems) => showTicket(req, res, { merge, errors: problems }),
   });
 
   router.get('/:number/files/:attachmentId', async (req, res) => {

@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { startBrowserDemo, walkStaffRequestStates, type BrowserDemo } from './harness';
 import { submitRequestWithPictures } from './picture-request';
 import { answeredRequest, ratingLink } from './rating-steps';
+import { toMergeConfirmation, twoRequests } from './merge-steps';
 
 interface AxeViolation {
   id: string;
@@ -173,6 +174,8 @@ describe('accessibility of the plugin pages (axe-core, WCAG 2.1 AA)', function (
     );
     const staffRequest = page.url();
     assert.ok(pictureRequest, 'the customer test made a request with pictures');
+    // The walk ends with Client relations; the pictures are Technical's.
+    await b.signInAs(/Tech: Sergey/);
     await check(`/support/requests/${pictureRequest}`, 'the staff request page with pictures');
     await page.getByRole('link', { name: 'Open screenshot.png full size' }).click();
     await page.waitForURL(/\/files\/\d+\/view$/);
@@ -252,5 +255,27 @@ describe('accessibility of the plugin pages (axe-core, WCAG 2.1 AA)', function (
     await b.signInAs(/Администратор/);
     await check('/support/requests/admin/ratings', 'the ratings page');
     await check('/support/requests/admin/ratings?from=2026-02-30', 'the ratings page with a wrong date');
+  });
+
+  it('has no serious finding on the merge pages', async () => {
+    const { page } = b;
+    const [into, from] = await twoRequests(b, ['Сайт отдаёт 502', 'Опять 502 на всех страницах сайта']);
+    await toMergeConfirmation(b, from, into);
+    const confirm = await violations(page);
+    assert.deepEqual(
+      confirm.map((v) => v.id),
+      [],
+      `the merge confirmation page:\n${describeViolations(confirm)}`,
+    );
+    await check(`/support/requests/${from}/merge?target=${from}&mode=merge`, 'the merge form refused next to the number');
+    // The typed number came back with its error; emptied, the list's choice counts again.
+    await page.getByLabel('Or another request’s number').fill('');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL(/\/merge\?/);
+    await page.getByRole('button', { name: `Merge #${from} into #${into}` }).click();
+    await page.waitForURL(`${b.base}/support/requests/${into}`);
+    await check(`/support/requests/${into}`, 'the staff request page after a merge');
+    await b.signInAs('Войти: Иван Петров');
+    await check(`/support/requests/${into}`, 'the customer request page after a merge');
   });
 });

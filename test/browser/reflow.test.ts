@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { startBrowserDemo, walkStaffRequestStates, type BrowserDemo } from './harness';
 import { submitRequestWithPictures } from './picture-request';
 import { answeredRequest, ratingLink } from './rating-steps';
+import { toMergeConfirmation, twoRequests } from './merge-steps';
 
 describe('the plugin pages on a phone (320 px, no sideways scrolling)', function () {
   this.timeout(90_000);
@@ -82,6 +83,8 @@ describe('the plugin pages on a phone (320 px, no sideways scrolling)', function
     assert.equal(await page.locator('tr.support-unseen').count(), 1);
     await b.signInAs(/Tech: Sergey/);
     assert.ok(pictureRequest, 'the customer test made a request with pictures');
+    // The walk ends with Client relations; the pictures are Technical's.
+    await b.signInAs(/Tech: Sergey/);
     await assertFits('staff-request-pictures', `/support/requests/${pictureRequest}`);
     await page.goto(staffRequest);
     await walkStaffRequestStates(b, (state) => assertFits(state));
@@ -106,5 +109,16 @@ describe('the plugin pages on a phone (320 px, no sideways scrolling)', function
     await assertFits('staff-request-rated', `/support/requests/${number}`);
     await b.signInAs(/Администратор/);
     await assertFits('admin-ratings', '/support/requests/admin/ratings');
+  });
+
+  it('fits the merge pages', async () => {
+    const [into, from] = await twoRequests(b, ['Сайт отдаёт 502', 'Опять 502 на всех страницах сайта']);
+    await toMergeConfirmation(b, from, into);
+    await assertFits('staff-merge-confirm');
+    await b.page.getByRole('button', { name: `Merge #${from} into #${into}` }).click();
+    await b.page.waitForURL(`${b.base}/support/requests/${into}`);
+    await assertFits('staff-request-merged');
+    await b.signInAs('Войти: Иван Петров');
+    await assertFits('customer-request-merged', `/support/requests/${into}`);
   });
 });

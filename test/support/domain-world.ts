@@ -78,6 +78,7 @@ function recordingMail(): TicketMail & { calls: string[] } {
     forAutoClose: (ticket) => record('customer-closed', ticket),
     forStaffClose: (ticket) => record('customer-closed-by-staff', ticket),
     forStaffReply: (ticket) => record('customer-reply', ticket),
+    forMerge: (_from, into, duplicate) => record(duplicate ? 'customer-duplicate' : 'customer-merged', into),
     forBadRating: (ticket) => record('department-rating', ticket),
   };
 }

@@ -29,7 +29,7 @@ export function memoryTickets(data: MemoryData): TicketStore {
       if (key !== null && data.tickets.some((t) => t.customerId === ticket.customerId && t.submissionKey === key))
         throw new ConflictError('ticketSubmission');
       const id = nextId(data);
-      data.tickets.push({ ...structuredClone(ticket), id, submissionKey: key, transferUnseen: false });
+      data.tickets.push({ ...structuredClone(ticket), id, submissionKey: key, transferUnseen: false, mergedIntoId: null });
       return id;
     },
     async countOpenedSince(customerId, since) {
@@ -70,7 +70,7 @@ export function memoryTickets(data: MemoryData): TicketStore {
     },
     async listForCustomer(customerId, filter, cursor, limit) {
       const own = data.tickets
-        .filter((t) => t.customerId === customerId && hasStatus(t, filter.status) && foundBy(t, filter.search))
+        .filter((t) => t.customerId === customerId && t.mergedIntoId === null && hasStatus(t, filter.status) && foundBy(t, filter.search))
         .sort(
           byKeys(
             (t) => -t.updatedAt,
@@ -93,6 +93,9 @@ export function memoryTickets(data: MemoryData): TicketStore {
       // As the SQL compares: a reply newer than the one shown (or any, when none was) stays unseen.
       const shown = found.lastReplyAt === null ? answeredUpTo === null : answeredUpTo !== null && found.lastReplyAt <= answeredUpTo;
       if (shown) found.customerSeenAt = at;
+    },
+    async repointMerged(fromId, toId) {
+      for (const t of data.tickets) if (t.mergedIntoId === fromId) t.mergedIntoId = toId;
     },
   };
 }
@@ -117,7 +120,12 @@ export function memoryMessages(data: MemoryData): MessageStore {
     async thread(ticketId, audience) {
       return data.messages
         .filter((m) => m.ticketId === ticketId && visible(m.id, audience))
-        .sort(byKeys((m) => m.id))
+        .sort(
+          byKeys(
+            (m) => m.createdAt,
+            (m) => m.id,
+          ),
+        )
         .map((m) => ({ ...copyOf(m), attachments: data.attachments.filter((a) => a.messageId === m.id).map((a) => copyOf(a)) }));
     },
     async findAttachment(ticketId, attachmentId, audience) {
@@ -129,6 +137,9 @@ export function memoryMessages(data: MemoryData): MessageStore {
     },
     async findBySubmission(ticketId, submissionKey) {
       return data.messages.find((m) => m.ticketId === ticketId && m.submissionKey === submissionKey)?.id ?? null;
+    },
+    async moveAll(fromTicketId, toTicketId) {
+      for (const row of [...data.messages, ...data.attachments]) if (row.ticketId === fromTicketId) row.ticketId = toTicketId;
     },
   };
 }
@@ -147,7 +158,18 @@ export function memoryEvents(data: MemoryData): EventStore {
       return data.events.some((e) => e.ticketId === ticketId && e.actorId === actorId && e.submissionKey === submissionKey);
     },
     async forTicket(ticketId) {
-      return data.events.filter((e) => e.ticketId === ticketId).map((e) => copyOf(e));
+      return data.events
+        .filter((e) => e.ticketId === ticketId)
+        .sort(
+          byKeys(
+            (e) => e.createdAt,
+            (e) => e.id,
+          ),
+        )
+        .map((e) => copyOf(e));
+    },
+    async moveAll(fromTicketId, toTicketId) {
+      for (const e of data.events) if (e.ticketId === fromTicketId) e.ticketId = toTicketId;
     },
   };
 }
@@ -165,6 +187,8 @@ function hasStatus(ticket: Ticket, status: QueueFilter['status']): boolean {
 function matches(ticket: Ticket, filter: QueueFilter): boolean {
   const text = filter.search.trim();
   const found = text.includes('@') ? [text, text.toLowerCase()].includes(ticket.customerEmail) : foundBy(ticket, text);
+  // Merged tickets live on in the one they went into; only their number finds them.
+  if (ticket.mergedIntoId !== null && !/^[#№]?\s*\d{8}$/.test(text)) return false;
   return (
     found &&
     hasStatus(ticket, filter.status) &&

@@ -69,6 +69,10 @@ export const routes: Route[] = [
     body: 'form',
     fields: { departmentId: ':clientRelations', reason: 'Вопрос об оплате.' },
   },
+  // The merge form's confirmation page (a GET form) and the merge itself. Into itself: refused
+  // whatever is sent, so the world's ticket stays as it is for the routes after it.
+  { who: 'tech', method: 'get', path: '/:number/merge', body: 'none' },
+  { who: 'tech', method: 'post', path: '/:number/merge', body: 'form', fields: { target: ':number', mode: 'merge' } },
   { who: 'tech', method: 'get', path: '/:number/files/:attachmentId', body: 'none' },
   { who: 'tech', method: 'get', path: '/:number/messages/:emailedId/original', body: 'none' },
   // The admin's.
