@@ -36,6 +36,8 @@ import { replyAddresses } from './mail/reply-address';
 import { mailIn } from './mail-in';
 import { inboundMailStore } from './store/inbound-mail';
 import type { MailOriginals } from './model/inbound';
+import { incidents as incidentsOf } from './domain/incidents';
+import { incidentBroadcast, incidentBroadcastJob } from './domain/incident-broadcast';
 
 export type * from './host';
 export type { IntakeOptions, IntakeOutcome, IntakeResult, IntakeSource, ReceiveMail } from './model/inbound';
@@ -123,6 +125,8 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
   // Kept whether or not mail in is on now: messages taken while it was keep their originals.
   const originals: MailOriginals = { of: (ids) => inboundStore.originalsOf(ids), read: (m) => storage.read(m.rawKey) };
   const tickets = customerTickets(ticketDeps);
+  const broadcast = incidentBroadcast({ store, mail, defaultLocale: settings.defaultLocale, mailQueued: () => dispatcher.nudge(), now });
+  const incidents = incidentsOf({ store, servicesOf: ticketDeps.servicesOf, broadcast, now });
   const staffWork = staffTickets({ ...ticketDeps, originals });
   const incoming = mailIn({
     host,
@@ -156,6 +160,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
         : []),
       ...(settings.mail.keepSentDays > 0 ? [sentMailRetention(store.outbox, settings.mail.keepSentDays, logger)] : []),
       ...incoming.jobs,
+      incidentBroadcastJob(broadcast, logger),
       orphanSweep({
         storage,
         // Attachments and the originals of e-mails taken in.
@@ -179,8 +184,8 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
     defaultLocale: settings.defaultLocale,
     defaultTimeZone: settings.timeZone,
     render,
-    customer: customerRoutes({ tickets, storage, thumbnails, settings, render, csrf }),
-    staff: staffRoutes({ tickets: staffWork, storage, thumbnails, settings, render, csrf, now, held: incoming.held }),
+    customer: customerRoutes({ tickets, storage, thumbnails, settings, render, csrf, incidents }),
+    staff: staffRoutes({ tickets: staffWork, storage, thumbnails, settings, render, csrf, now, held: incoming.held, incidents }),
     admin: adminRoutes({
       mail: mailAdmin({
         outbox: store.outbox,

@@ -9,6 +9,7 @@ import { checkFiles, checkMessage, checkNewTicket, type NewTicketInput, type Upl
 import { isTicketNumber, randomTicketNumber } from './ticket-number';
 import { DuplicateSubmission, keepingFilesOnlyOnSuccess, oncePerSubmission, underTicketLock } from './submissions';
 import { knownTimeZone } from '../model/time-zone';
+import { linkToOpenIncidents } from './incidents';
 
 export interface CustomerTicketDeps {
   store: Store;
@@ -166,6 +167,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
               };
               const messageId = await tx.messages.insert(first);
               const attachments = await tx.messages.attach(ticket.id, messageId, files, at);
+              await linkToOpenIncidents(tx, ticket, at);
               await tx.outbox.enqueue(
                 deps.mail.forNewTicket(
                   ticket,

@@ -21,6 +21,11 @@ export interface TableNames {
   inboundMail: string;
   /** Where each IMAP reader stands in its mailbox (UIDVALIDITY and the last UID taken). */
   mailboxPositions: string;
+  /** Known problems staff declare, the requests linked to them, their updates and whom each update reached. */
+  incidents: string;
+  incidentLinks: string;
+  incidentUpdates: string;
+  incidentDeliveries: string;
   /** An index or key name: prefix + a short suffix. */
   key(suffix: string): string;
 }
@@ -41,6 +46,10 @@ export function tableNames(prefix: string, migrationsTemplate = '{prefix}migrati
     jobLeases: `${prefix}job_leases`,
     inboundMail: `${prefix}inbound_mail`,
     mailboxPositions: `${prefix}mailbox_positions`,
+    incidents: `${prefix}incidents`,
+    incidentLinks: `${prefix}incident_links`,
+    incidentUpdates: `${prefix}incident_updates`,
+    incidentDeliveries: `${prefix}incident_deliveries`,
     key: (suffix) => `${prefix}${suffix}`,
   };
 }

@@ -17,6 +17,7 @@ import { pathId, ticketNumberOf } from './ids';
 import { newSubmissionKey, orShowAgain, submissionKeyOf } from './forms';
 import { ticketPage } from './ticket-page';
 import { pictureRoutes } from './pictures';
+import type { Incidents } from '../domain/incidents';
 
 interface Deps {
   tickets: CustomerTickets;
@@ -25,9 +26,11 @@ interface Deps {
   settings: Settings;
   render: Renderer;
   csrf: CsrfProtection;
+  /** Open incidents that affect the customer, shown above the list and the create form. */
+  incidents: Pick<Incidents, 'forCustomer'>;
 }
 
-export function customerRoutes({ tickets, storage, thumbnails, settings, render, csrf }: Deps): Router {
+export function customerRoutes({ tickets, storage, thumbnails, settings, render, csrf, incidents }: Deps): Router {
   const router = Router();
   const uploads = fileUploads(storage, settings.uploads);
   const customer = (res: Response) => contextOf(res).user as HostUser;
@@ -59,6 +62,7 @@ export function customerRoutes({ tickets, storage, thumbnails, settings, render,
         csrfToken: csrf.token(req),
         newKey: newSubmissionKey,
         contacts: settings.contacts,
+        incidents: await incidents.forCustomer(customer(res)),
       },
       hasProblems ? 422 : 200,
     );
@@ -97,6 +101,7 @@ export function customerRoutes({ tickets, storage, thumbnails, settings, render,
       isFirstPage: cursor === null,
       departments: new Map(departments.map((d) => [d.id, d])),
       contacts: settings.contacts,
+      incidents: await incidents.forCustomer(customer(res)),
     });
   });
 

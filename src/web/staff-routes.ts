@@ -21,6 +21,8 @@ import { formId, pathId, queryId, ticketNumberOf } from './ids';
 import { formBody, orShowAgain, submissionKeyOf } from './forms';
 import { ticketPage } from './ticket-page';
 import { pictureRoutes } from './pictures';
+import type { Incidents } from '../domain/incidents';
+import { incidentRoutes } from './incident-routes';
 
 interface Deps {
   tickets: StaffTickets;
@@ -33,6 +35,7 @@ interface Deps {
   now: () => number;
   /** Held e-mails, counted on the admin's link to them; null while mail in is off. */
   held: Pick<HeldMail, 'count'> | null;
+  incidents: Incidents;
 }
 
 const STATUSES: Array<TicketStatus | 'open' | 'all'> = ['open', 'new', 'waiting', 'answered', 'closed', 'all'];
@@ -63,8 +66,10 @@ function queueQueryOf(req: Request, user: HostUser): QueueQuery {
   };
 }
 
-export function staffRoutes({ tickets, storage, thumbnails, settings, render, csrf, now, held }: Deps): Router {
+export function staffRoutes({ tickets, storage, thumbnails, settings, render, csrf, now, held, incidents }: Deps): Router {
   const router = Router();
+  // Before /:number, which would take "incidents" for a request's number.
+  router.use(incidentRoutes({ incidents, render, csrf }));
   const uploads = fileUploads(storage, settings.uploads);
   // Small action forms; parsed only after the CSRF check.
   const form = formBody('16kb', 10);
@@ -85,7 +90,7 @@ export function staffRoutes({ tickets, storage, thumbnails, settings, render, cs
       req,
       res,
       'staff/ticket',
-      { ...view, drafts, priorities: PRIORITIES, cannedId },
+      { ...view, drafts, priorities: PRIORITIES, cannedId, linkedIncidents: await incidents.ofTicket(view.ticket.id) },
       { problems: drafts.errors ?? {}, filesLost: drafts.filesLost ?? false, status: drafts.newer ? 409 : 200 },
     );
   }

@@ -7,6 +7,7 @@ import { memoryOutbox } from './memory-outbox';
 import { memoryDepartments, memoryMembers, memoryCanned } from './memory-departments';
 import { memoryEvents, memoryMessages, memoryQueue, memoryTickets } from './memory-tickets';
 import { emptyData, type MemoryData } from './memory-data';
+import { memoryIncidents } from './memory-incidents';
 
 /** The database "went away": what the knex store's isUnavailable says of a dropped connection. */
 class MemoryOutage extends Error {
@@ -42,6 +43,7 @@ function groupsOver(data: MemoryData): Groups {
     events: memoryEvents(data),
     members: memoryMembers(data),
     canned: memoryCanned(data),
+    incidents: memoryIncidents(data),
     gates: {
       async ensure(customerId) {
         if (!data.gates.includes(customerId)) data.gates.push(customerId);
