@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { startBrowserDemo, type BrowserDemo } from './harness';
 import { submitRequestWithPictures } from './picture-request';
+import { declareIncident, ivansVpsId } from './incident-steps';
 
 describe('the plugin pages on a phone (320 px, no sideways scrolling)', function () {
   this.timeout(90_000);
@@ -64,5 +65,14 @@ describe('the plugin pages on a phone (320 px, no sideways scrolling)', function
     await assertFits('admin-canned', '/support/requests/admin/canned');
     await assertFits('admin-mail', '/support/requests/admin/mail');
     await assertFits('admin-held-mail', '/support/requests/admin/held-mail');
+  });
+  it('fits the incident pages and the known-issue banner', async () => {
+    await declareIncident(b, await ivansVpsId(b));
+    await assertFits('staff-incident');
+    await assertFits('staff-incidents', '/support/requests/incidents');
+    await assertFits('staff-incident-new', '/support/requests/incidents/new');
+    await b.signInAs('Войти: Иван Петров');
+    await assertFits('customer-list-incident', '/support/requests');
+    await assertFits('customer-form-incident', '/support/requests/new');
   });
 });
