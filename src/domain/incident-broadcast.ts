@@ -59,7 +59,10 @@ export function incidentBroadcast(deps: BroadcastDeps) {
     const department = await tx.departments.find(ticket.departmentId);
     // The update itself is the customer's notice, a closing one too: one e-mail, never a second "closed" one.
     if (department)
-      await tx.outbox.enqueue(deps.mail.forStaffReply(ticket, department, { id: messageId, ...fields, internal: false, attachments: [] }), at);
+      await tx.outbox.enqueue(
+        deps.mail.forStaffReply(ticket, department, { id: messageId, ...fields, internal: false, attachments: [] }),
+        at,
+      );
     await tx.incidents.recordReach(update.id, ticket.id, messageId, at);
     return true;
   }

@@ -53,12 +53,12 @@ const RESOLVED_LIST = 30;
 const suffix = (locale: Locale) => (locale === 'ru' ? 'Ru' : 'En');
 
 /** Service kinds or ids as a list: split on commas, spaces and lines, each once. */
-export function targetList(text: string): string[] {
+function targetList(text: string): string[] {
   return [...new Set(text.split(/[\s,;]+/).filter(Boolean))];
 }
 
 /** Whether the incident affects a customer with these services. */
-export function affectsServices(incident: Incident, services: HostService[]): boolean {
+function affectsServices(incident: Incident, services: HostService[]): boolean {
   if (incident.affects === 'everyone') return true;
   const targets = new Set(incident.targets);
   return services.some((s) => (incident.affects === 'kinds' ? s.kind !== undefined && targets.has(s.kind) : targets.has(s.id)));
@@ -70,7 +70,7 @@ export function affectsServices(incident: Incident, services: HostService[]): bo
  * waits for is the incident's. An incident of everyone links only requests filed in its own
  * department: an outage of everything says nothing about a question about an invoice.
  */
-export function linksNewTicket(incident: Incident, ticket: Pick<Ticket, 'serviceId' | 'serviceKind' | 'departmentId'>): boolean {
+function linksNewTicket(incident: Incident, ticket: Pick<Ticket, 'serviceId' | 'serviceKind' | 'departmentId'>): boolean {
   if (incident.resolvedAt !== null) return false;
   if (incident.affects === 'everyone') return ticket.departmentId === incident.departmentId;
   const value = incident.affects === 'kinds' ? ticket.serviceKind : ticket.serviceId;
@@ -97,7 +97,8 @@ function checkTargets(problems: Record<string, Problem>, affects: IncidentReach,
   const targets = targetList(affects === 'kinds' ? input.kinds : input.services);
   const longest = affects === 'kinds' ? LIMITS.serviceKind : LIMITS.userId;
   if (targets.length === 0) problems[field] = { key: `errors.incident.${field}Required` };
-  else if (targets.length > LIMITS.incidentTargets) problems[field] = { key: 'errors.incident.tooManyTargets', params: { max: LIMITS.incidentTargets } };
+  else if (targets.length > LIMITS.incidentTargets)
+    problems[field] = { key: 'errors.incident.tooManyTargets', params: { max: LIMITS.incidentTargets } };
   else if (targets.some((v) => v.length > longest)) problems[field] = { key: 'errors.incident.targetTooLong', params: { max: longest } };
   return targets;
 }

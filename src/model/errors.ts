@@ -29,7 +29,7 @@ export class NotFoundError extends Error {
 
 /** What a unique index keeps from repeating, named for what it means rather than for the index. */
 export type UniqueRule =
-    | 'departmentCode'
+  | 'departmentCode'
   | 'memberUser'
   | 'ticketNumber'
   | 'ticketSubmission'

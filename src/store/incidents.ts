@@ -89,7 +89,12 @@ export function incidentStore(knex: Knex, t: TableNames, kept: KeptList<Incident
     },
 
     async list(departmentIds, state, limit) {
-      const query = knex(t.incidents).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit);
+      const query = knex(t.incidents)
+        .orderBy([
+          { column: 'created_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .limit(limit);
       if (state === 'open') query.whereNull('resolved_at');
       else query.whereNotNull('resolved_at');
       if (departmentIds) query.whereIn('department_id', departmentIds);
@@ -124,15 +129,16 @@ export function incidentStore(knex: Knex, t: TableNames, kept: KeptList<Incident
       const rows = await knex(`${t.incidentLinks} as l`)
         .join(`${t.tickets} as tk`, 'tk.id', 'l.ticket_id')
         .where('l.incident_id', incidentId)
-        .orderBy([{ column: 'l.created_at', order: 'desc' }, { column: 'tk.id', order: 'desc' }])
+        .orderBy([
+          { column: 'l.created_at', order: 'desc' },
+          { column: 'tk.id', order: 'desc' },
+        ])
         .select('tk.*', 'l.linked_by_name', 'l.created_at as linked_at');
-      return rows.map(
-        (row: Record<string, unknown>): IncidentLink => ({
-          ticket: toTicket(row as unknown as TicketRow),
-          linkedBy: (row.linked_by_name as string | null) ?? null,
-          linkedAt: num(row.linked_at),
-        }),
-      );
+      return rows.map((row: Record<string, unknown>): IncidentLink => ({
+        ticket: toTicket(row as unknown as TicketRow),
+        linkedBy: (row.linked_by_name as string | null) ?? null,
+        linkedAt: num(row.linked_at),
+      }));
     },
 
     async ofTicket(ticketId) {
