@@ -56,6 +56,10 @@ forEachDatabase('migrations', (db) => {
     t.events,
     t.outbox,
     t.inboundMail,
+    t.incidents,
+    t.incidentLinks,
+    t.incidentUpdates,
+    t.incidentDeliveries,
   ];
   /** customer_gates, job_leases and mailbox_positions have their primary key alone. */
   const tables = [...indexed, t.customerGates, t.jobLeases, t.mailboxPositions];
@@ -95,6 +99,7 @@ forEachDatabase('migrations', (db) => {
         '010_job_leases.js',
         '011_inbound_mail.js',
         '012_mailbox_positions.js',
+        '015_incidents.js',
       ],
     );
   });

@@ -29,7 +29,12 @@ export function memoryIncidents(data: MemoryData): IncidentStore {
     async list(departmentIds, state, limit) {
       return data.incidents
         .filter((i) => (state === 'open') === (i.resolvedAt === null) && (!departmentIds || departmentIds.includes(i.departmentId)))
-        .sort(byKeys((i) => -i.createdAt, (i) => -i.id))
+        .sort(
+          byKeys(
+            (i) => -i.createdAt,
+            (i) => -i.id,
+          ),
+        )
         .slice(0, limit)
         .map((i) => copyOf(i));
     },
@@ -55,7 +60,12 @@ export function memoryIncidents(data: MemoryData): IncidentStore {
     async linked(incidentId) {
       return data.incidentLinks
         .filter((l) => l.incidentId === incidentId)
-        .sort(byKeys((l) => -l.linkedAt, (l) => -l.ticketId))
+        .sort(
+          byKeys(
+            (l) => -l.linkedAt,
+            (l) => -l.ticketId,
+          ),
+        )
         .map((l) => ({ ticket: copyOf(ticket(l.ticketId)!), linkedBy: l.linkedBy, linkedAt: l.linkedAt }));
     },
     async ofTicket(ticketId) {
