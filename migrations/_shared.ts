@@ -22,6 +22,10 @@ export interface MigrationTables {
   mailboxPositions: string;
   ratings: string;
   pendingUploads: string;
+  incidents: string;
+  incidentLinks: string;
+  incidentUpdates: string;
+  incidentDeliveries: string;
   /** An index or key name: prefix + a short suffix, so it stays under MySQL's 64 characters. */
   key(suffix: string): string;
 }

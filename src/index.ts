@@ -41,6 +41,8 @@ import { ratings } from './domain/ratings';
 import { mailIn } from './mail-in';
 import { inboundMailStore } from './store/inbound-mail';
 import type { MailOriginals } from './model/inbound';
+import { incidents as incidentsOf } from './domain/incidents';
+import { incidentBroadcast, incidentBroadcastJob } from './domain/incident-broadcast';
 
 export type * from './host';
 export type { IntakeOptions, IntakeOutcome, IntakeResult, IntakeSource, ReceiveMail } from './model/inbound';
@@ -135,6 +137,8 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
   const originals: MailOriginals = { of: (ids) => inboundStore.originalsOf(ids), read: (m) => storage.read(m.rawKey) };
   const tickets = customerTickets(ticketDeps);
   const rated = ratings(ticketDeps);
+  const broadcast = incidentBroadcast({ store, mail, defaultLocale: settings.defaultLocale, mailQueued: () => dispatcher.nudge(), now });
+  const incidents = incidentsOf({ store, servicesOf: ticketDeps.servicesOf, broadcast, now });
   // The panel's own staff of each department (contract 1.3, optional).
   const hostStaffOf = host.staffOf ? (code: string) => host.staffOf!(code) : undefined;
   const staffWork = staffTickets({ ...ticketDeps, originals, hostStaffOf });
@@ -171,6 +175,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
       ...(settings.mail.keepSentDays > 0 ? [sentMailRetention(store.outbox, settings.mail.keepSentDays, logger)] : []),
       ...incoming.jobs,
       pendingUploadSweep(PENDING_KEEP_DAYS, tickets.sweepPendingBefore, logger),
+      incidentBroadcastJob(broadcast, logger),
       orphanSweep({
         storage,
         // Attachments, the originals of e-mails taken in, and files kept for a form shown again.
@@ -209,8 +214,9 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
       csrf,
       now,
       hintScript: departmentHintScript.url(render.base),
+      incidents,
     }),
-    staff: staffRoutes({ tickets: staffWork, storage, thumbnails, settings, render, csrf, now, held: incoming.held }),
+    staff: staffRoutes({ tickets: staffWork, storage, thumbnails, settings, render, csrf, now, held: incoming.held, incidents }),
     admin: adminRoutes({
       mail: mailAdmin({
         outbox: store.outbox,

@@ -12,6 +12,7 @@ import { DuplicateSubmission, keepingFilesOnlyOnSuccess, oncePerSubmission, unde
 import { knownTimeZone } from '../model/time-zone';
 import { pendingUploads, type PendingChoice } from './pending-uploads';
 import { currentTicket } from './merged-tickets';
+import { linkToOpenIncidents } from './incidents';
 
 export interface CustomerTicketDeps {
   store: Store;
@@ -217,6 +218,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
               const messageId = await tx.messages.insert(first);
               if (fromForm) leftOver = await pending.settle(tx, customer, submissionKey, chosen);
               const attachments = await tx.messages.attach(ticket.id, messageId, files, at);
+              await linkToOpenIncidents(tx, ticket, at);
               await tx.outbox.enqueue(
                 deps.mail.forNewTicket(
                   ticket,

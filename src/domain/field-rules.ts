@@ -37,6 +37,12 @@ export const LIMITS = {
   /** The customer's list's search box (a number or words of a subject). */
   listSearch: 200,
   serviceKind: 32,
+  /** An incident's title in each language. */
+  incidentTitle: 120,
+  /** An incident's text, an update, a final message: each language's text. */
+  incidentText: 4000,
+  /** Service kinds or service ids an incident names. */
+  incidentTargets: 50,
 } as const;
 
 /** How one text field is checked: its limit and the message keys of its two problems. */

@@ -1,6 +1,7 @@
 // What the domain needs from storage, as interfaces: store/ implements them with knex, tests
 // with memory (test/support/memory-store.ts). Refusals of unique indexes and foreign keys come
 // back as the model's errors (ConflictError, StillReferencedError, ReferenceMissingError).
+import type { IncidentStore } from './incidents';
 import type { OutboxStore } from './mail';
 import type { DepartmentSettings } from './settings';
 import type {
@@ -273,6 +274,7 @@ export interface Store {
   gates: CustomerGateStore;
   ratings: RatingStore;
   pendingUploads: PendingUploadStore;
+  incidents: IncidentStore;
   /**
    * Runs fn with a store bound to one transaction: all of it commits, or none of it. A deadlock
    * victim is run again from the start, so fn must not have effects outside the database.

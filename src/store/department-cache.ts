@@ -10,15 +10,18 @@ import type { DepartmentStore } from '../model/store';
 /** How long a copy of the departments list is used, at most. */
 export const DEPARTMENTS_KEPT_MS = 5_000;
 
-export interface DepartmentCache {
-  /** The whole list (inactive ones too), from the copy while it is fresh, else from `load`. */
-  all(load: () => Promise<Department[]>): Promise<Department[]>;
+/** A list kept in memory for a few seconds (the departments, the open incidents). */
+export interface KeptList<T> {
+  /** The whole list, from the copy while it is fresh, else from `load`. */
+  all(load: () => Promise<T[]>): Promise<T[]>;
   /** Forgets the copy; the next read loads the list again. */
   clear(): void;
 }
 
-export function departmentCache(now: Clock, keptMs = DEPARTMENTS_KEPT_MS): DepartmentCache {
-  let kept: { at: number; list: Promise<Department[]> } | null = null;
+export type DepartmentCache = KeptList<Department>;
+
+export function keptList<T>(now: Clock, keptMs = DEPARTMENTS_KEPT_MS): KeptList<T> {
+  let kept: { at: number; list: Promise<T[]> } | null = null;
   return {
     all(load) {
       const at = now();
@@ -38,6 +41,10 @@ export function departmentCache(now: Clock, keptMs = DEPARTMENTS_KEPT_MS): Depar
       kept = null;
     },
   };
+}
+
+export function departmentCache(now: Clock, keptMs = DEPARTMENTS_KEPT_MS): DepartmentCache {
+  return keptList<Department>(now, keptMs);
 }
 
 /**

@@ -5,7 +5,9 @@ import type { Store } from '../model/store';
 import type { Clock } from '../model/types';
 import type { TableNames } from './tables';
 import { departmentStore } from './departments';
-import { afterWrites, cachedDepartments, departmentCache, type DepartmentCache } from './department-cache';
+import { afterWrites, cachedDepartments, departmentCache, keptList, type DepartmentCache, type KeptList } from './department-cache';
+import { incidentStore } from './incidents';
+import type { Incident } from '../model/incidents';
 import { ticketStore } from './tickets';
 import { messageStore } from './messages';
 import { outboxStore } from './outbox';
@@ -22,7 +24,13 @@ import { isDatabaseUnavailable } from './unavailable';
 
 /** `now` is the clock that ages the departments' copy (department-cache.ts). */
 export function createStore(knex: Knex, tables: TableNames, now: Clock = Date.now): Store {
-  return storeOn(knex, tables, departmentCache(now));
+  return storeOn(knex, tables, { departments: departmentCache(now), openIncidents: keptList<Incident>(now) });
+}
+
+/** What the store keeps in memory for a few seconds. */
+interface Kept {
+  departments: DepartmentCache;
+  openIncidents: KeptList<Incident>;
 }
 
 /**
@@ -30,10 +38,12 @@ export function createStore(knex: Knex, tables: TableNames, now: Clock = Date.no
  * department written there clears the copy once the transaction has ended (committed or not),
  * so no read in between can keep what the change replaced.
  */
-function storeOn(knex: Knex, tables: TableNames, cache: DepartmentCache, inTransaction?: { wrote: boolean }): Store {
+function storeOn(knex: Knex, tables: TableNames, kept: Kept, inTransaction?: { wrote: boolean }): Store {
   const departments = departmentStore(knex, tables);
+  const noteWrite = inTransaction ? () => (inTransaction.wrote = true) : null;
   return {
-    departments: inTransaction ? afterWrites(departments, () => (inTransaction.wrote = true)) : cachedDepartments(departments, cache),
+    departments: noteWrite ? afterWrites(departments, noteWrite) : cachedDepartments(departments, kept.departments),
+    incidents: incidentStore(knex, tables, kept.openIncidents, noteWrite ?? (() => kept.openIncidents.clear())),
     tickets: ticketStore(knex, tables),
     messages: messageStore(knex, tables),
     outbox: outboxStore(knex, tables),
@@ -48,11 +58,14 @@ function storeOn(knex: Knex, tables: TableNames, cache: DepartmentCache, inTrans
       // A nested transaction (a savepoint) reports to the outermost one, which alone ends with a
       // commit; a deadlock ends the whole transaction, so only the outermost one runs again.
       const state = inTransaction ?? { wrote: false };
-      const run = () => transaction(knex, (trx) => fn(storeOn(trx, tables, cache, state)));
+      const run = () => transaction(knex, (trx) => fn(storeOn(trx, tables, kept, state)));
       try {
         return await (inTransaction ? run() : withDeadlockRetry(run));
       } finally {
-        if (!inTransaction && state.wrote) cache.clear();
+        if (!inTransaction && state.wrote) {
+          kept.departments.clear();
+          kept.openIncidents.clear();
+        }
       }
     },
     isUnavailable: isDatabaseUnavailable,

@@ -25,6 +25,11 @@ export interface TableNames {
   ratings: string;
   /** Files of a customer's form that came back with a problem, waiting for its next submit. */
   pendingUploads: string;
+  /** Known problems staff declare, the requests linked to them, their updates and whom each update reached. */
+  incidents: string;
+  incidentLinks: string;
+  incidentUpdates: string;
+  incidentDeliveries: string;
   /** An index or key name: prefix + a short suffix. */
   key(suffix: string): string;
 }
@@ -47,6 +52,10 @@ export function tableNames(prefix: string, migrationsTemplate = '{prefix}migrati
     mailboxPositions: `${prefix}mailbox_positions`,
     ratings: `${prefix}ratings`,
     pendingUploads: `${prefix}pending_uploads`,
+    incidents: `${prefix}incidents`,
+    incidentLinks: `${prefix}incident_links`,
+    incidentUpdates: `${prefix}incident_updates`,
+    incidentDeliveries: `${prefix}incident_deliveries`,
     key: (suffix) => `${prefix}${suffix}`,
   };
 }

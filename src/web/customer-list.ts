@@ -4,6 +4,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Locale, HostUser } from '../host';
 import type { CustomerTickets } from '../domain/customer-tickets';
+import type { Incidents } from '../domain/incidents';
 import type { CustomerListFilter } from '../model/store';
 import type { Settings } from '../model/settings';
 import type { Clock, Ticket } from '../model/types';
@@ -56,9 +57,11 @@ interface Deps {
   settings: Settings;
   render: Renderer;
   now: Clock;
+  /** Open incidents that affect the customer: a known issue shown above the list. */
+  incidents: Pick<Incidents, 'forCustomer'>;
 }
 
-export function customerList({ tickets, settings, render, now }: Deps): RequestHandler {
+export function customerList({ tickets, settings, render, now, incidents }: Deps): RequestHandler {
   return async (req: Request, res: Response) => {
     const { t, locale, user } = contextOf(res);
     const filter = filterOf(req);
@@ -66,9 +69,10 @@ export function customerList({ tickets, settings, render, now }: Deps): RequestH
     // A search that was not valid UTF-8 matches nothing honestly: say so next to it instead of searching.
     const problems = unreadableQuery(req, ['q']);
     const refused = Object.keys(problems).length > 0;
-    const [page, departments] = await Promise.all([
+    const [page, departments, known] = await Promise.all([
       refused ? { items: [], next: null } : tickets.list(user as HostUser, filter, cursor),
       tickets.allDepartments(),
+      incidents.forCustomer(user as HostUser),
     ]);
     const at = now();
     await render.page(
@@ -87,6 +91,7 @@ export function customerList({ tickets, settings, render, now }: Deps): RequestH
         errors: localizeProblems(res, problems),
         departments: new Map(departments.map((d) => [d.id, d])),
         contacts: settings.contacts,
+        incidents: known,
       },
       refused ? 400 : 200,
     );

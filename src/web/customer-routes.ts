@@ -45,6 +45,7 @@ function createdNotice(number: string, department: Department | null, t: Transla
   const usual = usualResponse(department?.responseMinutes ?? null, t, locale);
   return [t('list.created', { number }), alerted, usual].filter(Boolean).join(' ');
 }
+import type { Incidents } from '../domain/incidents';
 
 interface Deps {
   tickets: CustomerTickets;
@@ -58,6 +59,8 @@ interface Deps {
   /** The address of the create form's department hint script. */
   hintScript: string;
   now: Clock;
+  /** Open incidents that affect the customer, shown above the list and the create form. */
+  incidents: Pick<Incidents, 'forCustomer'>;
 }
 
 export function customerRoutes({
@@ -71,6 +74,7 @@ export function customerRoutes({
   csrf,
   hintScript,
   now,
+  incidents,
 }: Deps): Router {
   const router = Router();
   router.use(customerRatingRoutes({ tickets, ratings, ratingLinks, render, csrf }));
@@ -116,6 +120,7 @@ export function customerRoutes({
         csrfToken: csrf.token(req),
         submissionKey: submissionKey ?? newSubmissionKey(),
         contacts: settings.contacts,
+        incidents: await incidents.forCustomer(customer(res)),
       },
       hasProblems ? 422 : 200,
     );
@@ -150,7 +155,7 @@ export function customerRoutes({
     );
   }
 
-  router.get('/', customerList({ tickets, settings, render, now }));
+  router.get('/', customerList({ tickets, settings, render, now, incidents }));
 
   router.get('/new', (req, res) =>
     showForm(req, res, { subject: '', serviceId: '', departmentId: '', message: '', subjectConfirmed: false, emergencyConfirmed: false }),

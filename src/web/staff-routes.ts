@@ -24,6 +24,8 @@ import { pictureRoutes } from './pictures';
 import { historyOf, lastTransfer } from './history';
 import { fillPlaceholders, inOtherLanguage, type Placeholder } from '../domain/canned-text';
 import { mergeRoutes, type MergeDraft } from './staff-merge';
+import type { Incidents } from '../domain/incidents';
+import { incidentRoutes } from './incident-routes';
 
 interface Deps {
   tickets: StaffTickets;
@@ -36,6 +38,7 @@ interface Deps {
   now: () => number;
   /** Held e-mails, counted on the admin's link to them; null while mail in is off. */
   held: Pick<HeldMail, 'count'> | null;
+  incidents: Incidents;
 }
 
 const STATUSES: Array<TicketStatus | 'open' | 'all'> = ['open', 'new', 'waiting', 'answered', 'closed', 'all'];
@@ -70,8 +73,10 @@ function queueQueryOf(req: Request, user: HostUser): QueueQuery {
   };
 }
 
-export function staffRoutes({ tickets, storage, thumbnails, settings, render, csrf, now, held }: Deps): Router {
+export function staffRoutes({ tickets, storage, thumbnails, settings, render, csrf, now, held, incidents }: Deps): Router {
   const router = Router();
+  // Before /:number, which would take "incidents" for a request's number.
+  router.use(incidentRoutes({ incidents, render, csrf }));
   const uploads = fileUploads(storage, settings.uploads);
   // Small action forms; parsed only after the CSRF check.
   const form = formBody('16kb', 10);
@@ -108,6 +113,7 @@ export function staffRoutes({ tickets, storage, thumbnails, settings, render, cs
         // The reply picked last, or else the first: the customer's language comes first.
         cannedId: cannedId ?? view.canned[0]?.id ?? null,
         mergeTargets: await tickets.targetsFor(staff(res), view.ticket),
+        linkedIncidents: await incidents.ofTicket(view.ticket.id),
       },
       { problems: drafts.errors ?? {}, filesLost: drafts.filesLost ?? false, status: drafts.newer ? 409 : 200 },
     );

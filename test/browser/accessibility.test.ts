@@ -7,6 +7,7 @@ import { startBrowserDemo, walkStaffRequestStates, type BrowserDemo } from './ha
 import { submitRequestWithPictures } from './picture-request';
 import { answeredRequest, ratingLink } from './rating-steps';
 import { toMergeConfirmation, twoRequests } from './merge-steps';
+import { declareIncident, ivansVpsId } from './incident-steps';
 
 interface AxeViolation {
   id: string;
@@ -277,5 +278,23 @@ describe('accessibility of the plugin pages (axe-core, WCAG 2.1 AA)', function (
     await check(`/support/requests/${into}`, 'the staff request page after a merge');
     await b.signInAs('Войти: Иван Петров');
     await check(`/support/requests/${into}`, 'the customer request page after a merge');
+  });
+
+  it('has no serious finding on the incident pages and the known-issue banner', async () => {
+    const vps = await ivansVpsId(b);
+    await declareIncident(b, vps);
+    await check(new URL(b.page.url()).pathname, 'an incident');
+    await check('/support/requests/incidents', 'the incidents');
+    await check('/support/requests/incidents/new', 'the declare form');
+    await b.page.getByRole('button', { name: 'Declare an incident' }).click();
+    const refused = await violations(b.page);
+    assert.deepEqual(
+      refused.map((v) => v.id),
+      [],
+      `the refused declare form:\n${describeViolations(refused)}`,
+    );
+    await b.signInAs('Войти: Иван Петров');
+    await check('/support/requests', 'the list with a known issue');
+    await check('/support/requests/new', 'the create form with a known issue');
   });
 });

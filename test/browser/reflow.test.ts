@@ -6,6 +6,7 @@ import { startBrowserDemo, walkStaffRequestStates, type BrowserDemo } from './ha
 import { submitRequestWithPictures } from './picture-request';
 import { answeredRequest, ratingLink } from './rating-steps';
 import { toMergeConfirmation, twoRequests } from './merge-steps';
+import { declareIncident, ivansVpsId } from './incident-steps';
 
 describe('the plugin pages on a phone (320 px, no sideways scrolling)', function () {
   this.timeout(90_000);
@@ -120,5 +121,15 @@ describe('the plugin pages on a phone (320 px, no sideways scrolling)', function
     await assertFits('staff-request-merged');
     await b.signInAs('Войти: Иван Петров');
     await assertFits('customer-request-merged', `/support/requests/${into}`);
+  });
+
+  it('fits the incident pages and the known-issue banner', async () => {
+    await declareIncident(b, await ivansVpsId(b));
+    await assertFits('staff-incident');
+    await assertFits('staff-incidents', '/support/requests/incidents');
+    await assertFits('staff-incident-new', '/support/requests/incidents/new');
+    await b.signInAs('Войти: Иван Петров');
+    await assertFits('customer-list-incident', '/support/requests');
+    await assertFits('customer-form-incident', '/support/requests/new');
   });
 });

@@ -1,5 +1,6 @@
 // The rows of the memory store (test/support/memory-store.ts): plain arrays, copied in and out,
 // so a transaction can be rolled back by restoring a copy.
+import type { Incident, IncidentUpdate } from '../../src/model/incidents';
 import type { OutboxItem } from '../../src/model/mail';
 import type { PendingUpload } from '../../src/model/store';
 import type { Attachment, CannedReply, Department, DepartmentMember, Message, Rating, Ticket, TicketEvent } from '../../src/model/types';
@@ -18,6 +19,10 @@ export interface MemoryData {
   gates: string[];
   ratings: Rating[];
   pendingUploads: PendingUpload[];
+  incidents: Array<Incident & Keyed>;
+  incidentLinks: Array<{ incidentId: number; ticketId: number; linkedBy: string | null; linkedAt: number }>;
+  incidentUpdates: Array<Omit<IncidentUpdate, 'reached'> & Keyed>;
+  incidentDeliveries: Array<{ updateId: number; ticketId: number; messageId: number }>;
   /** The last id given, for every table: ids only grow, as with increments(). */
   lastId: number;
 }
@@ -35,6 +40,10 @@ export function emptyData(): MemoryData {
     gates: [],
     ratings: [],
     pendingUploads: [],
+    incidents: [],
+    incidentLinks: [],
+    incidentUpdates: [],
+    incidentDeliveries: [],
     lastId: 0,
   };
 }

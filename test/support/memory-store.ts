@@ -9,6 +9,7 @@ import { memoryEvents, memoryMessages, memoryQueue, memoryTickets } from './memo
 import { memoryRatings } from './memory-ratings';
 import { emptyData, type MemoryData } from './memory-data';
 import { memoryPendingUploads } from './memory-pending-uploads';
+import { memoryIncidents } from './memory-incidents';
 
 /** The database "went away": what the knex store's isUnavailable says of a dropped connection. */
 class MemoryOutage extends Error {
@@ -45,6 +46,7 @@ function groupsOver(data: MemoryData): Groups {
     members: memoryMembers(data),
     canned: memoryCanned(data),
     ratings: memoryRatings(data),
+    incidents: memoryIncidents(data),
     gates: {
       async ensure(customerId) {
         if (!data.gates.includes(customerId)) data.gates.push(customerId);

@@ -8,6 +8,7 @@ import { MANIFEST_PATH, PLUGIN_ROOT } from '../../src/paths';
 import { forEachDatabase } from '../support/databases';
 import { startPlugin, type TestPlugin } from '../support/test-host';
 import { PRIORITIES, RATING_CHOICES, type TicketEvent, type TicketStatus } from '../../src/model/types';
+import { INCIDENT_REACHES } from '../../src/model/incidents';
 import type { MailTransport } from '../../src/mail/transport';
 import type { HeldReason, InboundMail, IntakeSource } from '../../src/model/inbound';
 import { PLACEHOLDERS } from '../../src/domain/canned-text';
@@ -153,6 +154,8 @@ describe('locale files', () => {
       'admin.held.why.': Object.keys(heldReasons),
       'admin.held.source.': Object.keys(intakeSources),
       'admin.held.auth.': Object.keys(verdicts),
+      'incident.reach.': [...INCIDENT_REACHES],
+      'incident.done.': ['declared', 'linked', 'unlinked', 'updated', 'resolved'],
     };
     assert.deepEqual(
       [...prefixes].filter((p) => !(p in values)),
