@@ -45,6 +45,10 @@ export async function up(knex: Knex, t: MigrationTables): Promise<void> {
     // 1 from a transfer until someone of the receiving department opens the ticket: the menu
     // badge counts it then even when it is not waiting for an answer.
     table.smallint('transfer_unseen').notNullable().defaultTo(0);
+    // Who said "I'm on it" for an urgent request, and when: it stops the escalation chain.
+    table.bigInteger('acknowledged_at').nullable();
+    table.string('acknowledged_by_id', 64).nullable();
+    table.string('acknowledged_by_name', 200).nullable();
 
     table.unique(['number'], { indexName: t.key('tk_number_uq') });
     table.unique(['customer_id', 'submission_key'], { indexName: t.key('tk_sub_uq') });

@@ -22,6 +22,7 @@ export interface MigrationTables {
   mailboxPositions: string;
   ratings: string;
   pendingUploads: string;
+  escalationPages: string;
   /** An index or key name: prefix + a short suffix, so it stays under MySQL's 64 characters. */
   key(suffix: string): string;
 }

@@ -4,6 +4,7 @@ import type { TicketMail } from '../model/mail';
 import { customerMail } from './customer-mail';
 import { departmentMail } from './department-mail';
 import { ratingMail } from './rating-mail';
+import { escalationMail } from './escalation-mail';
 import { envelopes, type EnvelopeOptions } from './envelope';
 
 export interface ComposerOptions extends EnvelopeOptions {
@@ -31,5 +32,6 @@ export function composer(options: ComposerOptions): TicketMail {
     forStaffClose: customer.forStaffClose,
     forStaffReply: customer.forStaffReply,
     forBadRating: ratingMail(kit).forBadRating,
+    forEscalation: escalationMail(kit).forEscalation,
   };
 }

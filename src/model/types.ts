@@ -38,10 +38,22 @@ export interface Department {
   urgent: boolean;
   /** How soon the department usually answers, in minutes, as customers are told; null: not said. */
   responseMinutes: number | null;
+  /** Whom an unacknowledged urgent request pages, step by step; empty: no escalation. */
+  escalation: EscalationStep[];
   active: boolean;
   order: number;
   /** When an admin last saved it on the Departments page; settings.departments no longer apply after that. */
   editedAt: number | null;
+}
+
+/**
+ * A step of a department's emergency escalation: an urgent request that nobody has acknowledged
+ * ("I'm on it") or answered `afterMinutes` after it was opened pages `to`: a list of addresses (a
+ * second on-call list), or "admins" (settings.escalation.adminEmails).
+ */
+export interface EscalationStep {
+  afterMinutes: number;
+  to: string[] | 'admins';
 }
 
 /** A staff member of a department, as recorded on the admin page for hosts that do not give HostUser.departments. */
@@ -97,6 +109,10 @@ export interface Ticket {
   lastCustomerAt: number;
   /** Transferred here and not yet opened by anyone of this department: the menu badge counts it. */
   transferUnseen: boolean;
+  /** When a staff member said "I'm on it" (urgent requests): it stops the escalation chain. */
+  acknowledgedAt: number | null;
+  acknowledgedById: string | null;
+  acknowledgedByName: string | null;
 }
 
 /** The queue's order: smaller first. */
@@ -138,7 +154,18 @@ export interface TicketEvent {
   actorId: string;
   actorName: string;
   /** customerClose and customerReopen: the actor is the customer, who closed it or reopened it by replying. */
-  action: 'status' | 'priority' | 'assignee' | 'department' | 'note' | 'reply' | 'customerClose' | 'customerReopen' | 'rating';
+  action:
+    | 'status'
+    | 'priority'
+    | 'assignee'
+    | 'department'
+    | 'note'
+    | 'reply'
+    | 'customerClose'
+    | 'customerReopen'
+    | 'rating'
+    | 'acknowledged'
+    | 'escalated';
   detail: Record<string, string | null>;
   createdAt: number;
 }

@@ -25,6 +25,8 @@ export interface TableNames {
   ratings: string;
   /** Files of a customer's form that came back with a problem, waiting for its next submit. */
   pendingUploads: string;
+  /** The escalation steps paged for each urgent request, each at most once. */
+  escalationPages: string;
   /** An index or key name: prefix + a short suffix. */
   key(suffix: string): string;
 }
@@ -47,6 +49,7 @@ export function tableNames(prefix: string, migrationsTemplate = '{prefix}migrati
     mailboxPositions: `${prefix}mailbox_positions`,
     ratings: `${prefix}ratings`,
     pendingUploads: `${prefix}pending_uploads`,
+    escalationPages: `${prefix}escalation_pages`,
     key: (suffix) => `${prefix}${suffix}`,
   };
 }

@@ -35,6 +35,9 @@ export interface TicketRow {
   service_kind: string | null;
   last_customer_at: number | string;
   transfer_unseen: number | string | boolean;
+  acknowledged_at: number | string | null;
+  acknowledged_by_id: string | null;
+  acknowledged_by_name: string | null;
 }
 
 export function toTicket(row: TicketRow): Ticket {
@@ -62,6 +65,9 @@ export function toTicket(row: TicketRow): Ticket {
     serviceKind: row.service_kind,
     lastCustomerAt: num(row.last_customer_at),
     transferUnseen: Number(row.transfer_unseen) === 1,
+    acknowledgedAt: numOrNull(row.acknowledged_at),
+    acknowledgedById: row.acknowledged_by_id ?? null,
+    acknowledgedByName: row.acknowledged_by_name ?? null,
   };
 }
 
@@ -77,6 +83,9 @@ const columnOf: Record<keyof TicketChanges, string> = {
   assigneeName: 'assignee_name',
   lastCustomerAt: 'last_customer_at',
   transferUnseen: 'transfer_unseen',
+  acknowledgedAt: 'acknowledged_at',
+  acknowledgedById: 'acknowledged_by_id',
+  acknowledgedByName: 'acknowledged_by_name',
 };
 
 // Columns kept only so the queue can sort and filter on an index.
@@ -207,6 +216,21 @@ export function ticketStore(knex: Knex, t: TableNames): TicketStore {
     },
 
     /** Answered tickets whose last staff answer is older than `before`, oldest first. */
+    async unacknowledgedUrgent(departmentIds: number[], since: number, limit: number): Promise<Ticket[]> {
+      if (departmentIds.length === 0) return [];
+      // On the queue's index (department, open, priority rank), then a few open urgent rows to look at.
+      const rows = await knex<TicketRow>(t.tickets)
+        .whereIn('department_id', departmentIds)
+        .andWhere('is_open', 1)
+        .andWhere('priority_rank', PRIORITY_RANK.urgent)
+        .andWhere('created_at', '>=', since)
+        .whereNull('acknowledged_at')
+        .whereNull('last_reply_at')
+        .orderBy([{ column: 'created_at' }, { column: 'id' }])
+        .limit(limit);
+      return rows.map(toTicket);
+    },
+
     async answeredBefore(before: number, limit: number): Promise<Ticket[]> {
       const rows = await knex<TicketRow>(t.tickets)
         .where('status', 'answered')

@@ -58,6 +58,7 @@ forEachDatabase('migrations', (db) => {
     t.inboundMail,
     t.ratings,
     t.pendingUploads,
+    t.escalationPages,
   ];
   /** customer_gates, job_leases and mailbox_positions have their primary key alone. */
   const tables = [...indexed, t.customerGates, t.jobLeases, t.mailboxPositions];
@@ -99,6 +100,7 @@ forEachDatabase('migrations', (db) => {
         '012_mailbox_positions.js',
         '013_pending_uploads.js',
         '014_ratings.js',
+        '017_escalation_pages.js',
       ],
     );
   });

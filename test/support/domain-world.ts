@@ -79,6 +79,7 @@ function recordingMail(): TicketMail & { calls: string[] } {
     forStaffClose: (ticket) => record('customer-closed-by-staff', ticket),
     forStaffReply: (ticket) => record('customer-reply', ticket),
     forBadRating: (ticket) => record('department-rating', ticket),
+    forEscalation: (ticket, _department, page) => record(`escalation-${page.step} ${page.to.join(',')}`, ticket, true),
   };
 }
 

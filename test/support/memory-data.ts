@@ -18,6 +18,7 @@ export interface MemoryData {
   gates: string[];
   ratings: Rating[];
   pendingUploads: PendingUpload[];
+  escalationPages: Array<{ ticketId: number; step: number; pagedAt: number }>;
   /** The last id given, for every table: ids only grow, as with increments(). */
   lastId: number;
 }
@@ -35,6 +36,7 @@ export function emptyData(): MemoryData {
     gates: [],
     ratings: [],
     pendingUploads: [],
+    escalationPages: [],
     lastId: 0,
   };
 }

@@ -116,6 +116,8 @@ describe('locale files', () => {
       customerClose: true,
       customerReopen: true,
       rating: true,
+      acknowledged: true,
+      escalated: true,
     };
     const sources: Record<MailTransport['source'], true> = { host: true, settings: true, none: true };
     const heldReasons: Record<HeldReason, true> = {
