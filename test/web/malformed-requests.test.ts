@@ -148,9 +148,9 @@ forEachDatabase('malformed requests', (db) => {
   after(() => world.t.close());
 
   it('covers every route that takes a parameter, a multipart form or an url-encoded form', () => {
-    assert.equal(routes.filter((r) => paramsOf(r).length > 0).length, 30);
+    assert.equal(routes.filter((r) => paramsOf(r).length > 0).length, 33);
     assert.equal(multipartRoutes.length, 4);
-    assert.equal(formRoutes.length, 12);
+    assert.equal(formRoutes.length, 14);
   });
 
   for (const c of cases) {
