@@ -31,7 +31,7 @@ export interface EscalationDeps {
 }
 
 /** A step as paged: its place in the chain (1, 2...) and its addresses. */
-export interface EscalationPage {
+interface EscalationPage {
   step: number;
   afterMinutes: number;
   to: string[];
@@ -39,12 +39,12 @@ export interface EscalationPage {
 }
 
 /** Whether the chain still runs for this request: open, urgent, neither acknowledged nor answered. */
-export function isEscalating(ticket: Ticket): boolean {
+function isEscalating(ticket: Ticket): boolean {
   return ticket.status !== 'closed' && ticket.priority === 'urgent' && ticket.acknowledgedAt === null && ticket.lastReplyAt === null;
 }
 
 /** The department's steps due by `now` for a request opened at `openedAt`, numbered from 1. */
-export function dueSteps(steps: EscalationStep[], openedAt: number, now: number): Array<EscalationStep & { step: number }> {
+function dueSteps(steps: EscalationStep[], openedAt: number, now: number): Array<EscalationStep & { step: number }> {
   return steps.map((s, i) => ({ ...s, step: i + 1 })).filter((s) => openedAt + s.afterMinutes * 60_000 <= now);
 }
 

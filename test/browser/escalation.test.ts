@@ -44,6 +44,17 @@ describe('emergency: "I\'m on it" from the e-mail', function () {
   });
   after(() => b?.close());
 
+  /** The page as it is: screenshots at 1280 px and on a phone, axe at the one and reflow at the other. */
+  async function check(name: string, what: string): Promise<void> {
+    const { page } = b;
+    await b.shot(name);
+    assert.deepEqual(await axeFindings(page), [], `${what} passes axe`);
+    await page.setViewportSize({ width: 320, height: 640 });
+    await b.shot(`phone-${name}`);
+    assert.ok(await fits(page), `${what} fits 320 px`);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
+
   /** Ivan reports an emergency; its number. */
   async function emergency(): Promise<string> {
     const { page } = b;
@@ -57,20 +68,20 @@ describe('emergency: "I\'m on it" from the e-mail', function () {
     return /\/(\d+)\?created=1$/.exec(page.url())?.[1] as string;
   }
 
-  it('the on-call engineer confirms from the link, and the customer is told an engineer is on it', async () => {
-    const { page } = b;
+  /** Ivan reports an emergency, and the on-call engineer opens the link of its e-mail; its number and link. */
+  async function linkOpenedByOnCall(): Promise<{ number: string; link: string }> {
     const number = await emergency();
     const link = await acknowledgeLink(b, number);
     await b.signInAs(/Дежурный инженер Павел/);
-    await page.goto(`${b.base}${link}`);
+    await b.page.goto(`${b.base}${link}`);
+    return { number, link };
+  }
+
+  it('the on-call engineer confirms from the link, and the customer is told an engineer is on it', async () => {
+    const { page } = b;
+    const { number } = await linkOpenedByOnCall();
     await page.getByText('берёте в работу срочный запрос').waitFor();
-    await b.shot('staff-acknowledge-confirm');
-    assert.deepEqual(await axeFindings(page), [], 'the confirmation page passes axe');
-    await page.setViewportSize({ width: 320, height: 640 });
-    await page.reload();
-    await b.shot('phone-staff-acknowledge-confirm');
-    assert.ok(await fits(page), 'the confirmation page fits 320 px');
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await check('staff-acknowledge-confirm', 'the confirmation page');
 
     await page.getByRole('button', { name: 'Беру в работу' }).click();
     await page.waitForURL(`${b.base}/support/requests/${number}#facts-title`);
@@ -80,20 +91,12 @@ describe('emergency: "I\'m on it" from the e-mail', function () {
     await b.signInAs('Войти: Иван Петров');
     await page.goto(`${b.base}/support/requests/${number}`);
     await page.getByText('Инженер уже занимается вашим запросом.').waitFor();
-    await b.shot('customer-request-acknowledged');
-    assert.deepEqual(await axeFindings(page), [], "the customer's page with the notice passes axe");
-    await page.setViewportSize({ width: 320, height: 640 });
-    await b.shot('phone-customer-request-acknowledged');
-    assert.ok(await fits(page));
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await check('customer-request-acknowledged', "the customer's page with the notice");
   });
 
   it('the admin sees who took it, and the escalation section of the Emergency department', async () => {
     const { page } = b;
-    const number = await emergency();
-    const link = await acknowledgeLink(b, number);
-    await b.signInAs(/Дежурный инженер Павел/);
-    await page.goto(`${b.base}${link}`);
+    const { link } = await linkOpenedByOnCall();
     await page.getByRole('button', { name: 'Беру в работу' }).click();
     await b.signInAs(/Администратор/);
     await page.goto(`${b.base}${link}`);
@@ -106,11 +109,6 @@ describe('emergency: "I\'m on it" from the e-mail', function () {
       .click();
     await page.locator('#escalation').waitFor();
     await page.locator('#escalation').scrollIntoViewIfNeeded();
-    await b.shot('admin-department-escalation');
-    assert.deepEqual(await axeFindings(page), [], 'the department page with its escalation passes axe');
-    await page.setViewportSize({ width: 320, height: 640 });
-    await b.shot('phone-admin-department-escalation');
-    assert.ok(await fits(page), 'the escalation form fits 320 px');
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await check('admin-department-escalation', 'the department page with its escalation form');
   });
 });

@@ -10,6 +10,7 @@ import { answerAsStaff, createTicket } from '../support/tickets';
 import { postForm } from '../support/forms';
 import { SmtpSink, waitUntil } from '../support/smtp-sink';
 import { waitForIdleOutbox } from '../support/outbox';
+import { waitForJobs } from '../support/jobs';
 import { assertRevealsNothing, snapshot, titleOf } from '../support/routes';
 
 const MINUTE = 60_000;
@@ -70,16 +71,7 @@ forEachDatabase('emergency escalation', (db) => {
   /** Moves the plugin's clock on and waits until every background job has run at the new time. */
   async function later(minutes: number, ...instances: TestPlugin[]) {
     clock.advance(minutes * MINUTE);
-    for (const instance of [t, ...instances]) {
-      await waitUntil(
-        async () => {
-          const jobs = await instance.knex(instance.tables.jobLeases).select('due_at', 'lease_until');
-          return jobs.length > 0 && jobs.every((job) => Number(job.due_at) > clock.now() && job.lease_until === null);
-        },
-        10_000,
-        'every background job to run at the moved clock',
-      );
-    }
+    for (const instance of [t, ...instances]) await waitForJobs(instance, clock.now);
     await waitForIdleOutbox(t);
   }
 
