@@ -70,6 +70,11 @@ const DEPARTMENT_EMAILS: Record<string, string> = {
   technical: 'tech@panel.example',
   emergency: 'emergency@panel.example',
 };
+/** Emergency escalation: nobody took an emergency in 10 minutes, the second line; in 20, the admins. */
+const DEMO_ESCALATION = [
+  { afterMinutes: 10, to: ['second-line@panel.example'] },
+  { afterMinutes: 20, to: 'admins' },
+];
 /** How soon each department usually answers, in minutes, as the form and the confirmation say. */
 const RESPONSE_MINUTES: Record<string, number> = { client_relations: 480, technical: 120, emergency: 30 };
 
@@ -79,8 +84,13 @@ function demoPluginSettings(publicBaseUrl: string, inbound: { address: string; s
     // The demo provider's own clock; a user the panel gives a zone of their own sees theirs.
     timeZone: 'Europe/Moscow',
     departments: Object.fromEntries(
-      Object.entries(DEPARTMENT_EMAILS).map(([code, address]) => [code, { emails: [address], responseMinutes: RESPONSE_MINUTES[code] }]),
+      Object.entries(DEPARTMENT_EMAILS).map(([code, address]) => [
+        code,
+        { emails: [address], responseMinutes: RESPONSE_MINUTES[code], ...(code === 'emergency' ? { escalation: DEMO_ESCALATION } : {}) },
+      ]),
     ),
+    // Whom the Emergency chain's last step pages; its e-mails arrive in the Mailbox too.
+    escalation: { adminEmails: ['admins@panel.example'] },
     // Mail in works out of the box: the MX and the pipe command both reach the intake.
     mail: { inbound },
     contacts: { communityUrl: 'https://vk.com/example_hosting', chatUrl: 'https://example-hosting.ru/chat' },

@@ -23,6 +23,9 @@ export async function up(knex: Knex, t: MigrationTables): Promise<void> {
     table.boolean('is_urgent').notNullable().defaultTo(false);
     // How soon it usually answers, in minutes, as customers are told; null: not said.
     table.integer('response_minutes').nullable();
+    // JSON: the emergency escalation steps, in order: [{ afterMinutes, to: [addresses] | "admins" }].
+    // Whom an urgent request pages when nobody has acknowledged it that many minutes after it was opened.
+    table.string('escalation', 2000).notNullable().defaultTo('[]');
     table.boolean('is_active').notNullable().defaultTo(true);
     table.integer('sort_order').notNullable().defaultTo(0);
     // When an admin last saved it on the Departments page: from then on the page, not
@@ -30,7 +33,10 @@ export async function up(knex: Knex, t: MigrationTables): Promise<void> {
     table.bigInteger('edited_at').nullable();
     table.unique(['code'], { indexName: t.key('dep_code_uq') });
   });
-  await knex(t.departments).insert(STANDARD_DEPARTMENTS.map(({ keywords, ...row }) => ({ ...row, keywords: JSON.stringify(keywords) })));
+  // One multi-row insert: every row names every column (escalation too), or a missing one is NULL.
+  await knex(t.departments).insert(
+    STANDARD_DEPARTMENTS.map(({ keywords, ...row }) => ({ escalation: '[]', ...row, keywords: JSON.stringify(keywords) })),
+  );
 }
 
 export async function down(knex: Knex, t: MigrationTables): Promise<void> {
@@ -131,6 +137,9 @@ export const STANDARD_DEPARTMENTS = [
       ],
     },
     is_urgent: true,
+    // The admins after a quarter of an hour of silence; settings.departments.emergency.escalation
+    // (or the Departments page) adds a second on-call list before them.
+    escalation: JSON.stringify([{ afterMinutes: 15, to: 'admins' }]),
     sort_order: 30,
   },
 ];

@@ -51,6 +51,10 @@ export async function up(knex: Knex, t: MigrationTables): Promise<void> {
     // Set when staff merged this ticket into another: its thread, files and history live there
     // now, and its number leads there. Always the final ticket: a later merge of that one rewrites it.
     table.integer('merged_into_id').unsigned().nullable();
+    // Who said "I'm on it" for an urgent request, and when: it stops the escalation chain.
+    table.bigInteger('acknowledged_at').nullable();
+    table.string('acknowledged_by_id', 64).nullable();
+    table.string('acknowledged_by_name', 200).nullable();
 
     table.unique(['number'], { indexName: t.key('tk_number_uq') });
     table.unique(['customer_id', 'submission_key'], { indexName: t.key('tk_sub_uq') });

@@ -26,6 +26,7 @@ export interface MigrationTables {
   incidentLinks: string;
   incidentUpdates: string;
   incidentDeliveries: string;
+  escalationPages: string;
   /** An index or key name: prefix + a short suffix, so it stays under MySQL's 64 characters. */
   key(suffix: string): string;
 }

@@ -36,7 +36,8 @@ import { staffRoutes } from './web/staff-routes';
 import { pluginRouter } from './web/router';
 import { pluginAddress } from './public-address';
 import { replyAddresses } from './mail/reply-address';
-import { ratingLinks } from './mail/rating-links';
+import { acknowledgeLinks, ratingLinks } from './mail/rating-links';
+import { escalationJob } from './domain/escalation';
 import { ratings } from './domain/ratings';
 import { mailIn } from './mail-in';
 import { inboundMailStore } from './store/inbound-mail';
@@ -111,9 +112,12 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
     inboundSettings.address && inboundSettings.secret ? replyAddresses(inboundSettings.address, inboundSettings.secret) : null;
   // Rating links in customers' e-mail are signed with the same secret, when there is one.
   const rateLinks = inboundSettings.secret ? ratingLinks(inboundSettings.secret) : null;
+  // And so are the "I'm on it" links of urgent requests.
+  const ackLinks = inboundSettings.secret ? acknowledgeLinks(inboundSettings.secret) : null;
   const mail = composer({
     replies: addresses,
     ratingLinks: rateLinks,
+    acknowledgeLinks: ackLinks,
     catalog,
     ticketsUrl: address.url,
     defaultLocale: settings.defaultLocale,
@@ -172,6 +176,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
             }),
           ]
         : []),
+      escalationJob({ store, mail, adminEmails: settings.escalation.adminEmails, logger, mailQueued: () => dispatcher.nudge() }),
       ...(settings.mail.keepSentDays > 0 ? [sentMailRetention(store.outbox, settings.mail.keepSentDays, logger)] : []),
       ...incoming.jobs,
       pendingUploadSweep(PENDING_KEEP_DAYS, tickets.sweepPendingBefore, logger),
@@ -194,7 +199,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
     logger,
     now,
   });
-  const departments = departmentAdmin({ store, now, hostStaffOf });
+  const departments = departmentAdmin({ store, now, hostStaffOf, adminEmails: settings.escalation.adminEmails });
 
   const router = pluginRouter({
     currentUser: (req) => host.currentUser(req),
@@ -216,7 +221,18 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
       hintScript: departmentHintScript.url(render.base),
       incidents,
     }),
-    staff: staffRoutes({ tickets: staffWork, storage, thumbnails, settings, render, csrf, now, held: incoming.held, incidents }),
+    staff: staffRoutes({
+      tickets: staffWork,
+      storage,
+      thumbnails,
+      settings,
+      render,
+      csrf,
+      now,
+      held: incoming.held,
+      acknowledgeLinks: ackLinks,
+      incidents,
+    }),
     admin: adminRoutes({
       mail: mailAdmin({
         outbox: store.outbox,

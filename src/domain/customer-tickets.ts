@@ -2,7 +2,7 @@
 // ever reaches that customer's tickets; anything else is NotFound, as if it did not exist.
 import type { HostService, HostUser, Locale } from '../host';
 import type { TicketMail } from '../model/mail';
-import type { CustomerListFilter, NewTicketEvent, Store } from '../model/store';
+import type { CustomerListFilter, NewTicket, NewTicketEvent, Store } from '../model/store';
 import type { Attachment, Clock, Department, Message, Page, Rating, StoredFile, Ticket } from '../model/types';
 import { ConflictError, NotFoundError, ValidationError, type Problem } from '../model/errors';
 import { checkFiles, checkMessage, checkNewTicket, type NewTicketInput, type UploadRules } from './ticket-rules';
@@ -165,7 +165,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
           const department = departments.find((d) => String(d.id) === input.departmentId) as Department;
           const service = services.find((s) => s.id === input.serviceId) ?? null;
           const at = now();
-          const fields: Omit<Ticket, 'id' | 'number' | 'threadMessageId' | 'transferUnseen' | 'mergedIntoId'> = {
+          const fields: Omit<NewTicket, 'number' | 'threadMessageId'> = {
             customerId: customer.id,
             customerName: customer.name,
             customerEmail: customer.email,
@@ -205,6 +205,9 @@ export function customerTickets(deps: CustomerTicketDeps) {
                 ...fields,
                 transferUnseen: false,
                 mergedIntoId: null,
+                acknowledgedAt: null,
+                acknowledgedById: null,
+                acknowledgedByName: null,
               };
               ticket.id = await tx.tickets.insert({ ...ticket, submissionKey });
               const first = {

@@ -5,6 +5,7 @@ import type { DepartmentDefaults, Store } from '../model/store';
 import type { Clock, Department, DepartmentMember } from '../model/types';
 import { ConflictError, NotFoundError, StillReferencedError, ValidationError } from '../model/errors';
 import { checkDepartment, checkMember, type DepartmentInput, type MemberInput } from './department-rules';
+import { checkEscalation, type EscalationRowInput } from './escalation-rules';
 import { colleaguesOf, type Colleague, type HostStaffOf } from './colleagues';
 
 export interface DepartmentAdminDeps {
@@ -12,6 +13,8 @@ export interface DepartmentAdminDeps {
   now?: Clock;
   /** The host's staffOf: the list shows the staff the panel places in each department too. */
   hostStaffOf?: HostStaffOf;
+  /** settings.escalation.adminEmails: whom an escalation step to "admins" pages, as the page says. */
+  adminEmails?: string[];
 }
 
 export interface DepartmentOverview {
@@ -19,10 +22,12 @@ export interface DepartmentOverview {
   /** Requests filed in it, closed ones too: a department with any cannot be deleted. */
   tickets: number;
   members: DepartmentMember[];
+  /** Whom a step of its escalation to "admins" pages. */
+  adminEmails: string[];
 }
 
 /** A department on the Departments list: with everyone who works there, the panel's staff and the plugin's list. */
-export interface DepartmentListing extends Omit<DepartmentOverview, 'members'> {
+export interface DepartmentListing extends Omit<DepartmentOverview, 'members' | 'adminEmails'> {
   staff: Colleague[];
 }
 
@@ -56,7 +61,7 @@ export function departmentAdmin(deps: DepartmentAdminDeps) {
     async get(id: number): Promise<DepartmentOverview> {
       const department = await existing(id);
       const [counts, members] = await Promise.all([store.departments.ticketCounts(), store.members.list(id)]);
-      return { department, tickets: counts.get(id) ?? 0, members };
+      return { department, tickets: counts.get(id) ?? 0, members, adminEmails: deps.adminEmails ?? [] };
     },
 
     async create(input: DepartmentInput): Promise<number> {
@@ -79,6 +84,14 @@ export function departmentAdmin(deps: DepartmentAdminDeps) {
       const { fields, problems } = checkDepartment(input, false);
       if (Object.keys(problems).length > 0) throw new ValidationError(problems);
       await store.departments.update(id, fields, now());
+    },
+
+    /** Saves the department's escalation steps; from now on the page, not settings.departments, decides it. */
+    async setEscalation(id: number, rows: EscalationRowInput[]): Promise<void> {
+      await existing(id);
+      const { steps, problems } = checkEscalation(rows);
+      if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+      await store.departments.setEscalation(id, steps, now());
     },
 
     /** Only a department without requests goes; one with requests can only be deactivated. */
@@ -131,7 +144,8 @@ export function departmentAdmin(deps: DepartmentAdminDeps) {
           !sameList(department.onCall, wanted.onCall) ||
           (wanted.locale ?? null) !== department.mailLocale ||
           (wanted.urgent !== undefined && wanted.urgent !== department.urgent) ||
-          (wanted.responseMinutes !== undefined && wanted.responseMinutes !== department.responseMinutes);
+          (wanted.responseMinutes !== undefined && wanted.responseMinutes !== department.responseMinutes) ||
+          (wanted.escalation !== undefined && JSON.stringify(wanted.escalation) !== JSON.stringify(department.escalation));
         if (differs) ignored.push(code);
       }
       return ignored;

@@ -65,7 +65,7 @@ export function checkLocale(value: string, problems: Record<string, Problem>, fi
 }
 
 /** A list of addresses, each checked, duplicates (any case) dropped. */
-function checkAddresses(value: string, field: string, problems: Record<string, Problem>): string[] {
+export function checkAddresses(value: string, field: string, problems: Record<string, Problem>): string[] {
   const addresses: string[] = [];
   for (const address of value.split(/[\s,;]+/).filter(Boolean)) {
     if (!isEmailAddress(address)) {

@@ -1,7 +1,8 @@
-// What staff change on a ticket in their reach: closing or reopening, priority, assignment and a
-// transfer to another department. Every change is recorded in the audit trail in the same
-// transaction as the change itself; the e-mail a change causes (the customer's notice of a close, a
-// transfer's notice to the new department) is queued there too.
+// What staff change on a ticket in their reach: closing or reopening, priority, assignment, an
+// urgent request's acknowledgement ("I'm on it") and a transfer to another department. Every
+// change is recorded in the audit trail in the same transaction as the change itself; the e-mail
+// a change causes (the customer's notice of a close, a transfer's notice to the new department)
+// is queued there too.
 import type { HostUser } from '../host';
 import type { NewOutboxItem, TicketMail } from '../model/mail';
 import type { NewTicketEvent, Store, TicketChanges } from '../model/store';
@@ -87,6 +88,31 @@ export function staffActions(deps: StaffActionDeps, access: StaffAccess, colleag
             },
       );
     },
+
+    /**
+     * "I'm on it": records who took an urgent request and when, which stops its escalation chain,
+     * and makes them its assignee when nobody is. The first acknowledgement stays; a second is no change.
+     */
+    acknowledge(user: HostUser, number: string): Promise<void> {
+      return change(user, number, (ticket, at) => {
+        if (ticket.acknowledgedAt !== null) return null;
+        const events = [auditEntry(user, ticket, 'acknowledged', {}, at)];
+        const takes = ticket.assigneeId === null;
+        if (takes) events.push(auditEntry(user, ticket, 'assignee', { from: null, to: user.name }, at));
+        return {
+          changes: {
+            acknowledgedAt: at,
+            acknowledgedById: user.id,
+            acknowledgedByName: user.name,
+            ...(takes ? { assigneeId: user.id, assigneeName: user.name } : {}),
+          },
+          events,
+        };
+      });
+    },
+
+    /** The request an acknowledgement link names, if this user reaches it (NotFound otherwise). */
+    toAcknowledge: (user: HostUser, number: string): Promise<Ticket> => reachable(user, number),
 
     /** Assigns to the user themself, to a member of the ticket's department, or to nobody (null). */
     async assign(user: HostUser, number: string, assigneeId: string | null): Promise<void> {

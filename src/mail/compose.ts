@@ -4,6 +4,7 @@ import type { TicketMail } from '../model/mail';
 import { customerMail } from './customer-mail';
 import { departmentMail } from './department-mail';
 import { ratingMail } from './rating-mail';
+import { escalationMail } from './escalation-mail';
 import { envelopes, type EnvelopeOptions } from './envelope';
 
 export interface ComposerOptions extends EnvelopeOptions {
@@ -32,5 +33,6 @@ export function composer(options: ComposerOptions): TicketMail {
     forStaffReply: customer.forStaffReply,
     forMerge: customer.forMerge,
     forBadRating: ratingMail(kit).forBadRating,
+    forEscalation: escalationMail(kit).forEscalation,
   };
 }

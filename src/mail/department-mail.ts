@@ -1,6 +1,7 @@
 // The e-mails a department gets about a ticket: a new one, a customer's reply, one transferred to
 // it. One notice in the department's language, with the customer's message and the files; urgent
-// departments' mail is flagged, prefixed and copied to their on-call addresses.
+// departments' mail is flagged, prefixed, copied to their on-call addresses and carries the
+// "I'm on it" link.
 import type { Department, Message, Ticket } from '../model/types';
 import type { MailEnvelope, NewOutboxItem } from '../model/mail';
 import { messageFacts, oneLine, ticketFacts, type Envelopes } from './envelope';
@@ -51,6 +52,8 @@ export function departmentMail(kit: Envelopes) {
         listed: files.listed,
         customer: { name: oneLine(ticket.customerName), email: ticket.customerEmail },
         answerByMail: kit.replyTo(ticket, 'department').replyTo !== undefined,
+        // An urgent request's "I'm on it": it stops the escalation chain.
+        acknowledgeLink: department.urgent ? kit.acknowledgeLink(ticket) : null,
       },
       {
         ...kit.replyTo(ticket, 'department'),

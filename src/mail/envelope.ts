@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import type { Locale } from '../host';
 import type { Catalog } from '../i18n';
 import type { Attachment, Message, Ticket } from '../model/types';
-import type { MailEnvelope, RatingLinks } from '../model/mail';
+import type { AcknowledgeLinks, MailEnvelope, RatingLinks } from '../model/mail';
 import type { ReplyAddresses } from '../model/inbound';
 
 export interface EnvelopeOptions {
@@ -23,6 +23,8 @@ export interface EnvelopeOptions {
   replies?: ReplyAddresses | null;
   /** With the inbound secret: rating links are signed; without it they are plain. */
   ratingLinks?: RatingLinks | null;
+  /** With the inbound secret: "I'm on it" links are signed; without it they are plain. */
+  acknowledgeLinks?: AcknowledgeLinks | null;
 }
 
 /** One line, no CR/LF or other control characters: safe in a header. */
@@ -65,6 +67,12 @@ export function envelopes(options: EnvelopeOptions) {
       const signature = options.ratingLinks ? `&sig=${options.ratingLinks.signatureOf(ticket.number)}` : '';
       const link = (choice: string) => `${linkOf(ticket)}/rate?r=${choice}${signature}`;
       return { good: link('good'), bad: link('bad') };
+    },
+
+    /** The "I'm on it" link of an urgent request: it opens a page that asks before recording. */
+    acknowledgeLink(ticket: Ticket): string {
+      const signature = options.acknowledgeLinks ? `?sig=${options.acknowledgeLinks.signatureOf(ticket.number)}` : '';
+      return `${linkOf(ticket)}/acknowledge${signature}`;
     },
 
     /** Where the ticket's e-mails are answered to, when mail in is set up. */

@@ -37,7 +37,8 @@ export type UniqueRule =
   | 'eventSubmission'
   | 'attachmentStorageKey'
   | 'incidentSubmission'
-  | 'incidentUpdateSubmission';
+  | 'incidentUpdateSubmission'
+  | 'escalationPage';
 
 /** A row refers to another: a ticket to its department, a member or a canned reply to theirs. */
 export type Reference = 'ticketDepartment' | 'memberDepartment' | 'cannedDepartment';

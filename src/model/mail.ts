@@ -142,6 +142,8 @@ export interface TicketMail {
   forStaffReply(ticket: Ticket, department: Department, message: Message): NewOutboxItem[];
   /** Alerts the department to a customer's bad rating of the request. */
   forBadRating(ticket: Ticket, department: Department, rating: Rating): NewOutboxItem[];
+  /** Pages an escalation step: nobody has acknowledged the urgent request in `afterMinutes`. */
+  forEscalation(ticket: Ticket, department: Department, page: { step: number; afterMinutes: number; to: string[] }): NewOutboxItem[];
 }
 
 export type TransportState =
@@ -161,12 +163,18 @@ export interface MailHealth {
 }
 
 /**
- * The links in a customer's e-mail that rate the request: signed, so the page they open knows they
- * came from us and for which request. Opening one records nothing; the page asks first.
+ * Links in e-mail that act on a request: signed, so the page they open knows they came from us
+ * and for which request. Opening one records nothing; the page asks first.
  */
-export interface RatingLinks {
+export interface SignedLinks {
   /** The signature of links for this request. */
   signatureOf(ticketNumber: string): string;
   /** Whether a link's signature is the request's own. */
   isSignatureOf(ticketNumber: string, signature: string): boolean;
 }
+
+/** The links in a customer's e-mail that rate the request. */
+export type RatingLinks = SignedLinks;
+
+/** The "I'm on it" link in an urgent request's e-mail to the department and its escalation pages. */
+export type AcknowledgeLinks = SignedLinks;

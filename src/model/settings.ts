@@ -24,7 +24,7 @@ export interface Settings {
   storageDir?: string;
   uploads: UploadSettings;
   /**
-   * Per department code: e-mail addresses, on-call addresses (urgent mail also goes there), the language of its mail, whether its tickets are urgent, and how soon it usually answers.
+   * Per department code: e-mail addresses, on-call addresses (urgent mail also goes there), the language of its mail, whether its tickets are urgent, and how soon it usually answers, and whom an unacknowledged urgent request pages.
    */
   departments: {
     [k: string]: DepartmentSettings;
@@ -40,6 +40,17 @@ export interface Settings {
      * How often the background worker looks for such requests.
      */
     checkMinutes: number;
+  };
+  /**
+   * Emergency escalation: the addresses a step to "admins" pages (settings.departments.<code>.escalation, or the Departments page).
+   */
+  escalation: {
+    /**
+     * The admins' addresses, paged when an urgent request is still unacknowledged at a step to "admins".
+     *
+     * @maxItems 20
+     */
+    adminEmails: string[];
   };
   limits: {
     /**
@@ -72,6 +83,15 @@ export interface DepartmentSettings {
    * How soon the department usually answers, in minutes; shown to customers on the form and in the confirmation.
    */
   responseMinutes?: number;
+  /**
+   * Emergency escalation, in order: an urgent request nobody has acknowledged or answered afterMinutes after it was opened pages `to`, a list of addresses or "admins" (escalation.adminEmails). Up to 3 steps, each later than the one before.
+   *
+   * @maxItems 3
+   */
+  escalation?: {
+    afterMinutes: number;
+    to: string[] | 'admins';
+  }[];
 }
 /**
  * The other contact channels shown on the support page.

@@ -10,6 +10,7 @@ import type {
   CannedReply,
   Department,
   DepartmentMember,
+  EscalationStep,
   Message,
   Page,
   Rating,
@@ -21,8 +22,11 @@ import type {
   TicketStatus,
 } from './types';
 
-/** A new ticket is never a transfer nor merged yet: transferUnseen starts false, mergedIntoId null. */
-export type NewTicket = Omit<Ticket, 'id' | 'transferUnseen' | 'mergedIntoId'> & {
+/** A new ticket is never a transfer, merged or acknowledged yet. */
+export type NewTicket = Omit<
+  Ticket,
+  'id' | 'transferUnseen' | 'mergedIntoId' | 'acknowledgedAt' | 'acknowledgedById' | 'acknowledgedByName'
+> & {
   /** The create form's submission; the same submission twice is one ticket (ConflictError 'ticketSubmission'). */
   submissionKey?: string | null;
 };
@@ -44,6 +48,9 @@ export type TicketChanges = Partial<
     | 'transferUnseen'
     | 'customerSeenAt'
     | 'mergedIntoId'
+    | 'acknowledgedAt'
+    | 'acknowledgedById'
+    | 'acknowledgedByName'
   >
 >;
 
@@ -61,6 +68,11 @@ export interface TicketStore {
   findById(id: number): Promise<Ticket | null>;
   /** Inside a transaction: re-reads a ticket and holds it until the end, so two changes to it take turns. */
   lock(id: number): Promise<Ticket>;
+  /**
+   * Open urgent tickets of these departments opened at or after `since` that nobody has
+   * acknowledged or answered yet: the escalation chain's candidates, oldest first.
+   */
+  unacknowledgedUrgent(departmentIds: number[], since: number, limit: number): Promise<Ticket[]>;
   /** Answered tickets whose last staff answer is older than `before`, oldest first. */
   answeredBefore(before: number, limit: number): Promise<Ticket[]>;
   update(id: number, changes: TicketChanges): Promise<void>;
@@ -108,8 +120,8 @@ export interface MessageStore {
   moveAll(fromTicketId: number, toTicketId: number): Promise<void>;
 }
 
-/** What an admin sets on a department; the code is fixed once it exists. */
-export type DepartmentFields = Omit<Department, 'id' | 'code' | 'editedAt'>;
+/** What an admin sets on a department's form; the code is fixed once it exists, the escalation has its own form. */
+export type DepartmentFields = Omit<Department, 'id' | 'code' | 'editedAt' | 'escalation'>;
 
 /** What the plugin's settings say about a department, applied until an admin saves it on the Departments page. */
 /** What settings.departments gives a department before an admin edits it (generated from plugin.json). */
@@ -132,6 +144,8 @@ export interface DepartmentStore {
   /** ConflictError 'departmentCode' when the code is taken. */
   create(code: string, fields: DepartmentFields, at: number): Promise<number>;
   update(id: number, fields: DepartmentFields, at: number): Promise<void>;
+  /** Saves the department's escalation steps (its own form on the Departments page). */
+  setEscalation(id: number, steps: EscalationStep[], at: number): Promise<void>;
   /** Removes a department with its members and canned replies; StillReferencedError 'ticketDepartment' while a ticket is filed there. */
   remove(id: number): Promise<void>;
   /** Tickets per department id, closed ones included; departments without any are absent. */
@@ -261,6 +275,14 @@ export interface PendingUploadStore {
   referencedKeys(keys: string[]): Promise<Set<string>>;
 }
 
+/** The escalation steps paged for urgent requests: each (request, step) once. */
+export interface EscalationPageStore {
+  /** The steps (1, 2...) already paged for this request. */
+  pagedSteps(ticketId: number): Promise<number[]>;
+  /** Records a step as paged; ConflictError 'escalationPage' when it was already. */
+  record(ticketId: number, step: number, at: number): Promise<void>;
+}
+
 /** The storage as one object, so the domain can run the same calls inside a transaction. */
 export interface Store {
   departments: DepartmentStore;
@@ -275,6 +297,7 @@ export interface Store {
   ratings: RatingStore;
   pendingUploads: PendingUploadStore;
   incidents: IncidentStore;
+  escalationPages: EscalationPageStore;
   /**
    * Runs fn with a store bound to one transaction: all of it commits, or none of it. A deadlock
    * victim is run again from the start, so fn must not have effects outside the database.

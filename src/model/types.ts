@@ -38,10 +38,22 @@ export interface Department {
   urgent: boolean;
   /** How soon the department usually answers, in minutes, as customers are told; null: not said. */
   responseMinutes: number | null;
+  /** Whom an unacknowledged urgent request pages, step by step; empty: no escalation. */
+  escalation: EscalationStep[];
   active: boolean;
   order: number;
   /** When an admin last saved it on the Departments page; settings.departments no longer apply after that. */
   editedAt: number | null;
+}
+
+/**
+ * A step of a department's emergency escalation: an urgent request that nobody has acknowledged
+ * ("I'm on it") or answered `afterMinutes` after it was opened pages `to`: a list of addresses (a
+ * second on-call list), or "admins" (settings.escalation.adminEmails).
+ */
+export interface EscalationStep {
+  afterMinutes: number;
+  to: string[] | 'admins';
 }
 
 /** A staff member of a department, as recorded on the admin page for hosts that do not give HostUser.departments. */
@@ -105,6 +117,10 @@ export interface Ticket {
   customerSeenAt: number | null;
   /** Staff merged it into this ticket (the final one of any chain): its number leads there. */
   mergedIntoId: number | null;
+  /** When a staff member said "I'm on it" (urgent requests): it stops the escalation chain. */
+  acknowledgedAt: number | null;
+  acknowledgedById: string | null;
+  acknowledgedByName: string | null;
 }
 
 /** The queue's order: smaller first. */
@@ -148,7 +164,8 @@ export interface TicketEvent {
   /**
    * customerClose and customerReopen: the actor is the customer, who closed it or reopened it by
    * replying. merge ({ from, to } numbers) is on both tickets; duplicate ({ from, to }: `from` was
-   * closed as a duplicate of `to`) too.
+   * closed as a duplicate of `to`) too. acknowledged: someone said "I'm on it"; escalated ({ step }):
+   * the escalation chain paged its next step.
    */
   action:
     | 'status'
@@ -161,7 +178,9 @@ export interface TicketEvent {
     | 'customerReopen'
     | 'rating'
     | 'merge'
-    | 'duplicate';
+    | 'duplicate'
+    | 'acknowledged'
+    | 'escalated';
   detail: Record<string, string | null>;
   createdAt: number;
 }

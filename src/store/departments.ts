@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Department } from '../model/types';
+import type { Department, EscalationStep } from '../model/types';
 import type { DepartmentDefaults, DepartmentFields, DepartmentStore } from '../model/store';
 import type { Locale } from '../host';
 import type { TableNames } from './tables';
@@ -19,6 +19,7 @@ interface DepartmentRow {
   mail_locale: string | null;
   is_urgent: unknown;
   response_minutes: unknown;
+  escalation: string | null;
   is_active: unknown;
   sort_order: number;
   edited_at: unknown;
@@ -36,6 +37,7 @@ function toDepartment(row: DepartmentRow): Department {
     mailLocale: (row.mail_locale as Locale | null) ?? null,
     urgent: Boolean(row.is_urgent),
     responseMinutes: numOrNull(row.response_minutes),
+    escalation: row.escalation ? (JSON.parse(row.escalation) as EscalationStep[]) : [],
     active: Boolean(row.is_active),
     order: num(row.sort_order),
     editedAt: numOrNull(row.edited_at),
@@ -89,6 +91,7 @@ export function departmentStore(knex: Knex, t: TableNames): DepartmentStore {
       };
       if (settings.urgent !== undefined) row.is_urgent = settings.urgent;
       if (settings.responseMinutes !== undefined) row.response_minutes = settings.responseMinutes;
+      if (settings.escalation !== undefined) row.escalation = JSON.stringify(settings.escalation);
       await knex(t.departments).where('code', code).whereNull('edited_at').update(row);
     },
 
@@ -102,6 +105,12 @@ export function departmentStore(knex: Knex, t: TableNames): DepartmentStore {
       await knex(t.departments)
         .where('id', id)
         .update({ ...toRow(fields), edited_at: at });
+    },
+
+    async setEscalation(id: number, steps: EscalationStep[], at: number): Promise<void> {
+      await knex(t.departments)
+        .where('id', id)
+        .update({ escalation: JSON.stringify(steps), edited_at: at });
     },
 
     /**

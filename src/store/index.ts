@@ -18,6 +18,7 @@ import { cannedReplyStore } from './canned-replies';
 import { customerGateStore } from './customer-gates';
 import { ratingStore } from './ratings';
 import { pendingUploadStore } from './pending-uploads';
+import { escalationPageStore } from './escalation-pages';
 import { withDeadlockRetry } from './dialect';
 import { transaction } from './transaction';
 import { isDatabaseUnavailable } from './unavailable';
@@ -54,6 +55,7 @@ function storeOn(knex: Knex, tables: TableNames, kept: Kept, inTransaction?: { w
     gates: customerGateStore(knex, tables),
     ratings: ratingStore(knex, tables),
     pendingUploads: pendingUploadStore(knex, tables),
+    escalationPages: escalationPageStore(knex, tables),
     async transaction(fn) {
       // A nested transaction (a savepoint) reports to the outermost one, which alone ends with a
       // commit; a deadlock ends the whole transaction, so only the outermost one runs again.

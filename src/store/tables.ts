@@ -30,6 +30,8 @@ export interface TableNames {
   incidentLinks: string;
   incidentUpdates: string;
   incidentDeliveries: string;
+  /** The escalation steps paged for each urgent request, each at most once. */
+  escalationPages: string;
   /** An index or key name: prefix + a short suffix. */
   key(suffix: string): string;
 }
@@ -56,6 +58,7 @@ export function tableNames(prefix: string, migrationsTemplate = '{prefix}migrati
     incidentLinks: `${prefix}incident_links`,
     incidentUpdates: `${prefix}incident_updates`,
     incidentDeliveries: `${prefix}incident_deliveries`,
+    escalationPages: `${prefix}escalation_pages`,
     key: (suffix) => `${prefix}${suffix}`,
   };
 }

@@ -37,6 +37,9 @@ export interface TicketRow {
   transfer_unseen: number | string | boolean;
   customer_seen_at: number | string | null;
   merged_into_id: number | string | null;
+  acknowledged_at: number | string | null;
+  acknowledged_by_id: string | null;
+  acknowledged_by_name: string | null;
 }
 
 export function toTicket(row: TicketRow): Ticket {
@@ -66,6 +69,9 @@ export function toTicket(row: TicketRow): Ticket {
     transferUnseen: Number(row.transfer_unseen) === 1,
     customerSeenAt: numOrNull(row.customer_seen_at),
     mergedIntoId: numOrNull(row.merged_into_id),
+    acknowledgedAt: numOrNull(row.acknowledged_at),
+    acknowledgedById: row.acknowledged_by_id ?? null,
+    acknowledgedByName: row.acknowledged_by_name ?? null,
   };
 }
 
@@ -83,6 +89,9 @@ const columnOf: Record<keyof TicketChanges, string> = {
   transferUnseen: 'transfer_unseen',
   customerSeenAt: 'customer_seen_at',
   mergedIntoId: 'merged_into_id',
+  acknowledgedAt: 'acknowledged_at',
+  acknowledgedById: 'acknowledged_by_id',
+  acknowledgedByName: 'acknowledged_by_name',
 };
 
 // Columns kept only so the queue can sort and filter on an index.
@@ -215,6 +224,21 @@ export function ticketStore(knex: Knex, t: TableNames): TicketStore {
     },
 
     /** Answered tickets whose last staff answer is older than `before`, oldest first. */
+    async unacknowledgedUrgent(departmentIds: number[], since: number, limit: number): Promise<Ticket[]> {
+      if (departmentIds.length === 0) return [];
+      // On the queue's index (department, open, priority rank), then a few open urgent rows to look at.
+      const rows = await knex<TicketRow>(t.tickets)
+        .whereIn('department_id', departmentIds)
+        .andWhere('is_open', 1)
+        .andWhere('priority_rank', PRIORITY_RANK.urgent)
+        .andWhere('created_at', '>=', since)
+        .whereNull('acknowledged_at')
+        .whereNull('last_reply_at')
+        .orderBy([{ column: 'created_at' }, { column: 'id' }])
+        .limit(limit);
+      return rows.map(toTicket);
+    },
+
     async answeredBefore(before: number, limit: number): Promise<Ticket[]> {
       const rows = await knex<TicketRow>(t.tickets)
         .where('status', 'answered')

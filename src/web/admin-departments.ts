@@ -6,6 +6,13 @@ import type { Problem } from '../model/errors';
 import type { Department } from '../model/types';
 import { localizedField, localizedFields, type DepartmentInput, type MemberInput } from '../domain/department-rules';
 import { keywordsText } from '../domain/department-keywords';
+import {
+  ESCALATION_MAX_MINUTES,
+  ESCALATION_STEPS,
+  escalationField,
+  escalationRows,
+  type EscalationRowInput,
+} from '../domain/escalation-rules';
 import { contextOf } from './context';
 import type { CsrfProtection } from './csrf';
 import { formBody, orShowAgain } from './forms';
@@ -76,6 +83,7 @@ export function departmentAdminRoutes({ departments, render, csrf }: Deps): Rout
     values?: DepartmentInput,
     problems: Record<string, Problem> = {},
     member = NO_MEMBER,
+    escalation?: EscalationRowInput[],
   ) {
     const { t, locale } = contextOf(res);
     const overview = id === null ? null : await departments.get(id);
@@ -91,9 +99,20 @@ export function departmentAdminRoutes({ departments, render, csrf }: Deps): Rout
         values: values ?? (overview ? valuesOf(overview.department) : NEW_DEPARTMENT),
         member,
         localizedField,
+        escalation: {
+          rows: escalation ?? escalationRows(overview?.department.escalation ?? []),
+          field: escalationField,
+          maxMinutes: ESCALATION_MAX_MINUTES,
+        },
         errors: localizeProblems(res, problems),
         notice:
-          req.query.saved === '1' ? t('admin.departments.saved') : req.query.member === '1' ? t('admin.departments.memberSaved') : null,
+          req.query.saved === '1'
+            ? t('admin.departments.saved')
+            : req.query.member === '1'
+              ? t('admin.departments.memberSaved')
+              : req.query.escalation === '1'
+                ? t('escalation.saved')
+                : null,
         csrfToken: csrf.token(req),
       },
       Object.keys(problems).length > 0 ? 422 : 200,
@@ -133,6 +152,23 @@ export function departmentAdminRoutes({ departments, render, csrf }: Deps): Rout
         res.redirect(303, `${listUrl}?saved=1`);
       },
       (problems) => showForm(req, res, idOf(req), values, problems),
+    );
+  });
+
+  router.post('/admin/departments/:id/escalation', csrf.protect, form, async (req, res) => {
+    const rows = Array.from({ length: ESCALATION_STEPS }, (_, i) => ({
+      minutes: formField(req, escalationField(i, 'Minutes')),
+      whom: formField(req, escalationField(i, 'Whom')),
+      addresses: formField(req, escalationField(i, 'Addresses')),
+    }));
+    await orShowAgain(
+      req,
+      res,
+      async () => {
+        await departments.setEscalation(idOf(req), rows);
+        res.redirect(303, `${listUrl}/${idOf(req)}?escalation=1#escalation`);
+      },
+      (problems) => showForm(req, res, idOf(req), undefined, problems, NO_MEMBER, rows),
     );
   });
 

@@ -58,8 +58,15 @@ function historyLine(event: TicketEvent, words: HistoryWords): string {
       return t('history.' + event.action, { from: d.from ?? '', to: d.to ?? '' });
     case 'rating':
       return t('history.rating', { name: event.actorName, rating: d.rating ? t('rating.' + d.rating) : '' });
+    case 'escalated':
+      // The plugin did it: no author before it.
+      return t('history.escalated', {
+        minutes: d.minutes ?? '',
+        step: d.step ?? '',
+        to: d.to === 'admins' ? t('history.escalatedAdmins') : (d.to ?? ''),
+      });
     default:
-      // reply, note: nothing to name but the author, whom the page shows before it.
+      // reply, note, acknowledged: nothing to name but the author, whom the page shows before it.
       return t('history.' + event.action);
   }
 }
@@ -69,7 +76,8 @@ export function historyOf(events: TicketEvent[], words: HistoryWords): Array<Tic
   return events.map((event) => ({
     ...event,
     text: historyLine(event, words),
-    byCustomer: event.action === 'customerClose' || event.action === 'customerReopen' || event.action === 'rating',
+    // A sentence that names its own actor, or the plugin's own doing: the page shows no author before it.
+    byCustomer: ['customerClose', 'customerReopen', 'rating', 'escalated'].includes(event.action),
   }));
 }
 

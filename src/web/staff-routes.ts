@@ -20,6 +20,8 @@ import { formField, queryText, unreadableQuery } from './text-input';
 import { formId, pathId, queryId, ticketNumberOf } from './ids';
 import { formBody, orShowAgain, submissionKeyOf } from './forms';
 import { ticketPage } from './ticket-page';
+import { acknowledgeRoutes } from './acknowledge-routes';
+import type { AcknowledgeLinks } from '../model/mail';
 import { pictureRoutes } from './pictures';
 import { historyOf, lastTransfer } from './history';
 import { fillPlaceholders, inOtherLanguage, type Placeholder } from '../domain/canned-text';
@@ -39,6 +41,8 @@ interface Deps {
   /** Held e-mails, counted on the admin's link to them; null while mail in is off. */
   held: Pick<HeldMail, 'count'> | null;
   incidents: Incidents;
+  /** Signs the "I'm on it" links; null without the inbound secret. */
+  acknowledgeLinks: AcknowledgeLinks | null;
 }
 
 const STATUSES: Array<TicketStatus | 'open' | 'all'> = ['open', 'new', 'waiting', 'answered', 'closed', 'all'];
@@ -73,10 +77,22 @@ function queueQueryOf(req: Request, user: HostUser): QueueQuery {
   };
 }
 
-export function staffRoutes({ tickets, storage, thumbnails, settings, render, csrf, now, held, incidents }: Deps): Router {
+export function staffRoutes({
+  tickets,
+  storage,
+  thumbnails,
+  settings,
+  render,
+  csrf,
+  now,
+  held,
+  incidents,
+  acknowledgeLinks,
+}: Deps): Router {
   const router = Router();
   // Before /:number, which would take "incidents" for a request's number.
   router.use(incidentRoutes({ incidents, render, csrf }));
+  router.use(acknowledgeRoutes({ tickets, acknowledgeLinks, render, csrf }));
   const uploads = fileUploads(storage, settings.uploads);
   // Small action forms; parsed only after the CSRF check.
   const form = formBody('16kb', 10);

@@ -62,6 +62,7 @@ forEachDatabase('migrations', (db) => {
     t.incidentLinks,
     t.incidentUpdates,
     t.incidentDeliveries,
+    t.escalationPages,
   ];
   /** customer_gates, job_leases and mailbox_positions have their primary key alone. */
   const tables = [...indexed, t.customerGates, t.jobLeases, t.mailboxPositions];
@@ -104,6 +105,7 @@ forEachDatabase('migrations', (db) => {
         '013_pending_uploads.js',
         '014_ratings.js',
         '015_incidents.js',
+        '017_escalation_pages.js',
       ],
     );
   });

@@ -80,6 +80,7 @@ function recordingMail(): TicketMail & { calls: string[] } {
     forStaffReply: (ticket) => record('customer-reply', ticket),
     forMerge: (_from, into, duplicate) => record(duplicate ? 'customer-duplicate' : 'customer-merged', into),
     forBadRating: (ticket) => record('department-rating', ticket),
+    forEscalation: (ticket, _department, page) => record(`escalation-${page.step} ${page.to.join(',')}`, ticket, true),
   };
 }
 

@@ -23,6 +23,7 @@ export interface MemoryData {
   incidentLinks: Array<{ incidentId: number; ticketId: number; linkedBy: string | null; linkedAt: number }>;
   incidentUpdates: Array<Omit<IncidentUpdate, 'reached'> & Keyed>;
   incidentDeliveries: Array<{ updateId: number; ticketId: number; messageId: number }>;
+  escalationPages: Array<{ ticketId: number; step: number; pagedAt: number }>;
   /** The last id given, for every table: ids only grow, as with increments(). */
   lastId: number;
 }
@@ -44,6 +45,7 @@ export function emptyData(): MemoryData {
     incidentLinks: [],
     incidentUpdates: [],
     incidentDeliveries: [],
+    escalationPages: [],
     lastId: 0,
   };
 }

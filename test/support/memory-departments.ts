@@ -35,16 +35,21 @@ export function memoryDepartments(data: MemoryData): DepartmentStore {
       Object.assign(found, { emails: [...defaults.emails], onCall: [...defaults.onCall], mailLocale: defaults.locale ?? null });
       if (defaults.urgent !== undefined) found.urgent = defaults.urgent;
       if (defaults.responseMinutes !== undefined) found.responseMinutes = defaults.responseMinutes;
+      if (defaults.escalation !== undefined) found.escalation = structuredClone(defaults.escalation);
     },
     async create(code, fields, at) {
       if (data.departments.some((d) => d.code === code)) throw new ConflictError('departmentCode');
       const id = nextId(data);
-      data.departments.push({ ...structuredClone(fields), id, code, editedAt: at });
+      data.departments.push({ ...structuredClone(fields), id, code, escalation: [], editedAt: at });
       return id;
     },
     async update(id, fields, at) {
       const found = byId(id);
       if (found) Object.assign(found, structuredClone(fields), { editedAt: at });
+    },
+    async setEscalation(id, steps, at) {
+      const found = byId(id);
+      if (found) Object.assign(found, { escalation: structuredClone(steps), editedAt: at });
     },
     async remove(id) {
       if (data.tickets.some((t) => t.departmentId === id)) throw new StillReferencedError('ticketDepartment');

@@ -3,6 +3,7 @@
 // transaction commits whole or not at all), none of its SQL. Like SQLite, one change runs at a
 // time: a transaction, or a single call outside one.
 import type { Store } from '../../src/model/store';
+import { ConflictError } from '../../src/model/errors';
 import { memoryOutbox } from './memory-outbox';
 import { memoryDepartments, memoryMembers, memoryCanned } from './memory-departments';
 import { memoryEvents, memoryMessages, memoryQueue, memoryTickets } from './memory-tickets';
@@ -56,6 +57,18 @@ function groupsOver(data: MemoryData): Groups {
       },
     },
     pendingUploads: memoryPendingUploads(data),
+    escalationPages: {
+      async pagedSteps(ticketId) {
+        return data.escalationPages
+          .filter((p) => p.ticketId === ticketId)
+          .map((p) => p.step)
+          .sort((a, b) => a - b);
+      },
+      async record(ticketId, step, at) {
+        if (data.escalationPages.some((p) => p.ticketId === ticketId && p.step === step)) throw new ConflictError('escalationPage');
+        data.escalationPages.push({ ticketId, step, pagedAt: at });
+      },
+    },
   };
 }
 

@@ -29,7 +29,16 @@ export function memoryTickets(data: MemoryData): TicketStore {
       if (key !== null && data.tickets.some((t) => t.customerId === ticket.customerId && t.submissionKey === key))
         throw new ConflictError('ticketSubmission');
       const id = nextId(data);
-      data.tickets.push({ ...structuredClone(ticket), id, submissionKey: key, transferUnseen: false, mergedIntoId: null });
+      data.tickets.push({
+        ...structuredClone(ticket),
+        id,
+        submissionKey: key,
+        transferUnseen: false,
+        mergedIntoId: null,
+        acknowledgedAt: null,
+        acknowledgedById: null,
+        acknowledgedByName: null,
+      });
       return id;
     },
     async countOpenedSince(customerId, since) {
@@ -55,6 +64,26 @@ export function memoryTickets(data: MemoryData): TicketStore {
       const found = byId(id);
       if (!found) throw new Error(`memory store: no ticket ${id} to lock`);
       return copyOf(found);
+    },
+    async unacknowledgedUrgent(departmentIds, since, limit) {
+      return data.tickets
+        .filter(
+          (t) =>
+            departmentIds.includes(t.departmentId) &&
+            t.status !== 'closed' &&
+            t.priority === 'urgent' &&
+            t.createdAt >= since &&
+            t.acknowledgedAt === null &&
+            t.lastReplyAt === null,
+        )
+        .sort(
+          byKeys(
+            (t) => t.createdAt,
+            (t) => t.id,
+          ),
+        )
+        .slice(0, limit)
+        .map((t) => copyOf(t));
     },
     async answeredBefore(before, limit) {
       const due = data.tickets.filter((t) => t.status === 'answered' && t.lastReplyAt !== null && t.lastReplyAt < before);

@@ -75,6 +75,8 @@ export const routes: Route[] = [
   { who: 'tech', method: 'post', path: '/:number/merge', body: 'form', fields: { target: ':number', mode: 'merge' } },
   { who: 'tech', method: 'get', path: '/:number/files/:attachmentId', body: 'none' },
   { who: 'tech', method: 'get', path: '/:number/messages/:emailedId/original', body: 'none' },
+  { who: 'tech', method: 'get', path: '/:number/acknowledge', body: 'none' },
+  { who: 'tech', method: 'post', path: '/:number/acknowledge', body: 'form', fields: {} },
   // The admin's.
   { who: 'admin', method: 'get', path: '/admin/mail', body: 'none' },
   { who: 'admin', method: 'post', path: '/admin/mail/:mailId/retry', body: 'none' },
@@ -118,6 +120,13 @@ export const routes: Route[] = [
     },
   },
   { who: 'admin', method: 'post', path: '/admin/departments/:departmentId/delete', body: 'none' },
+  {
+    who: 'admin',
+    method: 'post',
+    path: '/admin/departments/:departmentId/escalation',
+    body: 'form',
+    fields: { step1Minutes: '10', step1Whom: 'addresses', step1Addresses: 'second@panel.example', step2Minutes: '20', step2Whom: 'admins' },
+  },
   {
     who: 'admin',
     method: 'post',

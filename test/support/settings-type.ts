@@ -61,6 +61,8 @@ export async function settingsTypeSource(): Promise<string> {
       '// Properties with a default are required here: validation fills them in.',
     additionalProperties: false,
     strictIndexSignatures: false,
+    // Lengths are checked by validation; as types they would be tuples of every length.
+    ignoreMinAndMaxItems: true,
     style: { singleQuote: true, printWidth: 140 },
   });
 }

@@ -17,6 +17,8 @@ export const users: Record<string, HostUser> = {
   nolocale: { id: 'c-nolocale', role: 'client', name: 'No Locale', email: 'nl@example.com' },
   tech: { id: 's-tech', role: 'staff', name: 'Tech Sergey', email: 'sergey@panel.example', departments: ['technical'] },
   olga: { id: 's-olga', role: 'staff', name: 'Ольга', email: 'olga@panel.example', locale: 'ru', departments: ['client_relations'] },
+  // The on-call engineer of the Emergency department.
+  pavel: { id: 's-pavel', role: 'staff', name: 'Дежурный Павел', email: 'pavel@panel.example', locale: 'ru', departments: ['emergency'] },
   // Staff the host gives no departments for: the plugin's membership table decides.
   max: { id: 's-max', role: 'staff', name: 'Max Member', email: 'max@panel.example', locale: 'en' },
   admin: { id: 'a-root', role: 'admin', name: 'Admin', email: 'admin@panel.example', locale: 'en' },

@@ -119,6 +119,8 @@ describe('locale files', () => {
       rating: true,
       merge: true,
       duplicate: true,
+      acknowledged: true,
+      escalated: true,
     };
     const sources: Record<MailTransport['source'], true> = { host: true, settings: true, none: true };
     const heldReasons: Record<HeldReason, true> = {

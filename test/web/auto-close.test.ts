@@ -6,24 +6,15 @@ import { startPlugin, TestClock, users, type TestPlugin } from '../support/test-
 import { answerAsStaff as answer, createTicket } from '../support/tickets';
 import { SmtpSink, waitUntil } from '../support/smtp-sink';
 import { outboxCount, waitForIdleOutbox } from '../support/outbox';
+import { waitForJobs as waitForJobsAt } from '../support/jobs';
 
 const DAY = 86_400_000;
 
 const departments = { technical: { emails: ['tech@panel.example'] }, client_relations: { emails: ['clients@panel.example'] } };
 
-/**
- * Waits until every background job (auto-close among them) has run since the clock moved: each
- * job's next due time is past the clock's now, and no run holds its lease.
- */
+/** Waits until every background job (auto-close among them) has run since the clock moved. */
 async function waitForJobs(t: TestPlugin, clock: TestClock): Promise<void> {
-  await waitUntil(
-    async () => {
-      const jobs = await t.knex(t.tables.jobLeases).select('due_at', 'lease_until');
-      return jobs.length > 0 && jobs.every((job) => Number(job.due_at) > clock.now() && job.lease_until === null);
-    },
-    5000,
-    'every background job to run at the moved clock',
-  );
+  await waitForJobsAt(t, clock.now, 5000);
   // Sent mail kept a day: gone once the jobs ran two days on.
   assert.equal(await outboxCount(t, ['sent']), 0);
 }
