@@ -220,6 +220,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
         now,
       }),
       departments,
+      timeZone: settings.timeZone ?? 'UTC',
       canned: cannedReplies({ store, now }),
       held: incoming.held,
       ratings: rated,

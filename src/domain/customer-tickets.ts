@@ -11,6 +11,8 @@ import { isRateable } from './ratings';
 import { DuplicateSubmission, keepingFilesOnlyOnSuccess, oncePerSubmission, underTicketLock } from './submissions';
 import { knownTimeZone } from '../model/time-zone';
 import { pendingUploads, type PendingChoice } from './pending-uploads';
+import { changeTicket, dueFields, responsePromise, type DueFields } from './due';
+import type { Promised } from '../model/regulation';
 
 export interface CustomerTicketDeps {
   store: Store;
@@ -36,6 +38,8 @@ interface CustomerTransfer {
 export interface TicketView {
   ticket: Ticket;
   department: Department | null;
+  /** The answer the customer is promised, while staff owe one and are not late yet. */
+  promise: Promised | null;
   messages: Message[];
   /** Oldest first, like the messages; the view puts them in the thread by time. */
   transfers: CustomerTransfer[];
@@ -152,7 +156,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
           const department = departments.find((d) => String(d.id) === input.departmentId) as Department;
           const service = services.find((s) => s.id === input.serviceId) ?? null;
           const at = now();
-          const fields: Omit<Ticket, 'id' | 'number' | 'threadMessageId' | 'transferUnseen'> = {
+          const fields: Omit<Ticket, 'id' | 'number' | 'threadMessageId' | 'transferUnseen' | keyof DueFields> = {
             customerId: customer.id,
             customerName: customer.name,
             customerEmail: customer.email,
@@ -189,6 +193,8 @@ export function customerTickets(deps: CustomerTicketDeps) {
                 threadMessageId: deps.mail.newThreadMessageId(number),
                 ...fields,
                 transferUnseen: false,
+                // Stored with the ticket in its one insert.
+                ...dueFields(null, fields, department, at),
               };
               ticket.id = await tx.tickets.insert({ ...ticket, submissionKey });
               const first = {
@@ -244,7 +250,8 @@ export function customerTickets(deps: CustomerTicketDeps) {
         const to = e.action === 'department' && e.detail.to ? names.get(e.detail.to) : undefined;
         return to ? [{ createdAt: e.createdAt, to }] : [];
       });
-      return { ticket, department, messages, transfers, rating, rateable: isRateable(ticket, messages) };
+      const promise = department ? responsePromise(ticket, department, now()) : null;
+      return { ticket, department, messages, transfers, rating, rateable: isRateable(ticket, messages), promise };
     },
 
     /** Adds the customer's message; a closed ticket is reopened by it. The submission key makes a double click one message. */
@@ -280,14 +287,15 @@ export function customerTickets(deps: CustomerTicketDeps) {
             const id = await tx.messages.insert({ ...reply, submissionKey });
             const attachments = await tx.messages.attach(ticket.id, id, files, at);
             // Still unanswered stays "new"; otherwise the ball is in the staff's court again.
-            await tx.tickets.update(ticket.id, {
-              status: current.status === 'new' ? 'new' : 'waiting',
-              updatedAt: at,
-              closedAt: null,
-              lastCustomerAt: at,
-            });
+            const department = await tx.departments.find(current.departmentId);
+            await changeTicket(
+              tx,
+              current,
+              { status: current.status === 'new' ? 'new' : 'waiting', updatedAt: at, closedAt: null, lastCustomerAt: at },
+              at,
+              department,
+            );
             if (current.status === 'closed') await tx.events.record([customerEntry(customer, current, 'customerReopen', at)]);
-            const department = await tx.departments.find(ticket.departmentId);
             if (department) {
               const items = deps.mail.forCustomerReply(
                 ticket,
@@ -314,7 +322,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
         const ticket = await tx.tickets.lock(found.id);
         if (ticket.status === 'closed') return;
         const at = now();
-        await tx.tickets.update(ticket.id, { status: 'closed', closedAt: at, updatedAt: at });
+        await changeTicket(tx, ticket, { status: 'closed', closedAt: at, updatedAt: at }, at);
         await tx.events.record([customerEntry(customer, ticket, 'customerClose', at)]);
       });
     },

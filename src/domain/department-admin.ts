@@ -131,7 +131,7 @@ export function departmentAdmin(deps: DepartmentAdminDeps) {
           !sameList(department.onCall, wanted.onCall) ||
           (wanted.locale ?? null) !== department.mailLocale ||
           (wanted.urgent !== undefined && wanted.urgent !== department.urgent) ||
-          (wanted.responseMinutes !== undefined && wanted.responseMinutes !== department.responseMinutes);
+          (wanted.responseMinutes !== undefined && wanted.responseMinutes !== department.regulation.targets.firstResponse);
         if (differs) ignored.push(code);
       }
       return ignored;

@@ -20,11 +20,15 @@ import type {
   TicketStatus,
 } from './types';
 
+/** The due-time fields (domain/due.ts); a new ticket without them has nothing due. */
+type DueColumns = 'dueAt' | 'dueKind' | 'waitingSince' | 'pausedMs' | 'pausedSince';
+
 /** A new ticket is never a transfer yet: transferUnseen starts false. */
-export type NewTicket = Omit<Ticket, 'id' | 'transferUnseen'> & {
-  /** The create form's submission; the same submission twice is one ticket (ConflictError 'ticketSubmission'). */
-  submissionKey?: string | null;
-};
+export type NewTicket = Omit<Ticket, 'id' | 'transferUnseen' | DueColumns> &
+  Partial<Pick<Ticket, DueColumns>> & {
+    /** The create form's submission; the same submission twice is one ticket (ConflictError 'ticketSubmission'). */
+    submissionKey?: string | null;
+  };
 
 /** What a change to a ticket may set. */
 export type TicketChanges = Partial<
@@ -41,6 +45,7 @@ export type TicketChanges = Partial<
     | 'assigneeName'
     | 'lastCustomerAt'
     | 'transferUnseen'
+    | DueColumns
   >
 >;
 
@@ -153,9 +158,11 @@ export interface QueueFilter {
   assignee: string | null;
   /** A ticket number, a customer e-mail, or words of the subject. */
   search: string;
+  /** Only those due at or before this instant (overdue, or due soon); null: any. */
+  dueBefore: number | null;
 }
 
-/** The staff queue: open tickets, most urgent first, then the customer who has waited longest. */
+/** The staff queue: open tickets, most urgent first, then the soonest due, then the customer who has waited longest. */
 export interface QueueStore {
   page(filter: QueueFilter, cursor: string | null, limit: number): Promise<Page<Ticket>>;
   /** Tickets waiting for a staff answer (new, customer replied, or transferred here and not yet opened) in these departments, counted up to `cap`. */

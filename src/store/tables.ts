@@ -25,6 +25,8 @@ export interface TableNames {
   ratings: string;
   /** Files of a customer's form that came back with a problem, waiting for its next submit. */
   pendingUploads: string;
+  /** Service-level warnings sent, one per ticket, due time and kind: what makes each warning go once. */
+  slaWarnings: string;
   /** An index or key name: prefix + a short suffix. */
   key(suffix: string): string;
 }
@@ -47,6 +49,7 @@ export function tableNames(prefix: string, migrationsTemplate = '{prefix}migrati
     mailboxPositions: `${prefix}mailbox_positions`,
     ratings: `${prefix}ratings`,
     pendingUploads: `${prefix}pending_uploads`,
+    slaWarnings: `${prefix}sla_warnings`,
     key: (suffix) => `${prefix}${suffix}`,
   };
 }

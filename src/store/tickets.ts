@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { PRIORITY_RANK, type Page, type Ticket, type TicketPriority, type TicketStatus } from '../model/types';
+import { PRIORITY_RANK, type DueKind, type Page, type Ticket, type TicketPriority, type TicketStatus } from '../model/types';
 import type { NewTicket, TicketChanges, TicketStore } from '../model/store';
 import type { UniqueRule } from '../model/errors';
 import type { TableNames } from './tables';
@@ -35,7 +35,15 @@ export interface TicketRow {
   service_kind: string | null;
   last_customer_at: number | string;
   transfer_unseen: number | string | boolean;
+  due_at: number | string | null;
+  due_kind: string | null;
+  waiting_since: number | string;
+  paused_ms: number | string;
+  paused_since: number | string | null;
 }
+
+/** queue_due where nothing is due: after every real time (migrations/_shared.ts has the same number). */
+export const NO_DUE = 9_000_000_000_000_000;
 
 export function toTicket(row: TicketRow): Ticket {
   return {
@@ -62,6 +70,11 @@ export function toTicket(row: TicketRow): Ticket {
     serviceKind: row.service_kind,
     lastCustomerAt: num(row.last_customer_at),
     transferUnseen: Number(row.transfer_unseen) === 1,
+    dueAt: numOrNull(row.due_at),
+    dueKind: (row.due_kind as DueKind | null) ?? null,
+    waitingSince: num(row.waiting_since),
+    pausedMs: num(row.paused_ms),
+    pausedSince: numOrNull(row.paused_since),
   };
 }
 
@@ -77,6 +90,11 @@ const columnOf: Record<keyof TicketChanges, string> = {
   assigneeName: 'assignee_name',
   lastCustomerAt: 'last_customer_at',
   transferUnseen: 'transfer_unseen',
+  dueAt: 'due_at',
+  dueKind: 'due_kind',
+  waitingSince: 'waiting_since',
+  pausedMs: 'paused_ms',
+  pausedSince: 'paused_since',
 };
 
 // Columns kept only so the queue can sort and filter on an index.
@@ -86,6 +104,7 @@ function derivedColumns(changes: TicketChanges): Record<string, unknown> {
   const row: Record<string, unknown> = {};
   if (changes.status) row.is_open = isOpen(changes.status);
   if (changes.priority) row.priority_rank = PRIORITY_RANK[changes.priority];
+  if (changes.dueAt !== undefined) row.queue_due = changes.dueAt ?? NO_DUE;
   return row;
 }
 
@@ -120,6 +139,12 @@ const INSERT = insertStatement(
     'submission_key',
     'is_open',
     'priority_rank',
+    'due_at',
+    'due_kind',
+    'waiting_since',
+    'paused_ms',
+    'paused_since',
+    'queue_due',
   ],
   { returning: 'id' },
 );
@@ -163,6 +188,12 @@ export function ticketStore(knex: Knex, t: TableNames): TicketStore {
         submission_key: ticket.submissionKey ?? null,
         is_open: isOpen(ticket.status),
         priority_rank: PRIORITY_RANK[ticket.priority],
+        due_at: ticket.dueAt ?? null,
+        due_kind: ticket.dueKind ?? null,
+        waiting_since: ticket.waitingSince ?? ticket.createdAt,
+        paused_ms: ticket.pausedMs ?? 0,
+        paused_since: ticket.pausedSince ?? null,
+        queue_due: ticket.dueAt ?? NO_DUE,
       };
       return withRefusals({ unique: ticketRule, missing: 'ticketDepartment' }, async () => insertedId(await sql.insert(INSERT, [row])));
     },

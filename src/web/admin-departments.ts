@@ -3,7 +3,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { DepartmentAdmin } from '../domain/department-admin';
 import type { Problem } from '../model/errors';
-import type { Department } from '../model/types';
 import { localizedField, localizedFields, type DepartmentInput, type MemberInput } from '../domain/department-rules';
 import { keywordsText } from '../domain/department-keywords';
 import { contextOf } from './context';
@@ -12,11 +11,16 @@ import { formBody, orShowAgain } from './forms';
 import { pathId } from './ids';
 import { localizeProblems, type Renderer } from './render';
 import { formField } from './text-input';
+import { REGULATION_FIELDS, regulationInput, type RegulationInput } from '../domain/regulation-rules';
+import { NO_REGULATION } from '../model/regulation';
+import { PRIORITIES, type Department } from '../model/types';
 
 interface Deps {
   departments: DepartmentAdmin;
   render: Renderer;
   csrf: CsrfProtection;
+  /** settings.timeZone: the zone a new working schedule starts in. */
+  timeZone: string;
 }
 
 const NEW_DEPARTMENT: DepartmentInput = {
@@ -26,14 +30,14 @@ const NEW_DEPARTMENT: DepartmentInput = {
   onCall: '',
   mailLocale: '',
   order: '100',
-  responseMinutes: '',
+  regulation: regulationInput(NO_REGULATION, 'UTC'),
   urgent: false,
   active: true,
 };
 const NO_MEMBER: MemberInput = { userId: '', name: '', email: '' };
 
 /** A department as its form shows it: addresses one per line. */
-function valuesOf(d: Department): DepartmentInput {
+function valuesOf(d: Department, zone: string): DepartmentInput {
   return {
     code: d.code,
     ...localizedFields((field, l) => (field === 'keywords' ? keywordsText(d.keywords[l]) : d[field][l])),
@@ -41,7 +45,7 @@ function valuesOf(d: Department): DepartmentInput {
     onCall: d.onCall.join('\n'),
     mailLocale: d.mailLocale ?? '',
     order: String(d.order),
-    responseMinutes: d.responseMinutes === null ? '' : String(d.responseMinutes),
+    regulation: regulationInput(d.regulation, zone),
     urgent: d.urgent,
     active: d.active,
   };
@@ -56,13 +60,16 @@ function inputOf(req: Request): DepartmentInput {
     onCall: text('onCall'),
     mailLocale: text('mailLocale'),
     order: text('order'),
-    responseMinutes: text('responseMinutes'),
+    regulation: {
+      ...(Object.fromEntries(REGULATION_FIELDS.map((f) => [f, formField(req, f)])) as Omit<RegulationInput, 'scheduled'>),
+      scheduled: formField(req, 'scheduled') === '1',
+    },
     urgent: text('urgent') === '1',
     active: text('active') === '1',
   };
 }
 
-export function departmentAdminRoutes({ departments, render, csrf }: Deps): Router {
+export function departmentAdminRoutes({ departments, render, csrf, timeZone }: Deps): Router {
   const router = Router();
   const form = formBody('64kb');
   const idOf = (req: Request) => pathId(req, 'id');
@@ -88,7 +95,12 @@ export function departmentAdminRoutes({ departments, render, csrf }: Deps): Rout
       title,
       {
         overview,
-        values: values ?? (overview ? valuesOf(overview.department) : NEW_DEPARTMENT),
+        values:
+          values ??
+          (overview
+            ? valuesOf(overview.department, timeZone)
+            : { ...NEW_DEPARTMENT, regulation: regulationInput(NO_REGULATION, timeZone) }),
+        priorities: PRIORITIES,
         member,
         localizedField,
         errors: localizeProblems(res, problems),

@@ -1,5 +1,6 @@
 // The customer's Support → Requests: list, create, thread, reply, close (after a confirmation), download.
 // Every handler works for the signed-in customer only; the domain answers NotFound otherwise.
+import { firstResponsePromise } from '../model/regulation';
 import { Router, type Request, type Response } from 'express';
 import type { Settings } from '../model/settings';
 import type { CustomerTickets } from '../domain/customer-tickets';
@@ -41,7 +42,7 @@ interface FormValues {
  */
 function createdNotice(number: string, department: Department | null, t: Translate, locale: Locale): string {
   const alerted = department?.urgent && department.emails.length + department.onCall.length > 0 ? t('emergency.alerted') : null;
-  const usual = usualResponse(department?.responseMinutes ?? null, t, locale);
+  const usual = usualResponse(department ? firstResponsePromise(department) : null, t, locale);
   return [t('list.created', { number }), alerted, usual].filter(Boolean).join(' ');
 }
 

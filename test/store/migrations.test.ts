@@ -99,6 +99,7 @@ forEachDatabase('migrations', (db) => {
         '012_mailbox_positions.js',
         '013_pending_uploads.js',
         '014_ratings.js',
+        '016_sla_warnings.js',
       ],
     );
   });

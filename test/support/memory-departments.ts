@@ -34,7 +34,8 @@ export function memoryDepartments(data: MemoryData): DepartmentStore {
       if (!found) return;
       Object.assign(found, { emails: [...defaults.emails], onCall: [...defaults.onCall], mailLocale: defaults.locale ?? null });
       if (defaults.urgent !== undefined) found.urgent = defaults.urgent;
-      if (defaults.responseMinutes !== undefined) found.responseMinutes = defaults.responseMinutes;
+      if (defaults.responseMinutes !== undefined)
+        found.regulation = { ...found.regulation, targets: { ...found.regulation.targets, firstResponse: defaults.responseMinutes } };
     },
     async create(code, fields, at) {
       if (data.departments.some((d) => d.code === code)) throw new ConflictError('departmentCode');

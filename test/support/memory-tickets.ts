@@ -2,6 +2,7 @@
 import { ConflictError, ReferenceMissingError } from '../../src/model/errors';
 import type { EventStore, MessageStore, QueueFilter, QueueStore, TicketStore } from '../../src/model/store';
 import { PRIORITY_RANK, type Page, type Ticket } from '../../src/model/types';
+import { NO_DUE } from '../../src/store/tickets';
 import { byKeys, copyOf, nextId, type MemoryData } from './memory-data';
 
 /** A keyset page: the rows after the cursor (the key of the last row of the previous page). */
@@ -28,7 +29,8 @@ export function memoryTickets(data: MemoryData): TicketStore {
       if (key !== null && data.tickets.some((t) => t.customerId === ticket.customerId && t.submissionKey === key))
         throw new ConflictError('ticketSubmission');
       const id = nextId(data);
-      data.tickets.push({ ...structuredClone(ticket), id, submissionKey: key, transferUnseen: false });
+      const due = { dueAt: null, dueKind: null, waitingSince: ticket.createdAt, pausedMs: 0, pausedSince: null };
+      data.tickets.push({ ...due, ...structuredClone(ticket), id, submissionKey: key, transferUnseen: false });
       return id;
     },
     async countOpenedSince(customerId, since) {
@@ -158,16 +160,17 @@ function matches(ticket: Ticket, filter: QueueFilter): boolean {
     (!filter.departmentIds || filter.departmentIds.includes(ticket.departmentId)) &&
     (!filter.priority || ticket.priority === filter.priority) &&
     (!filter.serviceKind || ticket.serviceKind === filter.serviceKind) &&
+    (filter.dueBefore === null || (ticket.dueAt !== null && ticket.dueAt <= filter.dueBefore)) &&
     (filter.assignee === null || (filter.assignee === '' ? ticket.assigneeId === null : ticket.assigneeId === filter.assignee))
   );
 }
 
 export function memoryQueue(data: MemoryData): QueueStore {
-  const keyOf = (t: Ticket) => [PRIORITY_RANK[t.priority], t.lastCustomerAt, t.id];
+  const keyOf = (t: Ticket) => [PRIORITY_RANK[t.priority], t.dueAt ?? NO_DUE, t.lastCustomerAt, t.id];
   return {
     async page(filter, cursor, limit) {
       const rows = data.tickets.filter((t) => matches(t, filter)).map((t) => copyOf(t));
-      return pageOf(rows.sort(byKeys(...[0, 1, 2].map((i) => (t: Ticket) => keyOf(t)[i] as number))), keyOf, cursor, limit);
+      return pageOf(rows.sort(byKeys(...[0, 1, 2, 3].map((i) => (t: Ticket) => keyOf(t)[i] as number))), keyOf, cursor, limit);
     },
     async waitingCount(departmentIds, cap) {
       const waiting = data.tickets.filter(

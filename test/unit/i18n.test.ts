@@ -11,6 +11,8 @@ import { PRIORITIES, RATING_CHOICES, type TicketEvent, type TicketStatus } from 
 import type { MailTransport } from '../../src/mail/transport';
 import type { HeldReason, InboundMail, IntakeSource } from '../../src/model/inbound';
 import { PLACEHOLDERS } from '../../src/domain/canned-text';
+import { TARGET_KINDS } from '../../src/model/regulation';
+import { DUE_FILTERS } from '../../src/domain/staff-queue';
 
 /** Every file under a folder with one of these extensions. */
 function sourceFiles(dir: string, extensions: string[]): string[] {
@@ -147,6 +149,12 @@ describe('locale files', () => {
       'admin.held.why.': Object.keys(heldReasons),
       'admin.held.source.': Object.keys(intakeSources),
       'admin.held.auth.': Object.keys(verdicts),
+      'sla.admin.target.': [...TARGET_KINDS],
+      'sla.admin.targetHint.': [...TARGET_KINDS],
+      'sla.admin.weekday.': ['1', '2', '3', '4', '5', '6', '7'],
+      'sla.queue.due.': [...DUE_FILTERS],
+      'sla.mail.subject.': ['warn', 'breach'],
+      'sla.mail.kind.': [...TARGET_KINDS],
     };
     assert.deepEqual(
       [...prefixes].filter((p) => !(p in values)),
