@@ -53,6 +53,9 @@ export async function up(knex: Knex, t: MigrationTables): Promise<void> {
     table.bigInteger('waiting_since').notNullable().defaultTo(0);
     table.bigInteger('paused_ms').notNullable().defaultTo(0);
     table.bigInteger('paused_since').nullable();
+    // When the warning job next has something to say about it: the warning share of the target,
+    // then the breach (due_at); null once both are sent or nothing is due.
+    table.bigInteger('warn_at').nullable();
     // due_at for the queue's order: NO_DUE (src/store/queue.ts) where nothing is due, so the
     // keyset never meets a null.
     table.bigInteger('queue_due').notNullable().defaultTo(NO_DUE);
@@ -69,8 +72,8 @@ export async function up(knex: Knex, t: MigrationTables): Promise<void> {
     // ...and the same over every status (a department's whole history, closed included).
     table.index(['department_id', 'priority_rank', 'queue_due', 'last_customer_at', 'id'], t.key('tk_h_dep'));
     table.index(['priority_rank', 'queue_due', 'last_customer_at', 'id'], t.key('tk_h_all'));
-    // The warning job: open tickets by due time.
-    table.index(['is_open', 'due_at'], t.key('tk_due'));
+    // The warning job: open tickets by when it next has a warning to send.
+    table.index(['is_open', 'warn_at'], t.key('tk_warn'));
     // Staff search by customer e-mail.
     table.index(['customer_email'], t.key('tk_email'));
     // tk_q_dep starts with department_id, so MySQL needs no index of the key's own.

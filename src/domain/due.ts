@@ -5,8 +5,8 @@
 import type { Store, TicketChanges } from '../model/store';
 import type { Department, Regulation, Ticket } from '../model/types';
 import { promiseOf, type Promised } from '../model/regulation';
-import { resolutionDue, responseDue, type WaitState } from './regulation';
-import { roundTheClock, workingTimeBetween } from './working-hours';
+import { resolutionDue, responseDue, targetsFor, type WaitState } from './regulation';
+import { addWorkingMinutes, roundTheClock, workingTimeBetween } from './working-hours';
 
 /** The regulation a due time is counted by: no schedule is round the clock (its zone does not matter). */
 export function regulationOf(department: Pick<Department, 'regulation'>): Regulation {
@@ -15,7 +15,7 @@ export function regulationOf(department: Pick<Department, 'regulation'>): Regula
 }
 
 /** The due-time columns of a ticket. */
-export type DueFields = Pick<Ticket, 'dueAt' | 'dueKind' | 'waitingSince' | 'pausedMs' | 'pausedSince'>;
+export type DueFields = Pick<Ticket, 'dueAt' | 'dueKind' | 'waitingSince' | 'pausedMs' | 'pausedSince' | 'warnAt'>;
 
 /** Waiting for staff: a new request, or the customer's reply. */
 const waitsForStaff = (status: Ticket['status']) => status === 'new' || status === 'waiting';
@@ -45,9 +45,17 @@ export function dueFields(
   const response = responseDue(state, regulation);
   // The resolution clock stops while the customer is the one to answer.
   const resolution = pausedSince === null ? resolutionDue(state, regulation) : null;
-  let due: Pick<Ticket, 'dueAt' | 'dueKind'> = { dueAt: null, dueKind: null };
-  if (response) due = { dueAt: response.at, dueKind: response.kind };
-  if (resolution !== null && (due.dueAt === null || resolution < due.dueAt)) due = { dueAt: resolution, dueKind: 'resolution' };
+  const share = department.regulation.warnPercent / 100;
+  let due: Pick<Ticket, 'dueAt' | 'dueKind' | 'warnAt'> = { dueAt: null, dueKind: null, warnAt: null };
+  if (response) {
+    const warnAt = addWorkingMinutes(waitingSince, Math.floor(response.minutes * share), regulation.hours);
+    due = { dueAt: response.at, dueKind: response.kind, warnAt };
+  }
+  if (resolution !== null && (due.dueAt === null || resolution < due.dueAt)) {
+    const minutes = targetsFor(regulation, after.priority).resolution ?? 0;
+    const warnAt = addWorkingMinutes(after.createdAt, Math.floor(minutes * share + pausedMs / 60_000), regulation.hours);
+    due = { dueAt: resolution, dueKind: 'resolution', warnAt };
+  }
   return { ...due, waitingSince, pausedMs, pausedSince };
 }
 

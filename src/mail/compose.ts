@@ -5,6 +5,7 @@ import { customerMail } from './customer-mail';
 import { departmentMail } from './department-mail';
 import { ratingMail } from './rating-mail';
 import { envelopes, type EnvelopeOptions } from './envelope';
+import { slaMail } from './sla-mail';
 
 export interface ComposerOptions extends EnvelopeOptions {
   confirmToCustomer: boolean;
@@ -31,5 +32,6 @@ export function composer(options: ComposerOptions): TicketMail {
     forStaffClose: customer.forStaffClose,
     forStaffReply: customer.forStaffReply,
     forBadRating: ratingMail(kit).forBadRating,
+    forSlaWarning: slaMail(kit).forSlaWarning,
   };
 }

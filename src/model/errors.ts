@@ -29,7 +29,14 @@ export class NotFoundError extends Error {
 
 /** What a unique index keeps from repeating, named for what it means rather than for the index. */
 export type UniqueRule =
-  'departmentCode' | 'memberUser' | 'ticketNumber' | 'ticketSubmission' | 'messageSubmission' | 'eventSubmission' | 'attachmentStorageKey';
+  | 'departmentCode'
+  | 'memberUser'
+  | 'ticketNumber'
+  | 'ticketSubmission'
+  | 'messageSubmission'
+  | 'eventSubmission'
+  | 'attachmentStorageKey'
+  | 'slaWarning';
 
 /** A row refers to another: a ticket to its department, a member or a canned reply to theirs. */
 export type Reference = 'ticketDepartment' | 'memberDepartment' | 'cannedDepartment';

@@ -140,6 +140,8 @@ export interface TicketMail {
   forStaffReply(ticket: Ticket, department: Department, message: Message): NewOutboxItem[];
   /** Alerts the department to a customer's bad rating of the request. */
   forBadRating(ticket: Ticket, department: Department, rating: Rating): NewOutboxItem[];
+  /** Warns `to` (the assignee, or the department) that the request's due time is close ('warn') or has passed ('breach'). */
+  forSlaWarning(ticket: Ticket, department: Department, kind: 'warn' | 'breach', to: string[]): NewOutboxItem[];
 }
 
 export type TransportState =

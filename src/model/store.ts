@@ -21,7 +21,7 @@ import type {
 } from './types';
 
 /** The due-time fields (domain/due.ts); a new ticket without them has nothing due. */
-type DueColumns = 'dueAt' | 'dueKind' | 'waitingSince' | 'pausedMs' | 'pausedSince';
+type DueColumns = 'dueAt' | 'dueKind' | 'waitingSince' | 'pausedMs' | 'pausedSince' | 'warnAt';
 
 /** A new ticket is never a transfer yet: transferUnseen starts false. */
 export type NewTicket = Omit<Ticket, 'id' | 'transferUnseen' | DueColumns> &
@@ -242,6 +242,19 @@ export interface PendingUploadStore {
   referencedKeys(keys: string[]): Promise<Set<string>>;
 }
 
+/** A service-level warning: before the breach (the warning share of the target), or at it. */
+export type SlaWarningKind = 'warn' | 'breach';
+
+/** Service-level warnings: which tickets have one to send now, and which were sent (one per ticket, due time and kind). */
+export interface SlaWarningStore {
+  /** Open tickets whose next warning time has come, soonest first. */
+  due(now: number, limit: number): Promise<Ticket[]>;
+  /** Whether this warning of this due time was sent already (asked under the ticket's lock). */
+  sent(ticketId: number, dueAt: number, kind: SlaWarningKind): Promise<boolean>;
+  /** Notes it sent, in the transaction that queues its e-mail; the unique key refuses a second (ConflictError). */
+  record(ticketId: number, dueAt: number, kind: SlaWarningKind, at: number): Promise<void>;
+}
+
 /** The storage as one object, so the domain can run the same calls inside a transaction. */
 export interface Store {
   departments: DepartmentStore;
@@ -255,6 +268,7 @@ export interface Store {
   gates: CustomerGateStore;
   ratings: RatingStore;
   pendingUploads: PendingUploadStore;
+  slaWarnings: SlaWarningStore;
   /**
    * Runs fn with a store bound to one transaction: all of it commits, or none of it. A deadlock
    * victim is run again from the start, so fn must not have effects outside the database.

@@ -106,6 +106,8 @@ export interface Ticket {
   pausedMs: number;
   /** Since when it waits for the customer; null while it does not. */
   pausedSince: number | null;
+  /** When the next service-level warning is due (the warning share, then the breach); null: none left. */
+  warnAt: number | null;
 }
 
 /** Which of the regulation's targets a due time is. */

@@ -15,6 +15,7 @@ import { departmentStaffStore } from './department-staff';
 import { cannedReplyStore } from './canned-replies';
 import { customerGateStore } from './customer-gates';
 import { ratingStore } from './ratings';
+import { slaWarningStore } from './sla-warnings';
 import { pendingUploadStore } from './pending-uploads';
 import { withDeadlockRetry } from './dialect';
 import { transaction } from './transaction';
@@ -44,6 +45,7 @@ function storeOn(knex: Knex, tables: TableNames, cache: DepartmentCache, inTrans
     gates: customerGateStore(knex, tables),
     ratings: ratingStore(knex, tables),
     pendingUploads: pendingUploadStore(knex, tables),
+    slaWarnings: slaWarningStore(knex, tables),
     async transaction(fn) {
       // A nested transaction (a savepoint) reports to the outermost one, which alone ends with a
       // commit; a deadlock ends the whole transaction, so only the outermost one runs again.

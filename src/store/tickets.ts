@@ -40,6 +40,7 @@ export interface TicketRow {
   waiting_since: number | string;
   paused_ms: number | string;
   paused_since: number | string | null;
+  warn_at: number | string | null;
 }
 
 /** queue_due where nothing is due: after every real time (migrations/_shared.ts has the same number). */
@@ -75,6 +76,7 @@ export function toTicket(row: TicketRow): Ticket {
     waitingSince: num(row.waiting_since),
     pausedMs: num(row.paused_ms),
     pausedSince: numOrNull(row.paused_since),
+    warnAt: numOrNull(row.warn_at),
   };
 }
 
@@ -95,6 +97,7 @@ const columnOf: Record<keyof TicketChanges, string> = {
   waitingSince: 'waiting_since',
   pausedMs: 'paused_ms',
   pausedSince: 'paused_since',
+  warnAt: 'warn_at',
 };
 
 // Columns kept only so the queue can sort and filter on an index.
@@ -144,6 +147,7 @@ const INSERT = insertStatement(
     'waiting_since',
     'paused_ms',
     'paused_since',
+    'warn_at',
     'queue_due',
   ],
   { returning: 'id' },
@@ -193,6 +197,7 @@ export function ticketStore(knex: Knex, t: TableNames): TicketStore {
         waiting_since: ticket.waitingSince ?? ticket.createdAt,
         paused_ms: ticket.pausedMs ?? 0,
         paused_since: ticket.pausedSince ?? null,
+        warn_at: ticket.warnAt ?? null,
         queue_due: ticket.dueAt ?? NO_DUE,
       };
       return withRefusals({ unique: ticketRule, missing: 'ticketDepartment' }, async () => insertedId(await sql.insert(INSERT, [row])));

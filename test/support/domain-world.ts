@@ -80,6 +80,7 @@ function recordingMail(): TicketMail & { calls: string[] } {
     forStaffClose: (ticket) => record('customer-closed-by-staff', ticket),
     forStaffReply: (ticket) => record('customer-reply', ticket),
     forBadRating: (ticket) => record('department-rating', ticket),
+    forSlaWarning: (ticket, _department, kind, to) => record(`sla-${kind} to ${to.join(',')}`, ticket),
   };
 }
 

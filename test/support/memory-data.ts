@@ -18,6 +18,7 @@ export interface MemoryData {
   gates: string[];
   ratings: Rating[];
   pendingUploads: PendingUpload[];
+  slaWarnings: Array<{ ticketId: number; dueAt: number; kind: string; sentAt: number }>;
   /** The last id given, for every table: ids only grow, as with increments(). */
   lastId: number;
 }
@@ -35,6 +36,7 @@ export function emptyData(): MemoryData {
     gates: [],
     ratings: [],
     pendingUploads: [],
+    slaWarnings: [],
     lastId: 0,
   };
 }

@@ -29,7 +29,7 @@ export function memoryTickets(data: MemoryData): TicketStore {
       if (key !== null && data.tickets.some((t) => t.customerId === ticket.customerId && t.submissionKey === key))
         throw new ConflictError('ticketSubmission');
       const id = nextId(data);
-      const due = { dueAt: null, dueKind: null, waitingSince: ticket.createdAt, pausedMs: 0, pausedSince: null };
+      const due = { dueAt: null, dueKind: null, waitingSince: ticket.createdAt, pausedMs: 0, pausedSince: null, warnAt: null };
       data.tickets.push({ ...due, ...structuredClone(ticket), id, submissionKey: key, transferUnseen: false });
       return id;
     },

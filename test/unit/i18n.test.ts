@@ -155,6 +155,7 @@ describe('locale files', () => {
       'sla.queue.due.': [...DUE_FILTERS],
       'sla.mail.subject.': ['warn', 'breach'],
       'sla.mail.kind.': [...TARGET_KINDS],
+      'sla.mail.': ['warn', 'breach'],
     };
     assert.deepEqual(
       [...prefixes].filter((p) => !(p in values)),

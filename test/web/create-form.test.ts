@@ -8,7 +8,7 @@ import { filesUnder, startPlugin, TestClock, type TestAgent, type TestPlugin } f
 import { departmentForm, keptFormOf, pendingCount, postForm } from '../support/forms';
 import { departmentId } from '../support/tickets';
 import { mailTemplates } from '../support/outbox';
-import { waitUntil } from '../support/smtp-sink';
+import { waitForJob } from '../support/jobs';
 import { mailRenderer } from '../../src/mail/render';
 import type { MailEnvelope } from '../../src/model/mail';
 import { log, png } from '../support/samples';
@@ -206,16 +206,4 @@ async function confirmationOf(t: TestPlugin, ticketId: number): Promise<{ text: 
   const row = await t.knex(t.tables.outbox).where({ ticket_id: ticketId, kind: 'customer-confirmation' }).first('envelope');
   const envelope = JSON.parse(row.envelope) as MailEnvelope;
   return mailRenderer(mailTemplates)({ ...envelope.content, locale: envelope.locale });
-}
-
-/** Waits until a background job has run at the moved clock: due after now, and no run holds it. */
-async function waitForJob(t: TestPlugin, clock: TestClock, name: string): Promise<void> {
-  await waitUntil(
-    async () => {
-      const job = await t.knex(t.tables.jobLeases).where('name', name).first('due_at', 'lease_until');
-      return job !== undefined && Number(job.due_at) > clock.now() && job.lease_until === null;
-    },
-    10_000,
-    `the job ${name} to run at the moved clock`,
-  );
 }
