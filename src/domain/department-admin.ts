@@ -6,6 +6,7 @@ import type { Clock, Department, DepartmentMember } from '../model/types';
 import { ConflictError, NotFoundError, StillReferencedError, ValidationError } from '../model/errors';
 import { checkDepartment, checkMember, type DepartmentInput, type MemberInput } from './department-rules';
 import { colleaguesOf, type Colleague, type HostStaffOf } from './colleagues';
+import { recountDepartment } from './due';
 
 export interface DepartmentAdminDeps {
   store: Store;
@@ -75,10 +76,12 @@ export function departmentAdmin(deps: DepartmentAdminDeps) {
 
     /** Saves the form; from now on the page, not settings.departments, decides this department. */
     async update(id: number, input: DepartmentInput): Promise<void> {
-      await existing(id);
+      const before = await existing(id);
       const { fields, problems } = checkDepartment(input, false);
       if (Object.keys(problems).length > 0) throw new ValidationError(problems);
       await store.departments.update(id, fields, now());
+      // Open requests are held to the new regulation from now on.
+      if (JSON.stringify(before.regulation) !== JSON.stringify(fields.regulation)) await recountDepartment(store, id, now());
     },
 
     /** Only a department without requests goes; one with requests can only be deactivated. */

@@ -87,3 +87,27 @@ export function responsePromise(ticket: Ticket, department: Pick<Department, 're
   if (ticket.dueAt === null || (ticket.dueKind !== 'firstResponse' && ticket.dueKind !== 'nextResponse')) return null;
   return ticket.dueAt < now ? null : promiseOf(department.regulation, ticket.priority, ticket.dueKind);
 }
+
+/** How many tickets one transaction recounts when a regulation changes. */
+const RECOUNT_BATCH = 200;
+
+/**
+ * Recounts the due times of a department's open tickets after its regulation changed, a batch per
+ * transaction: each from where it stands (the same start of its wait, its pause so far).
+ */
+export async function recountDepartment(store: Store, departmentId: number, at: number): Promise<void> {
+  let after = 0;
+  for (;;) {
+    const batch = await store.tickets.openInDepartment(departmentId, after, RECOUNT_BATCH);
+    if (batch.length === 0) return;
+    await store.transaction(async (tx) => {
+      const department = await tx.departments.find(departmentId);
+      for (const { id } of batch) {
+        const ticket = await tx.tickets.lock(id);
+        // Moved elsewhere meanwhile: its new department's regulation counts it.
+        if (ticket.departmentId === departmentId && ticket.status !== 'closed') await changeTicket(tx, ticket, {}, at, department);
+      }
+    });
+    after = batch[batch.length - 1]!.id;
+  }
+}

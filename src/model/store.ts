@@ -61,6 +61,8 @@ export interface TicketStore {
   findByNumber(number: string): Promise<Ticket | null>;
   /** Any ticket by its row id, for admins (held mail names the request it was about by id). */
   findById(id: number): Promise<Ticket | null>;
+  /** A department's open tickets after id `afterId`, by id: a batch of those whose due time a new regulation moves. */
+  openInDepartment(departmentId: number, afterId: number, limit: number): Promise<Ticket[]>;
   /** Inside a transaction: re-reads a ticket and holds it until the end, so two changes to it take turns. */
   lock(id: number): Promise<Ticket>;
   /** Answered tickets whose last staff answer is older than `before`, oldest first. */

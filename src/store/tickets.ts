@@ -232,6 +232,16 @@ export function ticketStore(knex: Knex, t: TableNames): TicketStore {
       return row ? toTicket(row) : null;
     },
 
+    async openInDepartment(departmentId: number, afterId: number, limit: number): Promise<Ticket[]> {
+      const rows = await knex<TicketRow>(t.tickets)
+        .where('department_id', departmentId)
+        .andWhere('is_open', 1)
+        .andWhere('id', '>', afterId)
+        .orderBy('id')
+        .limit(limit);
+      return rows.map(toTicket);
+    },
+
     /**
      * Re-reads a ticket and, on PostgreSQL and MySQL, locks its row until the transaction ends,
      * so two staff acting on one ticket take turns. (SQLite runs one write transaction at a time.)

@@ -2,10 +2,33 @@
 // opening, the customer's reply, the staff answer (a pause), a priority change, a transfer (the
 // new department's hours), closing and reopening, and a start outside working hours.
 import assert from 'node:assert/strict';
-import type { DepartmentRegulation, Ticket } from '../../src/model/types';
+import type { Department, DepartmentRegulation, Ticket } from '../../src/model/types';
 import type { QueueQuery } from '../../src/domain/staff-queue';
 import { responsePromise } from '../../src/domain/due';
 import { admin, domainWorld, ivan, petr } from '../support/domain-world';
+import { departmentAdmin } from '../../src/domain/department-admin';
+import { regulationInput } from '../../src/domain/regulation-rules';
+import type { DepartmentInput } from '../../src/domain/department-rules';
+
+/** A department's form as it stands, as the admin page fills it. */
+function departmentInputOf(d: Department): DepartmentInput {
+  return {
+    code: d.code,
+    nameRu: d.name.ru,
+    nameEn: d.name.en,
+    guidanceRu: '',
+    guidanceEn: '',
+    keywordsRu: '',
+    keywordsEn: '',
+    emails: d.emails.join('\n'),
+    onCall: '',
+    mailLocale: '',
+    order: String(d.order),
+    regulation: regulationInput(d.regulation, 'UTC'),
+    urgent: d.urgent,
+    active: d.active,
+  };
+}
 
 const MINUTE = 60_000;
 const at = (iso: string) => Date.parse(iso);
@@ -119,6 +142,21 @@ describe('domain: due time of a request', () => {
     assert.deepEqual(await queue('soon'), [monday.number]);
     w.clock.advance(at('2026-01-19T07:30:00Z') - w.clock.now());
     assert.deepEqual(await queue('soon'), [monday.number, friday.number], 'due within the hour');
+  });
+
+  it("an admin's new regulation moves the open requests' due times, from the same start", async () => {
+    const { w, stored } = await world();
+    const opened = await w.open(ivan);
+    const closed = await w.open(ivan);
+    await w.staff.setOpen(admin, closed.number, false);
+    const technical = w.departments.technical!;
+    const input = {
+      ...departmentInputOf(technical),
+      regulation: { ...regulationInput(TECHNICAL, 'UTC'), firstResponse: '30' },
+    };
+    await departmentAdmin({ store: w.store, now: w.clock.now }).update(technical.id, input);
+    assert.equal((await stored(opened.number)).dueAt, at('2026-01-12T09:30:00Z'), 'thirty working minutes from the opening');
+    assert.equal((await stored(closed.number)).dueAt, null, 'a closed one stays as it is');
   });
 
   it('the customer is promised the target while staff owe an answer, and nothing once it is late or answered', async () => {

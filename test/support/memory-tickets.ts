@@ -52,6 +52,13 @@ export function memoryTickets(data: MemoryData): TicketStore {
       const found = data.tickets.find((t) => t.id === id);
       return found ? copyOf(found) : null;
     },
+    async openInDepartment(departmentId, afterId, limit) {
+      return data.tickets
+        .filter((t) => t.departmentId === departmentId && t.status !== 'closed' && t.id > afterId)
+        .sort(byKeys((t) => t.id))
+        .slice(0, limit)
+        .map((t) => copyOf(t));
+    },
     async lock(id) {
       const found = byId(id);
       if (!found) throw new Error(`memory store: no ticket ${id} to lock`);
