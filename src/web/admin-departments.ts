@@ -71,7 +71,8 @@ function inputOf(req: Request): DepartmentInput {
 
 export function departmentAdminRoutes({ departments, render, csrf, timeZone }: Deps): Router {
   const router = Router();
-  const form = formBody('64kb');
+  // The department's own fields, its keywords per language and its regulation's (REGULATION_FIELDS).
+  const form = formBody('64kb', 20 + REGULATION_FIELDS.length + 1);
   const idOf = (req: Request) => pathId(req, 'id');
   const listUrl = `${render.base}/admin/departments`;
 

@@ -70,6 +70,7 @@ describe('the plugin pages on a phone (320 px, no sideways scrolling)', function
     assert.ok(pictureRequest, 'the customer test made a request with pictures');
     await assertFits('staff-request-pictures', `/support/requests/${pictureRequest}`);
     await b.signInAs(/Администратор/);
+    await assertFits('admin-queue-due-soon', '/support/requests?due=soon');
     await assertFits('admin-departments', '/support/requests/admin/departments');
     await assertFits('admin-department-form', '/support/requests/admin/departments/new');
     await assertFits('admin-canned', '/support/requests/admin/canned');
