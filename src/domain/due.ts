@@ -9,7 +9,7 @@ import { resolutionDue, responseDue, targetsFor, type WaitState } from './regula
 import { addWorkingMinutes, roundTheClock, workingTimeBetween } from './working-hours';
 
 /** The regulation a due time is counted by: no schedule is round the clock (its zone does not matter). */
-export function regulationOf(department: Pick<Department, 'regulation'>): Regulation {
+function regulationOf(department: Pick<Department, 'regulation'>): Regulation {
   const { targets, byPriority, hours } = department.regulation;
   return { targets, byPriority, hours: hours ?? roundTheClock() };
 }

@@ -71,8 +71,9 @@ function inputOf(req: Request): DepartmentInput {
 
 export function departmentAdminRoutes({ departments, render, csrf, timeZone }: Deps): Router {
   const router = Router();
+  const form = formBody('64kb');
   // The department's own fields, its keywords per language and its regulation's (REGULATION_FIELDS).
-  const form = formBody('64kb', 20 + REGULATION_FIELDS.length + 1);
+  const departmentForm = formBody('64kb', 20 + REGULATION_FIELDS.length + 1);
   const idOf = (req: Request) => pathId(req, 'id');
   const listUrl = `${render.base}/admin/departments`;
 
@@ -124,7 +125,7 @@ export function departmentAdminRoutes({ departments, render, csrf, timeZone }: D
 
   router.get('/admin/departments/new', (req, res) => showForm(req, res, null));
 
-  router.post('/admin/departments', csrf.protect, form, async (req, res) => {
+  router.post('/admin/departments', csrf.protect, departmentForm, async (req, res) => {
     const values = inputOf(req);
     await orShowAgain(
       req,
@@ -136,7 +137,7 @@ export function departmentAdminRoutes({ departments, render, csrf, timeZone }: D
 
   router.get('/admin/departments/:id', (req, res) => showForm(req, res, idOf(req)));
 
-  router.post('/admin/departments/:id', csrf.protect, form, async (req, res) => {
+  router.post('/admin/departments/:id', csrf.protect, departmentForm, async (req, res) => {
     const values = inputOf(req);
     await orShowAgain(
       req,

@@ -131,7 +131,8 @@ export function customerRoutes({ tickets, ratings, ratingLinks, storage, thumbna
       req,
       res,
       'customer/ticket',
-      { ...view, draft, notice },
+      // Just created: the notice already says how soon we answer.
+      { ...view, promise: req.query.created === '1' ? null : view.promise, draft, notice },
       { problems, filesLost: Object.keys(problems).length > 0 && filesLost },
     );
   }

@@ -165,6 +165,8 @@ describe('accessibility of the plugin pages (axe-core, WCAG 2.1 AA)', function (
       [],
       `a picture full size (staff):\n${describeViolations(full)}`,
     );
+    // The walk starts on a request page, not on the picture.
+    await page.goto(`${b.base}/support/requests/${pictureRequest}`);
     await walkStaffRequestStates(b, async (state) => {
       const seen = await violations(page);
       assert.deepEqual(

@@ -42,6 +42,8 @@ describe('response regulations in the browser', function () {
     await b.signInAs('Войти: Иван Петров');
     await page.goto(`${base}/support/requests/new`);
     await b.submitTechnicalRequest('Не работает почта', 'С утра письма не уходят.');
+    assert.match(await page.getByRole('status').innerText(), /Обычно отвечаем в течение 5 рабочих минут\.$/);
+    await page.goto(page.url().replace(/\?created=1$/, ''));
     assert.match(await page.locator('[data-promise]').innerText(), /^Ответим в течение 5 рабочих минут\.$/);
     await b.shot('sla-customer-promise');
 
