@@ -106,6 +106,7 @@ forEachDatabase('migrations', (db) => {
         '014_ratings.js',
         '015_incidents.js',
         '017_escalation_pages.js',
+        '016_sla_warnings.js',
       ],
     );
   });
