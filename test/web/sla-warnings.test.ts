@@ -66,7 +66,7 @@ forEachDatabase('service-level warnings', (db) => {
     assert.match((await subjects(number))[1]!, /срок ответа нарушен/);
     assert.match(
       (await owner.as('tech').get('/?due=overdue')).text,
-      new RegExp(`#${number}[\\s\\S]*data-due="overdue">просрочен на (1|2) мин`),
+      new RegExp(`[#№]${number}[\\s\\S]*data-due="overdue">просрочен на (1|2) мин`),
     );
     assert.doesNotMatch((await owner.as('ivan').get(`/${number}`)).text, /data-promise/, 'late: no promise, never a negative time');
 
