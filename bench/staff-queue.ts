@@ -283,6 +283,7 @@ async function main(): Promise<void> {
       serviceKind: null,
       assignee: null,
       search: '',
+      dueBefore: null,
       ...over,
     });
     let seeded = 0;

@@ -43,6 +43,8 @@ export interface DemoOptions {
   logger?: HostLogger;
   /** Start the demo's MX (mail to the panel, handed to plugin.receiveMail) on this port (0: any free one). */
   mx?: { port: number };
+  /** The plugin's clock, for browser tests that move time (test/browser/harness.ts); real time by default. */
+  now?: () => number;
 }
 
 export interface DemoApp {
@@ -209,7 +211,14 @@ export async function createDemoApp(options: DemoOptions): Promise<DemoApp> {
       ...options.pluginSettings,
     };
     if (smtp) settings.mail = mailSettings(settings.mail, smtp, options.mail && 'from' in options.mail ? options.mail.from : undefined);
-    const { plugin } = await installPlugin({ folder: PLUGIN_FOLDER, host, settings, app, menu });
+    const { plugin } = await installPlugin({
+      folder: PLUGIN_FOLDER,
+      host,
+      settings,
+      app,
+      menu,
+      ...(options.now ? { now: options.now } : {}),
+    });
     installed = plugin;
     await seedCannedReplies(knex, typeof settings.tablePrefix === 'string' ? settings.tablePrefix : 'support_');
     // The Mailbox after the plugin: its Reply confirmation links the request a reply landed in.

@@ -32,6 +32,8 @@ export interface InstallOptions {
   app: Router;
   /** Receives the plugin's menu entries. */
   menu: { add(entries: readonly MenuEntry[], badge?: (user: HostUser) => Promise<number | null>): void };
+  /** The plugin's clock (activate's third argument), for tests that move time; a panel passes none. */
+  now?: () => number;
 }
 
 export interface InstalledPlugin {
@@ -39,7 +41,7 @@ export interface InstalledPlugin {
   plugin: ActivatedPlugin;
 }
 
-type ActivateFn = (host: SupportHost, settings: unknown) => Promise<ActivatedPlugin>;
+type ActivateFn = (host: SupportHost, settings: unknown, options?: { now?: () => number }) => Promise<ActivatedPlugin>;
 
 export function readManifest(folder: string): PluginManifest {
   const file = path.join(folder, 'plugin.json');
@@ -56,7 +58,7 @@ export function readManifest(folder: string): PluginManifest {
   return m as PluginManifest;
 }
 
-export async function installPlugin({ folder, host, settings, app, menu }: InstallOptions): Promise<InstalledPlugin> {
+export async function installPlugin({ folder, host, settings, app, menu, now }: InstallOptions): Promise<InstalledPlugin> {
   const manifest = readManifest(folder);
   const who = `plugin "${manifest.id}" ${manifest.version}`;
   if (!semver.validRange(manifest.hostApi)) {
@@ -71,7 +73,7 @@ export async function installPlugin({ folder, host, settings, app, menu }: Insta
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the plugin's entry is named by its plugin.json, read at run time
   const exports = require(entry) as { activate?: unknown };
   if (typeof exports.activate !== 'function') throw new Error(`${who}: ${entry} does not export activate()`);
-  const plugin = await (exports.activate as ActivateFn)(host, settings);
+  const plugin = await (exports.activate as ActivateFn)(host, settings, now ? { now } : {});
 
   try {
     await plugin.migrate();

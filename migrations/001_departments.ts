@@ -21,11 +21,12 @@ export async function up(knex: Knex, t: MigrationTables): Promise<void> {
     // The language of the department's mail; null: the plugin's default.
     table.string('mail_locale', 8).nullable();
     table.boolean('is_urgent').notNullable().defaultTo(false);
-    // How soon it usually answers, in minutes, as customers are told; null: not said.
-    table.integer('response_minutes').nullable();
     // JSON: the emergency escalation steps, in order: [{ afterMinutes, to: [addresses] | "admins" }].
     // Whom an urgent request pages when nobody has acknowledged it that many minutes after it was opened.
     table.string('escalation', 2000).notNullable().defaultTo('[]');
+    // JSON: its response regulation (DepartmentRegulation in src/model/types.ts): targets in
+    // working minutes, a priority's own, the working hours (null: round the clock), the warning share.
+    table.text('regulation').nullable();
     table.boolean('is_active').notNullable().defaultTo(true);
     table.integer('sort_order').notNullable().defaultTo(0);
     // When an admin last saved it on the Departments page: from then on the page, not

@@ -1,7 +1,7 @@
 // Tickets: what the panel calls a request. Times are epoch milliseconds: the same on all three
 // databases, and exact for keyset cursors.
 import type { Knex } from 'knex';
-import { createTable, type MigrationTables } from './_shared';
+import { createTable, NO_DUE, type MigrationTables } from './_shared';
 
 export async function up(knex: Knex, t: MigrationTables): Promise<void> {
   await createTable(knex, t.tickets, (table) => {
@@ -55,6 +55,20 @@ export async function up(knex: Knex, t: MigrationTables): Promise<void> {
     table.bigInteger('acknowledged_at').nullable();
     table.string('acknowledged_by_id', 64).nullable();
     table.string('acknowledged_by_name', 200).nullable();
+    // The response regulation (src/domain/due.ts): when the nearest target falls due and which it
+    // is (null: nothing due), when the current wait for staff began, and the working time spent
+    // waiting for the customer (paused_ms) with when that wait began (paused_since).
+    table.bigInteger('due_at').nullable();
+    table.string('due_kind', 16).nullable();
+    table.bigInteger('waiting_since').notNullable().defaultTo(0);
+    table.bigInteger('paused_ms').notNullable().defaultTo(0);
+    table.bigInteger('paused_since').nullable();
+    // When the warning job next has something to say about it: the warning share of the target,
+    // then the breach (due_at); null once both are sent or nothing is due.
+    table.bigInteger('warn_at').nullable();
+    // due_at for the queue's order: NO_DUE (src/store/queue.ts) where nothing is due, so the
+    // keyset never meets a null.
+    table.bigInteger('queue_due').notNullable().defaultTo(NO_DUE);
 
     table.unique(['number'], { indexName: t.key('tk_number_uq') });
     table.unique(['customer_id', 'submission_key'], { indexName: t.key('tk_sub_uq') });
@@ -64,13 +78,16 @@ export async function up(knex: Knex, t: MigrationTables): Promise<void> {
     table.index(['customer_id', 'is_open', 'updated_at', 'id'], t.key('tk_cust_open'));
     // The customer's menu badge: their requests with an unseen answer (customer_seen_at null).
     table.index(['customer_id', 'customer_seen_at'], t.key('tk_cust_seen'));
-    // The staff queue's order (priority, then the longest-waiting customer), one index for a
-    // department's queue and one for everything, so keyset pages never sort the whole table...
-    table.index(['department_id', 'is_open', 'priority_rank', 'last_customer_at', 'id'], t.key('tk_q_dep'));
-    table.index(['is_open', 'priority_rank', 'last_customer_at', 'id'], t.key('tk_q_all'));
+    // The staff queue's order (priority, the soonest due, then the longest-waiting customer), one
+    // index for a department's queue and one for everything, so keyset pages never sort the whole
+    // table and "overdue / due soon" is a range on queue_due within a priority...
+    table.index(['department_id', 'is_open', 'priority_rank', 'queue_due', 'last_customer_at', 'id'], t.key('tk_q_dep'));
+    table.index(['is_open', 'priority_rank', 'queue_due', 'last_customer_at', 'id'], t.key('tk_q_all'));
     // ...and the same over every status (a department's whole history, closed included).
-    table.index(['department_id', 'priority_rank', 'last_customer_at', 'id'], t.key('tk_h_dep'));
-    table.index(['priority_rank', 'last_customer_at', 'id'], t.key('tk_h_all'));
+    table.index(['department_id', 'priority_rank', 'queue_due', 'last_customer_at', 'id'], t.key('tk_h_dep'));
+    table.index(['priority_rank', 'queue_due', 'last_customer_at', 'id'], t.key('tk_h_all'));
+    // The warning job: open tickets by when it next has a warning to send.
+    table.index(['is_open', 'warn_at'], t.key('tk_warn'));
     // Staff search by customer e-mail.
     table.index(['customer_email'], t.key('tk_email'));
     // The tickets merged into one, whose pointers a merge of that ticket rewrites.

@@ -27,6 +27,7 @@ export interface MigrationTables {
   incidentUpdates: string;
   incidentDeliveries: string;
   escalationPages: string;
+  slaWarnings: string;
   /** An index or key name: prefix + a short suffix, so it stays under MySQL's 64 characters. */
   key(suffix: string): string;
 }
@@ -41,3 +42,9 @@ export function createTable(knex: Knex, name: string, build: (table: Knex.Create
     build(table);
   });
 }
+
+/**
+ * tickets.queue_due where nothing is due: after every real time, within JavaScript's exact
+ * integers (src/store/tickets.ts has the same number).
+ */
+export const NO_DUE = 9_000_000_000_000_000;

@@ -17,6 +17,7 @@ import { loadCatalog } from './i18n';
 import { customerTickets } from './domain/customer-tickets';
 import { staffTickets } from './domain/staff-tickets';
 import { autoCloseJob } from './domain/auto-close';
+import { SLA_WARNING_EVERY_MS, slaWarningJob } from './domain/sla-warnings';
 import { composer } from './mail/compose';
 import { createTransport } from './mail/transport';
 import { loadScript, loadStylesheet } from './web/stylesheet';
@@ -177,6 +178,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
           ]
         : []),
       escalationJob({ store, mail, adminEmails: settings.escalation.adminEmails, logger, mailQueued: () => dispatcher.nudge() }),
+      slaWarningJob({ store, mail, everyMs: SLA_WARNING_EVERY_MS, logger, mailQueued: () => dispatcher.nudge() }),
       ...(settings.mail.keepSentDays > 0 ? [sentMailRetention(store.outbox, settings.mail.keepSentDays, logger)] : []),
       ...incoming.jobs,
       pendingUploadSweep(PENDING_KEEP_DAYS, tickets.sweepPendingBefore, logger),
@@ -243,6 +245,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
         now,
       }),
       departments,
+      timeZone: settings.timeZone ?? 'UTC',
       canned: cannedReplies({ store, now }),
       held: incoming.held,
       ratings: rated,

@@ -5,6 +5,7 @@ import type { Job } from '../model/jobs';
 import type { TicketMail } from '../model/mail';
 import type { Store } from '../model/store';
 import type { Clock } from '../model/types';
+import { changeTicket } from './due';
 
 const AUTO_CLOSE_BATCH = 100;
 /** The audit trail's actor for what the plugin does by itself. */
@@ -29,7 +30,7 @@ export async function closeSilentTickets(deps: AutoCloseDeps): Promise<number> {
       // Re-checked under the lock: the customer may have replied a moment ago.
       const ticket = await tx.tickets.lock(candidate.id);
       if (ticket.status !== 'answered' || (ticket.lastReplyAt ?? 0) >= before) return 0;
-      await tx.tickets.update(ticket.id, { status: 'closed', closedAt: now, updatedAt: now });
+      await changeTicket(tx, ticket, { status: 'closed', closedAt: now, updatedAt: now }, now);
       await tx.events.record([
         {
           ticketId: ticket.id,

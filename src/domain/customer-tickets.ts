@@ -13,6 +13,8 @@ import { knownTimeZone } from '../model/time-zone';
 import { pendingUploads, type PendingChoice } from './pending-uploads';
 import { currentTicket } from './merged-tickets';
 import { linkToOpenIncidents } from './incidents';
+import { changeTicket, dueFields, responsePromise } from './due';
+import type { Promised } from '../model/regulation';
 
 export interface CustomerTicketDeps {
   store: Store;
@@ -41,6 +43,8 @@ export type SystemLine =
 export interface TicketView {
   ticket: Ticket;
   department: Department | null;
+  /** The answer the customer is promised, while staff owe one and are not late yet. */
+  promise: Promised | null;
   messages: Message[];
   /** Oldest first, like the messages; the view puts them in the thread by time. */
   systemLines: SystemLine[];
@@ -208,6 +212,8 @@ export function customerTickets(deps: CustomerTicketDeps) {
                 acknowledgedAt: null,
                 acknowledgedById: null,
                 acknowledgedByName: null,
+                // Stored with the ticket in its one insert.
+                ...dueFields(null, fields, department, at),
               };
               ticket.id = await tx.tickets.insert({ ...ticket, submissionKey });
               const first = {
@@ -269,7 +275,8 @@ export function customerTickets(deps: CustomerTicketDeps) {
         const department = e.action === 'department' && to ? names.get(to) : undefined;
         return department ? [{ kind: 'transfer', createdAt: e.createdAt, to: department }] : [];
       });
-      return { ticket, department, messages, systemLines, rating, rateable: isRateable(ticket, messages) };
+      const promise = department ? responsePromise(ticket, department, now()) : null;
+      return { ticket, department, messages, systemLines, rating, rateable: isRateable(ticket, messages), promise };
     },
 
     /** Adds the customer's message; a closed ticket is reopened by it. The submission key makes a double click one message. */
@@ -305,16 +312,22 @@ export function customerTickets(deps: CustomerTicketDeps) {
             const id = await tx.messages.insert({ ...reply, submissionKey });
             const attachments = await tx.messages.attach(ticket.id, id, files, at);
             // Still unanswered stays "new"; otherwise the ball is in the staff's court again.
-            await tx.tickets.update(ticket.id, {
-              status: current.status === 'new' ? 'new' : 'waiting',
-              updatedAt: at,
-              closedAt: null,
-              lastCustomerAt: at,
-              // Writing in the request, the customer has seen what it says (by e-mail too).
-              ...(current.customerSeenAt === null ? { customerSeenAt: at } : {}),
-            });
+            const department = await tx.departments.find(current.departmentId);
+            await changeTicket(
+              tx,
+              current,
+              {
+                status: current.status === 'new' ? 'new' : 'waiting',
+                updatedAt: at,
+                closedAt: null,
+                lastCustomerAt: at,
+                // Writing in the request, the customer has seen what it says (by e-mail too).
+                ...(current.customerSeenAt === null ? { customerSeenAt: at } : {}),
+              },
+              at,
+              department,
+            );
             if (current.status === 'closed') await tx.events.record([customerEntry(customer, current, 'customerReopen', at)]);
-            const department = await tx.departments.find(ticket.departmentId);
             if (department) {
               const items = deps.mail.forCustomerReply(
                 ticket,
@@ -341,7 +354,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
         const ticket = await tx.tickets.lock(found.id);
         if (ticket.status === 'closed') return;
         const at = now();
-        await tx.tickets.update(ticket.id, { status: 'closed', closedAt: at, updatedAt: at });
+        await changeTicket(tx, ticket, { status: 'closed', closedAt: at, updatedAt: at }, at);
         await tx.events.record([customerEntry(customer, ticket, 'customerClose', at)]);
       });
     },

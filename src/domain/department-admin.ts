@@ -7,6 +7,7 @@ import { ConflictError, NotFoundError, StillReferencedError, ValidationError } f
 import { checkDepartment, checkMember, type DepartmentInput, type MemberInput } from './department-rules';
 import { checkEscalation, type EscalationRowInput } from './escalation-rules';
 import { colleaguesOf, type Colleague, type HostStaffOf } from './colleagues';
+import { recountDepartment } from './due';
 
 export interface DepartmentAdminDeps {
   store: Store;
@@ -80,10 +81,12 @@ export function departmentAdmin(deps: DepartmentAdminDeps) {
 
     /** Saves the form; from now on the page, not settings.departments, decides this department. */
     async update(id: number, input: DepartmentInput): Promise<void> {
-      await existing(id);
+      const before = await existing(id);
       const { fields, problems } = checkDepartment(input, false);
       if (Object.keys(problems).length > 0) throw new ValidationError(problems);
       await store.departments.update(id, fields, now());
+      // Open requests are held to the new regulation from now on.
+      if (JSON.stringify(before.regulation) !== JSON.stringify(fields.regulation)) await recountDepartment(store, id, now());
     },
 
     /** Saves the department's escalation steps; from now on the page, not settings.departments, decides it. */
@@ -144,7 +147,7 @@ export function departmentAdmin(deps: DepartmentAdminDeps) {
           !sameList(department.onCall, wanted.onCall) ||
           (wanted.locale ?? null) !== department.mailLocale ||
           (wanted.urgent !== undefined && wanted.urgent !== department.urgent) ||
-          (wanted.responseMinutes !== undefined && wanted.responseMinutes !== department.responseMinutes) ||
+          (wanted.responseMinutes !== undefined && wanted.responseMinutes !== department.regulation.targets.firstResponse) ||
           (wanted.escalation !== undefined && JSON.stringify(wanted.escalation) !== JSON.stringify(department.escalation));
         if (differs) ignored.push(code);
       }

@@ -5,6 +5,7 @@ import type { Problem } from '../model/errors';
 import { LOCALES } from '../model/locales';
 import { checkText, LIMITS, type TextRule } from './field-rules';
 import { checkKeywords } from './department-keywords';
+import { checkRegulation, type RegulationInput } from './regulation-rules';
 
 /** The same codes settings.departments accepts (plugin.json), so either can name a department. */
 export const CODE_PATTERN = new RegExp(`^[a-z][a-z0-9_]{0,${LIMITS.departmentCode - 1}}$`);
@@ -45,8 +46,8 @@ export type DepartmentInput = Record<LocalizedField, string> & {
   /** A language of LOCALES, or "" for the plugin's default. */
   mailLocale: string;
   order: string;
-  /** Minutes, or "" when the department says nothing of how soon it answers. */
-  responseMinutes: string;
+  /** The response regulation's fields (regulation-rules.ts). */
+  regulation: RegulationInput;
   urgent: boolean;
   active: boolean;
 };
@@ -80,16 +81,6 @@ export function checkAddresses(value: string, field: string, problems: Record<st
   return addresses;
 }
 
-/** Whole minutes from 1 to LIMITS.responseMinutes, or null for an empty field. */
-function checkResponseMinutes(value: string, problems: Record<string, Problem>): number | null {
-  const text = value.trim();
-  if (text === '') return null;
-  const minutes = /^\d{1,6}$/.test(text) ? Number(text) : 0;
-  if (minutes >= 1 && minutes <= LIMITS.responseMinutes) return minutes;
-  problems.responseMinutes = { key: 'departments.errors.responseMinutes', params: { max: LIMITS.responseMinutes } };
-  return null;
-}
-
 /** Every problem with a department's form, by field, and the department it describes. */
 export function checkDepartment(input: DepartmentInput, isNew: boolean): { fields: DepartmentFields; problems: Record<string, Problem> } {
   const problems: Record<string, Problem> = {};
@@ -107,7 +98,7 @@ export function checkDepartment(input: DepartmentInput, isNew: boolean): { field
   const orderValue = /^\d+$/.test(order) && order.length <= String(LIMITS.departmentOrder).length ? Number(order) : null;
   if (orderValue === null) problems.order = { key: 'errors.department.order', params: { max: LIMITS.departmentOrder } };
   const fields: DepartmentFields = {
-    responseMinutes: checkResponseMinutes(input.responseMinutes, problems),
+    regulation: checkRegulation(input.regulation, problems),
     name: perLocale(
       'name',
       asText({ max: LIMITS.departmentName, required: 'errors.department.nameRequired', tooLong: 'errors.department.nameTooLong' }),

@@ -26,7 +26,6 @@ export const LIMITS = {
   /** The largest sort order of a department: four digits. */
   departmentOrder: 9999,
   /** A department's usual time to answer, in minutes: at most a week (as plugin.json's settings.departments). */
-  responseMinutes: 10_080,
   /** A member's user id in the panel. */
   userId: 64,
   memberName: 200,

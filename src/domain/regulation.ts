@@ -2,8 +2,9 @@
 // clock runs while the request waits for staff (a new request, or the customer's reply) and
 // stops while it waits for the customer; a transfer or a priority change only changes the
 // regulation and the priority this is asked with.
-import type { Regulation, ResponseTargets, TicketPriority, TicketStatus } from '../model/types';
+import type { DueKind, Regulation, TicketPriority, TicketStatus } from '../model/types';
 import { addWorkingMinutes } from './working-hours';
+import { targetsFor } from '../model/regulation';
 
 /** Where a request stands, as the regulation reads it. */
 export interface WaitState {
@@ -16,28 +17,21 @@ export interface WaitState {
   pausedMs: number;
 }
 
-type DueKind = 'firstResponse' | 'nextResponse';
+type ResponseKind = Exclude<DueKind, 'resolution'>;
 
 export interface ResponseDue {
-  kind: DueKind;
+  kind: ResponseKind;
   /** The instant the answer is due. */
   at: number;
   /** The target it comes from, in working minutes: what the customer is promised. */
   minutes: number;
 }
 
-/** The department's targets with the priority's own over them. */
-export function targetsFor(regulation: Regulation, priority: TicketPriority): ResponseTargets {
-  return { ...regulation.targets, ...definedOnly(regulation.byPriority[priority] ?? {}) };
-}
-
-function definedOnly(targets: Partial<ResponseTargets>): Partial<ResponseTargets> {
-  return Object.fromEntries(Object.entries(targets).filter(([, v]) => v !== undefined));
-}
+export { targetsFor };
 
 /** The answer staff owe now and when it is due; null while the request waits for the customer, is closed, or nothing is promised. */
 export function responseDue(state: WaitState, regulation: Regulation): ResponseDue | null {
-  const kind: DueKind | null = state.status === 'new' ? 'firstResponse' : state.status === 'waiting' ? 'nextResponse' : null;
+  const kind: ResponseKind | null = state.status === 'new' ? 'firstResponse' : state.status === 'waiting' ? 'nextResponse' : null;
   if (kind === null) return null;
   const minutes = targetsFor(regulation, state.priority)[kind];
   if (minutes === null) return null;

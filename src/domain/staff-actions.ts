@@ -14,6 +14,7 @@ import { isTicketNumber } from './ticket-number';
 import { DuplicateSubmission, oncePerSubmission, underTicketLock } from './submissions';
 import type { StaffAccess } from './staff-access';
 import type { ColleaguesOf, HostStaffOf } from './colleagues';
+import { changeTicket } from './due';
 
 export interface StaffActionDeps {
   store: Store;
@@ -53,7 +54,7 @@ export function staffActions(deps: StaffActionDeps, access: StaffAccess, colleag
       const at = now();
       const result = apply(ticket, at);
       if (!result || result.events.length === 0) return false;
-      await tx.tickets.update(ticket.id, { ...result.changes, updatedAt: at });
+      await changeTicket(tx, ticket, { ...result.changes, updatedAt: at }, at);
       await tx.events.record(result.events);
       if (!result.mail?.length) return false;
       await tx.outbox.enqueue(result.mail, at);
@@ -172,14 +173,14 @@ export function staffActions(deps: StaffActionDeps, access: StaffAccess, colleag
             const at = now();
             const priority = target!.urgent ? 'urgent' : ticket.priority;
             // Unseen until someone of the new department opens it: their menu badge counts it meanwhile.
-            await tx.tickets.update(ticket.id, {
-              departmentId: target!.id,
-              assigneeId: null,
-              assigneeName: null,
-              priority,
-              updatedAt: at,
-              transferUnseen: true,
-            });
+            // The new department's targets apply from the same start of the wait.
+            await changeTicket(
+              tx,
+              ticket,
+              { departmentId: target!.id, assigneeId: null, assigneeName: null, priority, updatedAt: at, transferUnseen: true },
+              at,
+              target,
+            );
             const events: NewTicketEvent[] = [
               {
                 ...auditEntry(user, ticket, 'department', { from: from?.code ?? null, to: target!.code, reason: reason.trim() }, at),

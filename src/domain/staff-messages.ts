@@ -8,6 +8,7 @@ import { checkFiles, checkMessage, type UploadRules } from './ticket-rules';
 import { DuplicateSubmission, keepingFilesOnlyOnSuccess, oncePerSubmission, underTicketLock } from './submissions';
 import type { StaffAccess } from './staff-access';
 import { auditEntry, type StaffActionDeps } from './staff-actions';
+import { changeTicket } from './due';
 
 export interface StaffMessageDeps extends StaffActionDeps {
   uploads: UploadRules;
@@ -82,11 +83,17 @@ export function staffMessages(deps: StaffMessageDeps, access: StaffAccess) {
             const attachments = await tx.messages.attach(ticket.id, id, reply.files, at);
             const status = 'answered' as const;
             // customerSeenAt null: the customer has an answer to see (the list's bold row, the menu badge).
-            await tx.tickets.update(ticket.id, { status, updatedAt: at, lastReplyAt: at, closedAt: null, customerSeenAt: null });
+            const department = await tx.departments.find(ticket.departmentId);
+            await changeTicket(
+              tx,
+              ticket,
+              { status, updatedAt: at, lastReplyAt: at, closedAt: null, customerSeenAt: null },
+              at,
+              department,
+            );
             const events = [auditEntry(user, ticket, 'reply', { message: String(id) }, at)];
             if (ticket.status !== status) events.push(auditEntry(user, ticket, 'status', { from: ticket.status, to: status }, at));
             await tx.events.record(events);
-            const department = await tx.departments.find(ticket.departmentId);
             if (department)
               await tx.outbox.enqueue(deps.mail.forStaffReply(ticket, department, { id, ...fields, internal: false, attachments }), at);
             return { sent: true };

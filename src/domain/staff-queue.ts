@@ -2,16 +2,22 @@
 // time, and the menu badge's count of those waiting for an answer.
 import type { HostUser } from '../host';
 import type { QueueFilter, Store } from '../model/store';
-import type { Page, Ticket } from '../model/types';
+import type { Clock, Page, Ticket } from '../model/types';
 import type { StaffAccess } from './staff-access';
 
 const STAFF_PAGE_SIZE = 25;
 /** The menu badge counts this far; a host shows it as "99+" or the like. */
 const BADGE_CAP = 100;
 
-export type QueueQuery = Omit<QueueFilter, 'departmentIds'> & { departmentId: number | null };
+/** The queue's "due soon" filter: overdue, or due within this many minutes. */
+export const DUE_SOON_MINUTES = 60;
 
-export function staffQueue(store: Store, access: StaffAccess) {
+export const DUE_FILTERS = ['overdue', 'soon'] as const;
+export type DueFilter = (typeof DUE_FILTERS)[number];
+
+export type QueueQuery = Omit<QueueFilter, 'departmentIds' | 'dueBefore'> & { departmentId: number | null; due: DueFilter | null };
+
+export function staffQueue(store: Store, access: StaffAccess, now: Clock = Date.now) {
   return {
     async queue(user: HostUser, query: QueueQuery, cursor: string | null): Promise<Page<Ticket>> {
       const allowed = await access.reach(user);
@@ -20,8 +26,10 @@ export function staffQueue(store: Store, access: StaffAccess) {
         departmentIds = !allowed || allowed.includes(query.departmentId) ? [query.departmentId] : [];
       }
       if (departmentIds && departmentIds.length === 0) return { items: [], next: null };
-      const { departmentId: _ignored, ...filter } = query;
-      return store.queue.page({ ...filter, departmentIds }, cursor, STAFF_PAGE_SIZE);
+      const { departmentId: _ignored, due, ...filter } = query;
+      // Read once per page: the next page's cursor carries the order, not this instant.
+      const dueBefore = due === 'overdue' ? now() : due === 'soon' ? now() + DUE_SOON_MINUTES * 60_000 : null;
+      return store.queue.page({ ...filter, departmentIds, dueBefore }, cursor, STAFF_PAGE_SIZE);
     },
 
     /** Tickets waiting for an answer in the user's departments, for the menu badge; BADGE_CAP means "that many or more". */

@@ -22,7 +22,7 @@ export function staffTickets(deps: StaffTicketDeps) {
   const colleagues = colleaguesOf(deps.store, deps.hostStaffOf);
   return {
     departmentsOf: access.departmentsOf,
-    ...staffQueue(deps.store, access),
+    ...staffQueue(deps.store, access, deps.now),
     ...staffTicketView(deps.store, deps.servicesOf, deps.originals, access, colleagues),
     ...staffMessages(deps, access),
     ...staffActions(deps, access, colleagues),

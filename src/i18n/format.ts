@@ -1,5 +1,6 @@
 import type { Locale } from '../host';
 import type { Translate } from './index';
+import type { Promised } from '../model/regulation';
 
 const intlLocale: Record<Locale, string> = { ru: 'ru-RU', en: 'en-GB' };
 const sizeUnits: Record<Locale, string[]> = { ru: ['Б', 'КБ', 'МБ'], en: ['B', 'KB', 'MB'] };
@@ -88,16 +89,37 @@ const pluralRules = new Map<Locale, Intl.PluralRules>();
  * hours as hours, anything else as minutes. The strings hold every plural form of the language
  * (Intl.PluralRules names it); Russian's are in the genitive that "в течение" asks for.
  */
-function formatWithin(minutes: number, t: Translate, locale: Locale): string {
+/** The strings of a span "within" which we answer: working time, or round the clock. */
+const WITHIN = { true: 'sla.withinWorking.', false: 'departments.within.' };
+
+function formatWithin(minutes: number, t: Translate, locale: Locale, working: boolean): string {
   const [count, unit] = minutes % 60 === 0 ? [minutes / 60, 'hours'] : [minutes, 'minutes'];
   let rules = pluralRules.get(locale);
   if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(intlLocale[locale])));
-  return t(`departments.within.${unit}.${rules.select(count)}`, { count });
+  return t(`${WITHIN[String(working) as 'true' | 'false']}${unit}.${rules.select(count)}`, { count });
 }
 
-/** "We usually answer within 2 hours.", or null when the department sets no time. */
-export function usualResponse(minutes: number | null, t: Translate, locale: Locale): string | null {
-  return minutes === null ? null : t('departments.usually', { time: formatWithin(minutes, t, locale) });
+/** "We usually answer within 2 hours." ("within 4 working hours" on a schedule), or null when the department sets no time. */
+export function usualResponse(promised: Promised | null, t: Translate, locale: Locale): string | null {
+  return promised === null ? null : t('departments.usually', { time: formatWithin(promised.minutes, t, locale, promised.working) });
+}
+
+/** "We will answer within 4 working hours.": the promise on a request waiting for staff. */
+export function willAnswer(promised: Promised, t: Translate, locale: Locale): string {
+  return t('sla.willAnswer', { time: formatWithin(promised.minutes, t, locale, promised.working) });
+}
+
+/** A span in short units, at most two: «1 ч 20 мин», "2 d 3 h", "15 min"; a part of a minute counts as one. */
+export function formatSpan(ms: number, t: Translate): string {
+  const minutes = Math.max(1, Math.ceil(ms / 60_000));
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const rest = minutes % 60;
+  const parts =
+    days > 0
+      ? [t('sla.span.days', { n: days }), hours > 0 ? t('sla.span.hours', { n: hours }) : '']
+      : [hours > 0 ? t('sla.span.hours', { n: hours }) : '', rest > 0 ? t('sla.span.minutes', { n: rest }) : ''];
+  return parts.filter(Boolean).join(' ');
 }
 
 /** Under a minute ago. */

@@ -6,6 +6,7 @@ import { departmentMail } from './department-mail';
 import { ratingMail } from './rating-mail';
 import { escalationMail } from './escalation-mail';
 import { envelopes, type EnvelopeOptions } from './envelope';
+import { slaMail } from './sla-mail';
 
 export interface ComposerOptions extends EnvelopeOptions {
   confirmToCustomer: boolean;
@@ -34,5 +35,6 @@ export function composer(options: ComposerOptions): TicketMail {
     forMerge: customer.forMerge,
     forBadRating: ratingMail(kit).forBadRating,
     forEscalation: escalationMail(kit).forEscalation,
+    forSlaWarning: slaMail(kit).forSlaWarning,
   };
 }

@@ -2,6 +2,7 @@
 // and the notices that it was closed, by staff or after days of silence. They are one envelope, in the
 // customer's language and the ticket's thread; only the template, the subject and what the
 // template shows differ.
+import { firstResponsePromise } from '../model/regulation';
 import type { Department, Message, Ticket } from '../model/types';
 import type { NewOutboxItem } from '../model/mail';
 import { messageFacts, oneLine, ticketFacts, type Envelopes } from './envelope';
@@ -51,7 +52,7 @@ export function customerMail(kit: Envelopes) {
         listed: files.listed,
         departmentName: notice.department?.name[locale] ?? null,
         onCallAlerted: Boolean(confirming?.urgent && confirming.emails.length + confirming.onCall.length > 0),
-        usualResponse: usualResponse(confirming?.responseMinutes ?? null, t, locale),
+        usualResponse: usualResponse(confirming ? firstResponsePromise(confirming) : null, t, locale),
         customer: { name: oneLine(ticket.customerName) },
         merged: notice.merged ?? null,
       },

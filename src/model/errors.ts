@@ -38,7 +38,8 @@ export type UniqueRule =
   | 'attachmentStorageKey'
   | 'incidentSubmission'
   | 'incidentUpdateSubmission'
-  | 'escalationPage';
+  | 'escalationPage'
+  | 'slaWarning';
 
 /** A row refers to another: a ticket to its department, a member or a canned reply to theirs. */
 export type Reference = 'ticketDepartment' | 'memberDepartment' | 'cannedDepartment';

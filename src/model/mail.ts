@@ -144,6 +144,8 @@ export interface TicketMail {
   forBadRating(ticket: Ticket, department: Department, rating: Rating): NewOutboxItem[];
   /** Pages an escalation step: nobody has acknowledged the urgent request in `afterMinutes`. */
   forEscalation(ticket: Ticket, department: Department, page: { step: number; afterMinutes: number; to: string[] }): NewOutboxItem[];
+  /** Warns `to` (the assignee, or the department) that the request's due time is close ('warn') or has passed ('breach'). */
+  forSlaWarning(ticket: Ticket, department: Department, kind: 'warn' | 'breach', to: string[]): NewOutboxItem[];
 }
 
 export type TransportState =

@@ -80,7 +80,7 @@ export interface DepartmentSettings {
   locale?: 'ru' | 'en';
   urgent?: boolean;
   /**
-   * How soon the department usually answers, in minutes; shown to customers on the form and in the confirmation.
+   * The first-response target of the department's response regulation, in minutes (working minutes once the department has a working schedule); shown to customers on the form, in the confirmation and on the request page.
    */
   responseMinutes?: number;
   /**

@@ -22,14 +22,18 @@ import type {
   TicketStatus,
 } from './types';
 
+/** The due-time fields (domain/due.ts); a new ticket without them has nothing due. */
+type DueColumns = 'dueAt' | 'dueKind' | 'waitingSince' | 'pausedMs' | 'pausedSince' | 'warnAt';
+
 /** A new ticket is never a transfer, merged or acknowledged yet. */
 export type NewTicket = Omit<
   Ticket,
-  'id' | 'transferUnseen' | 'mergedIntoId' | 'acknowledgedAt' | 'acknowledgedById' | 'acknowledgedByName'
-> & {
-  /** The create form's submission; the same submission twice is one ticket (ConflictError 'ticketSubmission'). */
-  submissionKey?: string | null;
-};
+  'id' | 'transferUnseen' | 'mergedIntoId' | 'acknowledgedAt' | 'acknowledgedById' | 'acknowledgedByName' | DueColumns
+> &
+  Partial<Pick<Ticket, DueColumns>> & {
+    /** The create form's submission; the same submission twice is one ticket (ConflictError 'ticketSubmission'). */
+    submissionKey?: string | null;
+  };
 
 /** What a change to a ticket may set. */
 export type TicketChanges = Partial<
@@ -51,6 +55,7 @@ export type TicketChanges = Partial<
     | 'acknowledgedAt'
     | 'acknowledgedById'
     | 'acknowledgedByName'
+    | DueColumns
   >
 >;
 
@@ -66,6 +71,8 @@ export interface TicketStore {
   findByNumber(number: string): Promise<Ticket | null>;
   /** Any ticket by its row id, for admins (held mail names the request it was about by id). */
   findById(id: number): Promise<Ticket | null>;
+  /** A department's open tickets after id `afterId`, by id: a batch of those whose due time a new regulation moves. */
+  openInDepartment(departmentId: number, afterId: number, limit: number): Promise<Ticket[]>;
   /** Inside a transaction: re-reads a ticket and holds it until the end, so two changes to it take turns. */
   lock(id: number): Promise<Ticket>;
   /**
@@ -190,9 +197,11 @@ export interface QueueFilter {
   assignee: string | null;
   /** A ticket number, a customer e-mail, or words of the subject. */
   search: string;
+  /** Only those due at or before this instant (overdue, or due soon); null: any. */
+  dueBefore: number | null;
 }
 
-/** The staff queue: open tickets, most urgent first, then the customer who has waited longest. */
+/** The staff queue: open tickets, most urgent first, then the soonest due, then the customer who has waited longest. */
 export interface QueueStore {
   page(filter: QueueFilter, cursor: string | null, limit: number): Promise<Page<Ticket>>;
   /** Tickets waiting for a staff answer (new, customer replied, or transferred here and not yet opened) in these departments, counted up to `cap`. */
@@ -283,6 +292,19 @@ export interface EscalationPageStore {
   record(ticketId: number, step: number, at: number): Promise<void>;
 }
 
+/** A service-level warning: before the breach (the warning share of the target), or at it. */
+export type SlaWarningKind = 'warn' | 'breach';
+
+/** Service-level warnings: which tickets have one to send now, and which were sent (one per ticket, due time and kind). */
+export interface SlaWarningStore {
+  /** Open tickets whose next warning time has come, soonest first. */
+  due(now: number, limit: number): Promise<Ticket[]>;
+  /** Whether this warning of this due time was sent already (asked under the ticket's lock). */
+  sent(ticketId: number, dueAt: number, kind: SlaWarningKind): Promise<boolean>;
+  /** Notes it sent, in the transaction that queues its e-mail; the unique key refuses a second (ConflictError). */
+  record(ticketId: number, dueAt: number, kind: SlaWarningKind, at: number): Promise<void>;
+}
+
 /** The storage as one object, so the domain can run the same calls inside a transaction. */
 export interface Store {
   departments: DepartmentStore;
@@ -298,6 +320,7 @@ export interface Store {
   pendingUploads: PendingUploadStore;
   incidents: IncidentStore;
   escalationPages: EscalationPageStore;
+  slaWarnings: SlaWarningStore;
   /**
    * Runs fn with a store bound to one transaction: all of it commits, or none of it. A deadlock
    * victim is run again from the start, so fn must not have effects outside the database.

@@ -36,10 +36,10 @@ export interface Department {
   /** Language of the department's e-mail; the plugin default when null. */
   mailLocale: Locale | null;
   urgent: boolean;
-  /** How soon the department usually answers, in minutes, as customers are told; null: not said. */
-  responseMinutes: number | null;
   /** Whom an unacknowledged urgent request pages, step by step; empty: no escalation. */
   escalation: EscalationStep[];
+  /** Its response regulation: the targets customers are promised and staff are warned by. */
+  regulation: DepartmentRegulation;
   active: boolean;
   order: number;
   /** When an admin last saved it on the Departments page; settings.departments no longer apply after that. */
@@ -121,7 +121,21 @@ export interface Ticket {
   acknowledgedAt: number | null;
   acknowledgedById: string | null;
   acknowledgedByName: string | null;
+  /** When the regulation's nearest target falls due (see domain/due.ts); null: nothing is due. */
+  dueAt: number | null;
+  dueKind: DueKind | null;
+  /** When the current wait for staff began: the opening, or the customer's reply after an answer. */
+  waitingSince: number;
+  /** Working time spent waiting for the customer, which the resolution target does not count. */
+  pausedMs: number;
+  /** Since when it waits for the customer; null while it does not. */
+  pausedSince: number | null;
+  /** When the next service-level warning is due (the warning share, then the breach); null: none left. */
+  warnAt: number | null;
 }
+
+/** Which of the regulation's targets a due time is. */
+export type DueKind = 'firstResponse' | 'nextResponse' | 'resolution';
 
 /** The queue's order: smaller first. */
 export const PRIORITY_RANK: Record<TicketPriority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
@@ -255,4 +269,15 @@ export interface Regulation {
   targets: ResponseTargets;
   byPriority: Partial<Record<TicketPriority, Partial<ResponseTargets>>>;
   hours: WorkingHours;
+}
+
+/**
+ * A department's regulation as stored: hours null is round the clock (an emergency service), so
+ * targets count calendar time; warnPercent is the share of a target after which staff are warned.
+ */
+export interface DepartmentRegulation {
+  targets: ResponseTargets;
+  byPriority: Partial<Record<TicketPriority, Partial<ResponseTargets>>>;
+  hours: WorkingHours | null;
+  warnPercent: number;
 }

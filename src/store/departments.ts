@@ -1,10 +1,16 @@
 import type { Knex } from 'knex';
-import type { Department, EscalationStep } from '../model/types';
+import type { Department, DepartmentRegulation, EscalationStep } from '../model/types';
 import type { DepartmentDefaults, DepartmentFields, DepartmentStore } from '../model/store';
 import type { Locale } from '../host';
 import type { TableNames } from './tables';
 import { insertReturningId, num, numOrNull } from './dialect';
 import { withRefusals } from './refusals';
+import { NO_REGULATION } from '../model/regulation';
+
+/** The stored regulation over the defaults, so a field added later reads as its default. */
+function regulationOf(text: string | null): DepartmentRegulation {
+  return text ? { ...NO_REGULATION, ...(JSON.parse(text) as Partial<DepartmentRegulation>) } : NO_REGULATION;
+}
 
 interface DepartmentRow {
   id: number;
@@ -18,8 +24,8 @@ interface DepartmentRow {
   on_call_emails: string;
   mail_locale: string | null;
   is_urgent: unknown;
-  response_minutes: unknown;
   escalation: string | null;
+  regulation: string | null;
   is_active: unknown;
   sort_order: number;
   edited_at: unknown;
@@ -36,8 +42,8 @@ function toDepartment(row: DepartmentRow): Department {
     onCall: JSON.parse(row.on_call_emails) as string[],
     mailLocale: (row.mail_locale as Locale | null) ?? null,
     urgent: Boolean(row.is_urgent),
-    responseMinutes: numOrNull(row.response_minutes),
     escalation: row.escalation ? (JSON.parse(row.escalation) as EscalationStep[]) : [],
+    regulation: regulationOf(row.regulation),
     active: Boolean(row.is_active),
     order: num(row.sort_order),
     editedAt: numOrNull(row.edited_at),
@@ -55,7 +61,7 @@ function toRow(fields: DepartmentFields) {
     on_call_emails: JSON.stringify(fields.onCall),
     mail_locale: fields.mailLocale,
     is_urgent: fields.urgent,
-    response_minutes: fields.responseMinutes,
+    regulation: JSON.stringify(fields.regulation),
     is_active: fields.active,
     sort_order: fields.order,
   };
@@ -90,7 +96,12 @@ export function departmentStore(knex: Knex, t: TableNames): DepartmentStore {
         mail_locale: settings.locale ?? null,
       };
       if (settings.urgent !== undefined) row.is_urgent = settings.urgent;
-      if (settings.responseMinutes !== undefined) row.response_minutes = settings.responseMinutes;
+      if (settings.responseMinutes !== undefined) {
+        // The setting is the regulation's first-response target; the rest of it stays.
+        const found = await knex<DepartmentRow>(t.departments).where('code', code).first('regulation');
+        const regulation = regulationOf(found?.regulation ?? null);
+        row.regulation = JSON.stringify({ ...regulation, targets: { ...regulation.targets, firstResponse: settings.responseMinutes } });
+      }
       if (settings.escalation !== undefined) row.escalation = JSON.stringify(settings.escalation);
       await knex(t.departments).where('code', code).whereNull('edited_at').update(row);
     },

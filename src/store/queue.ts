@@ -1,16 +1,18 @@
-// The staff queue: open tickets, most urgent first, then the customer who has waited longest.
-// Keyset pages over (priority_rank, last_customer_at, id) follow the tk_q_* indexes, so a deep
+// The staff queue: open tickets, most urgent first, then the soonest due (the response
+// regulation), then the customer who has waited longest. Keyset pages over (priority_rank,
+// queue_due, last_customer_at, id) follow the tk_q_* indexes, so a deep
 // page costs what the first one does, and tickets arriving between pages never shift a page.
 import type { Knex } from 'knex';
 import { PRIORITY_RANK, type Page, type Ticket } from '../model/types';
 import type { QueueFilter, QueueStore } from '../model/store';
 import type { TableNames } from './tables';
-import { toTicket, type TicketRow } from './tickets';
+import { NO_DUE, toTicket, type TicketRow } from './tickets';
 import { CURSOR_LIMITS, decodeCursor, encodeCursor, whereAfter } from './cursor';
 import { searchedNumber, whereNumberOrSubject } from './search-text';
 
 const ORDER = [
   { column: 'priority_rank', order: 'asc' },
+  { column: 'queue_due', order: 'asc' },
   { column: 'last_customer_at', order: 'asc' },
   { column: 'id', order: 'asc' },
 ] as const;
@@ -38,6 +40,7 @@ export function queueStore(knex: Knex, t: TableNames): QueueStore {
     if (filter.serviceKind) query.where('service_kind', filter.serviceKind);
     if (filter.assignee === '') query.whereNull('assignee_id');
     else if (filter.assignee) query.where('assignee_id', filter.assignee);
+    if (filter.dueBefore !== null) query.where('queue_due', '<=', filter.dueBefore);
     applySearch(query, filter.search);
     // Merged tickets live on in the ticket they went into; only their number (above) finds them.
     // Merged tickets live on in the one they went into; only their number finds them.
@@ -50,7 +53,7 @@ export function queueStore(knex: Knex, t: TableNames): QueueStore {
       const query = filtered(filter)
         .orderBy([...ORDER])
         .limit(limit + 1);
-      const after = decodeCursor(cursor, [CURSOR_LIMITS.smallint, CURSOR_LIMITS.timestamp, CURSOR_LIMITS.id]);
+      const after = decodeCursor(cursor, [CURSOR_LIMITS.smallint, CURSOR_LIMITS.timestamp, CURSOR_LIMITS.timestamp, CURSOR_LIMITS.id]);
       if (after)
         whereAfter(
           knex,
@@ -62,7 +65,10 @@ export function queueStore(knex: Knex, t: TableNames): QueueStore {
       const rows = (await query) as TicketRow[];
       const items = rows.slice(0, limit).map(toTicket);
       const last = items[items.length - 1];
-      const next = rows.length > limit && last ? encodeCursor([PRIORITY_RANK[last.priority], last.lastCustomerAt, last.id]) : null;
+      const next =
+        rows.length > limit && last
+          ? encodeCursor([PRIORITY_RANK[last.priority], last.dueAt ?? NO_DUE, last.lastCustomerAt, last.id])
+          : null;
       return { items, next };
     },
 

@@ -32,6 +32,8 @@ export interface TableNames {
   incidentDeliveries: string;
   /** The escalation steps paged for each urgent request, each at most once. */
   escalationPages: string;
+  /** Service-level warnings sent, one per ticket, due time and kind: what makes each warning go once. */
+  slaWarnings: string;
   /** An index or key name: prefix + a short suffix. */
   key(suffix: string): string;
 }
@@ -59,6 +61,7 @@ export function tableNames(prefix: string, migrationsTemplate = '{prefix}migrati
     incidentUpdates: `${prefix}incident_updates`,
     incidentDeliveries: `${prefix}incident_deliveries`,
     escalationPages: `${prefix}escalation_pages`,
+    slaWarnings: `${prefix}sla_warnings`,
     key: (suffix) => `${prefix}${suffix}`,
   };
 }

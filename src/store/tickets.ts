@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { PRIORITY_RANK, type Page, type Ticket, type TicketPriority, type TicketStatus } from '../model/types';
+import { PRIORITY_RANK, type DueKind, type Page, type Ticket, type TicketPriority, type TicketStatus } from '../model/types';
 import type { CustomerListFilter, NewTicket, TicketChanges, TicketStore } from '../model/store';
 import type { UniqueRule } from '../model/errors';
 import type { TableNames } from './tables';
@@ -40,7 +40,16 @@ export interface TicketRow {
   acknowledged_at: number | string | null;
   acknowledged_by_id: string | null;
   acknowledged_by_name: string | null;
+  due_at: number | string | null;
+  due_kind: string | null;
+  waiting_since: number | string;
+  paused_ms: number | string;
+  paused_since: number | string | null;
+  warn_at: number | string | null;
 }
+
+/** queue_due where nothing is due: after every real time (migrations/_shared.ts has the same number). */
+export const NO_DUE = 9_000_000_000_000_000;
 
 export function toTicket(row: TicketRow): Ticket {
   return {
@@ -72,6 +81,12 @@ export function toTicket(row: TicketRow): Ticket {
     acknowledgedAt: numOrNull(row.acknowledged_at),
     acknowledgedById: row.acknowledged_by_id ?? null,
     acknowledgedByName: row.acknowledged_by_name ?? null,
+    dueAt: numOrNull(row.due_at),
+    dueKind: (row.due_kind as DueKind | null) ?? null,
+    waitingSince: num(row.waiting_since),
+    pausedMs: num(row.paused_ms),
+    pausedSince: numOrNull(row.paused_since),
+    warnAt: numOrNull(row.warn_at),
   };
 }
 
@@ -92,6 +107,12 @@ const columnOf: Record<keyof TicketChanges, string> = {
   acknowledgedAt: 'acknowledged_at',
   acknowledgedById: 'acknowledged_by_id',
   acknowledgedByName: 'acknowledged_by_name',
+  dueAt: 'due_at',
+  dueKind: 'due_kind',
+  waitingSince: 'waiting_since',
+  pausedMs: 'paused_ms',
+  pausedSince: 'paused_since',
+  warnAt: 'warn_at',
 };
 
 // Columns kept only so the queue can sort and filter on an index.
@@ -101,6 +122,7 @@ function derivedColumns(changes: TicketChanges): Record<string, unknown> {
   const row: Record<string, unknown> = {};
   if (changes.status) row.is_open = isOpen(changes.status);
   if (changes.priority) row.priority_rank = PRIORITY_RANK[changes.priority];
+  if (changes.dueAt !== undefined) row.queue_due = changes.dueAt ?? NO_DUE;
   return row;
 }
 
@@ -136,6 +158,13 @@ const INSERT = insertStatement(
     'submission_key',
     'is_open',
     'priority_rank',
+    'due_at',
+    'due_kind',
+    'waiting_since',
+    'paused_ms',
+    'paused_since',
+    'warn_at',
+    'queue_due',
   ],
   { returning: 'id' },
 );
@@ -180,6 +209,13 @@ export function ticketStore(knex: Knex, t: TableNames): TicketStore {
         submission_key: ticket.submissionKey ?? null,
         is_open: isOpen(ticket.status),
         priority_rank: PRIORITY_RANK[ticket.priority],
+        due_at: ticket.dueAt ?? null,
+        due_kind: ticket.dueKind ?? null,
+        waiting_since: ticket.waitingSince ?? ticket.createdAt,
+        paused_ms: ticket.pausedMs ?? 0,
+        paused_since: ticket.pausedSince ?? null,
+        warn_at: ticket.warnAt ?? null,
+        queue_due: ticket.dueAt ?? NO_DUE,
       };
       return withRefusals({ unique: ticketRule, missing: 'ticketDepartment' }, async () => insertedId(await sql.insert(INSERT, [row])));
     },
@@ -211,6 +247,16 @@ export function ticketStore(knex: Knex, t: TableNames): TicketStore {
     async findById(id: number): Promise<Ticket | null> {
       const row = await knex<TicketRow>(t.tickets).where({ id }).first();
       return row ? toTicket(row) : null;
+    },
+
+    async openInDepartment(departmentId: number, afterId: number, limit: number): Promise<Ticket[]> {
+      const rows = await knex<TicketRow>(t.tickets)
+        .where('department_id', departmentId)
+        .andWhere('is_open', 1)
+        .andWhere('id', '>', afterId)
+        .orderBy('id')
+        .limit(limit);
+      return rows.map(toTicket);
     },
 
     /**

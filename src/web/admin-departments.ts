@@ -3,7 +3,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { DepartmentAdmin } from '../domain/department-admin';
 import type { Problem } from '../model/errors';
-import type { Department } from '../model/types';
 import { localizedField, localizedFields, type DepartmentInput, type MemberInput } from '../domain/department-rules';
 import { keywordsText } from '../domain/department-keywords';
 import {
@@ -19,11 +18,16 @@ import { formBody, orShowAgain } from './forms';
 import { pathId } from './ids';
 import { localizeProblems, type Renderer } from './render';
 import { formField } from './text-input';
+import { REGULATION_FIELDS, regulationInput, type RegulationInput } from '../domain/regulation-rules';
+import { NO_REGULATION } from '../model/regulation';
+import { PRIORITIES, type Department } from '../model/types';
 
 interface Deps {
   departments: DepartmentAdmin;
   render: Renderer;
   csrf: CsrfProtection;
+  /** settings.timeZone: the zone a new working schedule starts in. */
+  timeZone: string;
 }
 
 const NEW_DEPARTMENT: DepartmentInput = {
@@ -33,14 +37,14 @@ const NEW_DEPARTMENT: DepartmentInput = {
   onCall: '',
   mailLocale: '',
   order: '100',
-  responseMinutes: '',
+  regulation: regulationInput(NO_REGULATION, 'UTC'),
   urgent: false,
   active: true,
 };
 const NO_MEMBER: MemberInput = { userId: '', name: '', email: '' };
 
 /** A department as its form shows it: addresses one per line. */
-function valuesOf(d: Department): DepartmentInput {
+function valuesOf(d: Department, zone: string): DepartmentInput {
   return {
     code: d.code,
     ...localizedFields((field, l) => (field === 'keywords' ? keywordsText(d.keywords[l]) : d[field][l])),
@@ -48,7 +52,7 @@ function valuesOf(d: Department): DepartmentInput {
     onCall: d.onCall.join('\n'),
     mailLocale: d.mailLocale ?? '',
     order: String(d.order),
-    responseMinutes: d.responseMinutes === null ? '' : String(d.responseMinutes),
+    regulation: regulationInput(d.regulation, zone),
     urgent: d.urgent,
     active: d.active,
   };
@@ -63,15 +67,20 @@ function inputOf(req: Request): DepartmentInput {
     onCall: text('onCall'),
     mailLocale: text('mailLocale'),
     order: text('order'),
-    responseMinutes: text('responseMinutes'),
+    regulation: {
+      ...(Object.fromEntries(REGULATION_FIELDS.map((f) => [f, formField(req, f)])) as Omit<RegulationInput, 'scheduled'>),
+      scheduled: formField(req, 'scheduled') === '1',
+    },
     urgent: text('urgent') === '1',
     active: text('active') === '1',
   };
 }
 
-export function departmentAdminRoutes({ departments, render, csrf }: Deps): Router {
+export function departmentAdminRoutes({ departments, render, csrf, timeZone }: Deps): Router {
   const router = Router();
   const form = formBody('64kb');
+  // The department's own fields, its keywords per language and its regulation's (REGULATION_FIELDS).
+  const departmentForm = formBody('64kb', 20 + REGULATION_FIELDS.length + 1);
   const idOf = (req: Request) => pathId(req, 'id');
   const listUrl = `${render.base}/admin/departments`;
 
@@ -96,7 +105,12 @@ export function departmentAdminRoutes({ departments, render, csrf }: Deps): Rout
       title,
       {
         overview,
-        values: values ?? (overview ? valuesOf(overview.department) : NEW_DEPARTMENT),
+        values:
+          values ??
+          (overview
+            ? valuesOf(overview.department, timeZone)
+            : { ...NEW_DEPARTMENT, regulation: regulationInput(NO_REGULATION, timeZone) }),
+        priorities: PRIORITIES,
         member,
         localizedField,
         escalation: {
@@ -130,7 +144,7 @@ export function departmentAdminRoutes({ departments, render, csrf }: Deps): Rout
 
   router.get('/admin/departments/new', (req, res) => showForm(req, res, null));
 
-  router.post('/admin/departments', csrf.protect, form, async (req, res) => {
+  router.post('/admin/departments', csrf.protect, departmentForm, async (req, res) => {
     const values = inputOf(req);
     await orShowAgain(
       req,
@@ -142,7 +156,7 @@ export function departmentAdminRoutes({ departments, render, csrf }: Deps): Rout
 
   router.get('/admin/departments/:id', (req, res) => showForm(req, res, idOf(req)));
 
-  router.post('/admin/departments/:id', csrf.protect, form, async (req, res) => {
+  router.post('/admin/departments/:id', csrf.protect, departmentForm, async (req, res) => {
     const values = inputOf(req);
     await orShowAgain(
       req,

@@ -28,12 +28,14 @@ interface Deps {
   now: () => number;
   render: Renderer;
   csrf: CsrfProtection;
+  /** settings.timeZone: where a department's new working schedule starts. */
+  timeZone: string;
 }
 
-export function adminRoutes({ mail, departments, canned, held, ratings, now, render, csrf }: Deps): Router {
+export function adminRoutes({ mail, departments, canned, held, ratings, now, render, csrf, timeZone }: Deps): Router {
   const router = Router();
   router.use(ratingAdminRoutes({ ratings, render, now }));
-  router.use(departmentAdminRoutes({ departments, render, csrf }));
+  router.use(departmentAdminRoutes({ departments, render, csrf, timeZone }));
   router.use(cannedAdminRoutes({ canned, render, csrf }));
   if (held) router.use(heldMailAdminRoutes({ held, render, csrf }));
 

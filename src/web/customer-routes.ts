@@ -1,5 +1,6 @@
 // The customer's Support → Requests: list (web/customer-list.ts), create, thread, reply, close (after a confirmation), download.
 // Every handler works for the signed-in customer only; the domain answers NotFound otherwise.
+import { firstResponsePromise } from '../model/regulation';
 import { Router, type Request, type Response } from 'express';
 import type { Settings } from '../model/settings';
 import type { CustomerTickets } from '../domain/customer-tickets';
@@ -42,7 +43,7 @@ interface FormValues {
  */
 function createdNotice(number: string, department: Department | null, t: Translate, locale: Locale): string {
   const alerted = department?.urgent && department.emails.length + department.onCall.length > 0 ? t('emergency.alerted') : null;
-  const usual = usualResponse(department?.responseMinutes ?? null, t, locale);
+  const usual = usualResponse(department ? firstResponsePromise(department) : null, t, locale);
   return [t('list.created', { number }), alerted, usual].filter(Boolean).join(' ');
 }
 import type { Incidents } from '../domain/incidents';
@@ -150,7 +151,8 @@ export function customerRoutes({
       req,
       res,
       'customer/ticket',
-      { ...view, draft, notice },
+      // Just created: the notice already says how soon we answer.
+      { ...view, promise: req.query.created === '1' ? null : view.promise, draft, notice },
       { problems, filesLost: Object.keys(problems).length > 0 && filesLost },
     );
   }

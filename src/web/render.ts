@@ -1,4 +1,6 @@
 // Renders the plugin's EJS views to HTML and hands the result to the host's layout.
+import type { Department } from '../model/types';
+import { firstResponsePromise, type Promised } from '../model/regulation';
 import path from 'node:path';
 import type { Request, Response } from 'express';
 import ejs from 'ejs';
@@ -6,7 +8,7 @@ import type { Problem } from '../model/errors';
 import { LIMITS } from '../domain/field-rules';
 import type { SupportHost } from '../host';
 import { contextOf } from './context';
-import { formatDuration, formatSize, formatTime, usualResponse } from '../i18n/format';
+import { formatDuration, formatSize, formatSpan, formatTime, usualResponse, willAnswer } from '../i18n/format';
 import { serviceStatusIn } from './service-status';
 import { LOCALES } from '../model/locales';
 import type { Script, Stylesheet } from './stylesheet';
@@ -55,7 +57,9 @@ export function renderer(show: SupportHost['render'], viewsDir: string, styleshe
         duration: (ms: number) => formatDuration(ms, locale),
         // A host's status word in the page's language; a department's usual time to answer, or null.
         serviceStatus: serviceStatusIn(t),
-        usualResponse: (minutes: number | null) => usualResponse(minutes, t, locale),
+        usualResponse: (department: Department) => usualResponse(firstResponsePromise(department), t, locale),
+        willAnswer: (promised: Promised) => willAnswer(promised, t, locale),
+        span: (ms: number) => formatSpan(ms, t),
       },
       options,
     );

@@ -3,7 +3,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Settings } from '../model/settings';
 import type { StaffTickets } from '../domain/staff-tickets';
-import type { QueueQuery } from '../domain/staff-queue';
+import { DUE_FILTERS, DUE_SOON_MINUTES, type DueFilter, type QueueQuery } from '../domain/staff-queue';
 import type { HeldMail } from '../domain/held-mail';
 import { NotFoundError, type Problem } from '../model/errors';
 import { PRIORITIES, type Message, type StoredFile, type TicketStatus } from '../model/types';
@@ -74,6 +74,7 @@ function queueQueryOf(req: Request, user: HostUser): QueueQuery {
     serviceKind: text('kind').slice(0, LIMITS.serviceKind) || null,
     assignee: assigned === 'me' ? user.id : assigned === 'none' ? '' : null,
     search: text('q').slice(0, LIMITS.queueSearch),
+    due: DUE_FILTERS.includes(text('due') as DueFilter) ? (text('due') as DueFilter) : null,
   };
 }
 
@@ -206,6 +207,8 @@ export function staffRoutes({
         departmentById: new Map(departments.map((d) => [d.id, d])),
         statuses: STATUSES,
         priorities: PRIORITIES,
+        dueFilters: DUE_FILTERS,
+        dueSoonMinutes: DUE_SOON_MINUTES,
         now: now(),
         heldCount,
         errors: localizeProblems(res, problems),

@@ -198,6 +198,7 @@ describe('accessibility of the plugin pages (axe-core, WCAG 2.1 AA)', function (
     await b.signInAs(/Администратор/);
     for (const [url, what] of [
       ['/support/requests', 'the admin queue'],
+      ['/support/requests?due=soon', 'the queue filtered to overdue or due soon'],
       ['/support/requests/admin/departments', 'departments'],
       ['/support/requests/admin/departments/new', 'a new department'],
       ['/support/requests/admin/canned', 'canned replies'],

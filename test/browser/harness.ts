@@ -42,7 +42,8 @@ export interface BrowserDemo {
   close(): Promise<void>;
 }
 
-export async function startBrowserDemo(): Promise<BrowserDemo> {
+/** `now`: the plugin's clock, e.g. a TestClock the test moves forward. */
+export async function startBrowserDemo(options: { now?: () => number } = {}): Promise<BrowserDemo> {
   const executablePath = chromiumPath();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'panel-browser-'));
   // Listen first, so the panel's links in e-mails carry the real port.
@@ -62,7 +63,14 @@ export async function startBrowserDemo(): Promise<BrowserDemo> {
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    demo = await createDemoApp({ dataDir, port, mail: { catcherPort: 0 }, mx: { port: 0 }, logger: memoryLogger() });
+    demo = await createDemoApp({
+      dataDir,
+      port,
+      mail: { catcherPort: 0 },
+      mx: { port: 0 },
+      logger: memoryLogger(),
+      ...(options.now ? { now: options.now } : {}),
+    });
     server.on('request', demo.app);
     browser = await chromium.launch({ executablePath, headless: true });
     context = await browser.newContext({ locale: 'ru-RU', acceptDownloads: true });

@@ -90,6 +90,7 @@ describe('the plugin pages on a phone (320 px, no sideways scrolling)', function
     await page.goto(staffRequest);
     await walkStaffRequestStates(b, (state) => assertFits(state));
     await b.signInAs(/Администратор/);
+    await assertFits('admin-queue-due-soon', '/support/requests?due=soon');
     await assertFits('admin-departments', '/support/requests/admin/departments');
     await assertFits('admin-department-form', '/support/requests/admin/departments/new');
     await assertFits('admin-canned', '/support/requests/admin/canned');

@@ -1,5 +1,7 @@
 // An admin's rules on the memory store: departments and their members (refusals of the store's
 // unique and foreign keys become the form's messages), canned replies, the mail queue, auto-close.
+import { regulationInput } from '../../src/domain/regulation-rules';
+import { NO_REGULATION } from '../../src/model/regulation';
 import assert from 'node:assert/strict';
 import { NotFoundError } from '../../src/model/errors';
 import { departmentAdmin } from '../../src/domain/department-admin';
@@ -23,7 +25,7 @@ const form = (code: string): DepartmentInput => ({
   onCall: '',
   mailLocale: '',
   order: '5',
-  responseMinutes: '',
+  regulation: regulationInput(NO_REGULATION, 'UTC'),
   urgent: false,
   active: true,
 });

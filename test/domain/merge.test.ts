@@ -86,7 +86,7 @@ describe('domain: merge', () => {
     );
     const queue = await w.staff.queue(
       admin,
-      { departmentId: null, status: 'all', priority: null, serviceKind: null, assignee: null, search: '' },
+      { departmentId: null, due: null, status: 'all', priority: null, serviceKind: null, assignee: null, search: '' },
       null,
     );
     assert.deepEqual(
@@ -96,7 +96,7 @@ describe('domain: merge', () => {
     );
     const byNumber = await w.staff.queue(
       admin,
-      { departmentId: null, status: 'all', priority: null, serviceKind: null, assignee: null, search: from.number },
+      { departmentId: null, due: null, status: 'all', priority: null, serviceKind: null, assignee: null, search: from.number },
       null,
     );
     assert.deepEqual(

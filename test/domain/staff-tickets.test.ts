@@ -5,7 +5,7 @@ import { NotFoundError } from '../../src/model/errors';
 import type { QueueQuery } from '../../src/domain/staff-queue';
 import { admin, anna, domainWorld, ivan, petr, problemsOf, storedFile } from '../support/domain-world';
 
-const ALL: QueueQuery = { departmentId: null, status: 'open', priority: null, serviceKind: null, assignee: null, search: '' };
+const ALL: QueueQuery = { departmentId: null, status: 'open', priority: null, serviceKind: null, assignee: null, search: '', due: null };
 
 describe('domain: staff tickets', () => {
   it("staff reach their own departments' tickets only; admins reach all", async () => {

@@ -88,7 +88,11 @@ forEachDatabase('keyset pages', (db) => {
 
   it('reads the staff queue in its order, each ticket once', async () => {
     const seen = await allPages((cursor) =>
-      store.queue.page({ departmentIds: null, status: 'open', priority: null, serviceKind: null, assignee: null, search: '' }, cursor, 4),
+      store.queue.page(
+        { departmentIds: null, status: 'open', priority: null, serviceKind: null, assignee: null, search: '', dueBefore: null },
+        cursor,
+        4,
+      ),
     );
     const rank = (t: Ticket) => (t.priority === 'high' ? 1 : 2);
     assertEachOnceInOrder(seen, (a, b) => rank(a) - rank(b) || a.lastCustomerAt - b.lastCustomerAt || a.id - b.id);

@@ -105,6 +105,7 @@ forEachDatabase('migrations', (db) => {
         '013_pending_uploads.js',
         '014_ratings.js',
         '015_incidents.js',
+        '016_sla_warnings.js',
         '017_escalation_pages.js',
       ],
     );

@@ -1,5 +1,6 @@
 // A small world for unit tests of the domain: the memory store with four departments, a clock
 // the test moves, mail that is recorded instead of composed, and the files the domain discarded.
+import { NO_REGULATION } from '../../src/model/regulation';
 import assert from 'node:assert/strict';
 import type { HostService, HostUser } from '../../src/host';
 import { ValidationError } from '../../src/model/errors';
@@ -37,7 +38,7 @@ function department(code: string, order: number, extra: Partial<DepartmentFields
     onCall: [],
     mailLocale: null,
     urgent: false,
-    responseMinutes: null,
+    regulation: NO_REGULATION,
     active: true,
     order,
     ...extra,
@@ -81,6 +82,7 @@ function recordingMail(): TicketMail & { calls: string[] } {
     forMerge: (_from, into, duplicate) => record(duplicate ? 'customer-duplicate' : 'customer-merged', into),
     forBadRating: (ticket) => record('department-rating', ticket),
     forEscalation: (ticket, _department, page) => record(`escalation-${page.step} ${page.to.join(',')}`, ticket, true),
+    forSlaWarning: (ticket, _department, kind, to) => record(`sla-${kind} to ${to.join(',')}`, ticket),
   };
 }
 

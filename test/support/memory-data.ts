@@ -24,6 +24,7 @@ export interface MemoryData {
   incidentUpdates: Array<Omit<IncidentUpdate, 'reached'> & Keyed>;
   incidentDeliveries: Array<{ updateId: number; ticketId: number; messageId: number }>;
   escalationPages: Array<{ ticketId: number; step: number; pagedAt: number }>;
+  slaWarnings: Array<{ ticketId: number; dueAt: number; kind: string; sentAt: number }>;
   /** The last id given, for every table: ids only grow, as with increments(). */
   lastId: number;
 }
@@ -46,6 +47,7 @@ export function emptyData(): MemoryData {
     incidentUpdates: [],
     incidentDeliveries: [],
     escalationPages: [],
+    slaWarnings: [],
     lastId: 0,
   };
 }

@@ -34,7 +34,8 @@ export function memoryDepartments(data: MemoryData): DepartmentStore {
       if (!found) return;
       Object.assign(found, { emails: [...defaults.emails], onCall: [...defaults.onCall], mailLocale: defaults.locale ?? null });
       if (defaults.urgent !== undefined) found.urgent = defaults.urgent;
-      if (defaults.responseMinutes !== undefined) found.responseMinutes = defaults.responseMinutes;
+      if (defaults.responseMinutes !== undefined)
+        found.regulation = { ...found.regulation, targets: { ...found.regulation.targets, firstResponse: defaults.responseMinutes } };
       if (defaults.escalation !== undefined) found.escalation = structuredClone(defaults.escalation);
     },
     async create(code, fields, at) {

@@ -8,7 +8,7 @@ import { memoryOutbox } from './memory-outbox';
 import { memoryDepartments, memoryMembers, memoryCanned } from './memory-departments';
 import { memoryEvents, memoryMessages, memoryQueue, memoryTickets } from './memory-tickets';
 import { memoryRatings } from './memory-ratings';
-import { emptyData, type MemoryData } from './memory-data';
+import { emptyData, copyOf, type MemoryData } from './memory-data';
 import { memoryPendingUploads } from './memory-pending-uploads';
 import { memoryIncidents } from './memory-incidents';
 
@@ -67,6 +67,23 @@ function groupsOver(data: MemoryData): Groups {
       async record(ticketId, step, at) {
         if (data.escalationPages.some((p) => p.ticketId === ticketId && p.step === step)) throw new ConflictError('escalationPage');
         data.escalationPages.push({ ticketId, step, pagedAt: at });
+      },
+    },
+    slaWarnings: {
+      async due(now, limit) {
+        const due = data.tickets.filter((t) => t.status !== 'closed' && t.warnAt !== null && t.warnAt <= now);
+        return due
+          .sort((a, b) => (a.warnAt ?? 0) - (b.warnAt ?? 0))
+          .slice(0, limit)
+          .map((t) => copyOf(t));
+      },
+      async sent(ticketId, dueAt, kind) {
+        return data.slaWarnings.some((w) => w.ticketId === ticketId && w.dueAt === dueAt && w.kind === kind);
+      },
+      async record(ticketId, dueAt, kind, sentAt) {
+        if (data.slaWarnings.some((w) => w.ticketId === ticketId && w.dueAt === dueAt && w.kind === kind))
+          throw new ConflictError('slaWarning');
+        data.slaWarnings.push({ ticketId, dueAt, kind, sentAt });
       },
     },
   };

@@ -3,6 +3,7 @@ import { ConflictError, ReferenceMissingError } from '../../src/model/errors';
 import type { EventStore, MessageStore, QueueFilter, QueueStore, TicketStore } from '../../src/model/store';
 import { PRIORITY_RANK, type Page, type Ticket } from '../../src/model/types';
 import { foldForSearch, searchedNumber, searchedWords } from '../../src/store/search-text';
+import { NO_DUE } from '../../src/store/tickets';
 import { byKeys, copyOf, nextId, type MemoryData } from './memory-data';
 
 /** A keyset page: the rows after the cursor (the key of the last row of the previous page). */
@@ -29,7 +30,9 @@ export function memoryTickets(data: MemoryData): TicketStore {
       if (key !== null && data.tickets.some((t) => t.customerId === ticket.customerId && t.submissionKey === key))
         throw new ConflictError('ticketSubmission');
       const id = nextId(data);
+      const due = { dueAt: null, dueKind: null, waitingSince: ticket.createdAt, pausedMs: 0, pausedSince: null, warnAt: null };
       data.tickets.push({
+        ...due,
         ...structuredClone(ticket),
         id,
         submissionKey: key,
@@ -59,6 +62,13 @@ export function memoryTickets(data: MemoryData): TicketStore {
     async findById(id) {
       const found = data.tickets.find((t) => t.id === id);
       return found ? copyOf(found) : null;
+    },
+    async openInDepartment(departmentId, afterId, limit) {
+      return data.tickets
+        .filter((t) => t.departmentId === departmentId && t.status !== 'closed' && t.id > afterId)
+        .sort(byKeys((t) => t.id))
+        .slice(0, limit)
+        .map((t) => copyOf(t));
     },
     async lock(id) {
       const found = byId(id);
@@ -224,16 +234,17 @@ function matches(ticket: Ticket, filter: QueueFilter): boolean {
     (!filter.departmentIds || filter.departmentIds.includes(ticket.departmentId)) &&
     (!filter.priority || ticket.priority === filter.priority) &&
     (!filter.serviceKind || ticket.serviceKind === filter.serviceKind) &&
+    (filter.dueBefore === null || (ticket.dueAt !== null && ticket.dueAt <= filter.dueBefore)) &&
     (filter.assignee === null || (filter.assignee === '' ? ticket.assigneeId === null : ticket.assigneeId === filter.assignee))
   );
 }
 
 export function memoryQueue(data: MemoryData): QueueStore {
-  const keyOf = (t: Ticket) => [PRIORITY_RANK[t.priority], t.lastCustomerAt, t.id];
+  const keyOf = (t: Ticket) => [PRIORITY_RANK[t.priority], t.dueAt ?? NO_DUE, t.lastCustomerAt, t.id];
   return {
     async page(filter, cursor, limit) {
       const rows = data.tickets.filter((t) => matches(t, filter)).map((t) => copyOf(t));
-      return pageOf(rows.sort(byKeys(...[0, 1, 2].map((i) => (t: Ticket) => keyOf(t)[i] as number))), keyOf, cursor, limit);
+      return pageOf(rows.sort(byKeys(...[0, 1, 2, 3].map((i) => (t: Ticket) => keyOf(t)[i] as number))), keyOf, cursor, limit);
     },
     async waitingCount(departmentIds, cap) {
       const waiting = data.tickets.filter(

@@ -1,5 +1,6 @@
 // What the store tests build their rows from: the compiled migrations, a department and a ticket
 // with every column filled, so each test names only what it is about.
+import { NO_REGULATION } from '../../src/model/regulation';
 import path from 'node:path';
 import type { DepartmentFields, NewTicket } from '../../src/model/store';
 import { PLUGIN_ROOT } from '../../src/paths';
@@ -14,7 +15,7 @@ export const SALES: DepartmentFields = {
   onCall: [],
   mailLocale: null,
   urgent: false,
-  responseMinutes: null,
+  regulation: NO_REGULATION,
   active: true,
   order: 9,
 };

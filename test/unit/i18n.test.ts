@@ -12,6 +12,8 @@ import { INCIDENT_REACHES } from '../../src/model/incidents';
 import type { MailTransport } from '../../src/mail/transport';
 import type { HeldReason, InboundMail, IntakeSource } from '../../src/model/inbound';
 import { PLACEHOLDERS } from '../../src/domain/canned-text';
+import { TARGET_KINDS } from '../../src/model/regulation';
+import { DUE_FILTERS } from '../../src/domain/staff-queue';
 
 /** Every file under a folder with one of these extensions. */
 function sourceFiles(dir: string, extensions: string[]): string[] {
@@ -158,6 +160,13 @@ describe('locale files', () => {
       'admin.held.auth.': Object.keys(verdicts),
       'incident.reach.': [...INCIDENT_REACHES],
       'incident.done.': ['declared', 'linked', 'unlinked', 'updated', 'resolved'],
+      'sla.admin.target.': [...TARGET_KINDS],
+      'sla.admin.targetHint.': [...TARGET_KINDS],
+      'sla.admin.weekday.': ['1', '2', '3', '4', '5', '6', '7'],
+      'sla.queue.due.': [...DUE_FILTERS],
+      'sla.mail.subject.': ['warn', 'breach'],
+      'sla.mail.kind.': [...TARGET_KINDS],
+      'sla.mail.': ['warn', 'breach'],
     };
     assert.deepEqual(
       [...prefixes].filter((p) => !(p in values)),

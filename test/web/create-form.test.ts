@@ -8,7 +8,7 @@ import { filesUnder, startPlugin, TestClock, type TestAgent, type TestPlugin } f
 import { departmentForm, keptFormOf, pendingCount, postForm } from '../support/forms';
 import { departmentId } from '../support/tickets';
 import { mailTemplates } from '../support/outbox';
-import { waitUntil } from '../support/smtp-sink';
+import { waitForJob } from '../support/jobs';
 import { mailRenderer } from '../../src/mail/render';
 import type { MailEnvelope } from '../../src/model/mail';
 import { log, png } from '../support/samples';
@@ -161,21 +161,23 @@ forEachDatabase('the create form', (db) => {
     const admin = t.as('admin');
     const id = await departmentId(t, 'client_relations');
     const token = await admin.csrf(`/admin/departments/${id}`);
-    const save = (responseMinutes: string) =>
+    // The usual response time is the regulation's first-response target: one number, not two.
+    const save = (firstResponse: string, more: Record<string, string> = {}) =>
       postForm(
         admin,
         `/admin/departments/${id}`,
         token,
-        departmentForm({ code: 'client_relations', emails: 'billing@panel.example', responseMinutes }),
+        departmentForm({ code: 'client_relations', emails: 'billing@panel.example', firstResponse, ...more }),
       );
     const refused = await save('0');
     assert.equal(refused.status, 422);
-    assert.match(refused.text, /id="responseMinutes-error" role="alert">Enter a whole number of minutes from 1 to 10080/);
-    assert.match(refused.text, /id="responseMinutes" name="responseMinutes" inputmode="numeric" value="0"/, 'kept as typed');
+    assert.match(refused.text, /id="firstResponse-error" role="alert">Enter a whole number of minutes from 1 to 43200/);
+    assert.match(refused.text, /id="firstResponse" name="firstResponse" inputmode="numeric" value="0"/, 'kept as typed');
     const saved = await save('120');
     assert.equal(saved.status, 303);
-    assert.equal(Number((await t.knex(t.tables.departments).where('id', id).first('response_minutes')).response_minutes), 120);
-    assert.match((await admin.get(`/admin/departments/${id}`)).text, /name="responseMinutes" inputmode="numeric" value="120"/);
+    const stored = (await t.knex(t.tables.departments).where('id', id).first('regulation')).regulation as string;
+    assert.equal(JSON.parse(stored).targets.firstResponse, 120);
+    assert.match((await admin.get(`/admin/departments/${id}`)).text, /name="firstResponse" inputmode="numeric" value="120"/);
 
     assert.match((await t.as('ivan').get('/new')).text, /Обычно отвечаем в течение 2 часов\./);
     const created = await send(t.as('alice'), {
@@ -187,6 +189,15 @@ forEachDatabase('the create form', (db) => {
     assert.doesNotMatch(page.text, /on-call/, 'no on-call engineer for a department that is not urgent');
     const ticket = await t.knex(t.tables.tickets).where('number', numberOf(created)).first('id');
     assert.match((await confirmationOf(t, ticket.id)).text, /\nWe usually answer within 2 hours\.\n/);
+
+    // On a working schedule the promise says working hours; a schedule typed wrong comes back as typed.
+    const wrong = await save('240', { scheduled: '1', timeZone: 'Europe/Nowhere', week1: '9-18', week2: '09:00-18:00' });
+    assert.equal(wrong.status, 422);
+    assert.match(wrong.text, /id="timeZone-error" role="alert">No such time zone/);
+    assert.match(wrong.text, /id="week1-error" role="alert">Could not read “9-18”/);
+    assert.match(wrong.text, /name="week2" value="09:00-18:00"/, 'kept as typed');
+    assert.equal((await save('240', { scheduled: '1', timeZone: 'Europe/Moscow', week1: '09:00-18:00' })).status, 303);
+    assert.match((await t.as('ivan').get('/new')).text, /Обычно отвечаем в течение 4 рабочих часов\./);
   });
 });
 
@@ -195,16 +206,4 @@ async function confirmationOf(t: TestPlugin, ticketId: number): Promise<{ text: 
   const row = await t.knex(t.tables.outbox).where({ ticket_id: ticketId, kind: 'customer-confirmation' }).first('envelope');
   const envelope = JSON.parse(row.envelope) as MailEnvelope;
   return mailRenderer(mailTemplates)({ ...envelope.content, locale: envelope.locale });
-}
-
-/** Waits until a background job has run at the moved clock: due after now, and no run holds it. */
-async function waitForJob(t: TestPlugin, clock: TestClock, name: string): Promise<void> {
-  await waitUntil(
-    async () => {
-      const job = await t.knex(t.tables.jobLeases).where('name', name).first('due_at', 'lease_until');
-      return job !== undefined && Number(job.due_at) > clock.now() && job.lease_until === null;
-    },
-    10_000,
-    `the job ${name} to run at the moved clock`,
-  );
 }

@@ -55,10 +55,10 @@ forEachDatabase('malformed paging cursors', (db) => {
   });
   after(() => t.close());
 
-  // The customer's list runs newest first over (updated_at, id); the queue over (priority rank, waited since, id).
+  // The customer's list runs newest first over (updated_at, id); the queue over (priority rank, due, waited since, id).
   const lists: Array<[string, string[], () => TestAgent]> = [
     ["the customer's list", ['0'], () => t.as('ivan')],
-    ['the staff queue', ['3', String(later)], () => t.as('tech')],
+    ['the staff queue', ['3', '0', String(later)], () => t.as('tech')],
   ];
   for (const [list, pastTheEnd, agent] of lists) {
     it(`${list}: a well-formed cursor past the end answers an empty page (the cases below start from it)`, async () => {

@@ -1,0 +1,83 @@
+// Service-level warnings: when a request's due time comes close (the department's warning share
+// of the target) and when it passes, an e-mail goes to the assignee, or to the department when
+// nobody is assigned (or the assignee has no address here). Each warning is sent once per due
+// time: under the ticket's lock it is looked up in the sent warnings, noted there in the same
+// transaction as its outbox row (whose unique key refuses a second), and the ticket's warn_at
+// moves on, so a second instance, a lease taken over or a restart finds it done.
+import type { HostLogger } from '../host';
+import type { Job } from '../model/jobs';
+import type { TicketMail } from '../model/mail';
+import type { SlaWarningKind, Store } from '../model/store';
+import type { Clock, Department, Ticket } from '../model/types';
+import { ConflictError } from '../model/errors';
+
+const BATCH = 100;
+/** How often the warnings are looked for: a warning is at most this late. */
+export const SLA_WARNING_EVERY_MS = 60_000;
+
+export interface SlaWarningDeps {
+  store: Store;
+  mail: TicketMail;
+  now: Clock;
+}
+
+/** Whom a warning goes to: the assignee's address among the department's members, else the department. */
+async function recipients(tx: Store, ticket: Ticket, department: Department): Promise<string[]> {
+  if (ticket.assigneeId) {
+    const member = (await tx.members.list(department.id)).find((m) => m.userId === ticket.assigneeId);
+    if (member) return [member.email];
+  }
+  return department.urgent ? [...department.emails, ...department.onCall] : department.emails;
+}
+
+/** Sends the warnings that are due now, a batch at a time; returns how many were queued. */
+export async function sendSlaWarnings(deps: SlaWarningDeps): Promise<number> {
+  const { store } = deps;
+  const now = deps.now();
+  let queued = 0;
+  for (const candidate of await store.slaWarnings.due(now, BATCH)) {
+    queued += await store
+      .transaction(async (tx) => {
+        // Re-read under the lock: a reply may have moved the due time a moment ago.
+        const ticket = await tx.tickets.lock(candidate.id);
+        if (ticket.status === 'closed' || ticket.dueAt === null || ticket.warnAt === null || ticket.warnAt > now) return 0;
+        const kind: SlaWarningKind = now >= ticket.dueAt ? 'breach' : 'warn';
+        // After the early warning the breach is next; after the breach nothing until the due time moves.
+        await tx.tickets.update(ticket.id, { warnAt: kind === 'warn' ? ticket.dueAt : null });
+        if (await tx.slaWarnings.sent(ticket.id, ticket.dueAt, kind)) return 0;
+        const department = await tx.departments.find(ticket.departmentId);
+        if (!department) return 0;
+        const items = deps.mail.forSlaWarning(ticket, department, kind, await recipients(tx, ticket, department));
+        await tx.slaWarnings.record(ticket.id, ticket.dueAt, kind, now);
+        if (items.length > 0) await tx.outbox.enqueue(items, now);
+        return items.length > 0 ? 1 : 0;
+      })
+      .catch((err: unknown) => {
+        // Another run noted it between our look and our insert: it is sent, once.
+        if (err instanceof ConflictError) return 0;
+        throw err;
+      });
+  }
+  return queued;
+}
+
+export interface SlaWarningJobDeps extends Omit<SlaWarningDeps, 'now'> {
+  everyMs: number;
+  logger: HostLogger;
+  mailQueued: () => void;
+}
+
+/** The warnings as a background job, every minute by default: a warning is at most that late. */
+export function slaWarningJob(deps: SlaWarningJobDeps): Job {
+  return {
+    name: 'sla-warnings',
+    everyMs: deps.everyMs,
+    runOnStart: true,
+    async run({ now }) {
+      const queued = await sendSlaWarnings({ store: deps.store, mail: deps.mail, now });
+      if (queued === 0) return;
+      deps.logger.info(`support-requests: queued ${queued} service-level warning(s)`);
+      deps.mailQueued();
+    },
+  };
+}
