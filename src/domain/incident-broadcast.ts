@@ -12,6 +12,7 @@ import type { Job } from '../model/jobs';
 import type { TicketMail } from '../model/mail';
 import type { NewTicketEvent, Store } from '../model/store';
 import type { Clock, TicketStatus } from '../model/types';
+import { changeTicket } from './due';
 
 /** Requests per transaction: small enough to keep locks short, large enough to keep commits few. */
 export const BROADCAST_CHUNK = 50;
@@ -44,7 +45,13 @@ export function incidentBroadcast(deps: BroadcastDeps) {
     };
     const messageId = await tx.messages.insert(fields);
     const status: TicketStatus = update.final && update.closeLinked ? 'closed' : 'answered';
-    await tx.tickets.update(ticket.id, { status, updatedAt: at, lastReplyAt: at, closedAt: status === 'closed' ? at : null });
+    // As a staff answer: the regulation's clock stops, and the customer has an answer to see (customerSeenAt null).
+    await changeTicket(
+      tx,
+      ticket,
+      { status, updatedAt: at, lastReplyAt: at, closedAt: status === 'closed' ? at : null, customerSeenAt: null },
+      at,
+    );
     const entry = (action: NewTicketEvent['action'], detail: NewTicketEvent['detail']): NewTicketEvent => ({
       ticketId: ticket.id,
       actorId: update.authorId,

@@ -103,6 +103,31 @@ describe('incidents (domain)', () => {
     assert.equal(tickets.length, count);
   });
 
+  it('an update is an answer like any other: the customer sees it as new, and nothing is due from staff until they write', async () => {
+    const w = await domainWorld();
+    // Technical answers within two hours, round the clock.
+    const { id: technical, code: _code, editedAt: _at, ...fields } = w.departments.technical!;
+    const regulation = {
+      targets: { firstResponse: 120, nextResponse: 60, resolution: null },
+      byPriority: {},
+      hours: null,
+      warnPercent: 80,
+    };
+    await w.store.departments.update(technical, { ...fields, regulation }, w.clock.now());
+    const { incidents } = incidentWorld(w);
+    const id = await incidents.declare(petr, form(w), 'k1');
+    const ticket = await w.open(ivan, 'technical', { serviceId: 'vps-1' });
+    const before = w.store.data.tickets.find((t) => t.id === ticket.id)!;
+    assert.notEqual(before.dueAt, null, 'a new request is due for its first answer');
+    assert.notEqual(before.customerSeenAt, null, 'the customer has seen their own new request');
+    w.clock.advance(1000);
+    await incidents.update(petr, id, { ru: 'Обновление', en: 'Update' }, 'u1');
+    const after = w.store.data.tickets.find((t) => t.id === ticket.id)!;
+    assert.equal(after.status, 'answered');
+    assert.equal(after.dueAt, null, 'answered: the regulation waits for the customer');
+    assert.equal(after.customerSeenAt, null, 'the answer counts in the customer’s badge');
+  });
+
   it('resolving with closing sends one final message per open request and no close notice', async () => {
     const w = await domainWorld();
     const { incidents } = incidentWorld(w);
