@@ -203,6 +203,8 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
   });
   const departments = departmentAdmin({ store, now, hostStaffOf, adminEmails: settings.escalation.adminEmails });
 
+  // What the customer's and the staff's pages both take.
+  const pageDeps = { storage, thumbnails, settings, render, csrf, now, incidents };
   const router = pluginRouter({
     currentUser: (req) => host.currentUser(req),
     assets: [stylesheet, script, departmentHintScript],
@@ -211,30 +213,13 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
     defaultTimeZone: settings.timeZone,
     render,
     customer: customerRoutes({
+      ...pageDeps,
       tickets,
       ratings: rated,
       ratingLinks: rateLinks,
-      storage,
-      thumbnails,
-      settings,
-      render,
-      csrf,
-      now,
       hintScript: departmentHintScript.url(render.base),
-      incidents,
     }),
-    staff: staffRoutes({
-      tickets: staffWork,
-      storage,
-      thumbnails,
-      settings,
-      render,
-      csrf,
-      now,
-      held: incoming.held,
-      acknowledgeLinks: ackLinks,
-      incidents,
-    }),
+    staff: staffRoutes({ ...pageDeps, tickets: staffWork, held: incoming.held, acknowledgeLinks: ackLinks }),
     admin: adminRoutes({
       mail: mailAdmin({
         outbox: store.outbox,
