@@ -45,12 +45,14 @@ export function incidentBroadcast(deps: BroadcastDeps) {
     };
     const messageId = await tx.messages.insert(fields);
     const status: TicketStatus = update.final && update.closeLinked ? 'closed' : 'answered';
+    const department = await tx.departments.find(ticket.departmentId);
     // As a staff answer: the regulation's clock stops, and the customer has an answer to see (customerSeenAt null).
     await changeTicket(
       tx,
       ticket,
       { status, updatedAt: at, lastReplyAt: at, closedAt: status === 'closed' ? at : null, customerSeenAt: null },
       at,
+      department,
     );
     const entry = (action: NewTicketEvent['action'], detail: NewTicketEvent['detail']): NewTicketEvent => ({
       ticketId: ticket.id,
@@ -63,7 +65,6 @@ export function incidentBroadcast(deps: BroadcastDeps) {
     const events = [entry('reply', { message: String(messageId), incident: String(update.incidentId) })];
     if (ticket.status !== status) events.push(entry('status', { from: ticket.status, to: status }));
     await tx.events.record(events);
-    const department = await tx.departments.find(ticket.departmentId);
     // The update itself is the customer's notice, a closing one too: one e-mail, never a second "closed" one.
     if (department)
       await tx.outbox.enqueue(
