@@ -28,6 +28,9 @@ export interface MigrationTables {
   incidentDeliveries: string;
   escalationPages: string;
   slaWarnings: string;
+  reportFacts: string;
+  reportDays: string;
+  reportBuilt: string;
   /** An index or key name: prefix + a short suffix, so it stays under MySQL's 64 characters. */
   key(suffix: string): string;
 }

@@ -40,6 +40,7 @@ import { replyAddresses } from './mail/reply-address';
 import { acknowledgeLinks, ratingLinks } from './mail/rating-links';
 import { escalationJob } from './domain/escalation';
 import { ratings } from './domain/ratings';
+import { reportJob, reports } from './domain/reports';
 import { mailIn } from './mail-in';
 import { inboundMailStore } from './store/inbound-mail';
 import type { MailOriginals } from './model/inbound';
@@ -142,6 +143,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
   const originals: MailOriginals = { of: (ids) => inboundStore.originalsOf(ids), read: (m) => storage.read(m.rawKey) };
   const tickets = customerTickets(ticketDeps);
   const rated = ratings(ticketDeps);
+  const reporting = reports({ store, timeZone: settings.timeZone ?? 'UTC', now });
   const broadcast = incidentBroadcast({ store, mail, defaultLocale: settings.defaultLocale, mailQueued: () => dispatcher.nudge(), now });
   const incidents = incidentsOf({ store, servicesOf: ticketDeps.servicesOf, broadcast, now });
   // The panel's own staff of each department (contract 1.3, optional).
@@ -183,6 +185,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
       ...incoming.jobs,
       pendingUploadSweep(PENDING_KEEP_DAYS, tickets.sweepPendingBefore, logger),
       incidentBroadcastJob(broadcast, logger),
+      reportJob(reporting),
       orphanSweep({
         storage,
         // Attachments, the originals of e-mails taken in, and files kept for a form shown again.
@@ -234,6 +237,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
       canned: cannedReplies({ store, now }),
       held: incoming.held,
       ratings: rated,
+      reports: reporting,
       now,
       render,
       csrf,

@@ -3,16 +3,11 @@
 // changeTicket, in the caller's transaction, so the stored due time is never older than the
 // ticket it describes.
 import type { Store, TicketChanges } from '../model/store';
-import type { Department, Regulation, Ticket } from '../model/types';
+import type { Department, Ticket } from '../model/types';
 import { promiseOf, type Promised } from '../model/regulation';
-import { resolutionDue, responseDue, targetsFor, type WaitState } from './regulation';
-import { addWorkingMinutes, roundTheClock, workingTimeBetween } from './working-hours';
-
-/** The regulation a due time is counted by: no schedule is round the clock (its zone does not matter). */
-function regulationOf(department: Pick<Department, 'regulation'>): Regulation {
-  const { targets, byPriority, hours } = department.regulation;
-  return { targets, byPriority, hours: hours ?? roundTheClock() };
-}
+import { regulationOf, resolutionDue, responseDue, targetsFor, type WaitState } from './regulation';
+import { addWorkingMinutes, workingTimeBetween } from './working-hours';
+import { factsOfChange } from './report-facts';
 
 /** The due-time columns of a ticket. */
 export type DueFields = Pick<Ticket, 'dueAt' | 'dueKind' | 'waitingSince' | 'pausedMs' | 'pausedSince' | 'warnAt'>;
@@ -75,7 +70,10 @@ export async function changeTicket(
   const due = home ? dueFields(ticket, after, home, at) : {};
   const all = { ...changes, ...due };
   await tx.tickets.update(ticket.id, all);
-  return { ...ticket, ...all };
+  const changed = { ...ticket, ...all };
+  // A first transfer or a first resolution is a fact the reports count.
+  for (const fact of home ? factsOfChange(ticket, changed, home, at) : []) await tx.reports.recordFact(fact);
+  return changed;
 }
 
 /**

@@ -10,9 +10,9 @@ import type { HostLogger } from '../host';
 import type { IncidentUpdate } from '../model/incidents';
 import type { Job } from '../model/jobs';
 import type { TicketMail } from '../model/mail';
-import type { NewTicketEvent, Store } from '../model/store';
-import type { Clock, TicketStatus } from '../model/types';
-import { changeTicket } from './due';
+import type { Store } from '../model/store';
+import type { Clock } from '../model/types';
+import { answerCustomer } from './staff-answer';
 
 /** Requests per transaction: small enough to keep locks short, large enough to keep commits few. */
 export const BROADCAST_CHUNK = 50;
@@ -35,42 +35,18 @@ export function incidentBroadcast(deps: BroadcastDeps) {
     const ticket = await tx.tickets.lock(ticketId);
     if (ticket.status === 'closed' || (await tx.incidents.reachedTicket(update.id, ticket.id))) return false;
     const at = now();
-    const fields = {
-      ticketId: ticket.id,
-      authorKind: 'staff' as const,
-      authorId: update.authorId,
-      authorName: update.authorName,
-      body: update.body[ticket.customerLocale ?? deps.defaultLocale],
-      createdAt: at,
-    };
-    const messageId = await tx.messages.insert(fields);
-    const status: TicketStatus = update.final && update.closeLinked ? 'closed' : 'answered';
-    const department = await tx.departments.find(ticket.departmentId);
-    // As a staff answer: the regulation's clock stops, and the customer has an answer to see (customerSeenAt null).
-    await changeTicket(
+    const messageId = await answerCustomer(
       tx,
+      deps.mail,
       ticket,
-      { status, updatedAt: at, lastReplyAt: at, closedAt: status === 'closed' ? at : null, customerSeenAt: null },
+      {
+        author: { id: update.authorId, name: update.authorName },
+        body: update.body[ticket.customerLocale ?? deps.defaultLocale],
+        status: update.final && update.closeLinked ? 'closed' : 'answered',
+        detail: { incident: String(update.incidentId) },
+      },
       at,
-      department,
     );
-    const entry = (action: NewTicketEvent['action'], detail: NewTicketEvent['detail']): NewTicketEvent => ({
-      ticketId: ticket.id,
-      actorId: update.authorId,
-      actorName: update.authorName,
-      action,
-      detail,
-      createdAt: at,
-    });
-    const events = [entry('reply', { message: String(messageId), incident: String(update.incidentId) })];
-    if (ticket.status !== status) events.push(entry('status', { from: ticket.status, to: status }));
-    await tx.events.record(events);
-    // The update itself is the customer's notice, a closing one too: one e-mail, never a second "closed" one.
-    if (department)
-      await tx.outbox.enqueue(
-        deps.mail.forStaffReply(ticket, department, { id: messageId, ...fields, internal: false, attachments: [] }),
-        at,
-      );
     await tx.incidents.recordReach(update.id, ticket.id, messageId, at);
     return true;
   }

@@ -2,8 +2,8 @@
 // clock runs while the request waits for staff (a new request, or the customer's reply) and
 // stops while it waits for the customer; a transfer or a priority change only changes the
 // regulation and the priority this is asked with.
-import type { DueKind, Regulation, TicketPriority, TicketStatus } from '../model/types';
-import { addWorkingMinutes } from './working-hours';
+import type { Department, DueKind, Regulation, TicketPriority, TicketStatus } from '../model/types';
+import { addWorkingMinutes, roundTheClock } from './working-hours';
 import { targetsFor } from '../model/regulation';
 
 /** Where a request stands, as the regulation reads it. */
@@ -28,6 +28,12 @@ export interface ResponseDue {
 }
 
 export { targetsFor };
+
+/** The regulation a due time is counted by: no schedule is round the clock (its zone does not matter). */
+export function regulationOf(department: Pick<Department, 'regulation'>): Regulation {
+  const { targets, byPriority, hours } = department.regulation;
+  return { targets, byPriority, hours: hours ?? roundTheClock() };
+}
 
 /** The answer staff owe now and when it is due; null while the request waits for the customer, is closed, or nothing is promised. */
 export function responseDue(state: WaitState, regulation: Regulation): ResponseDue | null {

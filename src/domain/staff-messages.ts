@@ -8,7 +8,7 @@ import { checkFiles, checkMessage, type UploadRules } from './ticket-rules';
 import { DuplicateSubmission, keepingFilesOnlyOnSuccess, oncePerSubmission, underTicketLock } from './submissions';
 import type { StaffAccess } from './staff-access';
 import { auditEntry, type StaffActionDeps } from './staff-actions';
-import { changeTicket } from './due';
+import { answerCustomer } from './staff-answer';
 
 export interface StaffMessageDeps extends StaffActionDeps {
   uploads: UploadRules;
@@ -70,32 +70,13 @@ export function staffMessages(deps: StaffMessageDeps, access: StaffAccess) {
             const newer = thread.filter((m) => m.id > reply.lastSeenId && m.authorId !== user.id);
             if (newer.length > 0 && !reply.confirmed) return { sent: false, newer };
 
-            const at = now();
-            const fields = {
-              ticketId: ticket.id,
-              authorKind: 'staff' as const,
-              authorId: user.id,
-              authorName: user.name,
-              body: reply.body,
-              createdAt: at,
-            };
-            const id = await tx.messages.insert({ ...fields, submissionKey: reply.submissionKey });
-            const attachments = await tx.messages.attach(ticket.id, id, reply.files, at);
-            const status = 'answered' as const;
-            // customerSeenAt null: the customer has an answer to see (the list's bold row, the menu badge).
-            const department = await tx.departments.find(ticket.departmentId);
-            await changeTicket(
+            await answerCustomer(
               tx,
+              deps.mail,
               ticket,
-              { status, updatedAt: at, lastReplyAt: at, closedAt: null, customerSeenAt: null },
-              at,
-              department,
+              { author: user, body: reply.body, files: reply.files, submissionKey: reply.submissionKey },
+              now(),
             );
-            const events = [auditEntry(user, ticket, 'reply', { message: String(id) }, at)];
-            if (ticket.status !== status) events.push(auditEntry(user, ticket, 'status', { from: ticket.status, to: status }, at));
-            await tx.events.record(events);
-            if (department)
-              await tx.outbox.enqueue(deps.mail.forStaffReply(ticket, department, { id, ...fields, internal: false, attachments }), at);
             return { sent: true };
           });
           if (result.sent) deps.mailQueued?.();

@@ -122,6 +122,15 @@ export function formatSpan(ms: number, t: Translate): string {
   return parts.filter(Boolean).join(' ');
 }
 
+/** A day (YYYY-MM-DD) as a chart labels it: «12 нояб.», "12 Nov". */
+export function formatDay(day: string, locale: Locale): string {
+  const formatDate = formatter(
+    `day|${locale}`,
+    () => new Intl.DateTimeFormat(intlLocale[locale], { day: 'numeric', month: 'short', timeZone: 'UTC' }),
+  );
+  return formatDate.format(new Date(`${day}T00:00:00Z`));
+}
+
 /** Under a minute ago. */
 const justNow: Record<Locale, string> = { ru: 'только что', en: 'just now' };
 const MINUTE = 60_000;

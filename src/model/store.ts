@@ -2,6 +2,7 @@
 // with memory (test/support/memory-store.ts). Refusals of unique indexes and foreign keys come
 // back as the model's errors (ConflictError, StillReferencedError, ReferenceMissingError).
 import type { IncidentStore } from './incidents';
+import type { ReportStore } from './reports';
 import type { OutboxStore } from './mail';
 import type { DepartmentSettings } from './settings';
 import type {
@@ -321,6 +322,7 @@ export interface Store {
   incidents: IncidentStore;
   escalationPages: EscalationPageStore;
   slaWarnings: SlaWarningStore;
+  reports: ReportStore;
   /**
    * Runs fn with a store bound to one transaction: all of it commits, or none of it. A deadlock
    * victim is run again from the start, so fn must not have effects outside the database.

@@ -18,6 +18,7 @@ import { cannedReplyStore } from './canned-replies';
 import { customerGateStore } from './customer-gates';
 import { ratingStore } from './ratings';
 import { slaWarningStore } from './sla-warnings';
+import { reportStore } from './reports';
 import { pendingUploadStore } from './pending-uploads';
 import { escalationPageStore } from './escalation-pages';
 import { withDeadlockRetry } from './dialect';
@@ -58,6 +59,7 @@ function storeOn(knex: Knex, tables: TableNames, kept: Kept, inTransaction?: { w
     pendingUploads: pendingUploadStore(knex, tables),
     escalationPages: escalationPageStore(knex, tables),
     slaWarnings: slaWarningStore(knex, tables),
+    reports: reportStore(knex, tables),
     async transaction(fn) {
       // A nested transaction (a savepoint) reports to the outermost one, which alone ends with a
       // commit; a deadlock ends the whole transaction, so only the outermost one runs again.

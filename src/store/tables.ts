@@ -34,6 +34,10 @@ export interface TableNames {
   escalationPages: string;
   /** Service-level warnings sent, one per ticket, due time and kind: what makes each warning go once. */
   slaWarnings: string;
+  /** The reports' facts (first answer, first resolution, first transfer of each request), day sums, and the days summed. */
+  reportFacts: string;
+  reportDays: string;
+  reportBuilt: string;
   /** An index or key name: prefix + a short suffix. */
   key(suffix: string): string;
 }
@@ -62,6 +66,9 @@ export function tableNames(prefix: string, migrationsTemplate = '{prefix}migrati
     incidentDeliveries: `${prefix}incident_deliveries`,
     escalationPages: `${prefix}escalation_pages`,
     slaWarnings: `${prefix}sla_warnings`,
+    reportFacts: `${prefix}report_facts`,
+    reportDays: `${prefix}report_days`,
+    reportBuilt: `${prefix}report_built`,
     key: (suffix) => `${prefix}${suffix}`,
   };
 }

@@ -1,6 +1,7 @@
 // The admin's pages of the plugin: the mail queue and what to do with e-mails that failed,
 // the departments (admin-departments), the canned replies (admin-canned) and the e-mails the
-// intake held back (admin-held-mail), the customers' ratings (admin-ratings).
+// intake held back (admin-held-mail), the customers' ratings (admin-ratings) and the reports
+// (admin-reports).
 import { Router } from 'express';
 import type { MailAdmin } from '../domain/mail-admin';
 import type { DepartmentAdmin } from '../domain/department-admin';
@@ -10,7 +11,9 @@ import { departmentAdminRoutes } from './admin-departments';
 import { cannedAdminRoutes } from './admin-canned';
 import { heldMailAdminRoutes } from './admin-held-mail';
 import { ratingAdminRoutes } from './admin-ratings';
+import { reportAdminRoutes } from './admin-reports';
 import type { Ratings } from '../domain/ratings';
+import type { Reports } from '../domain/reports';
 import { contextOf } from './context';
 import type { Renderer } from './render';
 import type { CsrfProtection } from './csrf';
@@ -24,17 +27,19 @@ interface Deps {
   /** Null while mail in is off: then nothing is held, and the page is not there. */
   held: HeldMail | null;
   ratings: Ratings;
-  /** The plugin's clock, for the default period of the ratings page. */
+  reports: Reports;
+  /** The plugin's clock, for the default period of the ratings and reports pages. */
   now: () => number;
   render: Renderer;
   csrf: CsrfProtection;
-  /** settings.timeZone: where a department's new working schedule starts. */
+  /** settings.timeZone: where a department's new working schedule starts, and the reports' days. */
   timeZone: string;
 }
 
-export function adminRoutes({ mail, departments, canned, held, ratings, now, render, csrf, timeZone }: Deps): Router {
+export function adminRoutes({ mail, departments, canned, held, ratings, reports, now, render, csrf, timeZone }: Deps): Router {
   const router = Router();
-  router.use(ratingAdminRoutes({ ratings, render, now }));
+  router.use(ratingAdminRoutes({ ratings, render, now, timeZone }));
+  router.use(reportAdminRoutes({ reports, render, csrf, now, timeZone }));
   router.use(departmentAdminRoutes({ departments, render, csrf, timeZone }));
   router.use(cannedAdminRoutes({ canned, render, csrf }));
   if (held) router.use(heldMailAdminRoutes({ held, render, csrf }));

@@ -107,6 +107,7 @@ forEachDatabase('migrations', (db) => {
         '015_incidents.js',
         '016_sla_warnings.js',
         '017_escalation_pages.js',
+        '018_reports.js',
       ],
     );
   });

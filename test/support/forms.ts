@@ -3,7 +3,7 @@ import type { TestAgent, TestPlugin } from './test-host';
 
 export function postForm(agent: TestAgent, url: string, token: string | null, body: Record<string, string> = {}) {
   return agent
-    .post(token === null ? url : `${url}?_csrf=${encodeURIComponent(token)}`)
+    .post(token === null ? url : `${url}${url.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(token)}`)
     .type('form')
     .send(body);
 }

@@ -3,6 +3,7 @@
 import type { Incident, IncidentUpdate } from '../../src/model/incidents';
 import type { OutboxItem } from '../../src/model/mail';
 import type { PendingUpload } from '../../src/model/store';
+import type { ReportDay, ReportFact } from '../../src/model/reports';
 import type { Attachment, CannedReply, Department, DepartmentMember, Message, Rating, Ticket, TicketEvent } from '../../src/model/types';
 
 type Keyed = { submissionKey: string | null };
@@ -25,6 +26,9 @@ export interface MemoryData {
   incidentDeliveries: Array<{ updateId: number; ticketId: number; messageId: number }>;
   escalationPages: Array<{ ticketId: number; step: number; pagedAt: number }>;
   slaWarnings: Array<{ ticketId: number; dueAt: number; kind: string; sentAt: number }>;
+  reportFacts: ReportFact[];
+  reportDays: ReportDay[];
+  reportBuilt: Array<{ day: string; timeZone: string; builtAt: number }>;
   /** The last id given, for every table: ids only grow, as with increments(). */
   lastId: number;
 }
@@ -48,6 +52,9 @@ export function emptyData(): MemoryData {
     incidentDeliveries: [],
     escalationPages: [],
     slaWarnings: [],
+    reportFacts: [],
+    reportDays: [],
+    reportBuilt: [],
     lastId: 0,
   };
 }

@@ -11,6 +11,7 @@ import { memoryRatings } from './memory-ratings';
 import { emptyData, copyOf, type MemoryData } from './memory-data';
 import { memoryPendingUploads } from './memory-pending-uploads';
 import { memoryIncidents } from './memory-incidents';
+import { memoryReports } from './memory-reports';
 
 /** The database "went away": what the knex store's isUnavailable says of a dropped connection. */
 class MemoryOutage extends Error {
@@ -48,6 +49,7 @@ function groupsOver(data: MemoryData): Groups {
     canned: memoryCanned(data),
     ratings: memoryRatings(data),
     incidents: memoryIncidents(data),
+    reports: memoryReports(data),
     gates: {
       async ensure(customerId) {
         if (!data.gates.includes(customerId)) data.gates.push(customerId);

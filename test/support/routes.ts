@@ -166,6 +166,12 @@ export const routes: Route[] = [
   },
   { who: 'admin', method: 'post', path: '/admin/held-mail/:heldId/discard', body: 'none' },
   { who: 'admin', method: 'get', path: '/admin/ratings', body: 'none' },
+  { who: 'admin', method: 'get', path: '/admin/reports', body: 'none' },
+  { who: 'admin', method: 'get', path: '/admin/reports/days.csv', body: 'none' },
+  { who: 'admin', method: 'get', path: '/admin/reports/departments.csv', body: 'none' },
+  { who: 'admin', method: 'get', path: '/admin/reports/staff.csv', body: 'none' },
+  { who: 'admin', method: 'get', path: '/admin/reports/backlog.csv', body: 'none' },
+  { who: 'admin', method: 'post', path: '/admin/reports/recount', body: 'none' },
 ];
 
 export const label = (r: Route) => `${r.who} ${r.method.toUpperCase()} ${r.path}`;

@@ -1,0 +1,282 @@
+// The admin's reports: for a period and a department (or all), the requests opened per day, the
+// first-response and resolution times (median and 90th percentile, in working hours), the share
+// kept within the regulation, ratings, transfers and the open backlog by age, in total and per
+// staff member. A report reads days summed in advance (model/reports.ts): the background job
+// sums today and yesterday every few minutes and fills in older days; a day nobody summed yet is
+// summed when a report asks for it, and an admin may have a period summed again.
+import { DateTime } from 'luxon';
+import type { Job } from '../model/jobs';
+import type { ReportDay } from '../model/reports';
+import type { Store } from '../model/store';
+import type { Clock, Department } from '../model/types';
+import { dayRows, sumRows, timeFigures, type TimeFigures } from './report-figures';
+
+/** The longest period a report covers: a year, a leap one too. */
+export const MAX_REPORT_DAYS = 366;
+/** Older days the background job sums per run when it finds them missing. */
+const BACKFILL_PER_RUN = 31;
+/** How often the background job sums today again: how old a report's today may be. */
+const REPORT_REFRESH_MS = 5 * 60_000;
+/** The backlog's age bands: opened less than this many hours ago; the last band is older than them all. */
+const BACKLOG_BAND_HOURS = [4, 24, 72, 168, 720] as const;
+
+const DAY_FORMAT = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The day (YYYY-MM-DD) an instant falls on in a time zone. */
+export function dayOf(at: number, timeZone: string): string {
+  return DateTime.fromMillis(at, { zone: timeZone }).toISODate() as string;
+}
+
+/** A YYYY-MM-DD day that exists in the calendar; null for anything else. */
+export function validDay(text: string, timeZone: string): string | null {
+  if (!DAY_FORMAT.test(text)) return null;
+  const day = DateTime.fromISO(text, { zone: timeZone });
+  return day.isValid ? (day.toISODate() as string) : null;
+}
+
+/** The day `count` days after `day` (before, when negative). */
+export function shiftDay(day: string, count: number): string {
+  return DateTime.fromISO(day, { zone: 'UTC' }).plus({ days: count }).toISODate() as string;
+}
+
+/** Days from `from` to `to`, both included. */
+function daysFrom(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let day = from; day <= to; day = shiftDay(day, 1)) days.push(day);
+  return days;
+}
+
+/** How many days [from, to] holds, both included. */
+export function dayCount(from: string, to: string): number {
+  return DateTime.fromISO(to, { zone: 'UTC' }).diff(DateTime.fromISO(from, { zone: 'UTC' }), 'days').days + 1;
+}
+
+/** Days [from, to] as instants [start, end) in a time zone. */
+export function periodBounds(from: string, to: string, timeZone: string): { start: number; end: number } {
+  return { start: dayRange(from, timeZone).start, end: dayRange(to, timeZone).end };
+}
+
+/** A day as instants [start, end) in a time zone (23 or 25 hours on a daylight-saving change). */
+function dayRange(day: string, timeZone: string): { start: number; end: number } {
+  const start = DateTime.fromISO(day, { zone: timeZone }).startOf('day');
+  return { start: start.toMillis(), end: start.plus({ days: 1 }).toMillis() };
+}
+
+/** Items by a key of each, in their order. */
+function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
+}
+
+/** A set of figures as the report shows them. */
+export interface Summary {
+  opened: number;
+  /** Requests that left for another department first. */
+  transfers: number;
+  firstResponse: TimeFigures;
+  resolution: TimeFigures;
+  good: number;
+  bad: number;
+  /** Good of all ratings, 0..1; null without any. */
+  goodShare: number | null;
+}
+
+function summaryOf(row: ReportDay): Summary {
+  const rated = row.good + row.bad;
+  return {
+    opened: row.opened,
+    transfers: row.transfers,
+    firstResponse: timeFigures(row.firstResponse),
+    resolution: timeFigures(row.resolution),
+    good: row.good,
+    bad: row.bad,
+    goodShare: rated > 0 ? row.good / rated : null,
+  };
+}
+
+interface BacklogBand {
+  /** Hours since the opening: at least `fromHours`, less than `toHours` (null: no limit). */
+  fromHours: number;
+  toHours: number | null;
+  open: number;
+  overdue: number;
+}
+
+export interface Report {
+  from: string;
+  to: string;
+  /** The department asked for; null for all. */
+  departmentId: number | null;
+  /** When the period's latest day was summed: the figures are as of then. */
+  countedAt: number | null;
+  total: Summary;
+  /** Every day of the period, those without anything too. */
+  days: Array<Summary & { day: string }>;
+  /** Per department, when the report covers all of them. */
+  departments: Array<Summary & { departmentId: number; department: Department | null }>;
+  /** Per staff member: their first answers, the resolutions assigned to them, their ratings. */
+  staff: Array<Summary & { staffId: string; staffName: string }>;
+  backlog: { bands: BacklogBand[]; open: number; overdue: number };
+}
+
+export interface ReportQuery {
+  from: string;
+  to: string;
+  departmentId: number | null;
+}
+
+export interface ReportDeps {
+  store: Store;
+  /** settings.timeZone: where the report's days begin and end. */
+  timeZone: string;
+  now?: Clock;
+}
+
+export function reports(deps: ReportDeps) {
+  const { store, timeZone } = deps;
+  const now = deps.now ?? Date.now;
+
+  /** Sums one day from its facts, openings and ratings, and keeps it. */
+  async function sumDay(day: string): Promise<void> {
+    const { start, end } = dayRange(day, timeZone);
+    const [facts, opened, ratings] = await Promise.all([
+      store.reports.factsBetween(start, end),
+      store.reports.openedBetween(start, end),
+      store.reports.ratingsBetween(start, end),
+    ]);
+    const rows = dayRows(day, { facts, opened, ratings });
+    await store.transaction((tx) => tx.reports.saveDay(day, timeZone, rows, now()));
+  }
+
+  /** Sums the days of [from, to] up to today that nobody has summed (for this time zone). */
+  async function sumMissing(from: string, to: string, signal?: AbortSignal): Promise<void> {
+    const last = [to, dayOf(now(), timeZone)].sort()[0]!;
+    if (from > last) return;
+    const summed = await store.reports.builtDays(from, last, timeZone);
+    for (const day of daysFrom(from, last)) {
+      if (signal?.aborted) return;
+      if (!summed.has(day)) await sumDay(day);
+    }
+  }
+
+  async function backlog(departmentIds: number[] | null): Promise<Report['backlog']> {
+    const at = now();
+    const counts = await store.reports.backlog(
+      departmentIds,
+      BACKLOG_BAND_HOURS.map((hours) => at - hours * 3_600_000),
+      at,
+    );
+    const bands: BacklogBand[] = [0, ...BACKLOG_BAND_HOURS].map((fromHours, i) => ({
+      fromHours,
+      toHours: BACKLOG_BAND_HOURS[i] ?? null,
+      open: 0,
+      overdue: 0,
+    }));
+    for (const count of counts) {
+      bands[count.band]!.open += count.open;
+      bands[count.band]!.overdue += count.overdue;
+    }
+    return { bands, open: bands.reduce((s, b) => s + b.open, 0), overdue: bands.reduce((s, b) => s + b.overdue, 0) };
+  }
+
+  return {
+    sumDay,
+
+    /** The departments a report may be asked for: every one, inactive ones too (their past counts). */
+    departments: () => store.departments.list({ activeOnly: false }),
+
+    /**
+     * The background job's run: today and yesterday again (a day's figures change until it ends,
+     * and a run may have missed midnight), then up to BACKFILL_PER_RUN older days never summed,
+     * newest first, back to the first request's day.
+     */
+    async refresh(signal?: AbortSignal): Promise<void> {
+      const today = dayOf(now(), timeZone);
+      const yesterday = shiftDay(today, -1);
+      for (const day of [yesterday, today]) {
+        if (signal?.aborted) return;
+        await sumDay(day);
+      }
+      const first = await store.reports.firstOpenedAt();
+      if (first === null) return;
+      const oldest = dayOf(first, timeZone);
+      const newest = shiftDay(yesterday, -1);
+      if (oldest > newest) return;
+      const summed = await store.reports.builtDays(oldest, newest, timeZone);
+      const missing = daysFrom(oldest, newest)
+        .filter((day) => !summed.has(day))
+        .reverse()
+        .slice(0, BACKFILL_PER_RUN);
+      for (const day of missing) {
+        if (signal?.aborted) return;
+        await sumDay(day);
+      }
+    },
+
+    /** Sums every day of the period again (up to today): what the admin's "Count again" asks for. */
+    async recount(from: string, to: string): Promise<void> {
+      const last = [to, dayOf(now(), timeZone)].sort()[0]!;
+      for (const day of from <= last ? daysFrom(from, last) : []) await sumDay(day);
+    },
+
+    /** The report of a period (at most MAX_REPORT_DAYS, checked by the caller) for one department or all. */
+    async report(query: ReportQuery): Promise<Report> {
+      const { from, to, departmentId } = query;
+      await sumMissing(from, to);
+      const departmentIds = departmentId === null ? null : [departmentId];
+      const [rows, summed, departments, open] = await Promise.all([
+        store.reports.days(from, to, departmentIds),
+        store.reports.builtDays(from, to, timeZone),
+        store.departments.list({ activeOnly: false }),
+        backlog(departmentIds),
+      ]);
+      const departmentRows = rows.filter((r) => r.staffId === '');
+      const byDay = groupBy(departmentRows, (r) => r.day);
+      const byDepartment = groupBy(departmentRows, (r) => r.departmentId);
+      const byStaff = groupBy(
+        rows.filter((r) => r.staffId !== ''),
+        (r) => r.staffId,
+      );
+      const order = new Map(departments.map((d) => [d.id, d]));
+      const lastSummed = [...summed.keys()].sort().at(-1);
+      return {
+        from,
+        to,
+        departmentId,
+        countedAt: lastSummed ? summed.get(lastSummed)! : null,
+        total: summaryOf(sumRows(departmentRows)),
+        days: daysFrom(from, to).map((day) => ({ day, ...summaryOf(sumRows(byDay.get(day) ?? [])) })),
+        departments:
+          departmentId !== null
+            ? []
+            : [...byDepartment]
+                .map(([id, list]) => ({ departmentId: id, department: order.get(id) ?? null, ...summaryOf(sumRows(list)) }))
+                .sort((a, b) => (a.department?.order ?? Infinity) - (b.department?.order ?? Infinity) || a.departmentId - b.departmentId),
+        staff: [...byStaff]
+          .map(([staffId, list]) => {
+            const total = sumRows(list);
+            return { staffId, staffName: total.staffName, ...summaryOf(total) };
+          })
+          .sort((a, b) => a.staffName.localeCompare(b.staffName) || a.staffId.localeCompare(b.staffId)),
+        backlog: open,
+      };
+    },
+  };
+}
+
+export type Reports = ReturnType<typeof reports>;
+
+/** Sums today's and yesterday's figures every few minutes, and fills in days never summed. */
+export function reportJob(reportsOf: Reports, everyMs = REPORT_REFRESH_MS): Job {
+  return {
+    name: 'report-days',
+    everyMs,
+    runOnStart: true,
+    run: ({ signal }) => reportsOf.refresh(signal),
+  };
+}
