@@ -1,6 +1,7 @@
 // What the admin's reports read (src/model/reports.ts): a fact per request for its first answer,
 // first resolution and first transfer; each day's sums per department and staff member; which
-// days are summed, for which time zone. And tickets by opening time, to count a day's openings.
+// days are summed, for which time zone; the open backlog as last counted. And tickets by
+// opening time, to count a day's openings.
 import type { Knex } from 'knex';
 import { createTable, type MigrationTables } from './_shared';
 
@@ -44,6 +45,15 @@ export async function up(knex: Knex, t: MigrationTables): Promise<void> {
     table.string('time_zone', 64).notNullable();
     table.bigInteger('built_at').notNullable();
   });
+  // The open backlog by age as last counted: a report reads a few rows, however many are open.
+  await createTable(knex, t.reportBacklog, (table) => {
+    table.integer('department_id').unsigned().notNullable();
+    table.integer('band').notNullable();
+    table.integer('open_count').notNullable();
+    table.integer('overdue_count').notNullable();
+    table.bigInteger('counted_at').notNullable();
+    table.primary(['department_id', 'band'], t.key('rbl_pk'));
+  });
   await knex.schema.alterTable(t.tickets, (table) => {
     table.index(['created_at'], t.key('tk_created'));
   });
@@ -53,6 +63,7 @@ export async function down(knex: Knex, t: MigrationTables): Promise<void> {
   await knex.schema.alterTable(t.tickets, (table) => {
     table.dropIndex(['created_at'], t.key('tk_created'));
   });
+  await knex.schema.dropTable(t.reportBacklog);
   await knex.schema.dropTable(t.reportBuilt);
   await knex.schema.dropTable(t.reportDays);
   await knex.schema.dropTable(t.reportFacts);

@@ -31,6 +31,7 @@ export interface MigrationTables {
   reportFacts: string;
   reportDays: string;
   reportBuilt: string;
+  reportBacklog: string;
   /** An index or key name: prefix + a short suffix, so it stays under MySQL's 64 characters. */
   key(suffix: string): string;
 }

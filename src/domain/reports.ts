@@ -3,10 +3,11 @@
 // kept within the regulation, ratings, transfers and the open backlog by age, in total and per
 // staff member. A report reads days summed in advance (model/reports.ts): the background job
 // sums today and yesterday every few minutes and fills in older days; a day nobody summed yet is
-// summed when a report asks for it, and an admin may have a period summed again.
+// summed when a report asks for it, and an admin may have a period summed again. The open backlog
+// is counted with the days, and kept: a report reads a few rows however many requests are open.
 import { DateTime } from 'luxon';
 import type { Job } from '../model/jobs';
-import type { ReportDay } from '../model/reports';
+import type { BacklogCount, ReportDay } from '../model/reports';
 import type { Store } from '../model/store';
 import type { Clock, Department } from '../model/types';
 import { dayRows, sumRows, timeFigures, type TimeFigures } from './report-figures';
@@ -164,20 +165,31 @@ export function reports(deps: ReportDeps) {
     }
   }
 
-  async function backlog(departmentIds: number[] | null): Promise<Report['backlog']> {
+  /** Counts the open backlog by age now, and keeps the count for the reports until the next one. */
+  async function countBacklog(): Promise<{ counts: BacklogCount[]; countedAt: number }> {
     const at = now();
-    const counts = await store.reports.backlog(
-      departmentIds,
+    const counts = await store.reports.countBacklog(
       BACKLOG_BAND_HOURS.map((hours) => at - hours * 3_600_000),
       at,
     );
+    await store.transaction((tx) => tx.reports.saveBacklog(counts, at));
+    return { counts, countedAt: at };
+  }
+
+  /** The backlog of these departments as last counted (counted now if it never was). */
+  async function backlog(departmentIds: number[] | null): Promise<Report['backlog']> {
+    let kept = await store.reports.keptBacklog(departmentIds);
+    if (!kept) {
+      const counted = await countBacklog();
+      kept = { ...counted, counts: counted.counts.filter((c) => !departmentIds || departmentIds.includes(c.departmentId)) };
+    }
     const bands: BacklogBand[] = [0, ...BACKLOG_BAND_HOURS].map((fromHours, i) => ({
       fromHours,
       toHours: BACKLOG_BAND_HOURS[i] ?? null,
       open: 0,
       overdue: 0,
     }));
-    for (const count of counts) {
+    for (const count of kept.counts) {
       bands[count.band]!.open += count.open;
       bands[count.band]!.overdue += count.overdue;
     }
@@ -202,6 +214,7 @@ export function reports(deps: ReportDeps) {
         if (signal?.aborted) return;
         await sumDay(day);
       }
+      await countBacklog();
       const first = await store.reports.firstOpenedAt();
       if (first === null) return;
       const oldest = dayOf(first, timeZone);
@@ -218,10 +231,11 @@ export function reports(deps: ReportDeps) {
       }
     },
 
-    /** Sums every day of the period again (up to today): what the admin's "Count again" asks for. */
+    /** Sums every day of the period again (up to today) and counts the backlog: the admin's "Count again". */
     async recount(from: string, to: string): Promise<void> {
       const last = [to, dayOf(now(), timeZone)].sort()[0]!;
       for (const day of from <= last ? daysFrom(from, last) : []) await sumDay(day);
+      await countBacklog();
     },
 
     /** The report of a period (at most MAX_REPORT_DAYS, checked by the caller) for one department or all. */

@@ -90,9 +90,13 @@ export interface ReportStore {
   /** The rows of days in [fromDay, toDay], of these departments (null: all). */
   days(fromDay: string, toDay: string, departmentIds: number[] | null): Promise<ReportDay[]>;
   /**
-   * Open requests now, per department and age band: `bands` are instants, newest first; a request
+   * Counts the open requests now, per department and age band: `bands` are instants, newest first; a request
    * is in the band of the first instant it was opened at or after, or in band bands.length when
    * it is older than them all.
    */
-  backlog(departmentIds: number[] | null, bands: number[], now: number): Promise<BacklogCount[]>;
+  countBacklog(bands: number[], now: number): Promise<BacklogCount[]>;
+  /** Keeps a count of the backlog (all departments), replacing the last one. */
+  saveBacklog(counts: BacklogCount[], countedAt: number): Promise<void>;
+  /** The backlog as last counted, of these departments (null: all); null when it was never counted. */
+  keptBacklog(departmentIds: number[] | null): Promise<{ counts: BacklogCount[]; countedAt: number } | null>;
 }

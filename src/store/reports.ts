@@ -159,14 +159,13 @@ export function reportStore(knex: Knex, t: TableNames): ReportStore {
       return rows.map(toReportDay);
     },
 
-    async backlog(departmentIds, bands, now): Promise<BacklogCount[]> {
+    async countBacklog(bands, now): Promise<BacklogCount[]> {
       // The instants are written into the SQL (whole numbers we made), not bound: PostgreSQL
       // takes an expression in GROUP BY for the selected one only when their text is the same.
       const cases = bands.map((at, i) => `when created_at >= ${Math.trunc(Number(at))} then ${i}`).join(' ');
       const band = knex.raw(`case ${cases} else ${bands.length} end`);
-      const query = knex(t.tickets).where('is_open', 1);
-      if (departmentIds) query.whereIn('department_id', departmentIds);
-      const rows = await query
+      const rows = await knex(t.tickets)
+        .where('is_open', 1)
         .groupBy('department_id', band)
         .select('department_id', { band })
         .count({ open: '*' })
@@ -177,6 +176,34 @@ export function reportStore(knex: Knex, t: TableNames): ReportStore {
         open: num(r.open),
         overdue: num(r.overdue),
       }));
+    },
+
+    async saveBacklog(counts, countedAt) {
+      await knex(t.reportBacklog).delete();
+      const rows = counts.map((c) => ({
+        department_id: c.departmentId,
+        band: c.band,
+        open_count: c.open,
+        overdue_count: c.overdue,
+        counted_at: countedAt,
+      }));
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) await knex(t.reportBacklog).insert(rows.slice(i, i + INSERT_CHUNK));
+    },
+
+    async keptBacklog(departmentIds) {
+      const query = knex(t.reportBacklog);
+      if (departmentIds) query.whereIn('department_id', departmentIds);
+      const rows: Array<Record<string, unknown>> = await query;
+      if (rows.length === 0) return null;
+      return {
+        counts: rows.map((r) => ({
+          departmentId: num(r.department_id),
+          band: num(r.band),
+          open: num(r.open_count),
+          overdue: num(r.overdue_count),
+        })),
+        countedAt: Math.max(...rows.map((r) => num(r.counted_at))),
+      };
     },
   };
 }

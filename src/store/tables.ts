@@ -38,6 +38,7 @@ export interface TableNames {
   reportFacts: string;
   reportDays: string;
   reportBuilt: string;
+  reportBacklog: string;
   /** An index or key name: prefix + a short suffix. */
   key(suffix: string): string;
 }
@@ -69,6 +70,7 @@ export function tableNames(prefix: string, migrationsTemplate = '{prefix}migrati
     reportFacts: `${prefix}report_facts`,
     reportDays: `${prefix}report_days`,
     reportBuilt: `${prefix}report_built`,
+    reportBacklog: `${prefix}report_backlog`,
     key: (suffix) => `${prefix}${suffix}`,
   };
 }

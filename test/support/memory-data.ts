@@ -3,7 +3,7 @@
 import type { Incident, IncidentUpdate } from '../../src/model/incidents';
 import type { OutboxItem } from '../../src/model/mail';
 import type { PendingUpload } from '../../src/model/store';
-import type { ReportDay, ReportFact } from '../../src/model/reports';
+import type { BacklogCount, ReportDay, ReportFact } from '../../src/model/reports';
 import type { Attachment, CannedReply, Department, DepartmentMember, Message, Rating, Ticket, TicketEvent } from '../../src/model/types';
 
 type Keyed = { submissionKey: string | null };
@@ -29,6 +29,7 @@ export interface MemoryData {
   reportFacts: ReportFact[];
   reportDays: ReportDay[];
   reportBuilt: Array<{ day: string; timeZone: string; builtAt: number }>;
+  reportBacklog: { counts: BacklogCount[]; countedAt: number } | null;
   /** The last id given, for every table: ids only grow, as with increments(). */
   lastId: number;
 }
@@ -55,6 +56,7 @@ export function emptyData(): MemoryData {
     reportFacts: [],
     reportDays: [],
     reportBuilt: [],
+    reportBacklog: null,
     lastId: 0,
   };
 }

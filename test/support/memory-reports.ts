@@ -46,9 +46,9 @@ export function memoryReports(data: MemoryData): ReportStore {
         data.reportDays.filter((r) => r.day >= fromDay && r.day <= toDay && (!departmentIds || departmentIds.includes(r.departmentId))),
       );
     },
-    async backlog(departmentIds, bands, now) {
+    async countBacklog(bands, now) {
       const counts = new Map<string, BacklogCount>();
-      for (const t of data.tickets.filter((x) => x.status !== 'closed' && (!departmentIds || departmentIds.includes(x.departmentId)))) {
+      for (const t of data.tickets.filter((x) => x.status !== 'closed')) {
         const found = bands.findIndex((b) => t.createdAt >= b);
         const band = found === -1 ? bands.length : found;
         const key = `${t.departmentId}|${band}`;
@@ -58,6 +58,14 @@ export function memoryReports(data: MemoryData): ReportStore {
         counts.set(key, count);
       }
       return [...counts.values()];
+    },
+    async saveBacklog(counts, countedAt) {
+      data.reportBacklog = { counts: structuredClone(counts), countedAt };
+    },
+    async keptBacklog(departmentIds) {
+      const kept = data.reportBacklog;
+      const counts = kept?.counts.filter((c) => !departmentIds || departmentIds.includes(c.departmentId)) ?? [];
+      return kept && counts.length > 0 ? { counts: structuredClone(counts), countedAt: kept.countedAt } : null;
     },
   };
 }
