@@ -257,6 +257,9 @@ describe('accessibility of the plugin pages (axe-core, WCAG 2.1 AA)', function (
     await b.signInAs(/Администратор/);
     await check('/support/requests/admin/ratings', 'the ratings page');
     await check('/support/requests/admin/ratings?from=2026-02-30', 'the ratings page with a wrong date');
+    // The reports, with the request rated above in its figures, and with a wrong period.
+    await check('/support/requests/admin/reports', 'the reports page');
+    await check('/support/requests/admin/reports?from=2026-02-30&department=0', 'the reports page with a wrong date and department');
   });
 
   it('has no serious finding on the merge pages', async () => {

@@ -111,6 +111,7 @@ describe('the plugin pages on a phone (320 px, no sideways scrolling)', function
     await assertFits('staff-request-rated', `/support/requests/${number}`);
     await b.signInAs(/Администратор/);
     await assertFits('admin-ratings', '/support/requests/admin/ratings');
+    await assertFits('admin-reports', '/support/requests/admin/reports');
   });
 
   it('fits the merge pages', async () => {

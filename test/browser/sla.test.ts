@@ -1,7 +1,7 @@
 // Response regulations in a real Chromium with the plugin's clock moved, never slept: an admin sets
 // a department's working hours and first-response target on its page, a customer is promised an
 // answer in working minutes, and once the clock has passed the target the queue says the request
-// is overdue, in words. Screenshots at 1280 px and at phone width land in test-output/screenshots.
+// is overdue, in words; staff answer late, and the admin's report counts it. Screenshots at 1280 px and at phone width land in test-output/screenshots.
 import assert from 'node:assert/strict';
 import { startBrowserDemo, type BrowserDemo } from './harness';
 import { TestClock } from '../support/test-host';
@@ -18,7 +18,7 @@ describe('response regulations in the browser', function () {
   });
   after(() => b?.close());
 
-  it('an admin sets working hours, a request becomes overdue on a moved clock, the queue shows it', async () => {
+  it('an admin sets working hours, a request becomes overdue on a moved clock, the queue shows it, the report counts it', async () => {
     const { page, base } = b;
     await b.signInAs(/Администратор/);
     const technical = await b.demo.knex('support_departments').where('code', 'technical').first('id');
@@ -59,5 +59,38 @@ describe('response regulations in the browser', function () {
     await page.setViewportSize({ width: 320, height: 640 });
     await b.shot('phone-sla-queue-overdue');
     await page.setViewportSize({ width: 1280, height: 900 });
+
+    // Sergey answers, 20 working minutes in: late by the regulation.
+    await row.getByRole('link', { name: 'Не работает почта' }).click();
+    await page.locator('#message').fill('Почтовый сервер перезапущен, письма уходят.');
+    await page
+      .locator('form', { has: page.locator('#message') })
+      .getByRole('button', { name: /^(Send the answer|Отправить ответ)$/ })
+      .click();
+    await page.waitForURL(/#reply$/);
+
+    // The admin's report counts it once the figures are counted again: one first answer, late.
+    await b.signInAs(/Администратор/);
+    await page.goto(`${base}/support/requests`);
+    await page.getByRole('link', { name: 'Отчёты' }).click();
+    await page.getByLabel('Отдел', { exact: true }).selectOption({ label: 'Технический отдел' });
+    await page.getByRole('button', { name: 'Показать' }).click();
+    await page.getByRole('button', { name: 'Пересчитать' }).click();
+    await page.getByRole('status').filter({ hasText: 'Показатели за период пересчитаны' }).waitFor();
+    const figure = (name: string) => page.locator(`[data-figure="${name}"] dd`).innerText();
+    assert.equal(await figure('opened'), '1');
+    assert.match(await figure('first-within'), /^0\s%\s\(0 из 1\)$/, 'Russian puts a no-break space before %');
+    assert.match(await figure('first'), /^20 мин · 90%: 20 мин$/);
+    await b.shot('reports');
+    await b.picture('admin-reports');
+    await page.setViewportSize({ width: 320, height: 640 });
+    await b.shot('phone-reports');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    // The same report in English.
+    await page.getByRole('button', { name: 'EN' }).click();
+    await page.locator('[data-figure="first-within"]').waitFor();
+    assert.equal(await figure('first-within'), '0% (0 of 1)');
+    await b.shot('reports-en');
+    await page.context().clearCookies();
   });
 });
