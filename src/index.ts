@@ -180,7 +180,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
           ]
         : []),
       escalationJob({ store, mail, adminEmails: settings.escalation.adminEmails, logger, mailQueued: () => dispatcher.nudge() }),
-      slaWarningJob({ store, mail, everyMs: SLA_WARNING_EVERY_MS, logger, mailQueued: () => dispatcher.nudge() }),
+      slaWarningJob({ store, mail, everyMs: SLA_WARNING_EVERY_MS, logger, mailQueued: () => dispatcher.nudge(), hostStaffOf }),
       ...(settings.mail.keepSentDays > 0 ? [sentMailRetention(store.outbox, settings.mail.keepSentDays, logger)] : []),
       ...incoming.jobs,
       pendingUploadSweep(PENDING_KEEP_DAYS, tickets.sweepPendingBefore, logger),

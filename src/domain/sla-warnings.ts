@@ -1,15 +1,17 @@
 // Service-level warnings: when a request's due time comes close (the department's warning share
-// of the target) and when it passes, an e-mail goes to the assignee, or to the department when
-// nobody is assigned (or the assignee has no address here). Each warning is sent once per due
-// time: under the ticket's lock it is looked up in the sent warnings, noted there in the same
-// transaction as its outbox row (whose unique key refuses a second), and the ticket's warn_at
-// moves on, so a second instance, a lease taken over or a restart finds it done.
+// of the target) and when it passes, an e-mail goes to the assignee (by the department's member
+// list or the panel's staffOf), or to the department when nobody is assigned or has no address.
+// Each warning is sent once per due time: under the ticket's lock it is looked up in the sent
+// warnings, noted there in the same transaction as its outbox row (whose unique key refuses a
+// second), and the ticket's warn_at moves on, so a second instance, a lease taken over or a
+// restart finds it done.
 import type { HostLogger } from '../host';
 import type { Job } from '../model/jobs';
 import type { TicketMail } from '../model/mail';
 import type { SlaWarningKind, Store } from '../model/store';
 import type { Clock, Department, Ticket } from '../model/types';
 import { ConflictError } from '../model/errors';
+import { colleaguesOf, type HostStaffOf } from './colleagues';
 
 const BATCH = 100;
 /** How often the warnings are looked for: a warning is at most this late. */
@@ -19,14 +21,25 @@ export interface SlaWarningDeps {
   store: Store;
   mail: TicketMail;
   now: Clock;
+  /** The host's staffOf (contract 1.3): an assignee the panel places in the department has an address too. */
+  hostStaffOf?: HostStaffOf;
 }
 
-/** Whom a warning goes to: the assignee's address among the department's members, else the department. */
-async function recipients(tx: Store, ticket: Ticket, department: Department): Promise<string[]> {
-  if (ticket.assigneeId) {
-    const member = (await tx.members.list(department.id)).find((m) => m.userId === ticket.assigneeId);
-    if (member) return [member.email];
-  }
+/**
+ * The assignee's address, read before the ticket is locked (the host's staffOf is a call into the
+ * panel, kept out of the transaction): from the department's member list or the panel's own staff.
+ */
+async function assigneeAddress(store: Store, ticket: Ticket, hostStaffOf: HostStaffOf | undefined): Promise<string | null> {
+  if (!ticket.assigneeId) return null;
+  const department = await store.departments.find(ticket.departmentId);
+  if (!department) return null;
+  const colleague = (await colleaguesOf(store, hostStaffOf)(department)).find((c) => c.userId === ticket.assigneeId);
+  return colleague?.email || null;
+}
+
+/** Whom a warning goes to: the assignee looked up before the lock if still the same, else the department. */
+function recipients(ticket: Ticket, department: Department, assignee: { id: string | null; address: string | null }): string[] {
+  if (ticket.assigneeId && ticket.assigneeId === assignee.id && assignee.address) return [assignee.address];
   return department.urgent ? [...department.emails, ...department.onCall] : department.emails;
 }
 
@@ -36,6 +49,7 @@ export async function sendSlaWarnings(deps: SlaWarningDeps): Promise<number> {
   const now = deps.now();
   let queued = 0;
   for (const candidate of await store.slaWarnings.due(now, BATCH)) {
+    const assignee = { id: candidate.assigneeId, address: await assigneeAddress(store, candidate, deps.hostStaffOf) };
     queued += await store
       .transaction(async (tx) => {
         // Re-read under the lock: a reply may have moved the due time a moment ago.
@@ -47,7 +61,7 @@ export async function sendSlaWarnings(deps: SlaWarningDeps): Promise<number> {
         if (await tx.slaWarnings.sent(ticket.id, ticket.dueAt, kind)) return 0;
         const department = await tx.departments.find(ticket.departmentId);
         if (!department) return 0;
-        const items = deps.mail.forSlaWarning(ticket, department, kind, await recipients(tx, ticket, department));
+        const items = deps.mail.forSlaWarning(ticket, department, kind, recipients(ticket, department, assignee));
         await tx.slaWarnings.record(ticket.id, ticket.dueAt, kind, now);
         if (items.length > 0) await tx.outbox.enqueue(items, now);
         return items.length > 0 ? 1 : 0;
@@ -74,7 +88,12 @@ export function slaWarningJob(deps: SlaWarningJobDeps): Job {
     everyMs: deps.everyMs,
     runOnStart: true,
     async run({ now }) {
-      const queued = await sendSlaWarnings({ store: deps.store, mail: deps.mail, now });
+      const queued = await sendSlaWarnings({
+        store: deps.store,
+        mail: deps.mail,
+        now,
+        ...(deps.hostStaffOf ? { hostStaffOf: deps.hostStaffOf } : {}),
+      });
       if (queued === 0) return;
       deps.logger.info(`support-requests: queued ${queued} service-level warning(s)`);
       deps.mailQueued();
