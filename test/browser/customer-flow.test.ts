@@ -167,10 +167,7 @@ describe('customer flow in a real browser', function () {
     assert.ok(await row.getByRole('link', { name: `${subject} (новый ответ)` }).isVisible(), 'a screen reader hears it is new');
     assert.equal(await row.locator('td[data-label="Последний ответ"]').innerText(), 'поддержка, только что');
     assert.match((await row.locator('time').getAttribute('title')) ?? '', /\d{2}:\d{2}/, 'the exact time is at hand');
-    await browserDemo.shot('customer-list-answer');
-    await page.setViewportSize({ width: 390, height: 800 });
-    await browserDemo.shot('customer-list-answer-390');
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await browserDemo.shotWithPhone('customer-list-answer', 'customer-list-answer-390');
 
     await row.getByRole('link', { name: new RegExp(subject) }).click();
     await page.waitForURL(ticketUrl);
@@ -203,10 +200,7 @@ describe('customer flow in a real browser', function () {
     await page.getByRole('button', { name: 'EN' }).click();
     await page.waitForURL(`${base}/support/requests/`);
     assert.equal(await page.locator('table.list th').last().textContent(), 'Last reply');
-    await browserDemo.shot('customer-list-en');
-    await page.setViewportSize({ width: 320, height: 800 });
-    await browserDemo.shot('customer-list-en-320');
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await browserDemo.shotWithPhone('customer-list-en', 'customer-list-en-320');
     // The choice of language outlives signing out: a new session, so the next tests see each user's own.
     await page.context().clearCookies();
     await browserDemo.signInAs('Войти: Иван Петров');
@@ -237,10 +231,7 @@ describe('customer flow in a real browser', function () {
       'services show their ID and status',
     );
     await page.getByLabel('Emergency', { exact: true }).check();
-    await browserDemo.shot('customer-form-en');
-    await page.setViewportSize({ width: 375, height: 740 });
-    await browserDemo.shot('phone-customer-form-en');
-    await page.setViewportSize({ width: 1280, height: 720 });
+    await browserDemo.shotWithPhone('customer-form-en', 'phone-customer-form-en');
   });
 
   it('shows the department’s e-mail in the demo Mailbox, its HTML part in the frame', async () => {

@@ -18,12 +18,6 @@ describe('the department hint on the create form', function () {
   after(() => b?.close());
 
   /** Screenshots of the page at 1280 px and on a phone (`<name>-phone`), back at 1280 px after. */
-  async function shotAtBothWidths(name: string): Promise<void> {
-    await b.shot(name);
-    await b.page.setViewportSize({ width: 375, height: 800 });
-    await b.shot(`${name}-phone`);
-    await b.page.setViewportSize({ width: 1280, height: 720 });
-  }
 
   it('suggests Client relations for a payment question, and changes the choice only when its button is pressed', async () => {
     const { page } = b;
@@ -43,7 +37,7 @@ describe('the department hint on the create form', function () {
     // More typing that says the same changes nothing, and the choice is still the customer's.
     await page.getByLabel('Сообщение').pressSequentially(' Карта Visa.');
     assert.equal(await checkedLabel(page), 'Технический отдел', 'the hint does not change the choice');
-    await shotAtBothWidths('customer-create-hint');
+    await b.shotWithPhone('customer-create-hint');
 
     await hint.getByRole('button', { name: 'Выбрать этот отдел' }).click();
     assert.equal(await checkedLabel(page), 'Отдел по работе с клиентами');
@@ -83,7 +77,7 @@ describe('the department hint on the create form', function () {
     const hint = page.locator('#department-hint');
     await hint.getByText('Looks like a question about an outage: that is “Emergency”.').waitFor();
     assert.equal(await checkedLabel(page), 'Technical');
-    await shotAtBothWidths('customer-create-hint-en');
+    await b.shotWithPhone('customer-create-hint-en');
     await hint.getByRole('button', { name: 'Choose this department' }).click();
     assert.equal(await checkedLabel(page), 'Emergency');
   });
@@ -95,6 +89,6 @@ describe('the department hint on the create form', function () {
     await page.locator('tr[data-code="client_relations"]').getByRole('link', { name: 'Изменить' }).click();
     assert.match(await page.getByLabel('Ключевые слова (ru)').inputValue(), /^об оплате: оплат, платёж, /);
     assert.match(await page.getByLabel('Ключевые слова (en)').inputValue(), /^about payment: pay, paid, /);
-    await shotAtBothWidths('admin-department-keywords');
+    await b.shotWithPhone('admin-department-keywords');
   });
 });

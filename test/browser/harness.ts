@@ -29,6 +29,8 @@ export interface BrowserDemo {
   page: Page;
   /** Saves a full-page screenshot as test-output/screenshots/<name>.png. */
   shot(name: string): Promise<void>;
+  /** The same, then the page at a phone's width (390 px) as `phoneName` (`<name>-phone`); the viewport is put back. */
+  shotWithPhone(name: string, phoneName?: string): Promise<void>;
   /** Saves a full-page screenshot as docs/pictures/<name>.png, one of the README's pictures. */
   picture(name: string): Promise<void>;
   /** Signs out (if signed in) and signs in with the button of this account. */
@@ -42,7 +44,11 @@ export interface BrowserDemo {
   close(): Promise<void>;
 }
 
-/** `now`: the plugin's clock, e.g. a TestClock the test moves forward. */
+/** The desktop the pages are judged at; tests that look at a phone set 320 px for a while. */
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+
+/** `now`: the plugin's clock, e.g. a TestClock the test moves forward. The page starts at 1280 × 800. */
 export async function startBrowserDemo(options: { now?: () => number } = {}): Promise<BrowserDemo> {
   const executablePath = chromiumPath();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'panel-browser-'));
@@ -73,16 +79,24 @@ export async function startBrowserDemo(options: { now?: () => number } = {}): Pr
     });
     server.on('request', demo.app);
     browser = await chromium.launch({ executablePath, headless: true });
-    context = await browser.newContext({ locale: 'ru-RU', acceptDownloads: true });
+    context = await browser.newContext({ locale: 'ru-RU', acceptDownloads: true, viewport: DESKTOP });
     const page = await context.newPage();
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    const shot = async (name: string) => {
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+    };
     return {
       base,
       demo,
       page,
       close,
-      async shot(name) {
-        await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+      shot,
+      async shotWithPhone(name, phoneName = `${name}-phone`) {
+        const size = page.viewportSize() ?? DESKTOP;
+        await shot(name);
+        await page.setViewportSize(PHONE);
+        await shot(phoneName);
+        await page.setViewportSize(size);
       },
       async picture(name) {
         fs.mkdirSync(PICTURES, { recursive: true });

@@ -11,7 +11,6 @@ describe('merging requests in a real browser', function () {
 
   before(async () => {
     b = await startBrowserDemo();
-    await b.page.setViewportSize({ width: 1280, height: 800 });
   });
   after(() => b?.close());
 
@@ -21,10 +20,7 @@ describe('merging requests in a real browser', function () {
     await toMergeConfirmation(b, from, into);
     assert.ok(await page.locator('[data-merge-source]').getByText('Сайт снова не работает').isVisible());
     assert.ok(await page.locator('[data-merge-target]').getByText('Не открывается сайт').isVisible());
-    await b.shot('merge-1-confirm-en');
-    await page.setViewportSize({ width: 390, height: 800 });
-    await b.shot('merge-1-confirm-en-phone');
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await b.shotWithPhone('merge-1-confirm-en');
     await page.getByRole('button', { name: `Merge #${from} into #${into}` }).click();
     await page.waitForURL(`${base}/support/requests/${into}`);
     assert.ok(await page.locator('[data-merge-banner]').getByText(`Request #${from} was merged into this one.`).isVisible());
@@ -36,10 +32,7 @@ describe('merging requests in a real browser', function () {
     await page.waitForURL(`${base}/support/requests/${into}`);
     const line = page.locator('[data-merge]');
     assert.match((await line.textContent()) ?? '', new RegExp(`Запрос №${from} объединён с запросом №${into}`));
-    await b.shot('merge-3-customer-ru');
-    await page.setViewportSize({ width: 390, height: 800 });
-    await b.shot('merge-3-customer-ru-phone');
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await b.shotWithPhone('merge-3-customer-ru');
     await page.goto(`${base}/support/requests`);
     assert.equal(await page.getByRole('link', { name: 'Сайт снова не работает' }).count(), 0, 'the old request is not listed');
   });

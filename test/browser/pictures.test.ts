@@ -41,12 +41,7 @@ describe('pictures in a real browser', function () {
   after(() => b?.close());
 
   /** Screenshots of the page at 1280 px (`pictures-<name>`) and at a phone's width (`pictures-<name>-phone`). */
-  async function shots(name: string): Promise<void> {
-    await b.shot(`pictures-${name}`);
-    await b.page.setViewportSize({ width: 390, height: 844 });
-    await b.shot(`pictures-${name}-phone`);
-    await b.page.setViewportSize({ width: 1280, height: 720 });
-  }
+  const shots = (name: string) => b.shotWithPhone(`pictures-${name}`);
 
   it('shows the customer thumbnails, and one opens the picture full size with the way back', async () => {
     const { page, base } = b;

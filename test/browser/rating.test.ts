@@ -15,14 +15,8 @@ describe('rating a request in a real browser', function () {
   });
   after(() => b?.close());
 
-  /** A screenshot at 1280 px and one at phone width (390 px). */
-  async function shots(name: string) {
-    await b.page.setViewportSize({ width: 1280, height: 800 });
-    await b.shot(`rating-${name}`);
-    await b.page.setViewportSize({ width: 390, height: 800 });
-    await b.shot(`rating-${name}-phone`);
-    await b.page.setViewportSize({ width: 1280, height: 800 });
-  }
+  /** A screenshot at 1280 px and one at phone width. */
+  const shots = (name: string) => b.shotWithPhone(`rating-${name}`);
 
   it('the customer rates on the page, changes it from the e-mail link, and staff and the admin see it', async () => {
     const { page, base } = b;

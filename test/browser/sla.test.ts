@@ -14,7 +14,6 @@ describe('response regulations in the browser', function () {
   let b: BrowserDemo;
   before(async () => {
     b = await startBrowserDemo({ now: clock.now });
-    await b.page.setViewportSize({ width: 1280, height: 900 });
   });
   after(() => b?.close());
 
@@ -55,10 +54,7 @@ describe('response regulations in the browser', function () {
     await page.goto(`${base}/support/requests?due=overdue`);
     const row = page.getByRole('row').filter({ hasText: 'Не работает почта' });
     assert.match(await row.locator('[data-due="overdue"]').innerText(), /^(просрочен на|overdue by) 1[56] (мин|min)$/);
-    await b.shot('sla-queue-overdue');
-    await page.setViewportSize({ width: 320, height: 640 });
-    await b.shot('phone-sla-queue-overdue');
-    await page.setViewportSize({ width: 1280, height: 900 });
+    await b.shotWithPhone('sla-queue-overdue');
 
     // Sergey answers, 20 working minutes in: late by the regulation.
     await row.getByRole('link', { name: 'Не работает почта' }).click();
@@ -81,11 +77,8 @@ describe('response regulations in the browser', function () {
     assert.equal(await figure('opened'), '1');
     assert.match(await figure('first-within'), /^0\s%\s\(0 из 1\)$/, 'Russian puts a no-break space before %');
     assert.match(await figure('first'), /^20 мин · 90%: 20 мин$/);
-    await b.shot('reports');
     await b.picture('admin-reports');
-    await page.setViewportSize({ width: 320, height: 640 });
-    await b.shot('phone-reports');
-    await page.setViewportSize({ width: 1280, height: 900 });
+    await b.shotWithPhone('reports');
     // The same report in English.
     await page.getByRole('button', { name: 'EN' }).click();
     await page.locator('[data-figure="first-within"]').waitFor();

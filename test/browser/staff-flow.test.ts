@@ -14,7 +14,6 @@ describe('staff answer in a real browser', function () {
 
   before(async () => {
     b = await startBrowserDemo();
-    await b.page.setViewportSize({ width: 1280, height: 800 });
   });
   after(() => b?.close());
 
