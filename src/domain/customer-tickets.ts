@@ -279,27 +279,44 @@ export function customerTickets(deps: CustomerTicketDeps) {
       return { ticket, department, messages, systemLines, rating, rateable: isRateable(ticket, messages), promise };
     },
 
-    /** Adds the customer's message; a closed ticket is reopened by it. The submission key makes a double click one message. */
-    async reply(customer: HostUser, number: string, body: string, files: StoredFile[], submissionKey: string): Promise<number> {
-      // Not the customer's ticket, or a refused message: no change will keep the files.
-      const ticket = await keepingFilesOnlyOnSuccess(deps.discardFiles, files, async () => {
-        const problems: Record<string, Problem> = {};
-        checkMessage(body, problems);
-        checkFiles(files, deps.uploads, problems);
-        const own = await ownTicket(customer, number);
-        if (Object.keys(problems).length > 0) throw new ValidationError(problems);
-        return own;
-      });
-      return oncePerSubmission(store, {
-        files,
+    /**
+     * Adds the customer's message; a closed ticket is reopened by it. The submission key makes a
+     * double click one message. A form (`kept` given) keeps its files when it is refused, as the
+     * create form does: they wait as pending uploads and go with its next submit.
+     */
+    async reply(
+      customer: HostUser,
+      number: string,
+      body: string,
+      newFiles: StoredFile[],
+      submissionKey: string,
+      kept?: PendingChoice,
+    ): Promise<number> {
+      // Not the customer's ticket: nothing will keep the files.
+      const ticket = await keepingFilesOnlyOnSuccess(deps.discardFiles, newFiles, () => ownTicket(customer, number));
+      const fromForm = kept && kept.carried.length + kept.removed.length > 0 ? kept : undefined;
+      const chosen = fromForm
+        ? await keepingFilesOnlyOnSuccess(deps.discardFiles, newFiles, () => pending.choose(customer, submissionKey, fromForm))
+        : [];
+      const files: StoredFile[] = [...chosen, ...newFiles];
+      /** Storage keys of the form's kept files it no longer carried, to remove after the commit. */
+      let leftOver: string[] = [];
+      const messageId = await oncePerSubmission(store, {
+        files: newFiles,
         discard: deps.discardFiles,
+        ...(kept ? { refused: (refusedFiles: StoredFile[]) => pending.keep(customer, submissionKey, refusedFiles, chosen.length) } : {}),
         made: () => underTicketLock(store, ticket.id, (tx) => tx.messages.findBySubmission(ticket.id, submissionKey)),
         change: async () => {
+          const problems: Record<string, Problem> = {};
+          checkMessage(body, problems);
+          checkFiles(files, deps.uploads, problems);
+          if (Object.keys(problems).length > 0) throw new ValidationError(problems);
           const at = now();
           const messageId = await store.transaction(async (tx) => {
             // The status as it is now, under the lock: staff may have closed or reopened it meanwhile.
             const current = await tx.tickets.lock(ticket.id);
             if (await tx.messages.findBySubmission(ticket.id, submissionKey)) throw new DuplicateSubmission();
+            if (fromForm) leftOver = await pending.settle(tx, customer, submissionKey, chosen);
             const earlier = await tx.messages.thread(ticket.id, 'customer');
             const reply = {
               ticketId: ticket.id,
@@ -345,6 +362,8 @@ export function customerTickets(deps: CustomerTicketDeps) {
           return messageId;
         },
       });
+      if (leftOver.length > 0) await deps.discardFiles(leftOver);
+      return messageId;
     },
 
     /** Closes the customer's ticket, in staff History as the customer's doing; a closed one stays as it is. */

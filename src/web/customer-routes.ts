@@ -134,8 +134,13 @@ export function customerRoutes({
     draft = '',
     problems: Record<string, Problem> = {},
     filesLost = false,
+    submissionKey: string | null = null,
   ) {
-    const view = await tickets.view(customer(res), number);
+    // A reply form shown again keeps its key, and with it the files it kept (pending uploads).
+    const [view, pending] = await Promise.all([
+      tickets.view(customer(res), number),
+      submissionKey ? tickets.pendingFiles(customer(res), submissionKey) : [],
+    ]);
     const { t, locale } = contextOf(res);
     // A merged request's number (an old link, an old e-mail): on to the request it went into.
     if (req.method === 'GET' && view.ticket.number !== number) return res.redirect(303, `${render.base}/${view.ticket.number}`);
@@ -152,7 +157,7 @@ export function customerRoutes({
       res,
       'customer/ticket',
       // Just created: the notice already says how soon we answer.
-      { ...view, promise: req.query.created === '1' ? null : view.promise, draft, notice },
+      { ...view, promise: req.query.created === '1' ? null : view.promise, draft, notice, pending, submissionKey },
       { problems, filesLost: Object.keys(problems).length > 0 && filesLost },
     );
   }
@@ -197,14 +202,19 @@ export function customerRoutes({
     const number = ticketNumberOf(req);
     const body = formField(req, 'message');
     const { files, filesLost } = uploadsOf(req, res);
+    const submissionKey = submissionKeyOf(req);
     await orShowAgain(
       req,
       res,
       async () => {
-        const messageId = await tickets.reply(customer(res), number, body, files, submissionKeyOf(req));
+        const messageId = await tickets.reply(customer(res), number, body, files, submissionKey, {
+          carried: formFields(req, 'pending'),
+          removed: formFields(req, 'removePending'),
+        });
         res.redirect(303, `${render.base}/${number}?replied=1#m${messageId}`);
       },
-      (problems) => showTicket(req, res, number, body, problems, filesLost),
+      // Files refused while streaming are gone; the others wait under this key.
+      (problems) => showTicket(req, res, number, body, problems, filesLost, submissionKey),
     );
   });
 

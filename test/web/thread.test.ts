@@ -68,7 +68,7 @@ forEachDatabase('the ticket thread', (db) => {
     ]);
   });
 
-  it('keeps the draft and says why when a reply is refused', async () => {
+  it('keeps the draft and its file, and says why, when a reply is refused', async () => {
     const ivan = t.as('ivan');
     const number = await createTicket(t, ivan);
     const token = encodeURIComponent(await ivan.csrf());
@@ -76,7 +76,9 @@ forEachDatabase('the ticket thread', (db) => {
     const res = await ivan.post(`/${number}/reply?_csrf=${token}`).field('message', '  ').attach('files', pdf, 'invoice.pdf');
     assert.equal(res.status, 422);
     assert.match(res.text, /id="message-error" role="alert">Напишите сообщение/);
-    assert.equal(filesUnder(t.storageDir).length, before, 'the refused file was removed');
+    // The file waits for the form's next submit (test/web/reply-files.test.ts), shown with a remove box.
+    assert.equal(filesUnder(t.storageDir).length, before + 1, 'the refused reply kept its file');
+    assert.match(res.text, /Убрать «invoice\.pdf»/);
   });
 
   it('leads with the subject, shows the number under it and each status in the customer’s words, ru and en', async () => {
