@@ -143,18 +143,12 @@ export function customerTickets(deps: CustomerTicketDeps) {
       submissionKey: string,
       kept?: PendingChoice,
     ): Promise<Ticket> {
-      // A form that carries no kept files (the usual first submit) costs no look-up.
-      const fromForm = kept && kept.carried.length + kept.removed.length > 0 ? kept : undefined;
-      const chosen = fromForm
-        ? await keepingFilesOnlyOnSuccess(deps.discardFiles, newFiles, () => pending.choose(customer, submissionKey, fromForm))
-        : [];
-      const files: StoredFile[] = [...chosen, ...newFiles];
-      /** Storage keys of the form's kept files it no longer carried, to remove after the commit. */
-      let leftOver: string[] = [];
+      const form = await pending.forSubmit(customer, submissionKey, newFiles, kept);
+      const { files } = form;
       const ticket = await oncePerSubmission(store, {
         files: newFiles,
         discard: deps.discardFiles,
-        ...(kept ? { refused: (refusedFiles: StoredFile[]) => pending.keep(customer, submissionKey, refusedFiles, chosen.length) } : {}),
+        ...form.refusal,
         // Under the customer's gate: a create whose connection died still holds it until the
         // server has committed or rolled it back, so the answer is final.
         made: () =>
@@ -225,7 +219,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
                 createdAt: at,
               };
               const messageId = await tx.messages.insert(first);
-              if (fromForm) leftOver = await pending.settle(tx, customer, submissionKey, chosen);
+              await form.settle(tx);
               const attachments = await tx.messages.attach(ticket.id, messageId, files, at);
               await linkToOpenIncidents(tx, ticket, at);
               await tx.outbox.enqueue(
@@ -251,7 +245,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
           return created;
         },
       });
-      if (leftOver.length > 0) await deps.discardFiles(leftOver);
+      await form.finish();
       return ticket;
     },
 
@@ -294,17 +288,12 @@ export function customerTickets(deps: CustomerTicketDeps) {
     ): Promise<number> {
       // Not the customer's ticket: nothing will keep the files.
       const ticket = await keepingFilesOnlyOnSuccess(deps.discardFiles, newFiles, () => ownTicket(customer, number));
-      const fromForm = kept && kept.carried.length + kept.removed.length > 0 ? kept : undefined;
-      const chosen = fromForm
-        ? await keepingFilesOnlyOnSuccess(deps.discardFiles, newFiles, () => pending.choose(customer, submissionKey, fromForm))
-        : [];
-      const files: StoredFile[] = [...chosen, ...newFiles];
-      /** Storage keys of the form's kept files it no longer carried, to remove after the commit. */
-      let leftOver: string[] = [];
+      const form = await pending.forSubmit(customer, submissionKey, newFiles, kept);
+      const { files } = form;
       const messageId = await oncePerSubmission(store, {
         files: newFiles,
         discard: deps.discardFiles,
-        ...(kept ? { refused: (refusedFiles: StoredFile[]) => pending.keep(customer, submissionKey, refusedFiles, chosen.length) } : {}),
+        ...form.refusal,
         made: () => underTicketLock(store, ticket.id, (tx) => tx.messages.findBySubmission(ticket.id, submissionKey)),
         change: async () => {
           const problems: Record<string, Problem> = {};
@@ -316,7 +305,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
             // The status as it is now, under the lock: staff may have closed or reopened it meanwhile.
             const current = await tx.tickets.lock(ticket.id);
             if (await tx.messages.findBySubmission(ticket.id, submissionKey)) throw new DuplicateSubmission();
-            if (fromForm) leftOver = await pending.settle(tx, customer, submissionKey, chosen);
+            await form.settle(tx);
             const earlier = await tx.messages.thread(ticket.id, 'customer');
             const reply = {
               ticketId: ticket.id,
@@ -362,7 +351,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
           return messageId;
         },
       });
-      if (leftOver.length > 0) await deps.discardFiles(leftOver);
+      await form.finish();
       return messageId;
     },
 

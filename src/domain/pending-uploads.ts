@@ -10,6 +10,7 @@ import type { PendingUpload, Store } from '../model/store';
 import type { Clock, StoredFile } from '../model/types';
 import { ValidationError } from '../model/errors';
 import type { UploadRules } from './ticket-rules';
+import { keepingFilesOnlyOnSuccess } from './submissions';
 
 /** How many days kept files wait for their form: a day covers a lunch break and an evening. */
 export const PENDING_KEEP_DAYS = 1;
@@ -42,7 +43,7 @@ export function pendingUploads(deps: PendingUploadDeps) {
   const { store } = deps;
   const now = deps.now ?? Date.now;
 
-  return {
+  const uploads = {
     /** The form's kept files to show with it. */
     async list(customer: HostUser, submissionKey: string): Promise<PendingFile[]> {
       const rows = await store.pendingUploads.forForm(customer.id, submissionKey);
@@ -117,5 +118,31 @@ export function pendingUploads(deps: PendingUploadDeps) {
       }
       return swept;
     },
+
+    /**
+     * What a form's submit attaches: the kept files it chose, then its new ones. Spread `refusal`
+     * into oncePerSubmission (a refused form keeps its new files), call `settle` in the change's
+     * transaction (the form's rows go) and `finish` after the commit (the kept files it no
+     * longer carried go). Without `kept` (not a form) nothing is kept.
+     */
+    async forSubmit(customer: HostUser, submissionKey: string, newFiles: StoredFile[], kept?: PendingChoice) {
+      // A form that carries no kept files (the usual first submit) costs no look-up.
+      const fromForm = kept && kept.carried.length + kept.removed.length > 0 ? kept : undefined;
+      const chosen = fromForm
+        ? await keepingFilesOnlyOnSuccess(deps.discardFiles, newFiles, () => uploads.choose(customer, submissionKey, fromForm))
+        : [];
+      let leftOver: string[] = [];
+      return {
+        files: [...chosen, ...newFiles] as StoredFile[],
+        refusal: kept ? { refused: (refused: StoredFile[]) => uploads.keep(customer, submissionKey, refused, chosen.length) } : {},
+        async settle(tx: Store): Promise<void> {
+          if (fromForm) leftOver = await uploads.settle(tx, customer, submissionKey, chosen);
+        },
+        async finish(): Promise<void> {
+          if (leftOver.length > 0) await deps.discardFiles(leftOver);
+        },
+      };
+    },
   };
+  return uploads;
 }
