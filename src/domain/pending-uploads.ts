@@ -1,7 +1,8 @@
-// Files survive a form that comes back. When a create form is refused (a missing field, the
-// emergency confirmation), its valid files are kept as pending uploads of that customer and
-// that form's submission key; the re-shown form carries their tokens, the customer may tick
-// some off, and the next submit attaches the rest in the ticket's own transaction. Abandoned
+// Files survive a form that comes back. When a form with files is refused (the create form's
+// missing field or emergency confirmation, a reply without text, a staff answer held until its
+// author has read newer messages), its valid files are kept as pending uploads of that user and
+// that form's submission key; the re-shown form carries their tokens, the user may tick some
+// off, and the next submit attaches the rest in its own transaction. Abandoned
 // ones are swept after PENDING_KEEP_DAYS. Nothing is half-written: a refused submit leaves no
 // ticket rows, a successful one no pending rows.
 import crypto from 'node:crypto';
@@ -19,7 +20,7 @@ export const PENDING_KEEP_DAYS = 1;
 export interface PendingChoice {
   /** The tokens the form carried. */
   carried: string[];
-  /** The tokens the customer ticked off. */
+  /** The tokens the user ticked off. */
   removed: string[];
 }
 
@@ -45,17 +46,17 @@ export function pendingUploads(deps: PendingUploadDeps) {
 
   const uploads = {
     /** The form's kept files to show with it. */
-    async list(customer: HostUser, submissionKey: string): Promise<PendingFile[]> {
-      const rows = await store.pendingUploads.forForm(customer.id, submissionKey);
+    async list(user: HostUser, submissionKey: string): Promise<PendingFile[]> {
+      const rows = await store.pendingUploads.forForm(user.id, submissionKey);
       return rows.map((r) => ({ token: r.token, name: r.originalName, size: r.size }));
     },
 
     /**
      * The form's kept files that go with this submit: carried by the form and not ticked off.
-     * Ticked-off ones are deleted now. Tokens of another customer or another form find nothing.
+     * Ticked-off ones are deleted now. Tokens of another user or another form find nothing.
      */
-    async choose(customer: HostUser, submissionKey: string, choice: PendingChoice): Promise<PendingUpload[]> {
-      const rows = await store.pendingUploads.forForm(customer.id, submissionKey);
+    async choose(user: HostUser, submissionKey: string, choice: PendingChoice): Promise<PendingUpload[]> {
+      const rows = await store.pendingUploads.forForm(user.id, submissionKey);
       const removed = rows.filter((r) => choice.removed.includes(r.token));
       if (removed.length > 0) {
         await store.pendingUploads.remove(removed.map((r) => r.id));
@@ -69,7 +70,7 @@ export function pendingUploads(deps: PendingUploadDeps) {
      * still fit beside the ones already kept. The rest are removed. Should the rows not be
      * written, the files go too: nothing refers to them.
      */
-    async keep(customer: HostUser, submissionKey: string, files: StoredFile[], alreadyKept: number): Promise<void> {
+    async keep(user: HostUser, submissionKey: string, files: StoredFile[], alreadyKept: number): Promise<void> {
       const room = Math.max(0, deps.uploads.maxFiles - alreadyKept);
       const kept = files.filter((f) => isAcceptable(f, deps.uploads)).slice(0, room);
       const dropped = files.filter((f) => !kept.includes(f));
@@ -78,7 +79,7 @@ export function pendingUploads(deps: PendingUploadDeps) {
           kept.map((f) => ({
             ...f,
             token: crypto.randomBytes(18).toString('base64url'),
-            customerId: customer.id,
+            userId: user.id,
             submissionKey,
             createdAt: now(),
           })),
@@ -95,8 +96,8 @@ export function pendingUploads(deps: PendingUploadDeps) {
      * must still be there (the sweep may have taken one meanwhile); the storage keys of the rest
      * are returned, to remove once the transaction has committed.
      */
-    async settle(tx: Store, customer: HostUser, submissionKey: string, chosen: PendingUpload[]): Promise<string[]> {
-      const rows = await tx.pendingUploads.forForm(customer.id, submissionKey);
+    async settle(tx: Store, user: HostUser, submissionKey: string, chosen: PendingUpload[]): Promise<string[]> {
+      const rows = await tx.pendingUploads.forForm(user.id, submissionKey);
       const ids = new Set(rows.map((r) => r.id));
       if (!chosen.every((c) => ids.has(c.id))) throw new ValidationError({ files: { key: 'form.pending.expired' } });
       if (rows.length > 0) await tx.pendingUploads.remove(rows.map((r) => r.id));
@@ -123,20 +124,23 @@ export function pendingUploads(deps: PendingUploadDeps) {
      * What a form's submit attaches: the kept files it chose, then its new ones. Spread `refusal`
      * into oncePerSubmission (a refused form keeps its new files), call `settle` in the change's
      * transaction (the form's rows go) and `finish` after the commit (the kept files it no
-     * longer carried go). Without `kept` (not a form) nothing is kept.
+     * longer carried go). Without `kept` (not a form: e-mail) nothing is kept.
      */
-    async forSubmit(customer: HostUser, submissionKey: string, newFiles: StoredFile[], kept?: PendingChoice) {
+    async forSubmit(user: HostUser, submissionKey: string, newFiles: StoredFile[], kept?: PendingChoice) {
       // A form that carries no kept files (the usual first submit) costs no look-up.
       const fromForm = kept && kept.carried.length + kept.removed.length > 0 ? kept : undefined;
       const chosen = fromForm
-        ? await keepingFilesOnlyOnSuccess(deps.discardFiles, newFiles, () => uploads.choose(customer, submissionKey, fromForm))
+        ? await keepingFilesOnlyOnSuccess(deps.discardFiles, newFiles, () => uploads.choose(user, submissionKey, fromForm))
         : [];
       let leftOver: string[] = [];
+      const keepNew = (refused: StoredFile[]) => uploads.keep(user, submissionKey, refused, chosen.length);
       return {
         files: [...chosen, ...newFiles] as StoredFile[],
-        refusal: kept ? { refused: (refused: StoredFile[]) => uploads.keep(customer, submissionKey, refused, chosen.length) } : {},
+        refusal: kept ? { refused: keepNew } : {},
+        /** For a submit held back without an error: its new files wait for the form, or go when it keeps none. */
+        keepOrDiscard: (files: StoredFile[]): Promise<void> => (kept ? keepNew(files) : deps.discardFiles(files.map((f) => f.storageKey))),
         async settle(tx: Store): Promise<void> {
-          if (fromForm) leftOver = await uploads.settle(tx, customer, submissionKey, chosen);
+          if (fromForm) leftOver = await uploads.settle(tx, user, submissionKey, chosen);
         },
         async finish(): Promise<void> {
           if (leftOver.length > 0) await deps.discardFiles(leftOver);

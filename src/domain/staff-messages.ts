@@ -9,6 +9,7 @@ import { DuplicateSubmission, keepingFilesOnlyOnSuccess, oncePerSubmission, unde
 import type { StaffAccess } from './staff-access';
 import { auditEntry, type StaffActionDeps } from './staff-actions';
 import { answerCustomer } from './staff-answer';
+import { pendingUploads, type PendingChoice } from './pending-uploads';
 
 export interface StaffMessageDeps extends StaffActionDeps {
   uploads: UploadRules;
@@ -31,50 +32,55 @@ export function staffMessages(deps: StaffMessageDeps, access: StaffAccess) {
   const { store } = deps;
   const { reachable } = access;
   const now = deps.now ?? Date.now;
+  const pending = pendingUploads(deps);
 
-  /**
-   * A ticket in reach for a message with files (a reply, a note), checked before anything is
-   * written; the request's files are removed when it is not in reach or the message is refused.
-   */
-  function inReachForMessage(user: HostUser, number: string, body: string, files: StoredFile[], field = 'message'): Promise<Ticket> {
-    return keepingFilesOnlyOnSuccess(deps.discardFiles, files, async () => {
-      const problems: Record<string, Problem> = {};
-      checkMessage(body, problems, field);
-      checkFiles(files, deps.uploads, problems);
-      const found = await reachable(user, number);
-      if (Object.keys(problems).length > 0) throw new ValidationError(problems);
-      return found;
-    });
+  /** A ticket in reach for a message with files (a reply, a note); the files go when it is not. */
+  const inReach = (user: HostUser, number: string, files: StoredFile[]): Promise<Ticket> =>
+    keepingFilesOnlyOnSuccess(deps.discardFiles, files, () => reachable(user, number));
+
+  /** Refuses an empty or too long text, or files the rules do not take, with a problem per field. */
+  function checkWriting(body: string, files: StoredFile[], field: string): void {
+    const problems: Record<string, Problem> = {};
+    checkMessage(body, problems, field);
+    checkFiles(files, deps.uploads, problems);
+    if (Object.keys(problems).length > 0) throw new ValidationError(problems);
   }
 
   return {
+    /** The files a form of this user kept from its earlier tries, to show with it. */
+    pendingFiles: pending.list,
+
     /**
      * Answers the customer: the message, its files, the status, the audit entry and the e-mail to
      * the customer commit together. If others wrote since the author last looked, nothing is sent
-     * and the newer messages come back, so the author can read them and confirm.
+     * and the newer messages come back, so the author can read them and confirm. A form (`kept`
+     * given) keeps its files when it is refused or held, for its next submit.
      */
-    async reply(user: HostUser, number: string, reply: StaffReply): Promise<ReplyOutcome> {
-      const found = await inReachForMessage(user, number, reply.body, reply.files);
+    async reply(user: HostUser, number: string, reply: StaffReply, kept?: PendingChoice): Promise<ReplyOutcome> {
+      const found = await inReach(user, number, reply.files);
+      const form = await pending.forSubmit(user, reply.submissionKey, reply.files, kept);
       const outcome = await oncePerSubmission<ReplyOutcome>(store, {
         files: reply.files,
         discard: deps.discardFiles,
+        ...form.refusal,
         made: () =>
           underTicketLock(store, found.id, (tx) => tx.messages.findBySubmission(found.id, reply.submissionKey)).then((id) =>
             id ? { sent: true } : null,
           ),
         change: async () => {
+          checkWriting(reply.body, form.files, 'message');
           const result = await store.transaction(async (tx): Promise<ReplyOutcome> => {
             const ticket = await tx.tickets.lock(found.id);
             if (await tx.messages.findBySubmission(ticket.id, reply.submissionKey)) throw new DuplicateSubmission();
             const thread = await tx.messages.thread(ticket.id, 'staff');
             const newer = thread.filter((m) => m.id > reply.lastSeenId && m.authorId !== user.id);
             if (newer.length > 0 && !reply.confirmed) return { sent: false, newer };
-
+            await form.settle(tx);
             await answerCustomer(
               tx,
               deps.mail,
               ticket,
-              { author: user, body: reply.body, files: reply.files, submissionKey: reply.submissionKey },
+              { author: user, body: reply.body, files: form.files, submissionKey: reply.submissionKey },
               now(),
             );
             return { sent: true };
@@ -83,23 +89,38 @@ export function staffMessages(deps: StaffMessageDeps, access: StaffAccess) {
           return result;
         },
       });
-      // Held for confirmation: the author sends the files again with it.
-      if (!outcome.sent) await deps.discardFiles(reply.files.map((f) => f.storageKey));
+      // Held until the author has read the newer messages: the form keeps its new files for the confirmation.
+      if (outcome.sent) await form.finish();
+      else await form.keepOrDiscard(reply.files);
       return outcome;
     },
 
-    /** An internal note: staff only, never shown or e-mailed to the customer. The submission key makes a double click one note. */
-    async note(user: HostUser, number: string, body: string, files: StoredFile[], submissionKey: string): Promise<void> {
-      const found = await inReachForMessage(user, number, body, files, 'note');
+    /**
+     * An internal note: staff only, never shown or e-mailed to the customer. The submission key
+     * makes a double click one note; a form (`kept` given) keeps its files when it is refused.
+     */
+    async note(
+      user: HostUser,
+      number: string,
+      body: string,
+      files: StoredFile[],
+      submissionKey: string,
+      kept?: PendingChoice,
+    ): Promise<void> {
+      const found = await inReach(user, number, files);
+      const form = await pending.forSubmit(user, submissionKey, files, kept);
       await oncePerSubmission(store, {
         files,
         discard: deps.discardFiles,
+        ...form.refusal,
         made: () =>
           underTicketLock(store, found.id, (tx) => tx.messages.findBySubmission(found.id, submissionKey)).then((id) => (id ? true : null)),
         change: async () => {
+          checkWriting(body, form.files, 'note');
           await store.transaction(async (tx) => {
             await tx.tickets.lock(found.id);
             if (await tx.messages.findBySubmission(found.id, submissionKey)) throw new DuplicateSubmission();
+            await form.settle(tx);
             const at = now();
             const id = await tx.messages.insert({
               ticketId: found.id,
@@ -111,12 +132,13 @@ export function staffMessages(deps: StaffMessageDeps, access: StaffAccess) {
               internal: true,
               submissionKey,
             });
-            await tx.messages.attach(found.id, id, files, at);
+            await tx.messages.attach(found.id, id, form.files, at);
             await tx.events.record([auditEntry(user, found, 'note', { message: String(id) }, at)]);
           });
           return true;
         },
       });
+      await form.finish();
     },
   };
 }

@@ -262,12 +262,13 @@ export interface RatingStore {
   latest(choice: RatingChoice, from: number, to: number, limit: number): Promise<RatedTicket[]>;
 }
 
-/** A file of a customer's form that came back with a problem, kept for that form's next submit. */
+/** A file of a form that came back with a problem, kept for that form's next submit. */
 export interface PendingUpload extends StoredFile {
   id: number;
   /** What the re-shown form carries for it: random, so only its own page knows it. */
   token: string;
-  customerId: string;
+  /** Whose form it is: a customer's, or a staff member's. */
+  userId: string;
   /** The submission key of the form it belongs to. */
   submissionKey: string;
   createdAt: number;
@@ -275,8 +276,8 @@ export interface PendingUpload extends StoredFile {
 
 export interface PendingUploadStore {
   add(uploads: Omit<PendingUpload, 'id'>[]): Promise<void>;
-  /** The customer's files kept for the form with this key, oldest first. */
-  forForm(customerId: string, submissionKey: string): Promise<PendingUpload[]>;
+  /** The user's files kept for the form with this key, oldest first. */
+  forForm(userId: string, submissionKey: string): Promise<PendingUpload[]>;
   /** Deletes these rows; returns how many there were (fewer: some went meanwhile). */
   remove(ids: number[]): Promise<number>;
   /** Up to `limit` rows made before `cutoff`, oldest first. */

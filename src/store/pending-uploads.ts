@@ -1,4 +1,4 @@
-// Files of a customer's form that came back with a problem, waiting for that form's next submit.
+// Files of a form that came back with a problem, waiting for that form's next submit.
 import type { Knex } from 'knex';
 import type { PendingUpload, PendingUploadStore } from '../model/store';
 import type { TableNames } from './tables';
@@ -7,7 +7,7 @@ import { num } from './dialect';
 interface PendingRow {
   id: unknown;
   token: string;
-  customer_id: string;
+  user_id: string;
   submission_key: string;
   original_name: string;
   storage_key: string;
@@ -21,7 +21,7 @@ function toPending(row: PendingRow): PendingUpload {
   return {
     id: num(row.id),
     token: row.token,
-    customerId: row.customer_id,
+    userId: row.user_id,
     submissionKey: row.submission_key,
     originalName: row.original_name,
     storageKey: row.storage_key,
@@ -42,7 +42,7 @@ export function pendingUploadStore(knex: Knex, t: TableNames): PendingUploadStor
       await knex(t.pendingUploads).insert(
         uploads.map((u) => ({
           token: u.token,
-          customer_id: u.customerId,
+          user_id: u.userId,
           submission_key: u.submissionKey,
           original_name: u.originalName,
           storage_key: u.storageKey,
@@ -54,8 +54,8 @@ export function pendingUploadStore(knex: Knex, t: TableNames): PendingUploadStor
       );
     },
 
-    async forForm(customerId, submissionKey) {
-      const rows = await knex<PendingRow>(t.pendingUploads).where({ customer_id: customerId, submission_key: submissionKey }).orderBy('id');
+    async forForm(userId, submissionKey) {
+      const rows = await knex<PendingRow>(t.pendingUploads).where({ user_id: userId, submission_key: submissionKey }).orderBy('id');
       return rows.map(toPending);
     },
 

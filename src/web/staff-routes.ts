@@ -5,6 +5,7 @@ import type { Settings } from '../model/settings';
 import type { StaffTickets } from '../domain/staff-tickets';
 import { DUE_FILTERS, DUE_SOON_MINUTES, type DueFilter, type QueueQuery } from '../domain/staff-queue';
 import type { HeldMail } from '../domain/held-mail';
+import type { PendingChoice, PendingFile } from '../domain/pending-uploads';
 import { NotFoundError, type Problem } from '../model/errors';
 import { PRIORITIES, type Message, type StoredFile, type TicketStatus } from '../model/types';
 import { LIMITS } from '../domain/field-rules';
@@ -16,7 +17,7 @@ import type { CsrfProtection } from './csrf';
 import { localizeProblems, type Renderer } from './render';
 import { fileRulesOf, fileUploads, uploadsOf } from './uploads';
 import { sendAttachment, sendOriginalMail } from './downloads';
-import { formField, queryText, unreadableQuery } from './text-input';
+import { formField, formFields, queryText, unreadableQuery } from './text-input';
 import { formId, pathId, queryId, ticketNumberOf } from './ids';
 import { formBody, orShowAgain, submissionKeyOf } from './forms';
 import { ticketPage } from './ticket-page';
@@ -45,6 +46,14 @@ interface Deps {
   acknowledgeLinks: AcknowledgeLinks | null;
 }
 
+/** What a reply or note form sent besides its text: new files, and the kept ones it carried. */
+interface SentFiles {
+  files: StoredFile[];
+  filesLost: boolean;
+  submissionKey: string;
+  kept: PendingChoice;
+}
+
 const STATUSES: Array<TicketStatus | 'open' | 'all'> = ['open', 'new', 'waiting', 'answered', 'closed', 'all'];
 
 /** What the staff member was typing, kept when the page comes back. */
@@ -56,6 +65,8 @@ interface Drafts {
   newer?: Message[];
   errors?: Record<string, Problem>;
   filesLost?: boolean;
+  /** The reply's or note's form that came back: its key, and the files it keeps for the next submit. */
+  form?: { submissionKey: string; pending: PendingFile[] };
   /** What to say about a canned reply just put in the box: another language than the customer's, placeholders left. */
   canned?: { otherLanguage: string | null; unfilled: Placeholder[] };
   /** The merge form as it was sent. */
@@ -157,19 +168,28 @@ export function staffRoutes({
     req: Request,
     res: Response,
     text: { field: string; draft: 'reply' | 'note' },
-    send: (body: string, upload: { files: StoredFile[]; filesLost: boolean }) => Promise<void>,
+    send: (body: string, upload: SentFiles) => Promise<void>,
     uploadProblemAt?: string,
   ) {
     const body = formField(req, text.field);
-    const upload = uploadsOf(req, res);
+    const { files, filesLost } = uploadsOf(req, res);
+    const submissionKey = submissionKeyOf(req);
+    const kept = { carried: formFields(req, 'pending'), removed: formFields(req, 'removePending') };
     return orShowAgain(
       req,
       res,
-      () => send(body, upload),
-      (problems) => showTicket(req, res, { [text.draft]: body, errors: problems, filesLost: upload.filesLost }),
+      () => send(body, { files, filesLost, submissionKey, kept }),
+      // Files refused while streaming are gone; the others wait under the form's key.
+      async (problems) => showTicket(req, res, { [text.draft]: body, errors: problems, filesLost, form: await formOf(res, submissionKey) }),
       uploadProblemAt,
     );
   }
+
+  /** A form shown again keeps its key, and with it the files it kept. */
+  const formOf = async (res: Response, submissionKey: string) => ({
+    submissionKey,
+    pending: await tickets.pendingFiles(staff(res), submissionKey),
+  });
 
   router.get('/', async (req, res) => {
     const query = queueQueryOf(req, staff(res));
@@ -227,17 +247,16 @@ export function staffRoutes({
   });
 
   router.post('/:number/reply', csrf.protect, uploads, async (req, res) => {
-    await postWithFiles(req, res, { field: 'message', draft: 'reply' }, async (body, { files, filesLost }) => {
-      const outcome = await tickets.reply(staff(res), ticketNumberOf(req), {
-        body,
-        files,
-        lastSeenId: formId(req, 'lastSeenId') ?? 0,
-        confirmed: formField(req, 'confirmed') === '1',
-        submissionKey: submissionKeyOf(req),
-      });
+    await postWithFiles(req, res, { field: 'message', draft: 'reply' }, async (body, { files, filesLost, submissionKey, kept }) => {
+      const outcome = await tickets.reply(
+        staff(res),
+        ticketNumberOf(req),
+        { body, files, lastSeenId: formId(req, 'lastSeenId') ?? 0, confirmed: formField(req, 'confirmed') === '1', submissionKey },
+        kept,
+      );
       if (outcome.sent) return res.redirect(303, back(req, '#reply'));
-      // Held until the author has read what others wrote meanwhile.
-      await showTicket(req, res, { reply: body, newer: outcome.newer, filesLost });
+      // Held until the author has read what others wrote meanwhile; the files wait with the form.
+      await showTicket(req, res, { reply: body, newer: outcome.newer, filesLost, form: await formOf(res, submissionKey) });
     });
   });
 
@@ -247,8 +266,8 @@ export function staffRoutes({
       req,
       res,
       { field: 'note', draft: 'note' },
-      async (body, { files }) => {
-        await tickets.note(staff(res), ticketNumberOf(req), body, files, submissionKeyOf(req));
+      async (body, { files, submissionKey, kept }) => {
+        await tickets.note(staff(res), ticketNumberOf(req), body, files, submissionKey, kept);
         res.redirect(303, back(req, '#notes'));
       },
       'note',

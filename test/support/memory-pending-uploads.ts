@@ -13,9 +13,9 @@ export function memoryPendingUploads(data: MemoryData): PendingUploadStore {
         data.pendingUploads.push({ ...structuredClone(upload), id: nextId(data) });
       }
     },
-    async forForm(customerId, submissionKey) {
+    async forForm(userId, submissionKey) {
       return data.pendingUploads
-        .filter((p) => p.customerId === customerId && p.submissionKey === submissionKey)
+        .filter((p) => p.userId === userId && p.submissionKey === submissionKey)
         .sort(byKeys((p) => p.id))
         .map((p) => copyOf(p, []));
     },
