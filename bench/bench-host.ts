@@ -16,6 +16,13 @@ export interface BenchUser {
   services: HostService[];
 }
 
+/** An admin of the panel: every page of the plugin is theirs. */
+export const ADMIN: BenchUser = {
+  key: 'admin',
+  user: { id: 's-admin', role: 'admin', name: 'Admin', email: 'admin@bench.example', locale: 'en' },
+  services: [],
+};
+
 export interface BenchHost {
   app: express.Express;
   plugin: ActivatedPlugin;

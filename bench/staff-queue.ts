@@ -24,22 +24,20 @@ import { tableNames, type TableNames } from '../src/store/tables';
 import { createStore } from '../src/store';
 import type { QueueFilter } from '../src/model/store';
 import { encodeCursor } from '../src/store/cursor';
-import { PRIORITY_RANK, type TicketPriority } from '../src/model/types';
-import { closeServer, excerpt } from './common';
+import { closeServer, excerpt, percentile } from './common';
 import { journalMode, openDatabase, type Database } from './database';
 import { httpClient, listen } from './http-client';
-import { signIn, startHost, type BenchHost, type BenchUser } from './bench-host';
+import { ADMIN, signIn, startHost, type BenchHost, type BenchUser } from './bench-host';
 import { StatementCounter, type RawStatement } from './statements';
 import { profiled } from './cpu-profile';
+import { timeSideBySide } from './timing';
+import { analyze, BATCH, panelTicket } from './panel-tickets';
 
 const SIZES = (process.env.SIZES ?? '1000,100000').split(',').map(Number);
 const REPEAT = Number(process.env.REPEAT ?? 50);
 const LIST_STATEMENTS = process.env.STATEMENTS === '1';
 const CPU_PROFILE_DIR = process.env.CPU_PROFILE || undefined;
 const PAGE = 25;
-const BATCH = 500;
-
-const PRIORITY_MIX: TicketPriority[] = ['normal', 'normal', 'normal', 'normal', 'normal', 'normal', 'low', 'high', 'high', 'urgent'];
 
 /** Adds tickets until the table holds `target` rows. */
 async function seed(knex: Knex, t: TableNames, departmentIds: number[], from: number, target: number): Promise<void> {
@@ -48,36 +46,22 @@ async function seed(knex: Knex, t: TableNames, departmentIds: number[], from: nu
     const rows = [];
     for (let j = i; j < Math.min(target, i + BATCH); j++) {
       const open = j % 10 === 0;
-      const priority = PRIORITY_MIX[j % PRIORITY_MIX.length] as TicketPriority;
       const at = start + j * 30_000;
-      const customer = `c-${j % 5000}`;
-      rows.push({
-        number: String(10_000_000 + j),
-        customer_id: customer,
-        customer_name: `Customer ${j % 5000}`,
-        customer_email: `${customer}@example.com`,
-        service_id: null,
-        service_label: null,
-        department_id: departmentIds[j % departmentIds.length],
-        subject: `Request ${j} about ${['vps', 'domain', 'invoice', 'mail'][j % 4]}`,
-        subject_search: `request ${j} about ${['vps', 'domain', 'invoice', 'mail'][j % 4]}`,
-        status: open ? (j % 20 === 0 ? 'new' : 'waiting') : 'closed',
-        priority,
-        priority_rank: PRIORITY_RANK[priority],
-        is_open: open ? 1 : 0,
-        created_at: at,
-        updated_at: at,
-        last_customer_at: at,
-        assignee_id: j % 3 === 0 ? 's-tech' : null,
-        service_kind: ['vps', 'domain', 'hosting'][j % 3],
-      });
+      rows.push(
+        panelTicket(j, {
+          department_id: departmentIds[j % departmentIds.length],
+          status: open ? (j % 20 === 0 ? 'new' : 'waiting') : 'closed',
+          is_open: open ? 1 : 0,
+          created_at: at,
+          updated_at: at,
+          last_customer_at: at,
+          assignee_id: j % 3 === 0 ? 's-tech' : null,
+        }),
+      );
     }
     await knex(t.tickets).insert(rows);
   }
-  // Fresh statistics, as a database that has lived with its data would have.
-  if (/sqlite/.test(String(knex.client.config.client))) await knex.raw('ANALYZE');
-  if (knex.client.config.client === 'pg') await knex.raw(`ANALYZE ??`, [t.tickets]);
-  if (/mysql/.test(String(knex.client.config.client))) await knex.raw('ANALYZE TABLE ??', [t.tickets]);
+  await analyze(knex, [t.tickets]);
 }
 
 interface Timing {
@@ -85,36 +69,7 @@ interface Timing {
   p95: number;
 }
 
-function percentiles(samples: number[]): Timing {
-  samples.sort((a, b) => a - b);
-  return { p50: samples[Math.floor(samples.length * 0.5)] as number, p95: samples[Math.floor(samples.length * 0.95)] as number };
-}
-
-async function elapsedMs(run: () => Promise<unknown>): Promise<number> {
-  const started = process.hrtime.bigint();
-  await run();
-  return Number(process.hrtime.bigint() - started) / 1e6;
-}
-
-/** Runs of one kind in a row, between turns: the first of each is not timed (see timeSideBySide). */
-const BLOCK = 10;
-
-/**
- * REPEAT timed runs of each, taking turns in blocks so a change in the machine's load falls on
- * all of them alike. Each block starts with one untimed run: the run before it (a page that
- * left garbage to collect and sockets to tidy) would otherwise be paid for by a lone query.
- */
-async function timeSideBySide(runs: Array<() => Promise<unknown>>): Promise<Timing[]> {
-  for (let i = 0; i < 5; i++) for (const run of runs) await run();
-  const samples = runs.map(() => [] as number[]);
-  for (let done = 0; done < REPEAT; done += BLOCK) {
-    for (const [k, run] of runs.entries()) {
-      await run();
-      for (let i = done; i < Math.min(REPEAT, done + BLOCK); i++) samples[k]!.push(await elapsedMs(run));
-    }
-  }
-  return samples.map(percentiles);
-}
+const timingOf = (sorted: number[]): Timing => ({ p50: percentile(sorted, 50), p95: percentile(sorted, 95) });
 
 /**
  * A cursor pointing 90 % into the list the filter selects, built from the row found there, but
@@ -139,11 +94,6 @@ async function deepCursor(knex: Knex, t: TableNames, departmentIds: number[] | n
 const STAFF: BenchUser = {
   key: 'tech',
   user: { id: 's-tech', role: 'staff', name: 'Tech Staff', email: 'tech@bench.example', locale: 'en', departments: ['technical'] },
-  services: [],
-};
-const ADMIN: BenchUser = {
-  key: 'admin',
-  user: { id: 's-admin', role: 'admin', name: 'Admin', email: 'admin@bench.example', locale: 'en' },
   services: [],
 };
 
@@ -214,11 +164,9 @@ async function pageFigures(
       const { statements, raw } = await counter.record(`${c.name}@${size}`, (headers) => get(pages.cached, c, headers)());
       // The timings below run without the recording's promise hooks, which slow every await.
       counter.stopRecording();
-      const [page, query, uncached] = (await timeSideBySide([
-        get(pages.cached, c),
-        runAlone(knex, queueQueryOf(raw, t)),
-        get(pages.uncached, c),
-      ])) as [Timing, Timing, Timing];
+      const [page, query, uncached] = (
+        await timeSideBySide([get(pages.cached, c), runAlone(knex, queueQueryOf(raw, t)), get(pages.uncached, c)], REPEAT)
+      ).map(timingOf) as [Timing, Timing, Timing];
       const ms = (v: number) => `${v.toFixed(2)} ms`.padStart(9);
       console.log(
         `    ${c.name.padEnd(30)} ${ms(page.p50)} ${ms(query.p50)} ${(page.p50 / query.p50).toFixed(1).padStart(6)}   ` +
@@ -307,7 +255,7 @@ async function main(): Promise<void> {
         ['waiting count (menu badge)', () => store.queue.waitingCount([technical], 100)],
       ];
       for (const [name, run] of cases) {
-        const [r] = (await timeSideBySide([run])) as [Timing];
+        const r = timingOf((await timeSideBySide([run], REPEAT))[0]!);
         (results[name] ??= {})[size] = r;
         console.log(`  ${name.padEnd(34)} p50 ${r.p50.toFixed(2)} ms   p95 ${r.p95.toFixed(2)} ms`);
       }
