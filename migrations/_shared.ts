@@ -30,6 +30,7 @@ export interface MigrationTables {
   slaWarnings: string;
   reportFacts: string;
   reportDays: string;
+  reportMonths: string;
   reportBuilt: string;
   reportBacklog: string;
   /** An index or key name: prefix + a short suffix, so it stays under MySQL's 64 characters. */

@@ -1,30 +1,39 @@
 // The arithmetic of reports, with no storage: a day's facts summed into rows, rows summed over a
-// period, and medians and 90th percentiles read from minute counts.
+// period, and medians and 90th percentiles read from counts per time band.
 //
-// A day keeps its times as counts per minute value, so a period of any length sums a few numbers
-// per day instead of reading every request. Times are kept to the minute under an hour, to 5
-// minutes under 4 hours, to 15 under a day, to the hour under a week and to the day beyond: the
-// precision a support manager reads them at, and few enough values to keep a day small.
-import type { MinuteCounts, RatingTally, ReportDay, ReportFact, TimeTally } from '../model/reports';
+// A day keeps its times as counts in a fixed set of bands (BAND_EDGES), so a row is a few dozen
+// numbers however many requests it counts, and a period of any length sums arrays of the same
+// short length. A percentile is read as the upper edge of its band ("at most 1 h 30 min"): the
+// bands are a minute wide at first and widen as times grow, at the precision a support manager
+// reads them at.
+import type { BandCounts, RatingTally, ReportDay, ReportFact, TimeTally } from '../model/reports';
 
-/** [below this many minutes, round to this many]; beyond the last, to a day. */
-const PRECISION: ReadonlyArray<[number, number]> = [
-  [60, 1],
-  [240, 5],
-  [1440, 15],
-  [10_080, 60],
+/**
+ * The bands' upper edges, in working minutes: a time is in the first band whose edge it does not
+ * pass; a time beyond the last edge (a year) counts in the last band.
+ */
+export const BAND_EDGES: readonly number[] = [
+  1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 75, 90, 105, 120, 150, 180, 210, 240, 300, 360, 420, 480, 600, 720, 900, 1080,
+  1440, 1800, 2160, 2880, 3600, 4320, 5760, 7200, 8640, 10_080, 14_400, 20_160, 30_240, 43_200, 86_400, 129_600, 259_200, 525_600,
 ];
 
-/** Working minutes at the precision a report keeps them. */
-export function keptMinutes(minutes: number): number {
-  const step = PRECISION.find(([below]) => minutes < below)?.[1] ?? 1440;
-  return Math.round(minutes / step) * step;
+/** The band a time of `minutes` falls in. */
+export function bandOf(minutes: number): number {
+  let low = 0;
+  let high = BAND_EDGES.length - 1;
+  // The first edge at or above the time (binary search); past the last, the last band.
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (minutes <= BAND_EDGES[mid]!) high = mid;
+    else low = mid + 1;
+  }
+  return low;
 }
 
-const emptyTally = (): TimeTally => ({ count: 0, targeted: 0, met: 0, minutes: {} });
+const emptyTally = (): TimeTally => ({ count: 0, targeted: 0, met: 0, bands: [] });
 
-function addMinutes(into: MinuteCounts, from: MinuteCounts): void {
-  for (const [minutes, count] of Object.entries(from)) into[minutes] = (into[minutes] ?? 0) + count;
+function addBands(into: BandCounts, from: BandCounts): void {
+  for (let i = 0; i < from.length; i++) into[i] = (into[i] ?? 0) + (from[i] ?? 0);
 }
 
 /** Adds one tally to another (in place). */
@@ -32,7 +41,7 @@ function addTally(into: TimeTally, from: TimeTally): void {
   into.count += from.count;
   into.targeted += from.targeted;
   into.met += from.met;
-  addMinutes(into.minutes, from.minutes);
+  addBands(into.bands, from.bands);
 }
 
 /** Adds one timed fact to a tally (in place). */
@@ -40,27 +49,26 @@ function countFact(into: TimeTally, fact: ReportFact): void {
   into.count++;
   if (fact.met !== null) into.targeted++;
   if (fact.met === true) into.met++;
-  const key = String(keptMinutes(fact.minutes ?? 0));
-  into.minutes[key] = (into.minutes[key] ?? 0) + 1;
+  const band = bandOf(fact.minutes ?? 0);
+  for (let i = into.bands.length; i < band; i++) into.bands[i] = 0;
+  into.bands[band] = (into.bands[band] ?? 0) + 1;
 }
 
 /**
- * The value at percentile `p` (0..1) by the nearest rank: the smallest time that at least p of
- * the requests took no longer than. Null without any.
+ * The value at percentile `p` (0..1) by the nearest rank: the upper edge of the band that holds
+ * the request at that rank, i.e. at least p of the requests took no longer. Null without any.
  */
-export function percentile(counts: MinuteCounts, p: number): number | null {
-  const values = Object.entries(counts)
-    .map(([minutes, count]) => [Number(minutes), count] as const)
-    .sort((a, b) => a[0] - b[0]);
-  const total = values.reduce((sum, [, count]) => sum + count, 0);
+export function percentile(bands: BandCounts, p: number): number | null {
+  let total = 0;
+  for (const count of bands) total += count ?? 0;
   if (total === 0) return null;
   const rank = Math.max(1, Math.ceil(p * total));
   let seen = 0;
-  for (const [minutes, count] of values) {
-    seen += count;
-    if (seen >= rank) return minutes;
+  for (let i = 0; i < bands.length; i++) {
+    seen += bands[i] ?? 0;
+    if (seen >= rank) return BAND_EDGES[i]!;
   }
-  return values[values.length - 1]![0];
+  return BAND_EDGES[BAND_EDGES.length - 1]!;
 }
 
 /** A time figure as a report shows it. */
@@ -77,8 +85,8 @@ export interface TimeFigures {
 export function timeFigures(tally: TimeTally): TimeFigures {
   return {
     count: tally.count,
-    median: percentile(tally.minutes, 0.5),
-    p90: percentile(tally.minutes, 0.9),
+    median: percentile(tally.bands, 0.5),
+    p90: percentile(tally.bands, 0.9),
     withinShare: tally.targeted > 0 ? tally.met / tally.targeted : null,
     met: tally.met,
     targeted: tally.targeted,

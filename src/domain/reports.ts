@@ -1,10 +1,12 @@
 // The admin's reports: for a period and a department (or all), the requests opened per day, the
 // first-response and resolution times (median and 90th percentile, in working hours), the share
 // kept within the regulation, ratings, transfers and the open backlog by age, in total and per
-// staff member. A report reads days summed in advance (model/reports.ts): the background job
-// sums today and yesterday every few minutes and fills in older days; a day nobody summed yet is
-// summed when a report asks for it, and an admin may have a period summed again. The open backlog
-// is counted with the days, and kept: a report reads a few rows however many requests are open.
+// staff member. A report reads days and months summed in advance (model/reports.ts): the
+// background job sums today and yesterday (and their months) every few minutes and fills in older
+// days; a day nobody summed yet is summed when a report asks for it, and an admin may have a
+// period summed again. A period's whole months are read as months, the days at its edges as
+// days. The open backlog is counted with the days, and kept: a report reads a few rows however
+// many requests are open.
 import { DateTime } from 'luxon';
 import type { Job } from '../model/jobs';
 import type { BacklogCount, ReportDay } from '../model/reports';
@@ -55,6 +57,18 @@ export function dayCount(from: string, to: string): number {
 /** Days [from, to] as instants [start, end) in a time zone. */
 export function periodBounds(from: string, to: string, timeZone: string): { start: number; end: number } {
   return { start: dayRange(from, timeZone).start, end: dayRange(to, timeZone).end };
+}
+
+/** The last day (YYYY-MM-DD) of a month (YYYY-MM). */
+function lastDayOf(month: string): string {
+  return DateTime.fromISO(`${month}-01`, { zone: 'UTC' }).endOf('month').toISODate() as string;
+}
+
+/** The first and last month (YYYY-MM) wholly inside [from, to]; null when none is. */
+function wholeMonths(from: string, to: string): { first: string; last: string } | null {
+  const first = from.endsWith('-01') ? from.slice(0, 7) : shiftDay(lastDayOf(from.slice(0, 7)), 1).slice(0, 7);
+  const last = lastDayOf(to.slice(0, 7)) === to ? to.slice(0, 7) : shiftDay(`${to.slice(0, 7)}-01`, -1).slice(0, 7);
+  return first <= last ? { first, last } : null;
 }
 
 /** A day as instants [start, end) in a time zone (23 or 25 hours on a daylight-saving change). */
@@ -154,15 +168,35 @@ export function reports(deps: ReportDeps) {
     await store.transaction((tx) => tx.reports.saveDay(day, timeZone, rows, now()));
   }
 
-  /** Sums the days of [from, to] up to today that nobody has summed (for this time zone). */
-  async function sumMissing(from: string, to: string, signal?: AbortSignal): Promise<void> {
-    const last = [to, dayOf(now(), timeZone)].sort()[0]!;
-    if (from > last) return;
-    const summed = await store.reports.builtDays(from, last, timeZone);
-    for (const day of daysFrom(from, last)) {
-      if (signal?.aborted) return;
-      if (!summed.has(day)) await sumDay(day);
+  /** Sums a month (YYYY-MM) from its days' rows, per department and staff member. */
+  async function sumMonth(month: string): Promise<void> {
+    const rows = await store.reports.days(`${month}-01`, `${month}-31`, null, true);
+    const sums = [...groupBy(rows, (r) => `${r.departmentId}|${r.staffId}`).values()].map((list) =>
+      sumRows(list, month, list[0]!.departmentId, list[0]!.staffId),
+    );
+    await store.transaction((tx) => tx.reports.saveMonth(month, sums));
+  }
+
+  /** Sums these days, then each month they are in once (those summed before a stop too). */
+  async function sumDays(days: string[], signal?: AbortSignal): Promise<void> {
+    const months = new Set<string>();
+    for (const day of days) {
+      if (signal?.aborted) break;
+      await sumDay(day);
+      months.add(day.slice(0, 7));
     }
+    for (const month of months) await sumMonth(month);
+  }
+
+  /** Sums the days of [from, to] up to today that nobody has summed (for this time zone); returns when each was summed. */
+  async function sumMissing(from: string, to: string): Promise<Map<string, number>> {
+    const last = [to, dayOf(now(), timeZone)].sort()[0]!;
+    if (from > last) return new Map();
+    const summed = await store.reports.builtDays(from, last, timeZone);
+    const missing = daysFrom(from, last).filter((day) => !summed.has(day));
+    await sumDays(missing);
+    for (const day of missing) summed.set(day, now());
+    return summed;
   }
 
   /** Counts the open backlog by age now, and keeps the count for the reports until the next one. */
@@ -210,47 +244,50 @@ export function reports(deps: ReportDeps) {
     async refresh(signal?: AbortSignal): Promise<void> {
       const today = dayOf(now(), timeZone);
       const yesterday = shiftDay(today, -1);
-      for (const day of [yesterday, today]) {
-        if (signal?.aborted) return;
-        await sumDay(day);
-      }
+      await sumDays([yesterday, today], signal);
       await countBacklog();
       const first = await store.reports.firstOpenedAt();
-      if (first === null) return;
+      if (first === null || signal?.aborted) return;
       const oldest = dayOf(first, timeZone);
       const newest = shiftDay(yesterday, -1);
       if (oldest > newest) return;
       const summed = await store.reports.builtDays(oldest, newest, timeZone);
-      const missing = daysFrom(oldest, newest)
-        .filter((day) => !summed.has(day))
-        .reverse()
-        .slice(0, BACKFILL_PER_RUN);
-      for (const day of missing) {
-        if (signal?.aborted) return;
-        await sumDay(day);
-      }
+      const missing = daysFrom(oldest, newest).filter((day) => !summed.has(day));
+      await sumDays(missing.reverse().slice(0, BACKFILL_PER_RUN), signal);
     },
 
     /** Sums every day of the period again (up to today) and counts the backlog: the admin's "Count again". */
     async recount(from: string, to: string): Promise<void> {
       const last = [to, dayOf(now(), timeZone)].sort()[0]!;
-      for (const day of from <= last ? daysFrom(from, last) : []) await sumDay(day);
+      await sumDays(from <= last ? daysFrom(from, last) : []);
       await countBacklog();
     },
 
     /** The report of a period (at most MAX_REPORT_DAYS, checked by the caller) for one department or all. */
     async report(query: ReportQuery): Promise<Report> {
       const { from, to, departmentId } = query;
-      await sumMissing(from, to);
+      const summed = await sumMissing(from, to);
       const departmentIds = departmentId === null ? null : [departmentId];
-      const [rows, summed, departments, open] = await Promise.all([
-        store.reports.days(from, to, departmentIds),
-        store.reports.builtDays(from, to, timeZone),
+      // The period's whole months are read as months; the days at its edges as days.
+      const months = wholeMonths(from, to);
+      const edges: Array<[string, string]> = months
+        ? (
+            [
+              [from, shiftDay(`${months.first}-01`, -1)],
+              [shiftDay(lastDayOf(months.last), 1), to],
+            ] as Array<[string, string]>
+          ).filter(([a, b]) => a <= b)
+        : [[from, to]];
+      const [daily, monthRows, edgeRows, departments, open] = await Promise.all([
+        store.reports.days(from, to, departmentIds, false),
+        months ? store.reports.months(months.first, months.last, departmentIds) : [],
+        Promise.all(edges.map(([a, b]) => store.reports.days(a, b, departmentIds, true))),
         store.departments.list({ activeOnly: false }),
         backlog(departmentIds),
       ]);
+      const rows = [...monthRows, ...edgeRows.flat()];
       const departmentRows = rows.filter((r) => r.staffId === '');
-      const byDay = groupBy(departmentRows, (r) => r.day);
+      const byDay = groupBy(daily, (r) => r.day);
       const byDepartment = groupBy(departmentRows, (r) => r.departmentId);
       const byStaff = groupBy(
         rows.filter((r) => r.staffId !== ''),

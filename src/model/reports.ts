@@ -24,20 +24,20 @@ export interface ReportFact {
   met: boolean | null;
 }
 
-/** Working minutes (rounded, see domain/report-figures.ts) → how many requests took them. */
-export type MinuteCounts = Record<string, number>;
+/** How many requests took a time in each band (domain/report-figures.ts BAND_EDGES), the shortest first; missing ones are 0. */
+export type BandCounts = number[];
 
 /** A time figure summed over a day: how many, how many had a target, how many met it, and their times. */
 export interface TimeTally {
   count: number;
   targeted: number;
   met: number;
-  minutes: MinuteCounts;
+  bands: BandCounts;
 }
 
-/** One day's sums for a department (staffId '') or for one staff member's work in it. */
+/** One day's (or month's) sums for a department (staffId '') or for one staff member's work in it. */
 export interface ReportDay {
-  /** YYYY-MM-DD in the report's time zone. */
+  /** YYYY-MM-DD in the report's time zone; a month's row: YYYY-MM. */
   day: string;
   departmentId: number;
   /** '' for the department's own row. */
@@ -87,8 +87,12 @@ export interface ReportStore {
   saveDay(day: string, timeZone: string, rows: ReportDay[], builtAt: number): Promise<void>;
   /** Days in [fromDay, toDay] built for this time zone, with when. */
   builtDays(fromDay: string, toDay: string, timeZone: string): Promise<Map<string, number>>;
-  /** The rows of days in [fromDay, toDay], of these departments (null: all). */
-  days(fromDay: string, toDay: string, departmentIds: number[] | null): Promise<ReportDay[]>;
+  /** The rows of days in [fromDay, toDay], of these departments (null: all); the staff members' rows too when `staff`. */
+  days(fromDay: string, toDay: string, departmentIds: number[] | null, staff: boolean): Promise<ReportDay[]>;
+  /** Replaces a month's rows (YYYY-MM): its days' rows summed. */
+  saveMonth(month: string, rows: ReportDay[]): Promise<void>;
+  /** The rows of months in [fromMonth, toMonth], of these departments (null: all), staff members' too. */
+  months(fromMonth: string, toMonth: string, departmentIds: number[] | null): Promise<ReportDay[]>;
   /**
    * Counts the open requests now, per department and age band: `bands` are instants, newest first; a request
    * is in the band of the first instant it was opened at or after, or in band bands.length when

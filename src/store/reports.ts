@@ -3,7 +3,7 @@
 import type { Knex } from 'knex';
 import type {
   BacklogCount,
-  MinuteCounts,
+  BandCounts,
   RatingTally,
   ReportDay,
   ReportFact,
@@ -31,27 +31,35 @@ function toFact(row: Record<string, unknown>): ReportFact {
   };
 }
 
-function minutesOf(text: unknown): MinuteCounts {
+/** A row's band counts: a JSON array of whole numbers; anything else (a damaged row) counts nothing. */
+function bandsOf(text: unknown): BandCounts {
   try {
-    const parsed: unknown = JSON.parse(String(text ?? '{}'));
-    return parsed && typeof parsed === 'object' ? (parsed as MinuteCounts) : {};
+    const parsed: unknown = JSON.parse(String(text ?? '[]'));
+    return Array.isArray(parsed) ? parsed.map((n) => (Number.isFinite(n) ? Number(n) : 0)) : [];
   } catch {
-    return {};
+    return [];
   }
+}
+
+/** Band counts as stored: without the empty bands at the end. */
+function bandsText(bands: BandCounts): string {
+  let length = bands.length;
+  while (length > 0 && !bands[length - 1]) length--;
+  return JSON.stringify(Array.from({ length }, (_, i) => bands[i] ?? 0));
 }
 
 const tallyColumns = (prefix: string, tally: TimeTally) => ({
   [`${prefix}_count`]: tally.count,
   [`${prefix}_targeted`]: tally.targeted,
   [`${prefix}_met`]: tally.met,
-  [`${prefix}_minutes`]: JSON.stringify(tally.minutes),
+  [`${prefix}_bands`]: bandsText(tally.bands),
 });
 
 const tallyOf = (row: Record<string, unknown>, prefix: string): TimeTally => ({
   count: num(row[`${prefix}_count`]),
   targeted: num(row[`${prefix}_targeted`]),
   met: num(row[`${prefix}_met`]),
-  minutes: minutesOf(row[`${prefix}_minutes`]),
+  bands: bandsOf(row[`${prefix}_bands`]),
 });
 
 function toReportDay(row: Record<string, unknown>): ReportDay {
@@ -70,6 +78,24 @@ function toReportDay(row: Record<string, unknown>): ReportDay {
 }
 
 export function reportStore(knex: Knex, t: TableNames): ReportStore {
+  /** Replaces the rows of one day or month (`key` is its column) with these. */
+  async function replaceRows(table: string, key: 'day' | 'month', period: string, rows: ReportDay[]): Promise<void> {
+    await knex(table).where(key, period).delete();
+    const records = rows.map((r) => ({
+      [key]: period,
+      department_id: r.departmentId,
+      staff_id: r.staffId,
+      staff_name: r.staffName,
+      opened: r.opened,
+      transfers: r.transfers,
+      ...tallyColumns('first', r.firstResponse),
+      ...tallyColumns('resolved', r.resolution),
+      good: r.good,
+      bad: r.bad,
+    }));
+    for (let i = 0; i < records.length; i += INSERT_CHUNK) await knex(table).insert(records.slice(i, i + INSERT_CHUNK));
+  }
+
   return {
     async recordFact(fact) {
       await knex(t.reportFacts)
@@ -130,21 +156,19 @@ export function reportStore(knex: Knex, t: TableNames): ReportStore {
     },
 
     async saveDay(day, timeZone, rows, builtAt) {
-      await knex(t.reportDays).where('day', day).delete();
-      const records = rows.map((r) => ({
-        day: r.day,
-        department_id: r.departmentId,
-        staff_id: r.staffId,
-        staff_name: r.staffName,
-        opened: r.opened,
-        transfers: r.transfers,
-        ...tallyColumns('first', r.firstResponse),
-        ...tallyColumns('resolved', r.resolution),
-        good: r.good,
-        bad: r.bad,
-      }));
-      for (let i = 0; i < records.length; i += INSERT_CHUNK) await knex(t.reportDays).insert(records.slice(i, i + INSERT_CHUNK));
+      await replaceRows(t.reportDays, 'day', day, rows);
       await knex(t.reportBuilt).insert({ day, time_zone: timeZone, built_at: builtAt }).onConflict('day').merge();
+    },
+
+    async saveMonth(month, rows) {
+      await replaceRows(t.reportMonths, 'month', month, rows);
+    },
+
+    async months(fromMonth, toMonth, departmentIds) {
+      const query = knex(t.reportMonths).whereBetween('month', [fromMonth, toMonth]);
+      if (departmentIds) query.whereIn('department_id', departmentIds);
+      const rows: Array<Record<string, unknown>> = await query;
+      return rows.map((row) => toReportDay({ ...row, day: row.month }));
     },
 
     async builtDays(fromDay, toDay, timeZone) {
@@ -152,10 +176,12 @@ export function reportStore(knex: Knex, t: TableNames): ReportStore {
       return new Map(rows.map((r: Record<string, unknown>) => [String(r.day), num(r.built_at)]));
     },
 
-    async days(fromDay, toDay, departmentIds) {
-      const query = knex(t.reportDays).whereBetween('day', [fromDay, toDay]);
+    async days(fromDay, toDay, departmentIds, staff) {
+      // The departments' own rows come by the rd_dep index (staff_id '', day), without the staff rows.
+      const query = staff ? knex(t.reportDays) : knex(t.reportDays).where('staff_id', '');
+      query.whereBetween('day', [fromDay, toDay]);
       if (departmentIds) query.whereIn('department_id', departmentIds);
-      const rows: Array<Record<string, unknown>> = await query.orderBy('day').orderBy('department_id').orderBy('staff_id');
+      const rows: Array<Record<string, unknown>> = await query;
       return rows.map(toReportDay);
     },
 

@@ -37,6 +37,7 @@ export interface TableNames {
   /** The reports' facts (first answer, first resolution, first transfer of each request), day sums, and the days summed. */
   reportFacts: string;
   reportDays: string;
+  reportMonths: string;
   reportBuilt: string;
   reportBacklog: string;
   /** An index or key name: prefix + a short suffix. */
@@ -69,6 +70,7 @@ export function tableNames(prefix: string, migrationsTemplate = '{prefix}migrati
     slaWarnings: `${prefix}sla_warnings`,
     reportFacts: `${prefix}report_facts`,
     reportDays: `${prefix}report_days`,
+    reportMonths: `${prefix}report_months`,
     reportBuilt: `${prefix}report_built`,
     reportBacklog: `${prefix}report_backlog`,
     key: (suffix) => `${prefix}${suffix}`,

@@ -152,6 +152,31 @@ describe('domain: reports', () => {
     assert.equal(w.store.data.reportFacts.filter((f) => f.kind === 'firstResponse').length, 5, 'one first answer per request');
   });
 
+  it('a period with whole months reads them as months, with the same figures as its days', async () => {
+    const { report } = await seededWeek();
+    const days = await report.report({ from: '2026-01-12', to: '2026-01-14', departmentId: null });
+    // December's second half and February's start are days; January is read as a month.
+    const months = await report.report({ from: '2025-12-15', to: '2026-02-10', departmentId: null });
+    const figures = (r: Report) => ({ total: r.total, departments: r.departments, staff: r.staff });
+    assert.deepEqual(figures(months), figures(days));
+    assert.equal(months.days.length, 58);
+    assert.deepEqual(
+      months.days.filter((d) => d.opened > 0).map((d) => [d.day, d.opened]),
+      [
+        ['2026-01-12', 5],
+        ['2026-01-13', 1],
+      ],
+    );
+    // A later change to a January day reaches January's month once that day is summed again.
+    const { w, tickets } = await seededWeek();
+    const again = reports({ store: w.store, timeZone: 'UTC', now: w.clock.now });
+    await again.report({ from: '2026-01-01', to: '2026-01-31', departmentId: null });
+    await w.ratings.rate(olga, tickets.t4.number, { rating: 'bad', comment: '' });
+    await again.refresh();
+    const january = await again.report({ from: '2026-01-01', to: '2026-01-31', departmentId: null });
+    assert.deepEqual([january.total.good, january.total.bad], [1, 2]);
+  });
+
   it('one department: its own figures, backlog and staff only', async () => {
     const { report, w } = await seededWeek();
     const r = await report.report({ from: '2026-01-12', to: '2026-01-14', departmentId: w.departments.technical!.id });

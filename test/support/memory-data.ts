@@ -28,6 +28,8 @@ export interface MemoryData {
   slaWarnings: Array<{ ticketId: number; dueAt: number; kind: string; sentAt: number }>;
   reportFacts: ReportFact[];
   reportDays: ReportDay[];
+  /** Month rows, their `day` the month (YYYY-MM). */
+  reportMonths: ReportDay[];
   reportBuilt: Array<{ day: string; timeZone: string; builtAt: number }>;
   reportBacklog: { counts: BacklogCount[]; countedAt: number } | null;
   /** The last id given, for every table: ids only grow, as with increments(). */
@@ -55,6 +57,7 @@ export function emptyData(): MemoryData {
     slaWarnings: [],
     reportFacts: [],
     reportDays: [],
+    reportMonths: [],
     reportBuilt: [],
     reportBacklog: null,
     lastId: 0,

@@ -41,9 +41,22 @@ export function memoryReports(data: MemoryData): ReportStore {
       const built = data.reportBuilt.filter((b) => b.day >= fromDay && b.day <= toDay && b.timeZone === timeZone);
       return new Map(built.map((b) => [b.day, b.builtAt]));
     },
-    async days(fromDay, toDay, departmentIds) {
+    async days(fromDay, toDay, departmentIds, staff) {
       return structuredClone(
-        data.reportDays.filter((r) => r.day >= fromDay && r.day <= toDay && (!departmentIds || departmentIds.includes(r.departmentId))),
+        data.reportDays.filter(
+          (r) =>
+            r.day >= fromDay && r.day <= toDay && (staff || r.staffId === '') && (!departmentIds || departmentIds.includes(r.departmentId)),
+        ),
+      );
+    },
+    async saveMonth(month, rows) {
+      data.reportMonths = [...data.reportMonths.filter((r) => r.day !== month), ...structuredClone(rows)];
+    },
+    async months(fromMonth, toMonth, departmentIds) {
+      return structuredClone(
+        data.reportMonths.filter(
+          (r) => r.day >= fromMonth && r.day <= toMonth && (!departmentIds || departmentIds.includes(r.departmentId)),
+        ),
       );
     },
     async countBacklog(bands, now) {
