@@ -278,14 +278,16 @@ export function reports(deps: ReportDeps) {
             ] as Array<[string, string]>
           ).filter(([a, b]) => a <= b)
         : [[from, to]];
-      const [daily, monthRows, edgeRows, departments, open] = await Promise.all([
-        store.reports.days(from, to, departmentIds, false),
+      const [monthRows, edgeRows, monthDays, departments, open] = await Promise.all([
         months ? store.reports.months(months.first, months.last, departmentIds) : [],
-        Promise.all(edges.map(([a, b]) => store.reports.days(a, b, departmentIds, true))),
+        Promise.all(edges.map(([a, b]) => store.reports.days(a, b, departmentIds, true))).then((lists) => lists.flat()),
+        // The daily charts: the departments' rows of the days inside whole months too.
+        months ? store.reports.days(`${months.first}-01`, lastDayOf(months.last), departmentIds, false) : [],
         store.departments.list({ activeOnly: false }),
         backlog(departmentIds),
       ]);
-      const rows = [...monthRows, ...edgeRows.flat()];
+      const rows = [...monthRows, ...edgeRows];
+      const daily = [...edgeRows.filter((r) => r.staffId === ''), ...monthDays];
       const departmentRows = rows.filter((r) => r.staffId === '');
       const byDay = groupBy(daily, (r) => r.day);
       const byDepartment = groupBy(departmentRows, (r) => r.departmentId);
