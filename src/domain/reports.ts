@@ -193,7 +193,12 @@ export function reports(deps: ReportDeps) {
     const last = [to, dayOf(now(), timeZone)].sort()[0]!;
     if (from > last) return new Map();
     const summed = await store.reports.builtDays(from, last, timeZone);
-    const missing = daysFrom(from, last).filter((day) => !summed.has(day));
+    if (summed.size === dayCount(from, last)) return summed;
+    // Days before the first request have nothing to sum.
+    const first = await store.reports.firstOpenedAt();
+    if (first === null) return summed;
+    const start = [from, dayOf(first, timeZone)].sort()[1]!;
+    const missing = daysFrom(start, last).filter((day) => !summed.has(day));
     await sumDays(missing);
     for (const day of missing) summed.set(day, now());
     return summed;
