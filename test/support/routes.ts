@@ -21,7 +21,7 @@ type BodyKind = 'multipart' | 'form' | 'none';
 export interface Route {
   who: Who;
   method: 'get' | 'post';
-  /** The path with :number, :attachmentId, :id (department, canned reply, e-mail, held e-mail, e-mailed message), :memberId. */
+  /** The path with :number, :attachmentId, :id (department, canned reply, e-mail, held e-mail, e-mailed message, incident and its update), :memberId. */
   path: string;
   body: BodyKind;
   /** The text fields the form sends, with ordinary values. */
@@ -77,6 +77,44 @@ export const routes: Route[] = [
   { who: 'tech', method: 'get', path: '/:number/messages/:emailedId/original', body: 'none' },
   { who: 'tech', method: 'get', path: '/:number/acknowledge', body: 'none' },
   { who: 'tech', method: 'post', path: '/:number/acknowledge', body: 'form', fields: {} },
+  // Incidents of the technical department: the world declares one, links its ticket and sends an
+  // update. Resolving comes last: the routes after it are the admin's.
+  { who: 'tech', method: 'get', path: '/incidents', body: 'none' },
+  { who: 'tech', method: 'get', path: '/incidents/new', body: 'none' },
+  {
+    who: 'tech',
+    method: 'post',
+    path: '/incidents',
+    body: 'form',
+    fields: {
+      departmentId: ':technical',
+      titleRu: 'Сбой сети в Москве',
+      titleEn: 'Network outage in Moscow',
+      bodyRu: 'Чиним коммутатор.',
+      bodyEn: 'A switch is being fixed.',
+      affects: 'everyone',
+      kinds: '',
+      services: '',
+    },
+  },
+  { who: 'tech', method: 'get', path: '/incidents/:incidentId', body: 'none' },
+  { who: 'tech', method: 'post', path: '/incidents/:incidentId/links', body: 'form', fields: { number: ':number' } },
+  {
+    who: 'tech',
+    method: 'post',
+    path: '/incidents/:incidentId/updates',
+    body: 'form',
+    fields: { updateRu: 'Всё ещё чиним.', updateEn: 'Still fixing.' },
+  },
+  { who: 'tech', method: 'post', path: '/incidents/:incidentId/updates/:updateId/resume', body: 'none' },
+  { who: 'tech', method: 'post', path: '/incidents/:incidentId/links/:linkedTicketId/delete', body: 'none' },
+  {
+    who: 'tech',
+    method: 'post',
+    path: '/incidents/:incidentId/resolve',
+    body: 'form',
+    fields: { finalRu: 'Починили.', finalEn: 'Fixed.' },
+  },
   // The admin's.
   { who: 'admin', method: 'get', path: '/admin/mail', body: 'none' },
   { who: 'admin', method: 'post', path: '/admin/mail/:mailId/retry', body: 'none' },
@@ -218,6 +256,22 @@ export async function makeWorld(db: TestDatabase, settings: Record<string, unkno
     Buffer.from(`From: ${from}\r\nTo: ${replyTo}\r\nSubject: Re: вопрос\r\nMessage-ID: <${id}@mail.example>\r\n\r\nПо почте.\r\n`);
   assert.equal((await t.plugin.receiveMail(email('ivan@example.ru', 'world-reply'))).outcome, 'stored');
   assert.equal((await t.plugin.receiveMail(email('stranger@mail.example', 'world-held'))).outcome, 'held');
+  // An incident of the technical department with the ticket linked and one update sent.
+  const declared = await postForm(agents.tech, '/incidents', tokens.tech, {
+    departmentId: technical,
+    titleRu: 'Недоступны VPS',
+    titleEn: 'VPS are down',
+    bodyRu: 'Инженеры на месте.',
+    bodyEn: 'Engineers are on site.',
+    affects: 'everyone',
+    kinds: '',
+    services: '',
+  });
+  assert.equal(declared.status, 303, declared.text.slice(0, 300));
+  const incidentId = String(/\/incidents\/(\d+)/.exec(String(declared.headers.location))?.[1]);
+  assert.equal((await postForm(agents.tech, `/incidents/${incidentId}/links`, tokens.tech, { number })).status, 303);
+  const update = await postForm(agents.tech, `/incidents/${incidentId}/updates`, tokens.tech, { updateRu: 'Чиним.', updateEn: 'Fixing.' });
+  assert.equal(update.status, 303, update.text.slice(0, 300));
   const emailed = await t.knex(t.tables.inboundMail).where('status', 'stored').first('message_id');
   const held = await t.knex(t.tables.inboundMail).where('status', 'held').first('id');
   const ids: Record<string, string> = {
@@ -231,6 +285,9 @@ export async function makeWorld(db: TestDatabase, settings: Record<string, unkno
     clientRelations: await departmentId(t, 'client_relations'),
     memberId: String((await t.knex(t.tables.departmentStaff).first('id')).id),
     cannedId: String((await t.knex(t.tables.cannedReplies).first('id')).id),
+    incidentId,
+    updateId: String((await t.knex(t.tables.incidentUpdates).first('id')).id),
+    linkedTicketId: String((await t.knex(t.tables.tickets).where('number', number).first('id')).id),
   };
   return { t, agents, tokens, ids };
 }

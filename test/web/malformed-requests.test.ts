@@ -151,9 +151,9 @@ forEachDatabase('malformed requests', (db) => {
   after(() => world.t.close());
 
   it('covers every route that takes a parameter, a multipart form or an url-encoded form', () => {
-    assert.equal(routes.filter((r) => paramsOf(r).length > 0).length, 35);
+    assert.equal(routes.filter((r) => paramsOf(r).length > 0).length, 41);
     assert.equal(multipartRoutes.length, 4);
-    assert.equal(formRoutes.length, 15);
+    assert.equal(formRoutes.length, 19);
   });
 
   for (const c of cases) {
