@@ -11,6 +11,7 @@ import { DateTime } from 'luxon';
 import type { Job } from '../model/jobs';
 import type { BacklogCount, ReportDay } from '../model/reports';
 import type { Store } from '../model/store';
+import { ConflictError } from '../model/errors';
 import type { Clock, Department } from '../model/types';
 import { dayRows, sumRows, timeFigures, type TimeFigures } from './report-figures';
 
@@ -75,6 +76,18 @@ function wholeMonths(from: string, to: string): { first: string; last: string } 
 function dayRange(day: string, timeZone: string): { start: number; end: number } {
   const start = DateTime.fromISO(day, { zone: timeZone }).startOf('day');
   return { start: start.toMillis(), end: start.plus({ days: 1 }).toMillis() };
+}
+
+/**
+ * A sum saved while another instance (the job, a page, Count again) saved the same one: its rows
+ * were made from the same requests a moment apart, and they stand.
+ */
+async function oneSumStands(saving: Promise<void>): Promise<void> {
+  try {
+    await saving;
+  } catch (err) {
+    if (!(err instanceof ConflictError)) throw err;
+  }
 }
 
 /** Items by a key of each, in their order. */
@@ -165,7 +178,7 @@ export function reports(deps: ReportDeps) {
       store.reports.ratingsBetween(start, end),
     ]);
     const rows = dayRows(day, { facts, opened, ratings });
-    await store.transaction((tx) => tx.reports.saveDay(day, timeZone, rows, now()));
+    await oneSumStands(store.transaction((tx) => tx.reports.saveDay(day, timeZone, rows, now())));
   }
 
   /** Sums a month (YYYY-MM) from its days' rows, per department and staff member. */
@@ -174,7 +187,7 @@ export function reports(deps: ReportDeps) {
     const sums = [...groupBy(rows, (r) => `${r.departmentId}|${r.staffId}`).values()].map((list) =>
       sumRows(list, month, list[0]!.departmentId, list[0]!.staffId),
     );
-    await store.transaction((tx) => tx.reports.saveMonth(month, sums));
+    await oneSumStands(store.transaction((tx) => tx.reports.saveMonth(month, sums)));
   }
 
   /** Sums these days, then each month they are in once (those summed before a stop too). */
@@ -211,7 +224,7 @@ export function reports(deps: ReportDeps) {
       BACKLOG_BAND_HOURS.map((hours) => at - hours * 3_600_000),
       at,
     );
-    await store.transaction((tx) => tx.reports.saveBacklog(counts, at));
+    await oneSumStands(store.transaction((tx) => tx.reports.saveBacklog(counts, at)));
     return { counts, countedAt: at };
   }
 

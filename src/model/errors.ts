@@ -39,7 +39,8 @@ export type UniqueRule =
   | 'incidentSubmission'
   | 'incidentUpdateSubmission'
   | 'escalationPage'
-  | 'slaWarning';
+  | 'slaWarning'
+  | 'reportSum';
 
 /** A row refers to another: a ticket to its department, a member or a canned reply to theirs. */
 export type Reference = 'ticketDepartment' | 'memberDepartment' | 'cannedDepartment';

@@ -13,6 +13,7 @@ import type {
 } from '../model/reports';
 import type { TableNames } from './tables';
 import { num, numOrNull } from './dialect';
+import { withRefusals } from './refusals';
 
 /** Rows per insert: well under SQLite's limit on bound values. */
 const INSERT_CHUNK = 40;
@@ -93,7 +94,10 @@ export function reportStore(knex: Knex, t: TableNames): ReportStore {
       good: r.good,
       bad: r.bad,
     }));
-    for (let i = 0; i < records.length; i += INSERT_CHUNK) await knex(table).insert(records.slice(i, i + INSERT_CHUNK));
+    // Another instance summing the same day at the same moment inserts the same keys: one sum stands.
+    await withRefusals({ unique: 'reportSum' }, async () => {
+      for (let i = 0; i < records.length; i += INSERT_CHUNK) await knex(table).insert(records.slice(i, i + INSERT_CHUNK));
+    });
   }
 
   return {
@@ -213,7 +217,9 @@ export function reportStore(knex: Knex, t: TableNames): ReportStore {
         overdue_count: c.overdue,
         counted_at: countedAt,
       }));
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) await knex(t.reportBacklog).insert(rows.slice(i, i + INSERT_CHUNK));
+      await withRefusals({ unique: 'reportSum' }, async () => {
+        for (let i = 0; i < rows.length; i += INSERT_CHUNK) await knex(t.reportBacklog).insert(rows.slice(i, i + INSERT_CHUNK));
+      });
     },
 
     async keptBacklog(departmentIds) {

@@ -7,6 +7,8 @@ import { startPlugin, TestClock, type TestPlugin } from '../support/test-host';
 import { answerAsStaff as answer, createTicket } from '../support/tickets';
 import { postForm } from '../support/forms';
 import { assertRevealsNothing, snapshot } from '../support/routes';
+import { createStore } from '../../src/store';
+import { reports } from '../../src/domain/reports';
 
 const MINUTE = 60_000;
 
@@ -118,6 +120,20 @@ forEachDatabase('reports', (db) => {
     assert.deepEqual(await built(), stamp);
     assert.equal((await recount()).status, 303);
     assert.notDeepEqual(await built(), stamp);
+  });
+
+  it('two instances summing the same days at once: one sum stands, neither fails', async () => {
+    // Two stores on pools of their own, as two instances of the panel have.
+    const stores = [createStore(t.knex, t.tables), createStore(t.knex, t.tables)];
+    const [a, b] = stores.map((store) => reports({ store, timeZone: 'UTC', now: clock.now }));
+    const day = new Date(clock.now()).toISOString().slice(0, 10);
+    for (let round = 0; round < 10; round++) await Promise.all([a!.recount(day, day), b!.recount(day, day)]);
+    const rows = await t.knex(t.tables.reportDays).where({ day, staff_id: '' }).select('department_id', 'opened');
+    assert.deepEqual(
+      rows.map((r) => Number(r.opened)),
+      [3],
+      'one row for the technical department, with its three requests',
+    );
   });
 
   it('a wrong period or department is a 400 with the reason next to its field, and changes nothing', async () => {
