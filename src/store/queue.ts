@@ -43,7 +43,6 @@ export function queueStore(knex: Knex, t: TableNames): QueueStore {
     if (filter.dueBefore !== null) query.where('queue_due', '<=', filter.dueBefore);
     applySearch(query, filter.search);
     // Merged tickets live on in the ticket they went into; only their number (above) finds them.
-    // Merged tickets live on in the one they went into; only their number finds them.
     if (!searchedNumber(filter.search.trim())) query.whereNull('merged_into_id');
     return query;
   }
