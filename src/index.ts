@@ -143,7 +143,9 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
   const originals: MailOriginals = { of: (ids) => inboundStore.originalsOf(ids), read: (m) => storage.read(m.rawKey) };
   const tickets = customerTickets(ticketDeps);
   const rated = ratings(ticketDeps);
-  const reporting = reports({ store, timeZone: settings.timeZone ?? 'UTC', now });
+  /** Where days begin: a new working schedule's zone, the reports' days. */
+  const timeZone = settings.timeZone ?? 'UTC';
+  const reporting = reports({ store, timeZone, now });
   const broadcast = incidentBroadcast({ store, mail, defaultLocale: settings.defaultLocale, mailQueued: () => dispatcher.nudge(), now });
   const incidents = incidentsOf({ store, servicesOf: ticketDeps.servicesOf, broadcast, now });
   // The panel's own staff of each department (contract 1.3, optional).
@@ -233,7 +235,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
         now,
       }),
       departments,
-      timeZone: settings.timeZone ?? 'UTC',
+      timeZone,
       canned: cannedReplies({ store, now }),
       held: incoming.held,
       ratings: rated,

@@ -7,7 +7,7 @@ import type { Store } from '../model/store';
 import type { Clock, Department } from '../model/types';
 import { NotFoundError, ValidationError, type Problem } from '../model/errors';
 import type { mailIntake } from './mail-intake';
-import { isTicketNumber } from './ticket-number';
+import { isTicketNumber, typedNumber } from './ticket-number';
 import { currentTicket } from './merged-tickets';
 
 const SHOWN = 200;
@@ -89,7 +89,7 @@ export function heldMail(deps: HeldMailDeps) {
     /** Adds it to the request with this number (as people write it: "12345678", "#12345678"); returns the number. */
     async attach(admin: HostUser, id: number, typed: string): Promise<string> {
       const { held, mail } = await heldOne(id);
-      const number = typed.trim().replace(/^[#№]\s*/, '');
+      const number = typedNumber(typed);
       // A merged request's number attaches to the request it went into.
       const ticket = await currentTicket(store, isTicketNumber(number) ? await store.tickets.findByNumber(number) : null);
       if (!ticket) throw new ValidationError({ number: { key: 'errors.held.noTicket' } });

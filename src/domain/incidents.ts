@@ -229,10 +229,11 @@ export function incidents(deps: IncidentDeps) {
     },
 
     /** Open incidents that affect this customer, for the banner on their list and create form. */
-    async forCustomer(customer: HostUser): Promise<Incident[]> {
+    async forCustomer(customer: HostUser, known?: HostService[]): Promise<Incident[]> {
       const open = await store.incidents.open();
       if (open.length === 0) return [];
-      const services = await deps.servicesOf(customer.id);
+      // The page may have asked the host for them already (the create form's service list).
+      const services = known ?? (await deps.servicesOf(customer.id));
       return open.filter((i) => affectsServices(i, services));
     },
 

@@ -14,7 +14,8 @@ import type { TicketMail } from '../model/mail';
 import type { NewTicketEvent, Store, TicketChanges } from '../model/store';
 import type { Clock, Ticket } from '../model/types';
 import { ValidationError, type Problem } from '../model/errors';
-import { isTicketNumber } from './ticket-number';
+import { isTicketNumber, typedNumber } from './ticket-number';
+import { changeTicket } from './due';
 import type { StaffAccess } from './staff-access';
 import { auditEntry } from './staff-actions';
 
@@ -35,11 +36,6 @@ export interface MergePlan {
   target: Ticket;
   /** What a merge moves (messages with notes, their files, history entries); nothing moves for a duplicate. */
   moves: { messages: number; files: number; events: number };
-}
-
-/** The request number as people write it: "12345678", "#12345678", "№ 12345678". */
-export function typedNumber(text: string): string {
-  return text.trim().replace(/^[#№]\s*/, '');
 }
 
 /** Why `source` cannot go into `target` this way; null when it can. Both as they are now, target after following merges. */
@@ -138,10 +134,11 @@ export function ticketMerge(deps: MergeDeps, access: StaffAccess) {
           await tx.events.moveAll(source.id, target.id);
           // Requests merged into the source earlier now lead to the target directly.
           await tx.tickets.repointMerged(source.id, target.id);
-          await tx.tickets.update(target.id, targetChanges(source, target, at));
-          await tx.tickets.update(source.id, { ...closed, mergedIntoId: target.id, transferUnseen: false, updatedAt: at });
+          // Through changeTicket, as every change of status: the target's due time follows its new wait.
+          await changeTicket(tx, target, targetChanges(source, target, at), at);
+          await changeTicket(tx, source, { ...closed, mergedIntoId: target.id, transferUnseen: false, updatedAt: at }, at);
         } else {
-          await tx.tickets.update(source.id, { ...closed, updatedAt: at });
+          await changeTicket(tx, source, { ...closed, updatedAt: at }, at);
           await tx.tickets.update(target.id, { updatedAt: at });
         }
         const events: NewTicketEvent[] = [
@@ -162,7 +159,7 @@ export function ticketMerge(deps: MergeDeps, access: StaffAccess) {
         store.tickets.listForCustomer(ticket.customerId, { status: 'open', search: '' }, null, 20),
         access.reach(user),
       ]);
-      return page.items.filter((t) => t.id !== ticket.id && t.status !== 'closed' && (!allowed || allowed.includes(t.departmentId)));
+      return page.items.filter((t) => t.id !== ticket.id && (!allowed || allowed.includes(t.departmentId)));
     },
   };
 }

@@ -147,9 +147,9 @@ export function dayRows(day: string, input: DayInput): ReportDay[] {
   return [...rows.values()];
 }
 
-/** Rows summed into one (in place into a new row carrying the first row's keys). */
-export function sumRows(rows: ReportDay[], day = '', departmentId = 0, staffId = '', staffName = ''): ReportDay {
-  const total = emptyDayRow(day, departmentId, staffId, staffName);
+/** Rows summed into a new row with these keys, named as the last named row (a staff member's latest name). */
+export function sumRows(rows: ReportDay[], day = '', departmentId = 0, staffId = ''): ReportDay {
+  const total = emptyDayRow(day, departmentId, staffId);
   for (const r of rows) {
     total.opened += r.opened;
     total.transfers += r.transfers;

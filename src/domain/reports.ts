@@ -218,30 +218,27 @@ export function reports(deps: ReportDeps) {
   }
 
   /** Counts the open backlog by age now, and keeps the count for the reports until the next one. */
-  async function countBacklog(): Promise<{ counts: BacklogCount[]; countedAt: number }> {
+  async function countBacklog(): Promise<BacklogCount[]> {
     const at = now();
     const counts = await store.reports.countBacklog(
       BACKLOG_BAND_HOURS.map((hours) => at - hours * 3_600_000),
       at,
     );
     await oneSumStands(store.transaction((tx) => tx.reports.saveBacklog(counts, at)));
-    return { counts, countedAt: at };
+    return counts;
   }
 
   /** The backlog of these departments as last counted (counted now if it never was). */
   async function backlog(departmentIds: number[] | null): Promise<Report['backlog']> {
-    let kept = await store.reports.keptBacklog(departmentIds);
-    if (!kept) {
-      const counted = await countBacklog();
-      kept = { ...counted, counts: counted.counts.filter((c) => !departmentIds || departmentIds.includes(c.departmentId)) };
-    }
+    const all = (await store.reports.keptBacklog()) ?? (await countBacklog());
+    const counts = departmentIds ? all.filter((c) => departmentIds.includes(c.departmentId)) : all;
     const bands: BacklogBand[] = [0, ...BACKLOG_BAND_HOURS].map((fromHours, i) => ({
       fromHours,
       toHours: BACKLOG_BAND_HOURS[i] ?? null,
       open: 0,
       overdue: 0,
     }));
-    for (const count of kept.counts) {
+    for (const count of counts) {
       bands[count.band]!.open += count.open;
       bands[count.band]!.overdue += count.overdue;
     }
@@ -249,8 +246,6 @@ export function reports(deps: ReportDeps) {
   }
 
   return {
-    sumDay,
-
     /** The departments a report may be asked for: every one, inactive ones too (their past counts). */
     departments: () => store.departments.list({ activeOnly: false }),
 

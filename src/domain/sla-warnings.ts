@@ -11,7 +11,7 @@ import type { TicketMail } from '../model/mail';
 import type { SlaWarningKind, Store } from '../model/store';
 import type { Clock, Department, Ticket } from '../model/types';
 import { ConflictError } from '../model/errors';
-import { colleaguesOf, type HostStaffOf } from './colleagues';
+import { colleaguesOf, type Colleague, type HostStaffOf } from './colleagues';
 
 const BATCH = 100;
 /** How often the warnings are looked for: a warning is at most this late. */
@@ -26,15 +26,22 @@ export interface SlaWarningDeps {
 }
 
 /**
- * The assignee's address, read before the ticket is locked (the host's staffOf is a call into the
- * panel, kept out of the transaction): from the department's member list or the panel's own staff.
+ * The assignees' addresses, read before a ticket is locked (the host's staffOf is a call into the
+ * panel, kept out of the transaction): from the department's member list or the panel's own
+ * staff, each department's looked up once a run.
  */
-async function assigneeAddress(store: Store, ticket: Ticket, hostStaffOf: HostStaffOf | undefined): Promise<string | null> {
-  if (!ticket.assigneeId) return null;
-  const department = await store.departments.find(ticket.departmentId);
-  if (!department) return null;
-  const colleague = (await colleaguesOf(store, hostStaffOf)(department)).find((c) => c.userId === ticket.assigneeId);
-  return colleague?.email || null;
+function assigneeAddresses(store: Store, hostStaffOf: HostStaffOf | undefined) {
+  const colleagues = colleaguesOf(store, hostStaffOf);
+  const byDepartment = new Map<number, Promise<Colleague[]>>();
+  return async (ticket: Ticket): Promise<string | null> => {
+    if (!ticket.assigneeId) return null;
+    let staff = byDepartment.get(ticket.departmentId);
+    if (!staff) {
+      staff = store.departments.find(ticket.departmentId).then((department) => (department ? colleagues(department) : []));
+      byDepartment.set(ticket.departmentId, staff);
+    }
+    return (await staff).find((c) => c.userId === ticket.assigneeId)?.email || null;
+  };
 }
 
 /** Whom a warning goes to: the assignee looked up before the lock if still the same, else the department. */
@@ -48,8 +55,9 @@ export async function sendSlaWarnings(deps: SlaWarningDeps): Promise<number> {
   const { store } = deps;
   const now = deps.now();
   let queued = 0;
+  const addressOf = assigneeAddresses(store, deps.hostStaffOf);
   for (const candidate of await store.slaWarnings.due(now, BATCH)) {
-    const assignee = { id: candidate.assigneeId, address: await assigneeAddress(store, candidate, deps.hostStaffOf) };
+    const assignee = { id: candidate.assigneeId, address: await addressOf(candidate) };
     queued += await store
       .transaction(async (tx) => {
         // Re-read under the lock: a reply may have moved the due time a moment ago.

@@ -8,3 +8,8 @@ export function randomTicketNumber(): string {
 export function isTicketNumber(text: string): boolean {
   return /^[1-9]\d{7}$/.test(text);
 }
+
+/** The request number as people write it: "12345678", "#12345678", "№ 12345678". */
+export function typedNumber(text: string): string {
+  return text.trim().replace(/^[#№]\s*/, '');
+}

@@ -86,17 +86,16 @@ const pluralRules = new Map<Locale, Intl.PluralRules>();
 
 /**
  * "within 2 hours" / "в течение 2 часов", the time a department usually takes to answer: whole
- * hours as hours, anything else as minutes. The strings hold every plural form of the language
- * (Intl.PluralRules names it); Russian's are in the genitive that "в течение" asks for.
+ * hours as hours, anything else as minutes; "working hours" when the department counts them. The
+ * strings hold every plural form of the language (Intl.PluralRules names it); Russian's are in the
+ * genitive that "в течение" asks for.
  */
-/** The strings of a span "within" which we answer: working time, or round the clock. */
-const WITHIN = { true: 'sla.withinWorking.', false: 'departments.within.' };
-
 function formatWithin(minutes: number, t: Translate, locale: Locale, working: boolean): string {
   const [count, unit] = minutes % 60 === 0 ? [minutes / 60, 'hours'] : [minutes, 'minutes'];
   let rules = pluralRules.get(locale);
   if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(intlLocale[locale])));
-  return t(`${WITHIN[String(working) as 'true' | 'false']}${unit}.${rules.select(count)}`, { count });
+  const strings = working ? 'sla.withinWorking.' : 'departments.within.';
+  return t(`${strings}${unit}.${rules.select(count)}`, { count });
 }
 
 /** "We usually answer within 2 hours." ("within 4 working hours" on a schedule), or null when the department sets no time. */

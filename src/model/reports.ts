@@ -101,6 +101,6 @@ export interface ReportStore {
   countBacklog(bands: number[], now: number): Promise<BacklogCount[]>;
   /** Keeps a count of the backlog (all departments), replacing the last one. */
   saveBacklog(counts: BacklogCount[], countedAt: number): Promise<void>;
-  /** The backlog as last counted, of these departments (null: all); null when it was never counted. */
-  keptBacklog(departmentIds: number[] | null): Promise<{ counts: BacklogCount[]; countedAt: number } | null>;
+  /** The backlog as last counted, every department's (a few rows); null when it was never counted (or nothing was open). */
+  keptBacklog(): Promise<BacklogCount[] | null>;
 }

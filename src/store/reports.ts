@@ -79,6 +79,16 @@ function toReportDay(row: Record<string, unknown>): ReportDay {
 }
 
 export function reportStore(knex: Knex, t: TableNames): ReportStore {
+  /**
+   * Inserts a sum's rows a chunk at a time. Another instance summing the same thing at the same
+   * moment inserts the same keys: its refusal says one sum stands (ConflictError 'reportSum').
+   */
+  async function insertSum(table: string, rows: object[]): Promise<void> {
+    await withRefusals({ unique: 'reportSum' }, async () => {
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) await knex(table).insert(rows.slice(i, i + INSERT_CHUNK));
+    });
+  }
+
   /** Replaces the rows of one day or month (`key` is its column) with these. */
   async function replaceRows(table: string, key: 'day' | 'month', period: string, rows: ReportDay[]): Promise<void> {
     await knex(table).where(key, period).delete();
@@ -94,10 +104,7 @@ export function reportStore(knex: Knex, t: TableNames): ReportStore {
       good: r.good,
       bad: r.bad,
     }));
-    // Another instance summing the same day at the same moment inserts the same keys: one sum stands.
-    await withRefusals({ unique: 'reportSum' }, async () => {
-      for (let i = 0; i < records.length; i += INSERT_CHUNK) await knex(table).insert(records.slice(i, i + INSERT_CHUNK));
-    });
+    await insertSum(table, records);
   }
 
   return {
@@ -217,25 +224,18 @@ export function reportStore(knex: Knex, t: TableNames): ReportStore {
         overdue_count: c.overdue,
         counted_at: countedAt,
       }));
-      await withRefusals({ unique: 'reportSum' }, async () => {
-        for (let i = 0; i < rows.length; i += INSERT_CHUNK) await knex(t.reportBacklog).insert(rows.slice(i, i + INSERT_CHUNK));
-      });
+      await insertSum(t.reportBacklog, rows);
     },
 
-    async keptBacklog(departmentIds) {
-      const query = knex(t.reportBacklog);
-      if (departmentIds) query.whereIn('department_id', departmentIds);
-      const rows: Array<Record<string, unknown>> = await query;
+    async keptBacklog() {
+      const rows: Array<Record<string, unknown>> = await knex(t.reportBacklog);
       if (rows.length === 0) return null;
-      return {
-        counts: rows.map((r) => ({
-          departmentId: num(r.department_id),
-          band: num(r.band),
-          open: num(r.open_count),
-          overdue: num(r.overdue_count),
-        })),
-        countedAt: Math.max(...rows.map((r) => num(r.counted_at))),
-      };
+      return rows.map((r) => ({
+        departmentId: num(r.department_id),
+        band: num(r.band),
+        open: num(r.open_count),
+        overdue: num(r.overdue_count),
+      }));
     },
   };
 }

@@ -269,7 +269,7 @@ export function ticketStore(knex: Knex, t: TableNames): TicketStore {
       return toTicket((await query) as TicketRow);
     },
 
-    /** Answered tickets whose last staff answer is older than `before`, oldest first. */
+    /** Open urgent tickets nobody has acknowledged or answered, opened at or after `since`, oldest first. */
     async unacknowledgedUrgent(departmentIds: number[], since: number, limit: number): Promise<Ticket[]> {
       if (departmentIds.length === 0) return [];
       // On the queue's index (department, open, priority rank), then a few open urgent rows to look at.
@@ -285,6 +285,7 @@ export function ticketStore(knex: Knex, t: TableNames): TicketStore {
       return rows.map(toTicket);
     },
 
+    /** Answered tickets whose last staff answer is older than `before`, oldest first. */
     async answeredBefore(before: number, limit: number): Promise<Ticket[]> {
       const rows = await knex<TicketRow>(t.tickets)
         .where('status', 'answered')

@@ -2,7 +2,7 @@
 // department or all; three charts with their tables, a table per department and per staff
 // member, each table also as CSV; and "Count again" for a period whose requests changed after
 // its days were summed (a merge, a rating changed later).
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request } from 'express';
 import { MAX_REPORT_DAYS, dayOf, type Report, type Reports, type Summary } from '../domain/reports';
 import type { Department } from '../model/types';
 import type { Problem } from '../model/errors';
@@ -16,6 +16,7 @@ import { queryText } from './text-input';
 import { barChart } from './bar-chart';
 import { csvOf, type CsvCell } from './csv';
 import type { Translate } from '../i18n';
+import type { Locale } from '../host';
 
 interface Deps {
   reports: Reports;
@@ -41,14 +42,15 @@ interface ReportForm {
 export function reportAdminRoutes({ reports, render, csrf, now, timeZone }: Deps): Router {
   const router = Router();
 
-  /** The period and department the query asks for, checked. */
-  async function formOf(req: Request, list: Department[]): Promise<ReportForm> {
+  /** The period and department the query asks for, checked against the departments there are. */
+  async function formOf(req: Request): Promise<ReportForm & { departments: Department[] }> {
+    const list = await reports.departments();
     const { values, problems, period } = periodForm(req, dayOf(now(), timeZone), timeZone, DEFAULT_DAYS, MAX_REPORT_DAYS);
     const department = queryText(req, 'department');
     const departmentId = department === '' ? null : queryId(req, 'department');
     if (department !== '' && !list.some((d) => d.id === departmentId)) problems.department = { key: 'report.errors.department' };
     const query = period && !problems.department ? { ...period, departmentId } : null;
-    return { values: { ...values, department }, problems, query };
+    return { values: { ...values, department }, problems, query, departments: list };
   }
 
   /** The query string that names the same report, for links and the forms on the page. */
@@ -57,8 +59,7 @@ export function reportAdminRoutes({ reports, render, csrf, now, timeZone }: Deps
 
   router.get('/admin/reports', async (req, res) => {
     const { t, locale } = contextOf(res);
-    const list = await reports.departments();
-    const form = await formOf(req, list);
+    const form = await formOf(req);
     const report = form.query ? await reports.report(form.query) : null;
     res.set('Cache-Control', 'no-store');
     await render.page(
@@ -69,7 +70,7 @@ export function reportAdminRoutes({ reports, render, csrf, now, timeZone }: Deps
       {
         values: form.values,
         errors: localizeProblems(res, form.problems),
-        departments: list,
+        departments: form.departments,
         report,
         charts: report ? chartsOf(report, t, locale) : null,
         bandLabel: (band: Report['backlog']['bands'][number]) => bandLabel(band, t),
@@ -84,8 +85,8 @@ export function reportAdminRoutes({ reports, render, csrf, now, timeZone }: Deps
 
   for (const table of CSV_TABLES) {
     router.get(`/admin/reports/${table}.csv`, async (req, res) => {
-      const { t } = contextOf(res);
-      const form = await formOf(req, await reports.departments());
+      const { t, locale } = contextOf(res);
+      const form = await formOf(req);
       if (!form.query) {
         res
           .status(400)
@@ -97,12 +98,12 @@ export function reportAdminRoutes({ reports, render, csrf, now, timeZone }: Deps
       const name = `support-${table}-${form.query.from}-${form.query.to}.csv`;
       res.set('Content-Disposition', `attachment; filename="${name}"`);
       res.set('Cache-Control', 'no-store');
-      res.type('text/csv; charset=utf-8').send(csvOf(csvRows(report, table, t, res)));
+      res.type('text/csv; charset=utf-8').send(csvOf(csvRows(report, table, t, locale)));
     });
   }
 
   router.post('/admin/reports/recount', csrf.protect, async (req, res) => {
-    const form = await formOf(req, await reports.departments());
+    const form = await formOf(req);
     if (!form.query) {
       await render.page(
         req,
@@ -132,23 +133,25 @@ function bandLabel(band: { fromHours: number; toHours: number | null }, t: Trans
 /** A time figure as the page and the CSV's readers see it; '—' without one. */
 const minutesText = (minutes: number | null, t: Translate) => (minutes === null ? '—' : formatSpan(minutes * 60_000, t));
 
-function chartsOf(report: Report, t: Translate, locale: 'ru' | 'en') {
+function chartsOf(report: Report, t: Translate, locale: Locale) {
   const count = (n: number) => String(Math.round(n));
+  const days = report.days.map((d) => ({ label: formatDay(d.day, locale), day: d }));
+  const bands = report.backlog.bands.map((b) => ({ label: bandLabel(b, t), band: b }));
   return {
     opened: barChart(
-      report.days.map((d) => ({ label: formatDay(d.day, locale), value: d.opened, title: `${formatDay(d.day, locale)}: ${d.opened}` })),
+      days.map(({ label, day }) => ({ label, value: day.opened, title: `${label}: ${day.opened}` })),
       count,
     ),
     firstResponse: barChart(
-      report.days.map((d) => ({
-        label: formatDay(d.day, locale),
-        value: d.firstResponse.median,
-        title: `${formatDay(d.day, locale)}: ${minutesText(d.firstResponse.median, t)}`,
+      days.map(({ label, day }) => ({
+        label,
+        value: day.firstResponse.median,
+        title: `${label}: ${minutesText(day.firstResponse.median, t)}`,
       })),
       (minutes) => (minutes === 0 ? '0' : formatSpan(minutes * 60_000, t)),
     ),
     backlog: barChart(
-      report.backlog.bands.map((b) => ({ label: bandLabel(b, t), value: b.open, title: `${bandLabel(b, t)}: ${b.open}` })),
+      bands.map(({ label, band }) => ({ label, value: band.open, title: `${label}: ${band.open}` })),
       count,
     ),
   };
@@ -176,8 +179,7 @@ function summaryCells(s: Summary, staff = false): CsvCell[] {
   ];
 }
 
-function csvRows(report: Report, table: CsvTable, t: Translate, res: Response): CsvCell[][] {
-  const { locale } = contextOf(res);
+function csvRows(report: Report, table: CsvTable, t: Translate, locale: Locale): CsvCell[][] {
   const figures = [
     'opened',
     'transfers',

@@ -101,6 +101,7 @@ export function customerRoutes({
       tickets.formChoices(customer(res)),
       submissionKey ? tickets.pendingFiles(customer(res), submissionKey) : [],
     ]);
+    const banners = await incidents.forCustomer(customer(res), services);
     const hasProblems = Object.keys(problems).length > 0;
     const { t, locale } = contextOf(res);
     await render.page(
@@ -121,7 +122,7 @@ export function customerRoutes({
         csrfToken: csrf.token(req),
         submissionKey: submissionKey ?? newSubmissionKey(),
         contacts: settings.contacts,
-        incidents: await incidents.forCustomer(customer(res)),
+        incidents: banners,
       },
       hasProblems ? 422 : 200,
     );

@@ -128,6 +128,10 @@ export function staffRoutes({
     }
     const { t, locale } = contextOf(res);
     const words = { t, locale, departments: view.departments };
+    const [mergeTargets, linkedIncidents] = await Promise.all([
+      tickets.targetsFor(staff(res), view.ticket),
+      incidents.ofTicket(view.ticket.id),
+    ]);
     await showTicketPage(
       req,
       res,
@@ -140,8 +144,8 @@ export function staffRoutes({
         priorities: PRIORITIES,
         // The reply picked last, or else the first: the customer's language comes first.
         cannedId: cannedId ?? view.canned[0]?.id ?? null,
-        mergeTargets: await tickets.targetsFor(staff(res), view.ticket),
-        linkedIncidents: await incidents.ofTicket(view.ticket.id),
+        mergeTargets,
+        linkedIncidents,
       },
       { problems: drafts.errors ?? {}, filesLost: drafts.filesLost ?? false, status: drafts.newer ? 409 : 200 },
     );

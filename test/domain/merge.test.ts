@@ -2,7 +2,8 @@
 // what, how old numbers lead on (chains included), and a merge made twice.
 import assert from 'node:assert/strict';
 import { NotFoundError } from '../../src/model/errors';
-import { mergeProblem, typedNumber } from '../../src/domain/merge';
+import { mergeProblem } from '../../src/domain/merge';
+import { typedNumber } from '../../src/domain/ticket-number';
 import { admin, anna, domainWorld, ivan, olga, petr, problemsOf, storedFile } from '../support/domain-world';
 
 describe('domain: merge', () => {

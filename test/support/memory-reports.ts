@@ -75,10 +75,8 @@ export function memoryReports(data: MemoryData): ReportStore {
     async saveBacklog(counts, countedAt) {
       data.reportBacklog = { counts: structuredClone(counts), countedAt };
     },
-    async keptBacklog(departmentIds) {
-      const kept = data.reportBacklog;
-      const counts = kept?.counts.filter((c) => !departmentIds || departmentIds.includes(c.departmentId)) ?? [];
-      return kept && counts.length > 0 ? { counts: structuredClone(counts), countedAt: kept.countedAt } : null;
+    async keptBacklog() {
+      return data.reportBacklog && data.reportBacklog.counts.length > 0 ? structuredClone(data.reportBacklog.counts) : null;
     },
   };
 }
