@@ -14,6 +14,7 @@ import {
 } from '../model/types';
 import { minutesOf } from './working-hours';
 import { TARGET_KINDS } from '../model/regulation';
+import { validDay } from './calendar-days';
 
 const KINDS = TARGET_KINDS;
 const WEEKDAYS: Weekday[] = [1, 2, 3, 4, 5, 6, 7];
@@ -87,7 +88,8 @@ function checkSpans(value: string, field: string, problems: Record<string, Probl
   return spans;
 }
 
-const isDate = (text: string) => /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`));
+/** A date that exists in the calendar (Date.parse would take 2027-02-30 for March 2nd). */
+const isDate = (text: string) => validDay(text, 'UTC') !== null;
 
 function checkDates(value: string, problems: Record<string, Problem>): string[] {
   const dates = value.split(/[\s,;]+/).filter(Boolean);

@@ -7,13 +7,13 @@
 // period summed again. A period's whole months are read as months, the days at its edges as
 // days. The open backlog is counted with the days, and kept: a report reads a few rows however
 // many requests are open.
-import { DateTime } from 'luxon';
 import type { Job } from '../model/jobs';
 import type { BacklogCount, ReportDay } from '../model/reports';
 import type { Store } from '../model/store';
 import { ConflictError } from '../model/errors';
 import type { Clock, Department } from '../model/types';
 import { dayRows, sumRows, timeFigures, type TimeFigures } from './report-figures';
+import { dayCount, dayOf, dayRange, daysFrom, lastDayOf, shiftDay, wholeMonths } from './calendar-days';
 
 /** The longest period a report covers: a year, a leap one too. */
 export const MAX_REPORT_DAYS = 366;
@@ -23,60 +23,6 @@ const BACKFILL_PER_RUN = 31;
 const REPORT_REFRESH_MS = 5 * 60_000;
 /** The backlog's age bands: opened less than this many hours ago; the last band is older than them all. */
 const BACKLOG_BAND_HOURS = [4, 24, 72, 168, 720] as const;
-
-const DAY_FORMAT = /^\d{4}-\d{2}-\d{2}$/;
-
-/** The day (YYYY-MM-DD) an instant falls on in a time zone. */
-export function dayOf(at: number, timeZone: string): string {
-  return DateTime.fromMillis(at, { zone: timeZone }).toISODate() as string;
-}
-
-/** A YYYY-MM-DD day that exists in the calendar; null for anything else. */
-export function validDay(text: string, timeZone: string): string | null {
-  if (!DAY_FORMAT.test(text)) return null;
-  const day = DateTime.fromISO(text, { zone: timeZone });
-  return day.isValid ? (day.toISODate() as string) : null;
-}
-
-/** The day `count` days after `day` (before, when negative). */
-export function shiftDay(day: string, count: number): string {
-  return DateTime.fromISO(day, { zone: 'UTC' }).plus({ days: count }).toISODate() as string;
-}
-
-/** Days from `from` to `to`, both included. */
-function daysFrom(from: string, to: string): string[] {
-  const days: string[] = [];
-  for (let day = from; day <= to; day = shiftDay(day, 1)) days.push(day);
-  return days;
-}
-
-/** How many days [from, to] holds, both included. */
-export function dayCount(from: string, to: string): number {
-  return DateTime.fromISO(to, { zone: 'UTC' }).diff(DateTime.fromISO(from, { zone: 'UTC' }), 'days').days + 1;
-}
-
-/** Days [from, to] as instants [start, end) in a time zone. */
-export function periodBounds(from: string, to: string, timeZone: string): { start: number; end: number } {
-  return { start: dayRange(from, timeZone).start, end: dayRange(to, timeZone).end };
-}
-
-/** The last day (YYYY-MM-DD) of a month (YYYY-MM). */
-function lastDayOf(month: string): string {
-  return DateTime.fromISO(`${month}-01`, { zone: 'UTC' }).endOf('month').toISODate() as string;
-}
-
-/** The first and last month (YYYY-MM) wholly inside [from, to]; null when none is. */
-function wholeMonths(from: string, to: string): { first: string; last: string } | null {
-  const first = from.endsWith('-01') ? from.slice(0, 7) : shiftDay(lastDayOf(from.slice(0, 7)), 1).slice(0, 7);
-  const last = lastDayOf(to.slice(0, 7)) === to ? to.slice(0, 7) : shiftDay(`${to.slice(0, 7)}-01`, -1).slice(0, 7);
-  return first <= last ? { first, last } : null;
-}
-
-/** A day as instants [start, end) in a time zone (23 or 25 hours on a daylight-saving change). */
-function dayRange(day: string, timeZone: string): { start: number; end: number } {
-  const start = DateTime.fromISO(day, { zone: timeZone }).startOf('day');
-  return { start: start.toMillis(), end: start.plus({ days: 1 }).toMillis() };
-}
 
 /**
  * A sum saved while another instance (the job, a page, Count again) saved the same one: its rows

@@ -121,11 +121,17 @@ export function formatSpan(ms: number, t: Translate): string {
   return parts.filter(Boolean).join(' ');
 }
 
-/** A day (YYYY-MM-DD) as a chart labels it: «12 нояб.», "12 Nov". */
-export function formatDay(day: string, locale: Locale): string {
+/** A day (YYYY-MM-DD) as a chart labels it: «12 нояб.», "12 Nov"; with `weekday`, as a table names it: «чт, 12 нояб.». */
+export function formatDay(day: string, locale: Locale, weekday = false): string {
   const formatDate = formatter(
-    `day|${locale}`,
-    () => new Intl.DateTimeFormat(intlLocale[locale], { day: 'numeric', month: 'short', timeZone: 'UTC' }),
+    `day|${locale}|${weekday}`,
+    () =>
+      new Intl.DateTimeFormat(intlLocale[locale], {
+        ...(weekday ? { weekday: 'short' } : {}),
+        day: 'numeric',
+        month: 'short',
+        timeZone: 'UTC',
+      }),
   );
   return formatDate.format(new Date(`${day}T00:00:00Z`));
 }

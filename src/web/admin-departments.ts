@@ -30,14 +30,14 @@ interface Deps {
   timeZone: string;
 }
 
-const NEW_DEPARTMENT: DepartmentInput = {
+/** A new department's form; its regulation starts in the settings' time zone (see below). */
+const NEW_DEPARTMENT: Omit<DepartmentInput, 'regulation'> = {
   code: '',
   ...localizedFields(() => ''),
   emails: '',
   onCall: '',
   mailLocale: '',
   order: '100',
-  regulation: regulationInput(NO_REGULATION, 'UTC'),
   urgent: false,
   active: true,
 };

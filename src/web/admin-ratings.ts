@@ -2,7 +2,7 @@
 // last 30 days unless the form says otherwise), and the latest bad ratings with their comments.
 import { Router } from 'express';
 import type { Ratings } from '../domain/ratings';
-import { dayOf, periodBounds } from '../domain/reports';
+import { dayOf, periodBounds } from '../domain/calendar-days';
 import { contextOf } from './context';
 import { localizeProblems, type Renderer } from './render';
 import { periodForm } from './period';

@@ -3,7 +3,8 @@
 // member, each table also as CSV; and "Count again" for a period whose requests changed after
 // its days were summed (a merge, a rating changed later).
 import { Router, type Request } from 'express';
-import { MAX_REPORT_DAYS, dayOf, type Report, type Reports, type Summary } from '../domain/reports';
+import { MAX_REPORT_DAYS, type Report, type Reports, type Summary } from '../domain/reports';
+import { dayOf } from '../domain/calendar-days';
 import type { Department } from '../model/types';
 import type { Problem } from '../model/errors';
 import { formatDay, formatSpan } from '../i18n/format';
@@ -74,6 +75,7 @@ export function reportAdminRoutes({ reports, render, csrf, now, timeZone }: Deps
         report,
         charts: report ? chartsOf(report, t, locale) : null,
         bandLabel: (band: Report['backlog']['bands'][number]) => bandLabel(band, t),
+        dayName: (day: string) => formatDay(day, locale, true),
         query: form.query ? reportQuery(form.query) : '',
         recounted: req.query.recounted === '1',
         zone: timeZone,

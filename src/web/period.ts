@@ -3,7 +3,7 @@
 // a problem per field the page shows next to it.
 import type { Request } from 'express';
 import type { Problem } from '../model/errors';
-import { dayCount, shiftDay, validDay } from '../domain/reports';
+import { dayCount, shiftDay, validDay } from '../domain/calendar-days';
 import { queryText } from './text-input';
 
 export interface PeriodForm {
