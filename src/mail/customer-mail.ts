@@ -63,16 +63,7 @@ export function customerMail(kit: Envelopes) {
         ...(notice.thread ? { inReplyTo: notice.thread, references: [notice.thread] } : {}),
       },
     );
-    return [
-      {
-        ticketId: ticket.id,
-        ticketNumber: ticket.number,
-        kind: notice.kind,
-        urgent: notice.urgent,
-        mailMessageId: kit.newMailMessageId(ticket.number),
-        envelope,
-      },
-    ];
+    return kit.outboxItem(ticket, notice.kind, notice.urgent, envelope);
   }
 
   return {

@@ -65,16 +65,11 @@ export function departmentMail(kit: Envelopes) {
     );
   }
 
-  /** Nothing to queue for a department without addresses. */
-  function item(kind: string, ticket: Ticket, department: Department, envelope: MailEnvelope, mailMessageId: string): NewOutboxItem[] {
-    if (envelope.to.length === 0) return [];
-    return [{ ticketId: ticket.id, ticketNumber: ticket.number, kind, urgent: department.urgent, mailMessageId, envelope }];
-  }
-
   return {
     /** The notice of a new ticket; its Message-ID is the thread's start. */
     forNewTicket(ticket: Ticket, department: Department, message: Message, threadMessageId: string): NewOutboxItem[] {
-      return item('department-new', ticket, department, notice({ kind: 'new' }, ticket, department, message, [], null), threadMessageId);
+      const mail = notice({ kind: 'new' }, ticket, department, message, [], null);
+      return kit.outboxItem(ticket, 'department-new', department.urgent, mail, threadMessageId);
     },
 
     /** The notice of a customer's reply, in the ticket's thread, with earlier messages for context. */
@@ -88,7 +83,7 @@ export function departmentMail(kit: Envelopes) {
         earlier,
         ticket.threadMessageId,
       );
-      return item('department-reply', ticket, department, mail, kit.newMailMessageId(ticket.number));
+      return kit.outboxItem(ticket, 'department-reply', department.urgent, mail);
     },
 
     /** The new department's notice of a transferred ticket: like an arrival, with the reason and the thread so far. */
@@ -96,7 +91,7 @@ export function departmentMail(kit: Envelopes) {
       const [latest, ...before] = [...thread].reverse();
       if (!latest) return [];
       const mail = notice({ kind: 'transfer', from, reason }, ticket, to, latest, before, ticket.threadMessageId);
-      return item('department-transfer', ticket, to, mail, kit.newMailMessageId(ticket.number));
+      return kit.outboxItem(ticket, 'department-transfer', to.urgent, mail);
     },
   };
 }

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import type { Locale } from '../host';
 import type { Catalog } from '../i18n';
 import type { Attachment, Message, Ticket } from '../model/types';
-import type { AcknowledgeLinks, MailEnvelope, RatingLinks } from '../model/mail';
+import type { AcknowledgeLinks, MailEnvelope, NewOutboxItem, RatingLinks } from '../model/mail';
 import type { ReplyAddresses } from '../model/inbound';
 
 export interface EnvelopeOptions {
@@ -50,17 +50,18 @@ export function envelopes(options: EnvelopeOptions) {
     return `${options.ticketsUrl}/${ticket.number}`;
   }
 
+  function newMailMessageId(ticketNumber: string): string {
+    if (options.replies) return options.replies.newMessageId(ticketNumber);
+    // randomUUID draws from a cached pool, unlike a randomBytes call per id: 18 hex digits of it.
+    return `<sr.${ticketNumber}.${crypto.randomUUID().replace(/-/g, '').slice(-18)}@${options.mailMessageIdDomain}>`;
+  }
+
   return {
     linkOf,
+    newMailMessageId,
     defaultLocale: options.defaultLocale,
     defaultTimeZone: options.defaultTimeZone,
     translator: (locale: Locale) => options.catalog.translator(locale),
-
-    newMailMessageId(ticketNumber: string): string {
-      if (options.replies) return options.replies.newMessageId(ticketNumber);
-      // randomUUID draws from a cached pool, unlike a randomBytes call per id: 18 hex digits of it.
-      return `<sr.${ticketNumber}.${crypto.randomUUID().replace(/-/g, '').slice(-18)}@${options.mailMessageIdDomain}>`;
-    },
 
     /** The customer's two links to rate the request; each opens a page that asks before recording. */
     rateLinks(ticket: Ticket): { good: string; bad: string } {
@@ -90,6 +91,18 @@ export function envelopes(options: EnvelopeOptions) {
           : [],
         listed: attach ? [] : attachments.map((a) => ({ name: a.originalName, size: a.size, url: `${linkOf(ticket)}/files/${a.id}` })),
       };
+    },
+
+    /** The outbox row of one e-mail about a ticket: nothing when it has nobody to go to. A fresh Message-ID unless given. */
+    outboxItem(
+      ticket: Ticket,
+      kind: string,
+      urgent: boolean,
+      envelope: MailEnvelope,
+      mailMessageId = newMailMessageId(ticket.number),
+    ): NewOutboxItem[] {
+      if (envelope.to.length === 0) return [];
+      return [{ ticketId: ticket.id, ticketNumber: ticket.number, kind, urgent, mailMessageId, envelope }];
     },
 
     /** An e-mail from `<template>.text` and `<template>.html`, in one language, to distinct addresses. */
