@@ -4,8 +4,8 @@ import type { HostService, HostUser, Locale } from '../host';
 import type { TicketMail } from '../model/mail';
 import type { CustomerListFilter, NewTicket, NewTicketEvent, Store } from '../model/store';
 import type { Attachment, Clock, Department, Message, Page, Rating, StoredFile, Ticket } from '../model/types';
-import { ConflictError, NotFoundError, ValidationError, type Problem } from '../model/errors';
-import { checkFiles, checkMessage, checkNewTicket, type NewTicketInput, type UploadRules } from './ticket-rules';
+import { ConflictError, NotFoundError, ValidationError } from '../model/errors';
+import { checkNewTicket, refuseBadMessage, type NewTicketInput, type UploadRules } from './ticket-rules';
 import { isTicketNumber, randomTicketNumber } from './ticket-number';
 import { isRateable } from './ratings';
 import { DuplicateSubmission, keepingFilesOnlyOnSuccess, oncePerSubmission, underTicketLock } from './submissions';
@@ -296,10 +296,7 @@ export function customerTickets(deps: CustomerTicketDeps) {
         ...form.refusal,
         made: () => underTicketLock(store, ticket.id, (tx) => tx.messages.findBySubmission(ticket.id, submissionKey)),
         change: async () => {
-          const problems: Record<string, Problem> = {};
-          checkMessage(body, problems);
-          checkFiles(files, deps.uploads, problems);
-          if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+          refuseBadMessage(body, files, deps.uploads);
           const at = now();
           const messageId = await store.transaction(async (tx) => {
             // The status as it is now, under the lock: staff may have closed or reopened it meanwhile.

@@ -147,9 +147,12 @@ export function reports(deps: ReportDeps) {
     for (const month of months) await sumMonth(month);
   }
 
+  /** A period's last day, or today if it ends later: days to come have nothing to sum. */
+  const upToToday = (to: string): string => [to, dayOf(now(), timeZone)].sort()[0]!;
+
   /** Sums the days of [from, to] up to today that nobody has summed (for this time zone); returns when each was summed. */
   async function sumMissing(from: string, to: string): Promise<Map<string, number>> {
-    const last = [to, dayOf(now(), timeZone)].sort()[0]!;
+    const last = upToToday(to);
     if (from > last) return new Map();
     const summed = await store.reports.builtDays(from, last, timeZone);
     if (summed.size === dayCount(from, last)) return summed;
@@ -217,7 +220,7 @@ export function reports(deps: ReportDeps) {
 
     /** Sums every day of the period again (up to today) and counts the backlog: the admin's "Count again". */
     async recount(from: string, to: string): Promise<void> {
-      const last = [to, dayOf(now(), timeZone)].sort()[0]!;
+      const last = upToToday(to);
       await sumDays(from <= last ? daysFrom(from, last) : []);
       await countBacklog();
     },

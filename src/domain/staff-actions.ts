@@ -28,7 +28,7 @@ export interface StaffActionDeps {
 
 /** An audit-trail entry of something a staff member did to a ticket. */
 export function auditEntry(
-  user: HostUser,
+  user: Pick<HostUser, 'id' | 'name'>,
   ticket: Ticket,
   action: TicketEvent['action'],
   detail: TicketEvent['detail'],

@@ -3,10 +3,11 @@
 // customer's e-mail and, for the first answer, the reports' fact go in the caller's transaction,
 // with the request locked.
 import type { TicketMail } from '../model/mail';
-import type { NewTicketEvent, Store } from '../model/store';
+import type { Store } from '../model/store';
 import type { StoredFile, Ticket, TicketStatus } from '../model/types';
 import { changeTicket } from './due';
 import { firstResponseFact } from './report-facts';
+import { auditEntry } from './staff-actions';
 
 export interface StaffAnswer {
   author: { id: string; name: string };
@@ -42,16 +43,8 @@ export async function answerCustomer(tx: Store, mail: TicketMail, ticket: Ticket
     at,
     department,
   );
-  const entry = (action: NewTicketEvent['action'], detail: NewTicketEvent['detail']): NewTicketEvent => ({
-    ticketId: ticket.id,
-    actorId: answer.author.id,
-    actorName: answer.author.name,
-    action,
-    detail,
-    createdAt: at,
-  });
-  const events = [entry('reply', { message: String(id), ...answer.detail })];
-  if (ticket.status !== status) events.push(entry('status', { from: ticket.status, to: status }));
+  const events = [auditEntry(answer.author, ticket, 'reply', { message: String(id), ...answer.detail }, at)];
+  if (ticket.status !== status) events.push(auditEntry(answer.author, ticket, 'status', { from: ticket.status, to: status }, at));
   await tx.events.record(events);
   if (department) {
     // The first answer is what the reports time (the store keeps only the first of each request).

@@ -3,8 +3,7 @@
 // audit entries and the customer's e-mail commit together.
 import type { HostUser } from '../host';
 import type { Message, StoredFile, Ticket } from '../model/types';
-import { ValidationError, type Problem } from '../model/errors';
-import { checkFiles, checkMessage, type UploadRules } from './ticket-rules';
+import { refuseBadMessage, type UploadRules } from './ticket-rules';
 import { DuplicateSubmission, keepingFilesOnlyOnSuccess, oncePerSubmission, underTicketLock } from './submissions';
 import type { StaffAccess } from './staff-access';
 import { auditEntry, type StaffActionDeps } from './staff-actions';
@@ -38,14 +37,6 @@ export function staffMessages(deps: StaffMessageDeps, access: StaffAccess) {
   const inReach = (user: HostUser, number: string, files: StoredFile[]): Promise<Ticket> =>
     keepingFilesOnlyOnSuccess(deps.discardFiles, files, () => reachable(user, number));
 
-  /** Refuses an empty or too long text, or files the rules do not take, with a problem per field. */
-  function checkWriting(body: string, files: StoredFile[], field: string): void {
-    const problems: Record<string, Problem> = {};
-    checkMessage(body, problems, field);
-    checkFiles(files, deps.uploads, problems);
-    if (Object.keys(problems).length > 0) throw new ValidationError(problems);
-  }
-
   return {
     /** The files a form of this user kept from its earlier tries, to show with it. */
     pendingFiles: pending.list,
@@ -68,7 +59,7 @@ export function staffMessages(deps: StaffMessageDeps, access: StaffAccess) {
             id ? { sent: true } : null,
           ),
         change: async () => {
-          checkWriting(reply.body, form.files, 'message');
+          refuseBadMessage(reply.body, form.files, deps.uploads);
           const result = await store.transaction(async (tx): Promise<ReplyOutcome> => {
             const ticket = await tx.tickets.lock(found.id);
             if (await tx.messages.findBySubmission(ticket.id, reply.submissionKey)) throw new DuplicateSubmission();
@@ -116,7 +107,7 @@ export function staffMessages(deps: StaffMessageDeps, access: StaffAccess) {
         made: () =>
           underTicketLock(store, found.id, (tx) => tx.messages.findBySubmission(found.id, submissionKey)).then((id) => (id ? true : null)),
         change: async () => {
-          checkWriting(body, form.files, 'note');
+          refuseBadMessage(body, form.files, deps.uploads, 'note');
           await store.transaction(async (tx) => {
             await tx.tickets.lock(found.id);
             if (await tx.messages.findBySubmission(found.id, submissionKey)) throw new DuplicateSubmission();

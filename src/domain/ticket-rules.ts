@@ -1,7 +1,7 @@
 // The rules of the "how to contact support" page, as checks on what a customer sends.
 import type { HostService } from '../host';
 import type { Department, StoredFile } from '../model/types';
-import type { Problem } from '../model/errors';
+import { ValidationError, type Problem } from '../model/errors';
 import { checkSubject } from './subject-rule';
 import { checkText, LIMITS } from './field-rules';
 
@@ -23,7 +23,7 @@ export interface UploadRules {
   allowedTypes: string[];
 }
 
-export function checkMessage(message: string, problems: Record<string, Problem>, field = 'message'): void {
+function checkMessage(message: string, problems: Record<string, Problem>, field = 'message'): void {
   checkText(problems, field, message, {
     max: LIMITS.message,
     required: 'errors.message.required',
@@ -32,7 +32,7 @@ export function checkMessage(message: string, problems: Record<string, Problem>,
   });
 }
 
-export function checkFiles(files: StoredFile[], rules: UploadRules, problems: Record<string, Problem>): void {
+function checkFiles(files: StoredFile[], rules: UploadRules, problems: Record<string, Problem>): void {
   if (files.length > rules.maxFiles) {
     problems.files = { key: 'errors.files.tooMany', params: { max: rules.maxFiles } };
     return;
@@ -44,6 +44,14 @@ export function checkFiles(files: StoredFile[], rules: UploadRules, problems: Re
   }
   const refused = files.find((f) => !rules.allowedTypes.includes(f.contentType));
   if (refused) problems.files = { key: 'errors.files.type', params: { name: refused.originalName } };
+}
+
+/** Refuses a message (a reply, a note) whose text or files break the rules, with a problem per field. */
+export function refuseBadMessage(message: string, files: StoredFile[], rules: UploadRules, field = 'message'): void {
+  const problems: Record<string, Problem> = {};
+  checkMessage(message, problems, field);
+  checkFiles(files, rules, problems);
+  if (Object.keys(problems).length > 0) throw new ValidationError(problems);
 }
 
 export interface NewTicketContext {

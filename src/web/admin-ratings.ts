@@ -2,7 +2,7 @@
 // last 30 days unless the form says otherwise), and the latest bad ratings with their comments.
 import { Router } from 'express';
 import type { Ratings } from '../domain/ratings';
-import { dayOf, periodBounds } from '../domain/calendar-days';
+import { periodBounds } from '../domain/calendar-days';
 import { contextOf } from './context';
 import { localizeProblems, type Renderer } from './render';
 import { periodForm } from './period';
@@ -22,7 +22,7 @@ export function ratingAdminRoutes({ ratings, render, now, timeZone }: Deps): Rou
   const router = Router();
 
   router.get('/admin/ratings', async (req, res) => {
-    const { values, problems, period } = periodForm(req, dayOf(now(), timeZone), timeZone, DEFAULT_DAYS, Infinity);
+    const { values, problems, period } = periodForm(req, now(), timeZone, DEFAULT_DAYS, Infinity);
     const range = period ? periodBounds(period.from, period.to, timeZone) : null;
     await render.page(
       req,

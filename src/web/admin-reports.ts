@@ -4,7 +4,6 @@
 // its days were summed (a merge, a rating changed later).
 import { Router, type Request } from 'express';
 import { MAX_REPORT_DAYS, type Report, type Reports, type Summary } from '../domain/reports';
-import { dayOf } from '../domain/calendar-days';
 import type { Department } from '../model/types';
 import type { Problem } from '../model/errors';
 import { formatDay, formatSpan } from '../i18n/format';
@@ -46,7 +45,7 @@ export function reportAdminRoutes({ reports, render, csrf, now, timeZone }: Deps
   /** The period and department the query asks for, checked against the departments there are. */
   async function formOf(req: Request): Promise<ReportForm & { departments: Department[] }> {
     const list = await reports.departments();
-    const { values, problems, period } = periodForm(req, dayOf(now(), timeZone), timeZone, DEFAULT_DAYS, MAX_REPORT_DAYS);
+    const { values, problems, period } = periodForm(req, now(), timeZone, DEFAULT_DAYS, MAX_REPORT_DAYS);
     const department = queryText(req, 'department');
     const departmentId = department === '' ? null : queryId(req, 'department');
     if (department !== '' && !list.some((d) => d.id === departmentId)) problems.department = { key: 'report.errors.department' };

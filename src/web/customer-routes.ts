@@ -15,9 +15,9 @@ import type { CsrfProtection } from './csrf';
 import { localizeProblems, type Renderer } from './render';
 import { fileRulesOf, fileUploads, uploadProblemOf, uploadsOf, withFileRules } from './uploads';
 import { sendAttachment } from './downloads';
-import { formField, formFields } from './text-input';
+import { formField } from './text-input';
 import { pathId, ticketNumberOf } from './ids';
-import { newSubmissionKey, orShowAgain, submissionKeyOf } from './forms';
+import { keptFilesOf, newSubmissionKey, orShowAgain, submissionKeyOf } from './forms';
 import { usualResponse } from '../i18n/format';
 import { ticketPage } from './ticket-page';
 import { pictureRoutes } from './pictures';
@@ -186,10 +186,7 @@ export function customerRoutes({
       req,
       res,
       async () => {
-        const ticket = await tickets.create(customer(res), values, files, contextOf(res).locale, submissionKey, {
-          carried: formFields(req, 'pending'),
-          removed: formFields(req, 'removePending'),
-        });
+        const ticket = await tickets.create(customer(res), values, files, contextOf(res).locale, submissionKey, keptFilesOf(req));
         res.redirect(303, `${render.base}/${ticket.number}?created=1`);
       },
       // Files refused while streaming are gone; the others wait under this key.
@@ -208,10 +205,7 @@ export function customerRoutes({
       req,
       res,
       async () => {
-        const messageId = await tickets.reply(customer(res), number, body, files, submissionKey, {
-          carried: formFields(req, 'pending'),
-          removed: formFields(req, 'removePending'),
-        });
+        const messageId = await tickets.reply(customer(res), number, body, files, submissionKey, keptFilesOf(req));
         res.redirect(303, `${render.base}/${number}?replied=1#m${messageId}`);
       },
       // Files refused while streaming are gone; the others wait under this key.

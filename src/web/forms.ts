@@ -3,7 +3,8 @@
 import crypto from 'node:crypto';
 import { ValidationError, type Problem } from '../model/errors';
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import { formField, refuseUnreadable, urlencodedBytesCheck } from './text-input';
+import { formField, formFields, refuseUnreadable, urlencodedBytesCheck } from './text-input';
+import type { PendingChoice } from '../domain/pending-uploads';
 import { uploadProblemOf } from './uploads';
 
 /** An url-encoded body of at most `limit`; mount it after csrf.protect, so a forged POST is never read. */
@@ -49,4 +50,9 @@ export function submissionKeyOf(req: Request): string {
   // We make keys as UUIDs; anything else (a tampered form) gets a fresh key and no guard.
   const key = formField(req, 'submissionKey');
   return /^[A-Za-z0-9-]{1,64}$/.test(key) ? key : crypto.randomUUID();
+}
+
+/** The kept files (pending uploads) a form shown again carried, and those its user ticked off. */
+export function keptFilesOf(req: Request): PendingChoice {
+  return { carried: formFields(req, 'pending'), removed: formFields(req, 'removePending') };
 }

@@ -1,9 +1,9 @@
 // The period a report page asks for: two days (YYYY-MM-DD, as a date input sends them), both
-// included, the last `defaultDays` up to today unless the form says otherwise; checked here, with
+// included, the last `defaultDays` up to today (in `timeZone`) unless the form says otherwise; checked here, with
 // a problem per field the page shows next to it.
 import type { Request } from 'express';
 import type { Problem } from '../model/errors';
-import { dayCount, shiftDay, validDay } from '../domain/calendar-days';
+import { dayCount, dayOf, shiftDay, validDay } from '../domain/calendar-days';
 import { queryText } from './text-input';
 
 export interface PeriodForm {
@@ -14,7 +14,8 @@ export interface PeriodForm {
   period: { from: string; to: string } | null;
 }
 
-export function periodForm(req: Request, today: string, timeZone: string, defaultDays: number, maxDays: number): PeriodForm {
+export function periodForm(req: Request, now: number, timeZone: string, defaultDays: number, maxDays: number): PeriodForm {
+  const today = dayOf(now, timeZone);
   const values = {
     from: queryText(req, 'from') || shiftDay(today, -(defaultDays - 1)),
     to: queryText(req, 'to') || today,

@@ -5,7 +5,7 @@ import type { Settings } from '../model/settings';
 import type { StaffTickets } from '../domain/staff-tickets';
 import { DUE_FILTERS, DUE_SOON_MINUTES, type DueFilter, type QueueQuery } from '../domain/staff-queue';
 import type { HeldMail } from '../domain/held-mail';
-import type { PendingChoice, PendingFile } from '../domain/pending-uploads';
+import type { PendingChoice } from '../domain/pending-uploads';
 import { NotFoundError, type Problem } from '../model/errors';
 import { PRIORITIES, type Message, type StoredFile, type TicketStatus } from '../model/types';
 import { LIMITS } from '../domain/field-rules';
@@ -17,9 +17,9 @@ import type { CsrfProtection } from './csrf';
 import { localizeProblems, type Renderer } from './render';
 import { fileRulesOf, fileUploads, uploadsOf } from './uploads';
 import { sendAttachment, sendOriginalMail } from './downloads';
-import { formField, formFields, queryText, unreadableQuery } from './text-input';
+import { formField, queryText, unreadableQuery } from './text-input';
 import { formId, pathId, queryId, ticketNumberOf } from './ids';
-import { formBody, orShowAgain, submissionKeyOf } from './forms';
+import { formBody, keptFilesOf, orShowAgain, submissionKeyOf } from './forms';
 import { ticketPage } from './ticket-page';
 import { acknowledgeRoutes } from './acknowledge-routes';
 import type { AcknowledgeLinks } from '../model/mail';
@@ -65,8 +65,8 @@ interface Drafts {
   newer?: Message[];
   errors?: Record<string, Problem>;
   filesLost?: boolean;
-  /** The reply's or note's form that came back: its key, and the files it keeps for the next submit. */
-  form?: { submissionKey: string; pending: PendingFile[] };
+  /** The key of the reply's or note's form that came back: the page shows the files it keeps for the next submit. */
+  formKey?: string;
   /** What to say about a canned reply just put in the box: another language than the customer's, placeholders left. */
   canned?: { otherLanguage: string | null; unfilled: Placeholder[] };
   /** The merge form as it was sent. */
@@ -114,7 +114,10 @@ export function staffRoutes({
 
   /** The ticket page; cannedId puts that canned reply of the ticket's department in the reply box. */
   async function showTicket(req: Request, res: Response, drafts: Drafts = {}, cannedId: number | null = null) {
-    const view = await tickets.view(staff(res), ticketNumberOf(req));
+    const [view, pending] = await Promise.all([
+      tickets.view(staff(res), ticketNumberOf(req)),
+      drafts.formKey ? tickets.pendingFiles(staff(res), drafts.formKey) : [],
+    ]);
     // A merged request's number: its page is the request it went into, at that request's own address.
     if (req.method === 'GET' && view.ticket.number !== ticketNumberOf(req))
       return res.redirect(303, `${render.base}/${view.ticket.number}`);
@@ -141,6 +144,8 @@ export function staffRoutes({
         history: historyOf(view.events, words),
         transfer: lastTransfer(view.events, words),
         drafts,
+        // A form shown again keeps its key, and with it the files it kept.
+        form: drafts.formKey ? { submissionKey: drafts.formKey, pending } : undefined,
         priorities: PRIORITIES,
         // The reply picked last, or else the first: the customer's language comes first.
         cannedId: cannedId ?? view.canned[0]?.id ?? null,
@@ -178,22 +183,16 @@ export function staffRoutes({
     const body = formField(req, text.field);
     const { files, filesLost } = uploadsOf(req, res);
     const submissionKey = submissionKeyOf(req);
-    const kept = { carried: formFields(req, 'pending'), removed: formFields(req, 'removePending') };
+    const kept = keptFilesOf(req);
     return orShowAgain(
       req,
       res,
       () => send(body, { files, filesLost, submissionKey, kept }),
       // Files refused while streaming are gone; the others wait under the form's key.
-      async (problems) => showTicket(req, res, { [text.draft]: body, errors: problems, filesLost, form: await formOf(res, submissionKey) }),
+      (problems) => showTicket(req, res, { [text.draft]: body, errors: problems, filesLost, formKey: submissionKey }),
       uploadProblemAt,
     );
   }
-
-  /** A form shown again keeps its key, and with it the files it kept. */
-  const formOf = async (res: Response, submissionKey: string) => ({
-    submissionKey,
-    pending: await tickets.pendingFiles(staff(res), submissionKey),
-  });
 
   router.get('/', async (req, res) => {
     const query = queueQueryOf(req, staff(res));
@@ -260,7 +259,7 @@ export function staffRoutes({
       );
       if (outcome.sent) return res.redirect(303, back(req, '#reply'));
       // Held until the author has read what others wrote meanwhile; the files wait with the form.
-      await showTicket(req, res, { reply: body, newer: outcome.newer, filesLost, form: await formOf(res, submissionKey) });
+      await showTicket(req, res, { reply: body, newer: outcome.newer, filesLost, formKey: submissionKey });
     });
   });
 
