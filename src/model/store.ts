@@ -260,6 +260,8 @@ export interface RatingStore {
   }>;
   /** The latest ratings of one choice in the period, newest first. */
   latest(choice: RatingChoice, from: number, to: number, limit: number): Promise<RatedTicket[]>;
+  /** Which of these requests are rated bad now (the queue marks them). */
+  ratedBad(ticketIds: number[]): Promise<number[]>;
 }
 
 /** A file of a form that came back with a problem, kept for that form's next submit. */

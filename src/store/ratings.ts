@@ -69,6 +69,12 @@ export function ratingStore(knex: Knex, t: TableNames): RatingStore {
       };
     },
 
+    async ratedBad(ticketIds) {
+      if (ticketIds.length === 0) return [];
+      const rows = await knex(t.ratings).whereIn('ticket_id', ticketIds).andWhere('rating', 'bad').select('ticket_id');
+      return rows.map((row: Record<string, unknown>) => num(row.ticket_id));
+    },
+
     async latest(choice, from, to, limit): Promise<RatedTicket[]> {
       const rows = await knex(`${t.ratings} as r`)
         .join(`${t.tickets} as tk`, 'tk.id', 'r.ticket_id')

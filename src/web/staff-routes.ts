@@ -3,7 +3,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Settings } from '../model/settings';
 import type { StaffTickets } from '../domain/staff-tickets';
-import { DUE_FILTERS, DUE_SOON_MINUTES, type DueFilter, type QueueQuery } from '../domain/staff-queue';
+import { DUE_FILTERS, DUE_SOON_MINUTES, EMPTY_QUEUE_PAGE, type DueFilter, type QueueQuery } from '../domain/staff-queue';
 import type { HeldMail } from '../domain/held-mail';
 import type { PendingChoice } from '../domain/pending-uploads';
 import { NotFoundError, type Problem } from '../model/errors';
@@ -201,7 +201,7 @@ export function staffRoutes({
     const problems = unreadableQuery(req, ['q', 'kind']);
     const refused = Object.keys(problems).length > 0;
     const [page, departments, heldCount] = await Promise.all([
-      refused ? { items: [], next: null } : tickets.queue(staff(res), query, cursor),
+      refused ? EMPTY_QUEUE_PAGE : tickets.queue(staff(res), query, cursor),
       tickets.departmentsOf(staff(res)),
       // Only admins are linked to held mail.
       held && staff(res).role === 'admin' ? held.count() : null,
@@ -221,6 +221,7 @@ export function staffRoutes({
       contextOf(res).t('staff.title'),
       {
         tickets: page.items,
+        ratedBad: page.ratedBad,
         next: page.next,
         isFirstPage: cursor === null,
         transferred,

@@ -159,6 +159,19 @@ describe('domain: ratings', () => {
     assert.equal(w.store.data.events.filter((e) => e.action === 'rating').length, 0);
   });
 
+  it("the staff queue knows which of its page's requests are rated bad, as the latest rating says", async () => {
+    const w = await domainWorld();
+    const [unhappy, happy] = [await answered(w), await answered(w)];
+    const all = { departmentId: null, status: 'all', priority: null, serviceKind: null, assignee: null, search: '', due: null } as const;
+    const ratedBad = async () => [...(await w.staff.queue(petr, all, null)).ratedBad];
+    assert.deepEqual(await ratedBad(), []);
+    await w.ratings.rate(ivan, unhappy.number, { rating: 'bad', comment: '' });
+    await w.ratings.rate(ivan, happy.number, { rating: 'good', comment: '' });
+    assert.deepEqual(await ratedBad(), [unhappy.id]);
+    await w.ratings.rate(ivan, unhappy.number, { rating: 'good', comment: 'Разобрались' });
+    assert.deepEqual(await ratedBad(), []);
+  });
+
   it("the admin's figures: per department and per staff member, within the period, with the latest bad ones", async () => {
     const w = await domainWorld();
     const start = w.clock.now();

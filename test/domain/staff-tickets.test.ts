@@ -20,7 +20,7 @@ describe('domain: staff tickets', () => {
     await assert.rejects(w.staff.setOpen(anna, technical.number, false), NotFoundError);
     assert.deepEqual(
       await w.staff.queue(petr, { ...ALL, departmentId: w.departments.client_relations!.id }, null),
-      { items: [], next: null },
+      { items: [], next: null, ratedBad: new Set() },
       'a department out of reach shows nothing',
     );
   });

@@ -36,6 +36,9 @@ export function memoryRatings(data: MemoryData): RatingStore {
         staff: [...staff].map(([staffId, count]) => ({ staffId, staffName: names.get(staffId) ?? '', ...count })),
       };
     },
+    async ratedBad(ticketIds) {
+      return data.ratings.filter((r) => r.rating === 'bad' && ticketIds.includes(r.ticketId)).map((r) => r.ticketId);
+    },
     async latest(choice, from, to, limit) {
       return inPeriod(from, to)
         .filter((r) => r.rating === choice)

@@ -105,8 +105,9 @@ forEachDatabase('pictures in the thread', (db) => {
           'cache-control': 'private, max-age=3600',
         },
       );
+      // Made at twice the size the page shows it, so it stays sharp on a 2× screen.
       const meta = await sharp(body).metadata();
-      assert.deepEqual([meta.format, meta.width, meta.height, meta.exif], ['webp', 320, 240, undefined]);
+      assert.deepEqual([meta.format, meta.width, meta.height, meta.exif], ['webp', 640, 480, undefined]);
 
       const inline = await ivan.get(`${posted.file}/inline`);
       assert.equal(inline.status, 200);
@@ -135,6 +136,8 @@ forEachDatabase('pictures in the thread', (db) => {
   it('turns a photo as its EXIF says, and takes only the first frame of an animated GIF', async () => {
     const photo = await post(await sidewaysPhoto(), 'sideways.jpg');
     assert.deepEqual(thumbnailOf(photo.page, photo.file)?.slice(2), ['120', '240']);
+    const turned = await sharp((await t.as('ivan').get(`${photo.file}/thumbnail`)).body as Buffer).metadata();
+    assert.deepEqual([turned.width, turned.height], [200, 400], 'its own pixels: less than twice the box, never enlarged');
     assert.match((await t.as('ivan').get(`${photo.file}/view`)).text, /width="200" height="400"/);
 
     const gif = await post(await animatedGif(), 'blink.gif');

@@ -189,6 +189,27 @@ forEachDatabase('ratings', (db) => {
     assert.match(page.text, /data-action="rating">.*Клиент оценил запрос: Плохо \(Иван Петров\)/);
   });
 
+  it('the queue marks a request its customer rated bad, and stops when the rating turns good', async () => {
+    const { number } = await answered('Плохо настроили почту');
+    const good = await answered('Хорошо настроили почту');
+    await rate(t.as('ivan'), number, { rating: 'bad', comment: '' });
+    await rate(t.as('ivan'), good.number, { rating: 'good', comment: '' });
+    const rowOf = (page: string, n: string) =>
+      new RegExp(`<tr class="priority-\\w+">\\s*<td[^>]*><a href="/support/requests/${n}">[\\s\\S]*?</tr>`).exec(page)?.[0] ?? '';
+    const marked = (page: string, n: string) =>
+      /<span class="badge rating-bad" data-rating="bad"><span aria-hidden="true">👎<\/span> (Плохая оценка|Rated bad)<\/span>/.test(
+        rowOf(page, n),
+      );
+
+    const queue = await t.as('tech').get('/?status=all');
+    assert.ok(rowOf(queue.text, number) && rowOf(queue.text, good.number), 'both requests are in the queue');
+    assert.ok(marked(queue.text, number), 'the bad one is marked');
+    assert.ok(!marked(queue.text, good.number), 'the good one is not');
+
+    await rate(t.as('ivan'), number, { rating: 'good', comment: '' });
+    assert.ok(!marked((await t.as('tech').get('/?status=all')).text, number), 'the customer changed their mind');
+  });
+
   it('admins see good, bad and the share per department and staff member, for a period, with the latest bad ones', async () => {
     const other = await startPlugin(db, { departments, mail: { inbound: INBOUND } });
     try {
