@@ -18,17 +18,21 @@ const decodedWidth = (img: Locator): Promise<number> =>
     return picture.naturalWidth;
   });
 
-/** Widths of the thread's thumbnails as the browser decoded them. */
-async function thumbnailWidths(page: Page): Promise<number[]> {
+/** Widths of the thread's thumbnails: as the page shows them (CSS pixels) and as the browser decoded them. */
+async function thumbnailWidths(page: Page): Promise<{ shown: number[]; decoded: number[] }> {
   const thumbnails = page.locator('.support-thumbnail img');
-  const widths: number[] = [];
+  const widths = { shown: [] as number[], decoded: [] as number[] };
   for (const img of await thumbnails.all()) {
     // They load lazily: as they come into view.
     await img.scrollIntoViewIfNeeded();
-    widths.push(await decodedWidth(img));
+    widths.decoded.push(await decodedWidth(img));
+    widths.shown.push(Math.round((await img.boundingBox())?.width ?? 0));
   }
   return widths;
 }
+
+/** The two pictures of the request: shown within 320 × 240, made at twice that for 2× screens. */
+const PICTURE_WIDTHS = { shown: [320, 144], decoded: [640, 288] };
 
 describe('pictures in a real browser', function () {
   this.timeout(60_000);
@@ -48,7 +52,7 @@ describe('pictures in a real browser', function () {
     await b.signInAs('Войти: Иван Петров');
     number = await submitRequestWithPictures(b, subject);
     const pictures = page.getByRole('list', { name: 'Изображения' });
-    assert.deepEqual(await thumbnailWidths(page), [320, 144], 'both pictures show, fitted in 320 × 240');
+    assert.deepEqual(await thumbnailWidths(page), PICTURE_WIDTHS, 'both pictures show, fitted in 320 × 240, sharp at 2×');
     assert.deepEqual(await page.getByRole('list', { name: 'Файлы' }).getByRole('link').allTextContents(), ['error.log']);
     await shots('customer-ru');
 
@@ -76,7 +80,7 @@ describe('pictures in a real browser', function () {
     const { page, base } = b;
     await b.signInAs(/Tech: Sergey/);
     await page.goto(`${base}/support/requests/${number}`);
-    assert.deepEqual(await thumbnailWidths(page), [320, 144]);
+    assert.deepEqual(await thumbnailWidths(page), PICTURE_WIDTHS);
     await shots('staff-en');
     await page.getByRole('link', { name: 'Open screenshot.png full size' }).click();
     await page.waitForURL(/\/files\/\d+\/view$/);

@@ -56,6 +56,11 @@ describe('rating a request in a real browser', function () {
     assert.match((await page.locator('.support-rating-staff').textContent()) ?? '', /Bad[\s\S]*Через час снова 502\./);
     assert.ok(await page.getByText('The customer rated the request: Bad (Иван Петров)').isVisible());
     await shots('staff-en');
+    // In the queue, the row says so before the request is opened.
+    await page.goto(`${base}/support/requests`);
+    const row = page.locator('tr', { has: page.getByRole('link', { name: `#${number}`, exact: true }) });
+    assert.ok(await row.getByText('Rated bad').isVisible(), 'the queue marks the bad rating');
+    await shots('queue-en');
 
     // The department's alert arrives in the Mailbox.
     await page.goto(`${base}/mailbox`);
