@@ -226,6 +226,7 @@ export async function activate(host: SupportHost, rawSettings: unknown, options:
     }),
     staff: staffRoutes({ ...pageDeps, tickets: staffWork, held: incoming.held, acknowledgeLinks: ackLinks }),
     admin: adminRoutes({
+      thumbnails,
       mail: mailAdmin({
         outbox: store.outbox,
         health,

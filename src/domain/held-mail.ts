@@ -2,7 +2,7 @@
 // attaches it to a request, opens a request for a customer from it, or discards it. Nothing the
 // intake held is lost silently: it waits here until an admin decides or its days run out.
 import type { HostUser } from '../host';
-import type { InboundMail, InboundMailStore, ParsedMail } from '../model/inbound';
+import type { InboundMail, InboundMailStore, MailFile, ParsedMail } from '../model/inbound';
 import type { Store } from '../model/store';
 import type { Clock, Department } from '../model/types';
 import { NotFoundError, ValidationError, type Problem } from '../model/errors';
@@ -81,6 +81,14 @@ export function heldMail(deps: HeldMailDeps) {
       const raw = await deps.readOriginal(await stillHeld(id));
       if (!raw) throw new NotFoundError('held mail original');
       return raw;
+    },
+
+    /** One of its files (by its place in the message), for the admin's look at a picture. */
+    async file(id: number, index: number): Promise<MailFile> {
+      const { mail } = await heldOne(id);
+      const file = mail.files[index];
+      if (!file) throw new NotFoundError('held mail file');
+      return file;
     },
 
     /** The departments a request can be opened in. */

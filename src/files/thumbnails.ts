@@ -8,8 +8,13 @@
 // as `<key>.thumb` beside its file (see storage.ts), so it goes wherever the file goes. A file
 // the decoder refuses (corrupt, truncated, a decompression bomb, HTML behind a PNG signature)
 // is kept as an empty `<key>.thumb`, so it is tried once, and stays a plain download.
+//
+// A picture that is not stored (a file of a held e-mail, shown to the admin who decides on it)
+// gets a thumbnail made from its bytes, remembered in memory a while and never written.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { Sharp, SharpOptions } from 'sharp';
+import { detectBinaryType, SNIFF_BYTES } from './sniff';
 import type { FileStorage } from './storage';
 
 /** The types shown in the page, each with the name the decoder gives the same format. SVG never: it is a document that runs scripts. */
@@ -41,6 +46,8 @@ const MAX_PICTURE_PIXELS = 40_000_000;
 
 /** Sizes remembered in memory, so a page shown again does not read its thumbnails' headers. */
 const REMEMBERED = 2000;
+/** Thumbnails of pictures not stored, remembered in memory: a page and its thumbnails ask together. */
+const REMEMBERED_UNSTORED = 50;
 
 export interface PictureSize {
   width: number;
@@ -60,6 +67,11 @@ export interface Thumbnails {
   bytesOf(file: PictureFile): Promise<Buffer | null>;
   /** The size a browser shows the whole picture at (its EXIF orientation applied); null as for sizeOf. */
   fullSizeOf(file: PictureFile): Promise<PictureSize | null>;
+  /**
+   * A picture that is not stored (a held e-mail's file), its type told from its content: the
+   * thumbnail and the size the page shows it at; null: no picture the decoder agrees with.
+   */
+  ofContent(content: Buffer): Promise<{ bytes: Buffer; size: PictureSize } | null>;
 }
 
 /**
@@ -84,36 +96,46 @@ async function decoder(input: string | Buffer, options: SharpOptions = {}): Prom
   return sharp(input, { limitInputPixels: MAX_PICTURE_PIXELS, animated: false, failOn: 'warning', ...options });
 }
 
+/** Decodes a picture (a stored file's path, or its bytes) and makes its thumbnail; empty when the decoder refuses it. */
+async function thumbnailFrom(source: string | Buffer, contentType: string): Promise<Buffer> {
+  try {
+    // The header alone first: the format must be the one the content was taken for, and the size sane.
+    const { format, width, height } = await (await decoder(source)).metadata();
+    if (format !== PICTURE_FORMATS[contentType] || !width || !height || width * height > MAX_PICTURE_PIXELS) {
+      return Buffer.alloc(0);
+    }
+    return await (
+      await decoder(source, { sequentialRead: true })
+    )
+      .autoOrient()
+      .resize({ ...MADE_BOX, fit: 'inside', withoutEnlargement: true })
+      // No metadata is copied: a photo's EXIF (place, camera) stays in the original.
+      .webp({ quality: 75 })
+      .toBuffer();
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+
+/** The size a thumbnail of ours is shown at; null for an empty one (a refused picture). */
+async function shownSizeOf(thumbnail: Buffer): Promise<PictureSize | null> {
+  // Our own WebP: its header says its size.
+  const meta = thumbnail.length > 0 ? await (await decoder(thumbnail)).metadata().catch(() => null) : null;
+  return meta?.width && meta.height ? shownSize({ width: meta.width, height: meta.height }) : null;
+}
+
+/** Adds to a map that forgets its oldest entry beyond `limit`. */
+function rememberIn<V>(map: Map<string, V>, limit: number, key: string, value: V): void {
+  if (map.size >= limit) map.delete(map.keys().next().value as string);
+  map.set(key, value);
+}
+
 export function thumbnails(storage: FileStorage): Thumbnails {
   const sizes = new Map<string, PictureSize | null>();
   const making = new Map<string, Promise<Buffer | undefined>>();
+  const unstored = new Map<string, Promise<{ bytes: Buffer; size: PictureSize } | null>>();
 
-  function remember(key: string, size: PictureSize | null): void {
-    if (sizes.size >= REMEMBERED) sizes.delete(sizes.keys().next().value as string);
-    sizes.set(key, size);
-  }
-
-  /** Decodes the file and makes its thumbnail; empty when the decoder refuses it. */
-  async function decode(file: PictureFile): Promise<Buffer> {
-    const source = storage.pathOf(file.storageKey);
-    try {
-      // The header alone first: the format must be the one the content was taken for, and the size sane.
-      const { format, width, height } = await (await decoder(source)).metadata();
-      if (format !== PICTURE_FORMATS[file.contentType] || !width || !height || width * height > MAX_PICTURE_PIXELS) {
-        return Buffer.alloc(0);
-      }
-      return await (
-        await decoder(source, { sequentialRead: true })
-      )
-        .autoOrient()
-        .resize({ ...MADE_BOX, fit: 'inside', withoutEnlargement: true })
-        // No metadata is copied: a photo's EXIF (place, camera) stays in the original.
-        .webp({ quality: 75 })
-        .toBuffer();
-    } catch {
-      return Buffer.alloc(0);
-    }
-  }
+  const decode = (file: PictureFile) => thumbnailFrom(storage.pathOf(file.storageKey), file.contentType);
 
   /**
    * Makes the thumbnail and keeps it (empty: the file was refused). undefined: the file is not in
@@ -158,10 +180,8 @@ export function thumbnails(storage: FileStorage): Thumbnails {
     if (known !== undefined) return known;
     const bytes = await thumbnailOf(file);
     if (!bytes) return null;
-    // Our own WebP: its header says its size.
-    const meta = bytes.length > 0 ? await (await decoder(bytes)).metadata().catch(() => null) : null;
-    const size = meta?.width && meta.height ? shownSize({ width: meta.width, height: meta.height }) : null;
-    remember(file.storageKey, size);
+    const size = await shownSizeOf(bytes);
+    rememberIn(sizes, REMEMBERED, file.storageKey, size);
     return size;
   }
 
@@ -181,6 +201,21 @@ export function thumbnails(storage: FileStorage): Thumbnails {
         // Gone from storage since its thumbnail was made: the download says so.
         return null;
       }
+    },
+    ofContent(content) {
+      const contentType = detectBinaryType(content.subarray(0, SNIFF_BYTES));
+      if (contentType === null || !isPictureType(contentType)) return Promise.resolve(null);
+      // By content, not by name or place: the same bytes are the same thumbnail wherever they come from.
+      const key = createHash('sha256').update(content).digest('base64url');
+      let made = unstored.get(key);
+      if (!made) {
+        made = thumbnailFrom(content, contentType).then(async (bytes) => {
+          const size = await shownSizeOf(bytes);
+          return size ? { bytes, size } : null;
+        });
+        rememberIn(unstored, REMEMBERED_UNSTORED, key, made);
+      }
+      return made;
     },
   };
 }

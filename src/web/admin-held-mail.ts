@@ -1,14 +1,17 @@
 // The admin's Held mail page: e-mails the intake kept back (no request matched, an unknown sender,
 // a failed check), each with its reason, and what an admin does with one: attach it to a request,
-// open a request for a customer from it, or discard it. Its original can be read as it came.
+// open a request for a customer from it, or discard it. Its original can be read as it came, and
+// the pictures it carries show as thumbnails (made from the e-mail, never stored), so a
+// screenshot from an unknown sender can be judged without downloading anything.
 import { Router, type Request, type Response } from 'express';
 import type { HeldMail } from '../domain/held-mail';
+import type { PictureSize, Thumbnails } from '../files/thumbnails';
 import { isTicketNumber } from '../domain/ticket-number';
 import type { HostUser } from '../host';
-import type { Problem } from '../model/errors';
+import { NotFoundError, type Problem } from '../model/errors';
 import { contextOf } from './context';
 import type { CsrfProtection } from './csrf';
-import { sendOriginalMail } from './downloads';
+import { sendOriginalMail, sendThumbnail } from './downloads';
 import { formBody, orShowAgain } from './forms';
 import { formId, pathId } from './ids';
 import { localizeProblems, type Renderer } from './render';
@@ -16,6 +19,7 @@ import { formField, queryText } from './text-input';
 
 interface Deps {
   held: HeldMail;
+  thumbnails: Thumbnails;
   render: Renderer;
   csrf: CsrfProtection;
 }
@@ -27,7 +31,7 @@ interface HeldFormValues {
   departmentId: string;
 }
 
-export function heldMailAdminRoutes({ held, render, csrf }: Deps): Router {
+export function heldMailAdminRoutes({ held, thumbnails, render, csrf }: Deps): Router {
   const router = Router();
   const form = formBody('4kb', 5);
   const idOf = (req: Request) => pathId(req, 'id');
@@ -38,6 +42,9 @@ export function heldMailAdminRoutes({ held, render, csrf }: Deps): Router {
   async function showMessage(req: Request, res: Response, values?: HeldFormValues, problems: Record<string, Problem> = {}) {
     const { t } = contextOf(res);
     const [{ held: item, mail, namedRequest }, departments] = await Promise.all([held.view(idOf(req)), held.departments()]);
+    // The pictures among its files, by their place in the message: their sizes go into the HTML.
+    const made = await Promise.all((mail?.files ?? []).map((file) => thumbnails.ofContent(file.content)));
+    const previews = new Map<number, PictureSize>(made.flatMap((picture, index) => (picture ? [[index, picture.size] as const] : [])));
     res.set('Cache-Control', 'no-store');
     await render.page(
       req,
@@ -47,6 +54,7 @@ export function heldMailAdminRoutes({ held, render, csrf }: Deps): Router {
       {
         item,
         mail,
+        previews,
         departments,
         canOpen: held.canOpen,
         values: values ?? { number: namedRequest ?? '', email: item.fromAddress, departmentId: '' },
@@ -94,6 +102,14 @@ export function heldMailAdminRoutes({ held, render, csrf }: Deps): Router {
 
   router.get('/admin/held-mail/:id/original', async (req, res) => {
     sendOriginalMail(res, await held.original(idOf(req)));
+  });
+
+  // A file's place in the message counts from 1 in the address (as ids do).
+  router.get('/admin/held-mail/:id/files/:position/thumbnail', async (req, res) => {
+    const file = await held.file(idOf(req), pathId(req, 'position') - 1);
+    const picture = await thumbnails.ofContent(file.content);
+    if (!picture) throw new NotFoundError('thumbnail');
+    sendThumbnail(res, file.filename, picture.bytes);
   });
 
   router.post('/admin/held-mail/:id/attach', csrf.protect, form, (req, res) =>

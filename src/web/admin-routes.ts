@@ -7,6 +7,7 @@ import type { MailAdmin } from '../domain/mail-admin';
 import type { DepartmentAdmin } from '../domain/department-admin';
 import type { CannedReplies } from '../domain/canned-replies';
 import type { HeldMail } from '../domain/held-mail';
+import type { Thumbnails } from '../files/thumbnails';
 import { departmentAdminRoutes } from './admin-departments';
 import { cannedAdminRoutes } from './admin-canned';
 import { heldMailAdminRoutes } from './admin-held-mail';
@@ -26,6 +27,8 @@ interface Deps {
   canned: CannedReplies;
   /** Null while mail in is off: then nothing is held, and the page is not there. */
   held: HeldMail | null;
+  /** Thumbnails of the pictures a held e-mail carries. */
+  thumbnails: Thumbnails;
   ratings: Ratings;
   reports: Reports;
   /** The plugin's clock, for the default period of the ratings and reports pages. */
@@ -36,13 +39,13 @@ interface Deps {
   timeZone: string;
 }
 
-export function adminRoutes({ mail, departments, canned, held, ratings, reports, now, render, csrf, timeZone }: Deps): Router {
+export function adminRoutes({ mail, departments, canned, held, thumbnails, ratings, reports, now, render, csrf, timeZone }: Deps): Router {
   const router = Router();
   router.use(ratingAdminRoutes({ ratings, render, now, timeZone }));
   router.use(reportAdminRoutes({ reports, render, csrf, now, timeZone }));
   router.use(departmentAdminRoutes({ departments, render, csrf, timeZone }));
   router.use(cannedAdminRoutes({ canned, render, csrf }));
-  if (held) router.use(heldMailAdminRoutes({ held, render, csrf }));
+  if (held) router.use(heldMailAdminRoutes({ held, thumbnails, render, csrf }));
 
   router.get('/admin/mail', async (req, res) => {
     const { t } = contextOf(res);

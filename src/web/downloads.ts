@@ -31,9 +31,9 @@ export function sendPicture(res: Response, storage: FileStorage, attachment: Att
   streamFile(res, storage, attachment);
 }
 
-/** A picture's thumbnail (WebP, see thumbnails.ts), with a picture's headers. */
-export function sendThumbnail(res: Response, attachment: Attachment, thumbnail: Buffer): void {
-  const name = `${path.parse(attachment.originalName).name}-thumbnail.webp`;
+/** A picture's thumbnail (WebP, see thumbnails.ts), with a picture's headers; named after the picture's file name. */
+export function sendThumbnail(res: Response, pictureName: string, thumbnail: Buffer): void {
+  const name = `${path.parse(pictureName).name || 'picture'}-thumbnail.webp`;
   setPictureHeaders(res, name, 'image/webp', thumbnail.length);
   res.end(thumbnail);
 }

@@ -37,7 +37,7 @@ export function pictureRoutes(router: Router, { thumbnails, storage, render, fin
     const file = await fileOf(req, res);
     const thumbnail = await thumbnails.bytesOf(file);
     if (!thumbnail) throw new NotFoundError('thumbnail');
-    sendThumbnail(res, file, thumbnail);
+    sendThumbnail(res, file.originalName, thumbnail);
   });
 
   router.get('/:number/files/:attachmentId/inline', async (req, res) => {

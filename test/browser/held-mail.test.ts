@@ -4,6 +4,7 @@
 // land in test-output/screenshots/held-*.png for a person to look at.
 import assert from 'node:assert/strict';
 import { startBrowserDemo, type BrowserDemo } from './harness';
+import { picture } from '../support/pictures';
 
 const WIDTHS = { desktop: 1280, phone: 320 } as const;
 
@@ -40,6 +41,12 @@ describe('held mail in a real browser', function () {
       'Content-Transfer-Encoding: base64',
       '',
       Buffer.from('%PDF-1.4\n%%EOF\n').toString('base64'),
+      '--b1',
+      'Content-Type: image/png',
+      'Content-Disposition: attachment; filename="ошибка-на-сайте.png"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      (await picture('png', 1200, 700)).toString('base64'),
       '--b1--',
       '',
     ].join('\r\n');
@@ -86,6 +93,15 @@ describe('held mail in a real browser', function () {
         await page.getByRole('link', { name: /Хотим перенести сайт/ }).click();
         await page.waitForURL(/\/admin\/held-mail\/\d+$/);
         assert.ok(await page.getByText('техническое-задание-на-перенос-сайта-версия-2.pdf').isVisible());
+        // The picture it carries shows, made from the e-mail: the admin sees it before deciding.
+        const thumbnail = page.getByRole('img', { name: 'ошибка-на-сайте.png' });
+        await thumbnail.scrollIntoViewIfNeeded();
+        const decoded = await thumbnail.evaluate(async (element) => {
+          const img = element as unknown as { decode(): Promise<void>; naturalWidth: number };
+          await img.decode();
+          return img.naturalWidth;
+        });
+        assert.equal(decoded, 640, `${lang} ${width}: the thumbnail shows`);
         await assertFits(`held-message-${lang}-${width}`);
         if (lang === 'en' && width === 'desktop') await b.picture('admin-held-message');
       }

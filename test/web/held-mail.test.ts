@@ -9,6 +9,8 @@ import { forEachDatabase, type TestDatabase } from '../support/databases';
 import { filesUnder, startPlugin, type StartOptions, type TestPlugin } from '../support/test-host';
 import { createTicket, departmentId } from '../support/tickets';
 import { postForm } from '../support/forms';
+import { picture } from '../support/pictures';
+import sharp from 'sharp';
 
 const SECRET = 'held-mail-test-secret-0123456789abcdefghij';
 const SUPPORT = 'support@panel.example';
@@ -297,6 +299,68 @@ forEachDatabase('held mail, the admin page', (db) => {
     assert.doesNotMatch(list.text, new RegExp(`data-id="${id}"`));
     assert.match(list.text, new RegExp(`data-id="${keep}"`));
     assert.equal((await postForm(t.as('admin'), `/admin/held-mail/${id}/discard`, token)).status, 404, 'once');
+  });
+
+  it('shows the pictures it carries as thumbnails made from the e-mail, never stored; other files by name', async () => {
+    t = await start(db);
+    const part = (type: string, name: string, content: Buffer) =>
+      [
+        '--b1',
+        `Content-Type: ${type}; name="${name}"`,
+        `Content-Disposition: attachment; filename="${name}"`,
+        'Content-Transfer-Encoding: base64',
+        '',
+        content.toString('base64'),
+      ].join('\r\n');
+    const raw = Buffer.from(
+      [
+        'From: anna@stranger.example',
+        `To: ${SUPPORT}`,
+        'Subject: Ошибка на сайте',
+        'Message-ID: <with-pictures@mail.example>',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="b1"',
+        '',
+        '--b1',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'Снимок экрана приложен.',
+        part('image/png', 'экран.png', await picture('png', 1000, 600)),
+        // Named and declared a picture, HTML inside: it is no picture, whatever the e-mail says.
+        part('image/png', 'cat.png', Buffer.from('<!doctype html><script>alert(1)</script>')),
+        part('image/jpeg', 'фото.jpg', await picture('jpeg', 300, 500)),
+        '--b1--',
+        '',
+      ].join('\r\n'),
+    );
+    const id = await hold(t, raw, 'repliesOnly');
+    const stored = filesUnder(t.storageDir);
+    const admin = t.as('admin');
+    const page = await admin.get(`/admin/held-mail/${id}`).expect(200);
+    const url = (position: number) => `/support/requests/admin/held-mail/${id}/files/${position}/thumbnail`;
+    const pictures = /<ul class="support-pictures"[^>]*>([\s\S]*?)<\/ul>/.exec(page.text)?.[1] ?? '';
+    assert.deepEqual(
+      [...pictures.matchAll(/<img src="([^"]+)" alt="([^"]+)" width="(\d+)" height="(\d+)"/g)].map((m) => m.slice(1)),
+      [
+        [url(1), 'экран.png', '320', '192'],
+        [url(3), 'фото.jpg', '144', '240'],
+      ],
+      'the two pictures, shown within 320 × 240, each at its place in the message',
+    );
+    assert.match(page.text, /<ul class="support-attachments">\s*<li>cat\.png <span class="muted">\(/, 'the fake picture by name only');
+
+    const thumbnail = await admin.get(`/admin/held-mail/${id}/files/1/thumbnail`).expect(200);
+    assert.equal(thumbnail.headers['content-type'], 'image/webp');
+    assert.equal(thumbnail.headers['x-content-type-options'], 'nosniff');
+    assert.match(String(thumbnail.headers['content-security-policy']), /^default-src 'none';.*sandbox$/);
+    assert.match(String(thumbnail.headers['content-disposition']), /^inline; filename=.*-thumbnail\.webp/);
+    const meta = await sharp(thumbnail.body as Buffer).metadata();
+    assert.deepEqual([meta.format, meta.width, meta.height], ['webp', 640, 384], 'made at twice the size shown');
+    for (const position of ['2', '4', '0', 'x']) {
+      assert.equal((await admin.get(`/admin/held-mail/${id}/files/${position}/thumbnail`)).status, 404, `file ${position}`);
+    }
+    assert.deepEqual(filesUnder(t.storageDir), stored, 'nothing written: the e-mail keeps its files until it is attached');
+    for (const who of ['ivan', 'tech']) assert.equal((await t.as(who).get(`/admin/held-mail/${id}/files/1/thumbnail`)).status, 404, who);
   });
 
   it('an e-mail whose original is gone from the disk is still shown, and can only be discarded', async () => {
