@@ -3,7 +3,7 @@
 // original shown as inert text. Only admins reach any of it, and every change needs the CSRF token.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { plainMail } from '../support/mail-message';
+import { mailWithFiles, plainMail } from '../support/mail-message';
 import { replyAddresses } from '../../src/mail/reply-address';
 import { forEachDatabase, type TestDatabase } from '../support/databases';
 import { filesUnder, startPlugin, type StartOptions, type TestPlugin } from '../support/test-host';
@@ -89,32 +89,16 @@ forEachDatabase('held mail, the admin page', (db) => {
 
   it('shows one e-mail: headers, reason, the text escaped, its files by name, and the forms', async () => {
     t = await start(db);
-    const raw = Buffer.from(
-      [
-        'From: =?utf-8?B?0JDQvdC90LA=?= <anna@stranger.example>',
-        `To: ${SUPPORT}`,
-        'Subject: <b>Вопрос</b>',
-        'Message-ID: <with-file@mail.example>',
-        'Date: Tue, 12 Jan 2027 09:30:00 +0300',
-        'MIME-Version: 1.0',
-        'Content-Type: multipart/mixed; boundary="b1"',
-        '',
-        '--b1',
-        'Content-Type: text/plain; charset=utf-8',
-        '',
-        'Строка <script>alert(1)</script>',
-        '  с отступом',
-        '',
-        '> цитата, которую отрезали',
-        '--b1',
-        'Content-Type: application/pdf; name="счёт.pdf"',
-        'Content-Disposition: attachment; filename="invoice.pdf"',
-        'Content-Transfer-Encoding: base64',
-        '',
-        Buffer.from('%PDF-1.4\n%%EOF\n').toString('base64'),
-        '--b1--',
-        '',
-      ].join('\r\n'),
+    const raw = mailWithFiles(
+      {
+        From: '=?utf-8?B?0JDQvdC90LA=?= <anna@stranger.example>',
+        To: SUPPORT,
+        Subject: '<b>Вопрос</b>',
+        'Message-ID': '<with-file@mail.example>',
+        Date: 'Tue, 12 Jan 2027 09:30:00 +0300',
+      },
+      ['Строка <script>alert(1)</script>', '  с отступом', '', '> цитата, которую отрезали'].join('\r\n'),
+      [{ type: 'application/pdf', name: 'счёт.pdf', filename: 'invoice.pdf', content: Buffer.from('%PDF-1.4\n%%EOF\n') }],
     );
     const id = await hold(t, raw, 'repliesOnly');
     const page = await t.as('admin').get(`/admin/held-mail/${id}`).expect(200);
@@ -303,36 +287,12 @@ forEachDatabase('held mail, the admin page', (db) => {
 
   it('shows the pictures it carries as thumbnails made from the e-mail, never stored; other files by name', async () => {
     t = await start(db);
-    const part = (type: string, name: string, content: Buffer) =>
-      [
-        '--b1',
-        `Content-Type: ${type}; name="${name}"`,
-        `Content-Disposition: attachment; filename="${name}"`,
-        'Content-Transfer-Encoding: base64',
-        '',
-        content.toString('base64'),
-      ].join('\r\n');
-    const raw = Buffer.from(
-      [
-        'From: anna@stranger.example',
-        `To: ${SUPPORT}`,
-        'Subject: Ошибка на сайте',
-        'Message-ID: <with-pictures@mail.example>',
-        'MIME-Version: 1.0',
-        'Content-Type: multipart/mixed; boundary="b1"',
-        '',
-        '--b1',
-        'Content-Type: text/plain; charset=utf-8',
-        '',
-        'Снимок экрана приложен.',
-        part('image/png', 'экран.png', await picture('png', 1000, 600)),
-        // Named and declared a picture, HTML inside: it is no picture, whatever the e-mail says.
-        part('image/png', 'cat.png', Buffer.from('<!doctype html><script>alert(1)</script>')),
-        part('image/jpeg', 'фото.jpg', await picture('jpeg', 300, 500)),
-        '--b1--',
-        '',
-      ].join('\r\n'),
-    );
+    const raw = mailWithFiles({ From: 'anna@stranger.example', To: SUPPORT, Subject: 'Ошибка на сайте' }, 'Снимок экрана приложен.', [
+      { type: 'image/png', filename: 'экран.png', content: await picture('png', 1000, 600) },
+      // Named and declared a picture, HTML inside: it is no picture, whatever the e-mail says.
+      { type: 'image/png', filename: 'cat.png', content: Buffer.from('<!doctype html><script>alert(1)</script>') },
+      { type: 'image/jpeg', filename: 'фото.jpg', content: await picture('jpeg', 300, 500) },
+    ]);
     const id = await hold(t, raw, 'repliesOnly');
     const stored = filesUnder(t.storageDir);
     const admin = t.as('admin');
