@@ -58,13 +58,17 @@ export async function pageDueSteps(deps: EscalationDeps): Promise<number> {
   const since = now - (longest + LATE_MINUTES) * 60_000;
   const byId = new Map<number, Department>(departments.map((d) => [d.id, d]));
   const candidates = await store.tickets.unacknowledgedUrgent([...byId.keys()], since, ESCALATION_BATCH);
-  let paged = 0;
-  for (const candidate of candidates) {
+  const withDueSteps = candidates.flatMap((candidate) => {
     const department = byId.get(candidate.departmentId) as Department;
     const due = dueSteps(department.escalation, candidate.createdAt, now);
-    if (due.length === 0) continue;
-    const done = new Set(await store.escalationPages.pagedSteps(candidate.id));
-    for (const step of due.filter((s) => !done.has(s.step))) {
+    return due.length > 0 ? [{ candidate, department, due }] : [];
+  });
+  // What was paged already, for the whole batch at once; each page is still checked under its request's lock.
+  const done = await store.escalationPages.pagedSteps(withDueSteps.map((c) => c.candidate.id));
+  let paged = 0;
+  for (const { candidate, department, due } of withDueSteps) {
+    const pagedBefore = new Set(done.get(candidate.id));
+    for (const step of due.filter((s) => !pagedBefore.has(s.step))) {
       const toAdmins = step.to === 'admins';
       const to = toAdmins ? deps.adminEmails : (step.to as string[]);
       if (to.length === 0) {

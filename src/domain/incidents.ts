@@ -108,17 +108,20 @@ export function incidents(deps: IncidentDeps) {
   const now = deps.now ?? Date.now;
   const access = staffAccess(store);
 
-  /** The incident, when the user manages its department; NotFound otherwise, as if it did not exist. */
-  async function managed(user: HostUser, id: number): Promise<Incident> {
+  /**
+   * The incident, when the user manages its department, with the user's reach (the departments
+   * whose requests they may link); NotFound otherwise, as if it did not exist.
+   */
+  async function managed(user: HostUser, id: number): Promise<{ incident: Incident; reach: number[] | null }> {
     const [incident, reach] = await Promise.all([store.incidents.find(id), access.reach(user)]);
     if (!incident || (reach && !reach.includes(incident.departmentId))) throw new NotFoundError('incident');
-    return incident;
+    return { incident, reach };
   }
 
-  async function openIncident(user: HostUser, id: number): Promise<Incident> {
-    const incident = await managed(user, id);
-    if (incident.resolvedAt !== null) throw new ValidationError({ form: { key: 'errors.incident.resolved' } });
-    return incident;
+  async function openIncident(user: HostUser, id: number): Promise<{ incident: Incident; reach: number[] | null }> {
+    const found = await managed(user, id);
+    if (found.incident.resolvedAt !== null) throw new ValidationError({ form: { key: 'errors.incident.resolved' } });
+    return found;
   }
 
   /** The texts of an update ('update') or a final message ('final'); problems under field + Ru / En. */
@@ -176,20 +179,19 @@ export function incidents(deps: IncidentDeps) {
     },
 
     async view(user: HostUser, id: number): Promise<IncidentView> {
-      const incident = await managed(user, id);
-      const [department, links, updates, reach] = await Promise.all([
+      const { incident, reach } = await managed(user, id);
+      const [department, links, updates] = await Promise.all([
         store.departments.find(incident.departmentId),
         store.incidents.linked(incident.id),
         store.incidents.updates(incident.id),
-        access.reach(user),
       ]);
       return { incident, department, links, updates, reach };
     },
 
     /** Links a request of the user's departments to an open incident by its number; linked already is fine. */
     async link(user: HostUser, id: number, number: string): Promise<void> {
-      const incident = await openIncident(user, id);
-      const ticket = await access.reachable(user, number.trim()).catch((err: unknown) => {
+      const { incident, reach } = await openIncident(user, id);
+      const ticket = await access.reachable(user, number.trim(), reach).catch((err: unknown) => {
         if (err instanceof NotFoundError) throw new ValidationError({ number: { key: 'errors.incident.number' } });
         throw err;
       });
@@ -198,7 +200,7 @@ export function incidents(deps: IncidentDeps) {
 
     /** Takes a request off the incident: later updates do not reach it. */
     async unlink(user: HostUser, id: number, ticketId: number): Promise<void> {
-      const incident = await managed(user, id);
+      const { incident } = await managed(user, id);
       if (!(await store.incidents.unlink(incident.id, ticketId))) throw new NotFoundError('incident link');
     },
 
@@ -206,7 +208,7 @@ export function incidents(deps: IncidentDeps) {
     async update(user: HostUser, id: number, input: UpdateInput, submissionKey: string): Promise<void> {
       const earlier = await store.incidents.findUpdateBySubmission(submissionKey);
       if (earlier) return deps.broadcast.send(earlier);
-      const incident = await openIncident(user, id);
+      const { incident } = await openIncident(user, id);
       const body = checkUpdate(input, 'update');
       await recordAndSend(user, incident, body, { final: false, closeLinked: false }, submissionKey);
     },
@@ -215,14 +217,14 @@ export function incidents(deps: IncidentDeps) {
     async resolve(user: HostUser, id: number, input: UpdateInput, closeLinked: boolean, submissionKey: string): Promise<void> {
       const earlier = await store.incidents.findUpdateBySubmission(submissionKey);
       if (earlier) return deps.broadcast.send(earlier);
-      const incident = await openIncident(user, id);
+      const { incident } = await openIncident(user, id);
       const body = checkUpdate(input, 'final');
       await recordAndSend(user, incident, body, { final: true, closeLinked }, submissionKey);
     },
 
     /** Sends the rest of an update a failure left unfinished. */
     async resume(user: HostUser, id: number, updateId: number): Promise<void> {
-      const incident = await managed(user, id);
+      const { incident } = await managed(user, id);
       const update = await store.incidents.findUpdate(updateId);
       if (!update || update.incidentId !== incident.id) throw new NotFoundError('incident update');
       await deps.broadcast.send(update);
@@ -251,31 +253,25 @@ export function incidents(deps: IncidentDeps) {
     kind: { final: boolean; closeLinked: boolean },
     submissionKey: string,
   ): Promise<void> {
-    const updateId = await store
-      .transaction(async (tx) => {
+    const update = await store
+      .transaction(async (tx): Promise<IncidentUpdate> => {
         const at = now();
         // Resolved by someone else meanwhile: no second final message.
         if (kind.final && !(await tx.incidents.resolve(incident.id, at)))
           throw new ValidationError({ form: { key: 'errors.incident.resolved' } });
-        return tx.incidents.addUpdate({
-          incidentId: incident.id,
-          body,
-          ...kind,
-          authorId: user.id,
-          authorName: user.name,
-          createdAt: at,
-          submissionKey,
-        });
+        const recorded = { incidentId: incident.id, body, ...kind, authorId: user.id, authorName: user.name, createdAt: at };
+        const id = await tx.incidents.addUpdate({ ...recorded, submissionKey });
+        // As the row now stands: nobody has been sent it yet.
+        return { id, ...recorded, finishedAt: null, reached: 0 };
       })
       .catch(async (err: unknown) => {
         // A double click: the other copy recorded it (its key is taken, or it resolved the incident first).
         const copy = err instanceof ConflictError || err instanceof ValidationError;
         const made = copy ? await store.incidents.findUpdateBySubmission(submissionKey) : null;
-        if (made) return made.id;
+        if (made) return made;
         throw err;
       });
-    const update = await store.incidents.findUpdate(updateId);
-    if (update) await deps.broadcast.send(update);
+    await deps.broadcast.send(update);
   }
 }
 

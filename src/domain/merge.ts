@@ -78,12 +78,13 @@ export function ticketMerge(deps: MergeDeps, access: StaffAccess) {
     typed: string,
     mode: string,
   ): Promise<{ source: Ticket; target: Ticket; mode: MergeMode }> {
-    const source = await access.reachableAsIs(user, number);
+    const allowed = await access.reach(user);
+    const source = await access.reachableAsIs(user, number, allowed);
     if (!MERGE_MODES.includes(mode as MergeMode)) throw new ValidationError({ mode: { key: 'errors.merge.mode' } });
     const targetNumber = typedNumber(typed);
     if (!isTicketNumber(targetNumber)) throw new ValidationError({ target: { key: 'errors.merge.targetNumber' } });
     // Out of reach and non-existent read the same: the form tells nothing about other departments.
-    const target = await access.reachable(user, targetNumber).catch(() => null);
+    const target = await access.reachable(user, targetNumber, allowed).catch(() => null);
     if (!target) throw new ValidationError({ target: { key: 'errors.merge.targetUnknown', params: { number: targetNumber } } });
     return { source, target, mode: mode as MergeMode };
   }

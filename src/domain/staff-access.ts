@@ -20,9 +20,10 @@ export function staffAccess(store: Store) {
 
   const byNumber = async (number: string) => (isTicketNumber(number) ? store.tickets.findByNumber(number) : null);
 
-  async function inReach(user: HostUser, ticket: Ticket | null): Promise<Ticket> {
-    const allowed = await reach(user);
-    if (!ticket || (allowed && !allowed.includes(ticket.departmentId))) throw new NotFoundError('ticket');
+  /** `allowed`: the user's reach, when the caller has it already (a page that also lists by it). */
+  async function inReach(user: HostUser, ticket: Ticket | null, allowed?: number[] | null): Promise<Ticket> {
+    const departmentIds = allowed === undefined ? await reach(user) : allowed;
+    if (!ticket || (departmentIds && !departmentIds.includes(ticket.departmentId))) throw new NotFoundError('ticket');
     return ticket;
   }
 
@@ -30,13 +31,13 @@ export function staffAccess(store: Store) {
     reach,
 
     /** The ticket a number names now, as the user may see it: a merged ticket's number leads to the ticket it went into. */
-    async reachable(user: HostUser, number: string): Promise<Ticket> {
-      return inReach(user, await currentTicket(store, await byNumber(number)));
+    async reachable(user: HostUser, number: string, allowed?: number[] | null): Promise<Ticket> {
+      return inReach(user, await currentTicket(store, await byNumber(number)), allowed);
     },
 
     /** The ticket of this very number, merged or not: what a merge moves away from. */
-    async reachableAsIs(user: HostUser, number: string): Promise<Ticket> {
-      return inReach(user, await byNumber(number));
+    async reachableAsIs(user: HostUser, number: string, allowed?: number[] | null): Promise<Ticket> {
+      return inReach(user, await byNumber(number), allowed);
     },
 
     async departmentsOf(user: HostUser): Promise<Department[]> {

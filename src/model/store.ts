@@ -290,8 +290,8 @@ export interface PendingUploadStore {
 
 /** The escalation steps paged for urgent requests: each (request, step) once. */
 export interface EscalationPageStore {
-  /** The steps (1, 2...) already paged for this request. */
-  pagedSteps(ticketId: number): Promise<number[]>;
+  /** The steps (1, 2...) already paged, per request of these (a request with none is absent). */
+  pagedSteps(ticketIds: number[]): Promise<Map<number, number[]>>;
   /** Records a step as paged; ConflictError 'escalationPage' when it was already. */
   record(ticketId: number, step: number, at: number): Promise<void>;
 }

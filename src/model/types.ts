@@ -264,13 +264,6 @@ export interface ResponseTargets {
   resolution: number | null;
 }
 
-/** A department's response regulation: its targets, a priority's own where set, counted in its working hours. */
-export interface Regulation {
-  targets: ResponseTargets;
-  byPriority: Partial<Record<TicketPriority, Partial<ResponseTargets>>>;
-  hours: WorkingHours;
-}
-
 /**
  * A department's regulation as stored: hours null is round the clock (an emergency service), so
  * targets count calendar time; warnPercent is the share of a target after which staff are warned.
@@ -281,3 +274,6 @@ export interface DepartmentRegulation {
   hours: WorkingHours | null;
   warnPercent: number;
 }
+
+/** A department's response regulation as due times are counted: its targets, a priority's own where set, in its working hours (round the clock made explicit). */
+export type Regulation = Omit<DepartmentRegulation, 'hours' | 'warnPercent'> & { hours: WorkingHours };

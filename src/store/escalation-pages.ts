@@ -8,9 +8,15 @@ import { withRefusals } from './refusals';
 
 export function escalationPageStore(knex: Knex, t: TableNames): EscalationPageStore {
   return {
-    async pagedSteps(ticketId) {
-      const rows = await knex(t.escalationPages).where('ticket_id', ticketId).orderBy('step').select('step');
-      return rows.map((r: { step: unknown }) => num(r.step));
+    async pagedSteps(ticketIds) {
+      const paged = new Map<number, number[]>();
+      if (ticketIds.length === 0) return paged;
+      const rows = await knex(t.escalationPages).whereIn('ticket_id', ticketIds).orderBy(['ticket_id', 'step']).select('ticket_id', 'step');
+      for (const row of rows as Array<{ ticket_id: unknown; step: unknown }>) {
+        const id = num(row.ticket_id);
+        paged.set(id, [...(paged.get(id) ?? []), num(row.step)]);
+      }
+      return paged;
     },
 
     async record(ticketId, step, at) {

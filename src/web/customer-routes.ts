@@ -1,31 +1,32 @@
 // The customer's Support → Requests: list (web/customer-list.ts), create, thread, reply, close (after a confirmation), download.
 // Every handler works for the signed-in customer only; the domain answers NotFound otherwise.
-import { firstResponsePromise } from '../model/regulation';
 import { Router, type Request, type Response } from 'express';
-import type { Settings } from '../model/settings';
-import type { CustomerTickets } from '../domain/customer-tickets';
-import type { Problem } from '../model/errors';
 import type { HostUser, Locale } from '../host';
+import type { Problem } from '../model/errors';
+import type { RatingLinks } from '../model/mail';
+import { firstResponsePromise } from '../model/regulation';
+import type { Settings } from '../model/settings';
 import type { Clock, Department } from '../model/types';
-import type { Translate } from '../i18n';
+import type { CustomerTickets } from '../domain/customer-tickets';
+import type { Incidents } from '../domain/incidents';
+import type { Ratings } from '../domain/ratings';
 import type { FileStorage } from '../files/storage';
 import type { Thumbnails } from '../files/thumbnails';
+import type { Translate } from '../i18n';
+import { usualResponse } from '../i18n/format';
 import { contextOf } from './context';
 import type { CsrfProtection } from './csrf';
-import { localizeProblems, type Renderer } from './render';
-import { fileRulesOf, fileUploads, uploadProblemOf, uploadsOf, withFileRules } from './uploads';
-import { sendAttachment } from './downloads';
-import { formField } from './text-input';
-import { pathId, ticketNumberOf } from './ids';
-import { keptFilesOf, newSubmissionKey, orShowAgain, submissionKeyOf } from './forms';
-import { usualResponse } from '../i18n/format';
-import { ticketPage } from './ticket-page';
-import { pictureRoutes } from './pictures';
 import { customerList } from './customer-list';
-import { departmentHint } from './department-hint';
 import { customerRatingRoutes } from './customer-rating';
-import type { Ratings } from '../domain/ratings';
-import type { RatingLinks } from '../model/mail';
+import { departmentHint } from './department-hint';
+import { sendAttachment } from './downloads';
+import { keptFilesOf, newSubmissionKey, orShowAgain, submissionKeyOf } from './forms';
+import { pathId, ticketNumberOf } from './ids';
+import { pictureRoutes } from './pictures';
+import { localizeProblems, type Renderer } from './render';
+import { formField } from './text-input';
+import { ticketPage } from './ticket-page';
+import { fileRulesOf, fileUploads, uploadProblemOf, uploadsOf, withFileRules } from './uploads';
 
 /** The create form as typed, and the confirmations already given. */
 interface FormValues {
@@ -46,7 +47,6 @@ function createdNotice(number: string, department: Department | null, t: Transla
   const usual = usualResponse(department ? firstResponsePromise(department) : null, t, locale);
   return [t('list.created', { number }), alerted, usual].filter(Boolean).join(' ');
 }
-import type { Incidents } from '../domain/incidents';
 
 interface Deps {
   tickets: CustomerTickets;

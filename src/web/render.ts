@@ -1,18 +1,18 @@
 // Renders the plugin's EJS views to HTML and hands the result to the host's layout.
-import type { Department } from '../model/types';
-import { firstResponsePromise, type Promised } from '../model/regulation';
 import path from 'node:path';
-import type { Request, Response } from 'express';
 import ejs from 'ejs';
-import type { Problem } from '../model/errors';
-import { LIMITS } from '../domain/field-rules';
+import type { Request, Response } from 'express';
 import type { SupportHost } from '../host';
-import { contextOf } from './context';
-import { formatDuration, formatSize, formatSpan, formatTime, usualResponse, willAnswer } from '../i18n/format';
-import { serviceStatusIn } from './service-status';
+import type { Problem } from '../model/errors';
 import { LOCALES } from '../model/locales';
-import type { Script, Stylesheet } from './stylesheet';
+import { firstResponsePromise, type Promised } from '../model/regulation';
+import type { Department } from '../model/types';
+import { LIMITS } from '../domain/field-rules';
+import { formatDuration, formatSize, formatSpan, formatTime, usualResponse, willAnswer } from '../i18n/format';
+import { contextOf } from './context';
 import { escapeHtml } from './escape-html';
+import { serviceStatusIn } from './service-status';
+import type { Script, Stylesheet } from './stylesheet';
 
 /**
  * How a page view sees its data. No with(): a view takes what it uses from `locals` in its first

@@ -60,11 +60,12 @@ function groupsOver(data: MemoryData): Groups {
     },
     pendingUploads: memoryPendingUploads(data),
     escalationPages: {
-      async pagedSteps(ticketId) {
-        return data.escalationPages
-          .filter((p) => p.ticketId === ticketId)
-          .map((p) => p.step)
-          .sort((a, b) => a - b);
+      async pagedSteps(ticketIds) {
+        const paged = new Map<number, number[]>();
+        for (const p of [...data.escalationPages].sort((a, b) => a.step - b.step)) {
+          if (ticketIds.includes(p.ticketId)) paged.set(p.ticketId, [...(paged.get(p.ticketId) ?? []), p.step]);
+        }
+        return paged;
       },
       async record(ticketId, step, at) {
         if (data.escalationPages.some((p) => p.ticketId === ticketId && p.step === step)) throw new ConflictError('escalationPage');
