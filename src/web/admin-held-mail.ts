@@ -5,8 +5,8 @@
 // screenshot from an unknown sender can be judged without downloading anything.
 import { Router, type Request, type Response } from 'express';
 import type { HeldMail } from '../domain/held-mail';
-import type { PictureSize, Thumbnails } from '../files/thumbnails';
 import { isTicketNumber } from '../domain/ticket-number';
+import type { PictureSize, Thumbnails } from '../files/thumbnails';
 import type { HostUser } from '../host';
 import { NotFoundError, type Problem } from '../model/errors';
 import { contextOf } from './context';
