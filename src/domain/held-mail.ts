@@ -25,6 +25,11 @@ export interface HeldMailDeps {
   now?: Clock;
 }
 
+/** Names a held e-mail's file for good: its original's storage key (never reused) and the file's place in it. */
+export function heldFileKey(held: InboundMail, index: number): string {
+  return `${held.rawKey}#${index}`;
+}
+
 export function heldMail(deps: HeldMailDeps) {
   const { store, inbound } = deps;
   const now = deps.now ?? Date.now;
@@ -83,12 +88,20 @@ export function heldMail(deps: HeldMailDeps) {
       return raw;
     },
 
-    /** One of its files (by its place in the message), for the admin's look at a picture. */
-    async file(id: number, index: number): Promise<MailFile> {
-      const { mail } = await heldOne(id);
-      const file = mail.files[index];
-      if (!file) throw new NotFoundError('held mail file');
-      return file;
+    /**
+     * One of its files (by its place in the message), for the admin's look at a picture: a key
+     * that names its bytes for good, and the file read from the original only when asked.
+     */
+    async file(id: number, index: number): Promise<{ key: string; read: () => Promise<MailFile> }> {
+      const held = await stillHeld(id);
+      return {
+        key: heldFileKey(held, index),
+        async read() {
+          const file = (await deps.reread(held))?.files[index];
+          if (!file) throw new NotFoundError('held mail file');
+          return file;
+        },
+      };
     },
 
     /** The departments a request can be opened in. */

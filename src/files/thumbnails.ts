@@ -11,7 +11,6 @@
 //
 // A picture that is not stored (a file of a held e-mail, shown to the admin who decides on it)
 // gets a thumbnail made from its bytes, remembered in memory a while and never written.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { Sharp, SharpOptions } from 'sharp';
 import { detectBinaryType, SNIFF_BYTES } from './sniff';
@@ -60,6 +59,13 @@ interface PictureFile {
   contentType: string;
 }
 
+/** The thumbnail of a picture that is not stored, with the picture's file name. */
+interface UnstoredThumbnail {
+  bytes: Buffer;
+  size: PictureSize;
+  name: string;
+}
+
 export interface Thumbnails {
   /** The size the page shows the thumbnail at, making it on first ask; null: the file is not shown, only downloaded. */
   sizeOf(file: PictureFile): Promise<PictureSize | null>;
@@ -70,8 +76,10 @@ export interface Thumbnails {
   /**
    * A picture that is not stored (a held e-mail's file), its type told from its content: the
    * thumbnail and the size the page shows it at; null: no picture the decoder agrees with.
+   * Remembered under `key`, which must name the same bytes for good: `load` (reading the file
+   * from wherever it is) is asked only when the key is not remembered.
    */
-  ofContent(content: Buffer): Promise<{ bytes: Buffer; size: PictureSize } | null>;
+  ofContent(key: string, load: () => Promise<{ content: Buffer; name: string }>): Promise<UnstoredThumbnail | null>;
 }
 
 /**
@@ -133,7 +141,7 @@ function rememberIn<V>(map: Map<string, V>, limit: number, key: string, value: V
 export function thumbnails(storage: FileStorage): Thumbnails {
   const sizes = new Map<string, PictureSize | null>();
   const making = new Map<string, Promise<Buffer | undefined>>();
-  const unstored = new Map<string, Promise<{ bytes: Buffer; size: PictureSize } | null>>();
+  const unstored = new Map<string, Promise<UnstoredThumbnail | null>>();
 
   const decode = (file: PictureFile) => thumbnailFrom(storage.pathOf(file.storageKey), file.contentType);
 
@@ -202,17 +210,18 @@ export function thumbnails(storage: FileStorage): Thumbnails {
         return null;
       }
     },
-    ofContent(content) {
-      const contentType = detectBinaryType(content.subarray(0, SNIFF_BYTES));
-      if (contentType === null || !isPictureType(contentType)) return Promise.resolve(null);
-      // By content, not by name or place: the same bytes are the same thumbnail wherever they come from.
-      const key = createHash('sha256').update(content).digest('base64url');
+    ofContent(key, load) {
       let made = unstored.get(key);
       if (!made) {
-        made = thumbnailFrom(content, contentType).then(async (bytes) => {
+        made = load().then(async ({ content, name }) => {
+          const contentType = detectBinaryType(content.subarray(0, SNIFF_BYTES));
+          if (contentType === null || !isPictureType(contentType)) return null;
+          const bytes = await thumbnailFrom(content, contentType);
           const size = await shownSizeOf(bytes);
-          return size ? { bytes, size } : null;
+          return size ? { bytes, size, name } : null;
         });
+        // A failed read (the original gone) is not remembered: it is asked again next time.
+        made.catch(() => unstored.delete(key));
         rememberIn(unstored, REMEMBERED_UNSTORED, key, made);
       }
       return made;

@@ -4,7 +4,7 @@
 // the pictures it carries show as thumbnails (made from the e-mail, never stored), so a
 // screenshot from an unknown sender can be judged without downloading anything.
 import { Router, type Request, type Response } from 'express';
-import type { HeldMail } from '../domain/held-mail';
+import { heldFileKey, type HeldMail } from '../domain/held-mail';
 import { isTicketNumber } from '../domain/ticket-number';
 import type { PictureSize, Thumbnails } from '../files/thumbnails';
 import type { HostUser } from '../host';
@@ -43,7 +43,11 @@ export function heldMailAdminRoutes({ held, thumbnails, render, csrf }: Deps): R
     const { t } = contextOf(res);
     const [{ held: item, mail, namedRequest }, departments] = await Promise.all([held.view(idOf(req)), held.departments()]);
     // The pictures among its files, by their place in the message: their sizes go into the HTML.
-    const made = await Promise.all((mail?.files ?? []).map((file) => thumbnails.ofContent(file.content)));
+    const made = await Promise.all(
+      (mail?.files ?? []).map((file, index) =>
+        thumbnails.ofContent(heldFileKey(item, index), async () => ({ content: file.content, name: file.filename })),
+      ),
+    );
     const previews = new Map<number, PictureSize>(made.flatMap((picture, index) => (picture ? [[index, picture.size] as const] : [])));
     res.set('Cache-Control', 'no-store');
     await render.page(
@@ -106,10 +110,14 @@ export function heldMailAdminRoutes({ held, thumbnails, render, csrf }: Deps): R
 
   // A file's place in the message counts from 1 in the address (as ids do).
   router.get('/admin/held-mail/:id/files/:position/thumbnail', async (req, res) => {
+    // The page that links it made it a moment ago: then the original is not read again.
     const file = await held.file(idOf(req), pathId(req, 'position') - 1);
-    const picture = await thumbnails.ofContent(file.content);
+    const picture = await thumbnails.ofContent(file.key, async () => {
+      const { content, filename } = await file.read();
+      return { content, name: filename };
+    });
     if (!picture) throw new NotFoundError('thumbnail');
-    sendThumbnail(res, file.filename, picture.bytes);
+    sendThumbnail(res, picture.name, picture.bytes);
   });
 
   router.post('/admin/held-mail/:id/attach', csrf.protect, form, (req, res) =>
