@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { startBrowserDemo, type BrowserDemo } from './harness';
 import { picture } from '../support/pictures';
+import { mailWithFiles } from '../support/mail-message';
+import { decodedWidth } from './picture-request';
 
 const WIDTHS = { desktop: 1280, phone: 320 } as const;
 
@@ -15,42 +17,33 @@ describe('held mail in a real browser', function () {
     b = await startBrowserDemo();
     // A stranger writes to the support address, and a customer writes with a long line and a file.
     const to = b.demo.inboundAddress;
-    const stranger = [
-      'From: "Пётр Сидоров" <petr.sidorov@unknown-company.example>',
-      `To: ${to}`,
-      'Subject: Хотим перенести сайт к вам — сколько стоит и сколько займёт по времени?',
-      'Message-ID: <browser-held-1@unknown-company.example>',
-      'Date: Thu, 26 Nov 2026 09:41:00 +0300',
-      'MIME-Version: 1.0',
-      'Content-Type: multipart/mixed; boundary="b1"',
-      '',
-      '--b1',
-      'Content-Type: text/plain; charset=utf-8',
-      'Content-Transfer-Encoding: 8bit',
-      '',
-      'Здравствуйте!',
-      '',
-      'У нас интернет-магазин на https://unknown-company.example/catalog/very/long/path/without/any/break/at/all, около 20 ГБ.',
-      'Подскажите, пожалуйста, сколько стоит перенос и сколько он займёт.',
-      '',
-      '--',
-      'Пётр',
-      '--b1',
-      'Content-Type: application/pdf',
-      'Content-Disposition: attachment; filename="техническое-задание-на-перенос-сайта-версия-2.pdf"',
-      'Content-Transfer-Encoding: base64',
-      '',
-      Buffer.from('%PDF-1.4\n%%EOF\n').toString('base64'),
-      '--b1',
-      'Content-Type: image/png',
-      'Content-Disposition: attachment; filename="ошибка-на-сайте.png"',
-      'Content-Transfer-Encoding: base64',
-      '',
-      (await picture('png', 1200, 700)).toString('base64'),
-      '--b1--',
-      '',
-    ].join('\r\n');
-    const outcome = await b.demo.plugin.receiveMail(Buffer.from(stranger));
+    const stranger = mailWithFiles(
+      {
+        From: '"Пётр Сидоров" <petr.sidorov@unknown-company.example>',
+        To: to,
+        Subject: 'Хотим перенести сайт к вам — сколько стоит и сколько займёт по времени?',
+        'Message-ID': '<browser-held-1@unknown-company.example>',
+        Date: 'Thu, 26 Nov 2026 09:41:00 +0300',
+      },
+      [
+        'Здравствуйте!',
+        '',
+        'У нас интернет-магазин на https://unknown-company.example/catalog/very/long/path/without/any/break/at/all, около 20 ГБ.',
+        'Подскажите, пожалуйста, сколько стоит перенос и сколько он займёт.',
+        '',
+        '--',
+        'Пётр',
+      ].join('\r\n'),
+      [
+        {
+          type: 'application/pdf',
+          filename: 'техническое-задание-на-перенос-сайта-версия-2.pdf',
+          content: Buffer.from('%PDF-1.4\n%%EOF\n'),
+        },
+        { type: 'image/png', filename: 'ошибка-на-сайте.png', content: await picture('png', 1200, 700) },
+      ],
+    );
+    const outcome = await b.demo.plugin.receiveMail(stranger);
     assert.equal(outcome.outcome, 'held');
   });
   after(() => b?.close());
@@ -96,12 +89,7 @@ describe('held mail in a real browser', function () {
         // The picture it carries shows, made from the e-mail: the admin sees it before deciding.
         const thumbnail = page.getByRole('img', { name: 'ошибка-на-сайте.png' });
         await thumbnail.scrollIntoViewIfNeeded();
-        const decoded = await thumbnail.evaluate(async (element) => {
-          const img = element as unknown as { decode(): Promise<void>; naturalWidth: number };
-          await img.decode();
-          return img.naturalWidth;
-        });
-        assert.equal(decoded, 640, `${lang} ${width}: the thumbnail shows`);
+        assert.equal(await decodedWidth(thumbnail), 640, `${lang} ${width}: the thumbnail shows`);
         await assertFits(`held-message-${lang}-${width}`);
         if (lang === 'en' && width === 'desktop') await b.picture('admin-held-message');
       }

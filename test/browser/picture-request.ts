@@ -1,7 +1,17 @@
 // A request with pictures in its thread, made through the customer's form, for the browser tests
-// that look at thumbnails and the full-size page (flow, axe, 320 px reflow).
+// that look at thumbnails and the full-size page (flow, axe, 320 px reflow); and a picture's
+// width as the browser decoded it.
+import type { Locator } from 'playwright-core';
 import { picture } from '../support/pictures';
 import type { BrowserDemo } from './harness';
+
+/** A picture's width as the browser decoded it (0: it does not show). */
+export const decodedWidth = (img: Locator): Promise<number> =>
+  img.evaluate(async (element) => {
+    const loaded = element as unknown as { decode(): Promise<void>; naturalWidth: number };
+    await loaded.decode().catch(() => {});
+    return loaded.naturalWidth;
+  });
 
 /** As the signed-in (Russian) customer: a Technical request with a photo, a screenshot and a log. Returns its number. */
 export async function submitRequestWithPictures(b: BrowserDemo, subject: string): Promise<string> {

@@ -4,19 +4,11 @@
 // Screenshots: pictures-*.png at 1280 px and at a phone's width, in Russian (the customer) and
 // English (staff).
 import assert from 'node:assert/strict';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startBrowserDemo, type BrowserDemo } from './harness';
-import { submitRequestWithPictures } from './picture-request';
+import { decodedWidth, submitRequestWithPictures } from './picture-request';
 
 const subject = `Ошибка после обновления ${Date.now()}`;
-
-/** A picture's width as the browser decoded it (0: it does not show). */
-const decodedWidth = (img: Locator): Promise<number> =>
-  img.evaluate(async (element) => {
-    const picture = element as unknown as { decode(): Promise<void>; naturalWidth: number };
-    await picture.decode().catch(() => {});
-    return picture.naturalWidth;
-  });
 
 /** Widths of the thread's thumbnails: as the page shows them (CSS pixels) and as the browser decoded them. */
 async function thumbnailWidths(page: Page): Promise<{ shown: number[]; decoded: number[] }> {
